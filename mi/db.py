@@ -1,0 +1,295 @@
+"""Build the DuckDB database (raw tables, settings, history, sql/ views) and query it.
+
+Data flows one way: validated frames from `mi.ingest` → `build()` → tables → views in sql/ → `query()`.
+A database file is never changed in place: `build()` writes a new file beside it and swaps it in with an
+atomic rename, so a reader sees the old data or the new, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from mi.settings import ROOT, Settings
+
+SQL_DIR = ROOT / "sql"
+LAYERS = ("staging", "intermediate", "marts")
+DEFAULT_DB = ROOT / "data" / "mi.duckdb"
+
+# Storage types of the input tables: the data contract (mi.contract) says what may come in; this says how
+# it is stored. Order is the order of the columns in the table.
+RAW_SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "children": [
+        ("child_id", "varchar"), ("birth_date", "date"), ("sex", "varchar"), ("district", "varchar"),
+    ],
+    "cases": [
+        ("case_id", "varchar"), ("child_id", "varchar"), ("caseworker_id", "varchar"), ("team", "varchar"),
+        ("opened_on", "date"), ("closed_on", "date"),
+    ],
+    "measures": [
+        ("measure_id", "varchar"), ("child_id", "varchar"), ("measure_code", "varchar"),
+        ("provider_type", "varchar"), ("provider_name", "varchar"), ("start_on", "date"), ("end_on", "date"),
+        ("monthly_cost_dkk", "decimal(18,2)"), ("decided_on", "date"),
+    ],
+    "payments": [
+        ("payment_id", "varchar"), ("posted_on", "date"), ("amount_dkk", "decimal(18,2)"),
+        ("measure_id", "varchar"), ("measure_code", "varchar"), ("account", "varchar"), ("child_id", "varchar"),
+        ("provider_name", "varchar"), ("description", "varchar"),
+    ],
+    "budget": [("year", "integer"), ("budget_area", "varchar"), ("budget_dkk", "decimal(18,2)")],
+    "staff": [
+        ("employee_id", "varchar"), ("role", "varchar"), ("team", "varchar"), ("fte", "double"),
+        ("hired_on", "date"), ("left_on", "date"), ("leave_reason", "varchar"),
+    ],
+    "pupils": [("school_year", "varchar"), ("pupils", "integer")],
+    "catalogue": [
+        ("measure_code", "varchar"), ("label_da", "varchar"), ("label_en", "varchar"), ("ladder_step", "integer"),
+        ("placement_type", "varchar"), ("focus_flag", "varchar"), ("legal_basis_sel", "varchar"),
+        ("legal_basis_bl", "varchar"), ("account_function", "varchar"), ("budget_area", "varchar"),
+    ],
+}
+INPUT_TABLES = ("children", "cases", "measures", "payments", "budget", "staff", "pupils")
+
+# History carried from one database to the next at every import (see build()).
+HISTORY_DDL = {
+    "data_versions": """
+        create table if not exists data_versions (
+            version_id integer primary key,
+            imported_at timestamp not null,
+            source varchar,
+            files varchar,        -- json: [{"file", "sha256", "rows"}]
+            row_counts varchar,   -- json: {"table": rows}
+            data_as_of date
+        )""",
+    "measures_history": """
+        create table if not exists measures_history (
+            version_id integer not null,
+            measure_id varchar not null, child_id varchar, measure_code varchar, provider_type varchar,
+            provider_name varchar, start_on date, end_on date, monthly_cost_dkk decimal(18,2), decided_on date
+        )""",
+    "payments_history": """
+        create table if not exists payments_history (
+            version_id integer not null,
+            posted_year integer not null,
+            posted_month integer not null,
+            amount_dkk decimal(18,2) not null
+        )""",
+    "frozen_kpis": """
+        create table if not exists frozen_kpis (
+            month date not null,
+            kpi_key varchar not null,
+            value double,
+            version_id integer not null,
+            frozen_at timestamp not null,
+            primary key (month, kpi_key)
+        )""",
+}
+
+
+def empty_frame(table: str) -> pl.DataFrame:
+    """A frame with no rows and the table's columns (strings), for tables a folder does not have."""
+    return pl.DataFrame({col: pl.Series([], dtype=pl.Utf8) for col, _ in RAW_SCHEMA[table]})
+
+
+def _create_raw(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame | None) -> None:
+    cols = RAW_SCHEMA[table]
+    con.sql(f"create table {table} ({', '.join(f'{c} {t}' for c, t in cols)})")
+    if frame is None or frame.height == 0:
+        return
+    present = set(frame.columns)
+    select = ", ".join(
+        f"cast(src.{c} as {t})" if c in present else f"cast(null as {t})" for c, t in cols
+    )
+    con.register("src", frame)
+    try:
+        con.sql(f"insert into {table} select {select} from src")
+    finally:
+        con.unregister("src")
+
+
+def _create_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    flat = settings.flat()
+    con.sql(
+        "create table settings as select "
+        + ", ".join(f"cast(${k} as double) as {k}" for k in flat),
+        params=flat,
+    )
+
+
+def view_files() -> list[tuple[str, Path]]:
+    """Every view in sql/, in layer order: (layer, path)."""
+    return [(layer, p) for layer in LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
+
+
+def create_views(con: duckdb.DuckDBPyConnection, materialize: bool = True) -> None:
+    """Create every view of sql/, layer by layer. A layer's views may read each other: a view whose source
+    is not there yet is retried after the others. Marts are materialised as tables when `materialize`, so
+    screens read precomputed rows (the database is rebuilt at every import, so they are never stale);
+    marts that read live history (frozen figures) stay views.
+    """
+    for layer in LAYERS:
+        pending = [p for lay, p in view_files() if lay == layer]
+        while pending:
+            failed: list[tuple[Path, Exception]] = []
+            for path in pending:
+                body = path.read_text(encoding="utf-8").strip().rstrip(";")
+                live = any(line.startswith("-- live") for line in body.splitlines()[:6])
+                kind = "table" if (materialize and layer == "marts" and not live) else "view"
+                try:
+                    con.sql(f"create or replace {kind} {path.stem} as\n{body}")
+                except duckdb.CatalogException as exc:
+                    failed.append((path, exc))
+            if len(failed) == len(pending):
+                raise RuntimeError(f"sql/{layer}: kan ikke oprette {failed[0][0].name}: {failed[0][1]}")
+            pending = [p for p, _ in failed]
+
+
+def _copy_history(con: duckdb.DuckDBPyConnection, old_path: Path | None) -> None:
+    for ddl in HISTORY_DDL.values():
+        con.sql(ddl)
+    if old_path is None or not Path(old_path).exists():
+        return
+    con.sql(f"attach '{Path(old_path).as_posix()}' as old (read_only)")
+    try:
+        old_tables = {
+            r[0] for r in con.sql(
+                "select table_name from duckdb_tables() where database_name = 'old'").fetchall()
+        }
+        for table in HISTORY_DDL:
+            if table in old_tables:
+                cols = [r[0] for r in con.sql(f"select * from {table} limit 0").description]
+                old_cols = {r[0] for r in con.sql(f"select * from old.{table} limit 0").description}
+                sel = ", ".join(c if c in old_cols else "null" for c in cols)
+                con.sql(f"insert into {table} select {sel} from old.{table}")
+    finally:
+        con.sql("detach old")
+
+
+def _record_version(con: duckdb.DuckDBPyConnection, source: str, files: list[dict[str, Any]]) -> int:
+    version_id = con.sql("select coalesce(max(version_id), 0) + 1 from data_versions").fetchone()[0]
+    counts = {t: con.sql(f"select count(*) from {t}").fetchone()[0] for t in INPUT_TABLES}
+    as_of = con.sql("select data_as_of from int_data_range").fetchone()[0]
+    con.sql(
+        "insert into data_versions values ($v, $at, $src, $files, $counts, $as_of)",
+        params={
+            "v": version_id, "at": datetime.now().replace(microsecond=0), "src": source,
+            "files": json.dumps(files, ensure_ascii=False), "counts": json.dumps(counts), "as_of": as_of,
+        },
+    )
+    con.sql(
+        "insert into measures_history select $v, * from measures", params={"v": version_id},
+    )
+    con.sql(
+        """insert into payments_history
+           select $v, year(posted_on), month(posted_on), sum(amount_dkk) from payments group by all""",
+        params={"v": version_id},
+    )
+    return version_id
+
+
+def populate(
+    con: duckdb.DuckDBPyConnection,
+    frames: dict[str, pl.DataFrame],
+    settings: Settings,
+    catalogue: pl.DataFrame,
+    *,
+    source: str = "",
+    files: list[dict[str, Any]] | None = None,
+    history_from: Path | None = None,
+    materialize: bool = True,
+) -> int:
+    """Fill an empty connection: input tables, catalogue, settings, carried history, views; record the
+    data version. Returns the new version id."""
+    for table in INPUT_TABLES:
+        _create_raw(con, table, frames.get(table))
+    _create_raw(con, "catalogue", catalogue)
+    _create_settings(con, settings)
+    _copy_history(con, history_from)
+    create_views(con, materialize=materialize)
+    return _record_version(con, source, files or [])
+
+
+def build(
+    path: Path | str,
+    frames: dict[str, pl.DataFrame],
+    settings: Settings,
+    catalogue: pl.DataFrame,
+    *,
+    source: str = "",
+    files: list[dict[str, Any]] | None = None,
+) -> int:
+    """Build a new database for `path` beside it and swap it in atomically. History (data versions, each
+    import's measures, frozen figures) is carried over from the current file. On any error the current
+    file is untouched and the half-built one removed. Returns the new version id."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.building-{os.getpid()}-{threading.get_ident()}")
+    for leftover in (tmp, Path(f"{tmp}.wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            version = populate(
+                con, frames, settings, catalogue, source=source, files=files,
+                history_from=path if path.exists() else None,
+            )
+            con.sql("checkpoint")
+        finally:
+            con.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        raise
+    return version
+
+
+def db_path() -> Path:
+    """The database the app and CLI read: $MI_DB, default data/mi.duckdb."""
+    return Path(os.environ.get("MI_DB") or DEFAULT_DB)
+
+
+def connect(path: Path | str | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path or db_path()), read_only=read_only)
+
+
+def file_stamp(path: Path | str | None = None) -> tuple[int, int] | None:
+    """(inode, mtime) of the database file: changes when an import swaps in a new file."""
+    try:
+        st = os.stat(path or db_path())
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+) -> pl.DataFrame:
+    """Run one select on a fresh cursor (safe across Streamlit sessions) and return a polars frame."""
+    cur = con.cursor()
+    try:
+        return cur.sql(sql, params=params or None).pl()
+    finally:
+        cur.close()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> Any:
+    cur = con.cursor()
+    try:
+        row = cur.sql(sql, params=params or None).fetchone()
+        return None if row is None else row[0]
+    finally:
+        cur.close()
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> Iterable[str]:
+    return [r[0] for r in con.sql("select table_name from duckdb_tables() union all "
+                                  "select view_name from duckdb_views() where not internal").fetchall()]
