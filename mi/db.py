@@ -174,9 +174,9 @@ def _copy_history(con: duckdb.DuckDBPyConnection, old_path: Path | None) -> None
 
 
 def _record_version(con: duckdb.DuckDBPyConnection, source: str, files: list[dict[str, Any]]) -> int:
-    version_id = con.sql("select coalesce(max(version_id), 0) + 1 from data_versions").fetchone()[0]
-    counts = {t: con.sql(f"select count(*) from {t}").fetchone()[0] for t in INPUT_TABLES}
-    as_of = con.sql("select data_as_of from int_data_range").fetchone()[0]
+    version_id = con.sql("select coalesce(max(version_id), 0) + 1 from data_versions").fetchall()[0][0]
+    counts = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in INPUT_TABLES}
+    as_of = con.sql("select data_as_of from int_data_range").fetchall()[0][0]
     con.sql(
         "insert into data_versions values ($v, $at, $src, $files, $counts, $as_of)",
         params={
@@ -284,8 +284,8 @@ def query(
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> Any:
     cur = con.cursor()
     try:
-        row = cur.sql(sql, params=params or None).fetchone()
-        return None if row is None else row[0]
+        rows = cur.sql(sql, params=params or None).fetchall()
+        return rows[0][0] if rows else None
     finally:
         cur.close()
 

@@ -1,0 +1,34 @@
+-- grain: one row per month and team
+-- key: month, team
+-- reads: int_month_spine, stg_cases, stg_staff
+-- Cases active at the month-end by the team on the case, against the FTE of the team's raadgivere.
+with cases as (
+    select s.month, c.team, count(*) as n_cases,
+    from int_month_spine as s
+    inner join stg_cases as c
+        on c.opened_on <= s.month_end and (c.closed_on is null or c.closed_on >= s.month_end)
+    group by all
+),
+
+fte as (
+    select s.month, st.team, sum(st.fte) as raadgiver_fte, count(*) as n_raadgivere,
+    from int_month_spine as s
+    inner join stg_staff as st
+        on st.role = 'raadgiver'
+        and st.hired_on <= s.month_end and (st.left_on is null or st.left_on >= s.month_end)
+    group by all
+),
+
+final as (
+    select
+        coalesce(c.month, f.month) as month,
+        coalesce(c.team, f.team) as team,
+        coalesce(c.n_cases, 0) as n_cases,
+        coalesce(f.raadgiver_fte, 0) as raadgiver_fte,
+        coalesce(f.n_raadgivere, 0) as n_raadgivere,
+        coalesce(c.n_cases, 0) / nullif(f.raadgiver_fte, 0) as caseload_per_fte,
+    from cases as c
+    full join fte as f on f.month = c.month and f.team = c.team
+)
+
+select * from final

@@ -1,0 +1,14 @@
+-- grain: one row per measure
+-- key: measure_id
+-- reads: measures
+select
+    measure_id,
+    child_id,
+    measure_code,
+    provider_type,
+    coalesce(provider_name, 'Ukendt leverandør') as provider_name,
+    start_on,
+    end_on,
+    monthly_cost_dkk,
+    decided_on,
+from measures

@@ -1,0 +1,63 @@
+"""Shared fixtures: small hand-written databases built by the same mi.db code the app uses."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from mi import db
+from mi.settings import ROOT, Settings
+
+CATALOGUE_FILE = ROOT / "data" / "catalogue" / "measures.csv"
+
+
+def read_catalogue() -> pl.DataFrame:
+    return pl.read_csv(CATALOGUE_FILE, infer_schema=False)
+
+
+def frame(table: str, rows: list[dict]) -> pl.DataFrame:
+    """A table as strings (like a CSV read): the database casts to the storage types of mi.db.RAW_SCHEMA.
+    Columns left out of every row are null."""
+    cols = [c for c, _ in db.RAW_SCHEMA[table]]
+    return pl.DataFrame(
+        {c: pl.Series([None if r.get(c) is None else str(r[c]) for r in rows], dtype=pl.Utf8) for c in cols}
+    )
+
+
+def build_db(settings: Settings | None = None, **tables: list[dict]) -> duckdb.DuckDBPyConnection:
+    """An in-memory database from hand-written rows per table, e.g. build_db(measures=[{...}, ...])."""
+    con = duckdb.connect()
+    db.populate(
+        con,
+        {t: frame(t, rows) for t, rows in tables.items()},
+        settings or Settings(),
+        read_catalogue(),
+        source="test",
+    )
+    return con
+
+
+def kpis(con: duckdb.DuckDBPyConnection, month: str) -> dict:
+    """The mart_kpi_monthly row for YYYY-MM as a dict."""
+    rows = db.query(con, "select * from mart_kpi_monthly where month = cast($m as date)", {"m": month + "-01"})
+    assert rows.height == 1, f"no KPI row for {month}"
+    return rows.row(0, named=True)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_db(tmp_path, monkeypatch):
+    """No test touches data/mi.duckdb: MI_DB points into the test's own folder."""
+    monkeypatch.setenv("MI_DB", str(tmp_path / "mi.duckdb"))
+    yield
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return ROOT
+
+
+os.environ.setdefault("MI_TEST", "1")
