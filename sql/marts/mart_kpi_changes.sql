@@ -1,33 +1,28 @@
 -- grain: one row per month and KPI: its value, last month's and the same month last year's, and the changes
 -- key: month, kpi_key
 -- reads: mart_kpi_monthly
-with wide as (
-    select
-        month,
-        cast(f1_institution_children as double) as f1_institution_children,
-        cast(f1_institution_starts_ytd as double) as f1_institution_starts_ytd,
-        cast(f2_family_care_share as double) as f2_family_care_share,
-        cast(f3_private_family_treatment_starts_ytd as double) as f3_private_family_treatment_starts_ytd,
-        cast(f3_private_share_ytd as double) as f3_private_share_ytd,
-        cast(f4_day_treatment_share as double) as f4_day_treatment_share,
-        cast(f5_lost_earnings_ytd_dkk as double) as f5_lost_earnings_ytd_dkk,
-        cast(f5_lost_earnings_prev_ytd_dkk as double) as f5_lost_earnings_prev_ytd_dkk,
-        cast(budget_dkk as double) as budget_dkk,
-        cast(actual_ytd_dkk as double) as actual_ytd_dkk,
-        cast(forecast_dkk as double) as forecast_dkk,
-        cast(overspend_dkk as double) as overspend_dkk,
-        cast(overspend_target_dkk as double) as overspend_target_dkk,
-        cast(caseload_per_fte as double) as caseload_per_fte,
-        cast(turnover_12m as double) as turnover_12m,
-        cast(tenure_under_1y_share as double) as tenure_under_1y_share,
-        cast(tenure_under_2y_share as double) as tenure_under_2y_share,
-    from mart_kpi_monthly
-),
-
-long as (
-    unpivot include nulls wide
-    on columns(* exclude (month))
-    into name kpi_key value value
+with long as (
+    select k.month, v.kpi_key, v.value,
+    from mart_kpi_monthly as k,
+        lateral (values
+        ('f1_institution_children', cast(k.f1_institution_children as double)),
+        ('f1_institution_starts_ytd', cast(k.f1_institution_starts_ytd as double)),
+        ('f2_family_care_share', cast(k.f2_family_care_share as double)),
+        ('f3_private_family_treatment_starts_ytd', cast(k.f3_private_family_treatment_starts_ytd as double)),
+        ('f3_private_share_ytd', cast(k.f3_private_share_ytd as double)),
+        ('f4_day_treatment_share', cast(k.f4_day_treatment_share as double)),
+        ('f5_lost_earnings_ytd_dkk', cast(k.f5_lost_earnings_ytd_dkk as double)),
+        ('f5_lost_earnings_prev_ytd_dkk', cast(k.f5_lost_earnings_prev_ytd_dkk as double)),
+        ('budget_dkk', cast(k.budget_dkk as double)),
+        ('actual_ytd_dkk', cast(k.actual_ytd_dkk as double)),
+        ('forecast_dkk', cast(k.forecast_dkk as double)),
+        ('overspend_dkk', cast(k.overspend_dkk as double)),
+        ('overspend_target_dkk', cast(k.overspend_target_dkk as double)),
+        ('caseload_per_fte', cast(k.caseload_per_fte as double)),
+        ('turnover_12m', cast(k.turnover_12m as double)),
+        ('tenure_under_1y_share', cast(k.tenure_under_1y_share as double)),
+        ('tenure_under_2y_share', cast(k.tenure_under_2y_share as double))
+        ) as v(kpi_key, value)
 ),
 
 final as (
