@@ -212,6 +212,11 @@ def populate(
         _create_raw(con, table, frames.get(table))
     _create_raw(con, "catalogue", catalogue)
     _create_settings(con, settings)
+    from mi.kpi import registry_frame  # noqa: PLC0415 - mi.kpi reads through this module
+
+    con.register("registry_src", registry_frame())
+    con.sql("create table kpi_registry as select * from registry_src")
+    con.unregister("registry_src")
     _copy_history(con, history_from)
     create_views(con, materialize=materialize)
     return _record_version(con, source, files or [])

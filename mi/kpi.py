@@ -1,0 +1,191 @@
+"""The KPI registry: one entry per KPI of DOMAIN.md, and the reads screens, report and CLI share.
+
+Values are computed in SQL (sql/marts/mart_kpi_monthly.sql); the registry says what they mean: Danish label,
+one-line definition, unit, which direction is good, and what each is compared with. It is written into the
+database as the table `kpi_registry` so the status (traffic light) is computed in SQL as well
+(sql/marts/mart_kpi_status.sql).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from mi import db
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    definition: str
+    unit: str  # count | share | dkk | ratio
+    good: str  # down | up | band | target | none
+    comparison: str  # what the status compares with, in Danish
+    section: str  # f1..f5 | budget | caseload | staff
+    children_count: bool = False  # a count of children: suppressed for udvalg below min_count
+
+
+REGISTRY: tuple[Kpi, ...] = (
+    Kpi("f1_institution_children", "Børn anbragt på institution",
+        "Børn, hvis aktuelle anbringelse ved månedens udgang er på døgninstitution, opholdssted eller sikret institution.",
+        "count", "down", "samme måned sidste år", "f1", children_count=True),
+    Kpi("f1_institution_starts_ytd", "Nye institutionsanbringelser i år",
+        "Anbringelser på institution med startdato fra 1. januar til månedens udgang.",
+        "count", "down", "samme periode sidste år", "f1", children_count=True),
+    Kpi("f2_family_care_share", "Andel i netværks- og plejefamilier",
+        "Børn i netværks- eller plejefamilie ÷ børn i familiepleje plus børn på institution (aktuel anbringelse).",
+        "share", "up", "samme måned sidste år", "f2"),
+    Kpi("f3_private_family_treatment_starts_ytd", "Familiebehandlinger købt hos private i år",
+        "Forløb med familiebehandling hos private leverandører startet fra 1. januar til månedens udgang.",
+        "count", "down", "samme periode sidste år", "f3", children_count=True),
+    Kpi("f3_private_share_ytd", "Privat andel af familiebehandlinger i år",
+        "Familiebehandlinger startet hos private ÷ alle familiebehandlinger startet i året til dato.",
+        "share", "down", "samme periode sidste år", "f3"),
+    Kpi("f4_day_treatment_share", "Andel elever i skole-dagbehandling",
+        "Børn i skole-dagbehandlingstilbud ved månedens udgang ÷ elever i kommunens skoler i skoleåret.",
+        "share", "down", "samme måned sidste år", "f4"),
+    Kpi("f5_lost_earnings_ytd_dkk", "Tabt arbejdsfortjeneste i år",
+        "Udbetalinger til tabt arbejdsfortjeneste (SEL § 42 / Barnets lov § 87) bogført fra 1. januar til månedens udgang.",
+        "dkk", "down", "samme periode sidste år", "f5"),
+    Kpi("f5_lost_earnings_prev_ytd_dkk", "Tabt arbejdsfortjeneste samme periode sidste år",
+        "Udbetalinger til tabt arbejdsfortjeneste fra 1. januar til samme måneds udgang året før.",
+        "dkk", "none", "", "f5"),
+    Kpi("budget_dkk", "Korrigeret budget", "Summen af årets korrigerede budget for alle budgetområder.",
+        "dkk", "none", "", "budget"),
+    Kpi("actual_ytd_dkk", "Forbrug i år", "Alle udbetalinger bogført fra 1. januar til månedens udgang (refusioner trukket fra).",
+        "dkk", "none", "", "budget"),
+    Kpi("forecast_dkk", "Forventet forbrug for året",
+        "Forbrug i år plus de bevilgede indsatsers månedlige pris for resten af året, forholdsmæssigt efter aktive dage.",
+        "dkk", "none", "", "budget"),
+    Kpi("overspend_dkk", "Forventet merforbrug",
+        "Forventet forbrug for året minus korrigeret budget (negativt tal = mindreforbrug).",
+        "dkk", "target", "det politiske mål for merforbruget", "budget"),
+    Kpi("overspend_target_dkk", "Mål for merforbrug",
+        "Merforbruget i basisåret minus den årlige reduktion (2 mio. kr. som standard) gange år siden basisåret.",
+        "dkk", "none", "", "budget"),
+    Kpi("caseload_per_fte", "Sager pr. rådgiver (årsværk)",
+        "Åbne sager ved månedens udgang ÷ årsværk for rådgivere ansat på dagen.",
+        "ratio", "band", "DS' anbefaling", "caseload"),
+    Kpi("turnover_12m", "Personaleomsætning, 12 måneder",
+        "Fratrådte ansættelser de seneste 12 måneder ÷ gennemsnitligt antal ansatte ved de 12 månedsskift.",
+        "share", "down", "samme måned sidste år", "staff"),
+    Kpi("tenure_under_1y_share", "Andel ansat under 1 år",
+        "Blandt ansatte ved månedens udgang: andelen ansat inden for det seneste år.",
+        "share", "down", "samme måned sidste år", "staff"),
+    Kpi("tenure_under_2y_share", "Andel ansat under 2 år",
+        "Blandt ansatte ved månedens udgang: andelen ansat inden for de seneste to år.",
+        "share", "down", "samme måned sidste år", "staff"),
+)
+KEYS: tuple[str, ...] = tuple(k.key for k in REGISTRY)
+BY_KEY: dict[str, Kpi] = {k.key: k for k in REGISTRY}
+
+
+def registry_frame() -> pl.DataFrame:
+    """The registry as a table (written into the database by mi.db.populate)."""
+    return pl.DataFrame([{**asdict(k), "sort_order": i} for i, k in enumerate(REGISTRY)])
+
+
+# ---- reads -------------------------------------------------------------------------------------------
+
+
+def data_range(con: duckdb.DuckDBPyConnection) -> dict | None:
+    rows = db.query(con, "select * from int_data_range")
+    return rows.row(0, named=True) if rows.height else None
+
+
+def months(con: duckdb.DuckDBPyConnection) -> list[date]:
+    return db.query(con, "select month from int_month_spine order by month")["month"].to_list()
+
+
+def parse_month(text: str) -> date:
+    """'YYYY-MM' → the month's first day; ValueError with a Danish message otherwise."""
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        raise ValueError(f"Måneden skal skrives ÅÅÅÅ-MM, fx 2024-06 (fik {text!r}).") from None
+
+
+def values(con: duckdb.DuckDBPyConnection, month: date) -> dict:
+    """The KPI values for a month, keyed exactly as `python -m mi kpis` prints them. ValueError when the
+    month is outside the data."""
+    rows = db.query(con, "select * from mart_kpi_monthly where month = $m", {"m": month})
+    if rows.height == 0:
+        rng = data_range(con)
+        span = f"{rng['first_month']:%Y-%m} til {rng['last_month']:%Y-%m}" if rng else "ingen måneder"
+        raise ValueError(f"{month:%Y-%m} ligger uden for data (data dækker {span}).")
+    row = rows.row(0, named=True)
+    out: dict = {"month": f"{month:%Y-%m}"}
+    for kpi in REGISTRY:
+        v = row[kpi.key]
+        if v is not None and kpi.unit == "dkk":
+            v = round(float(v), 2)
+        elif v is not None and kpi.unit == "count":
+            v = int(v)
+        out[kpi.key] = v
+    return out
+
+
+def cards(con: duckdb.DuckDBPyConnection, month: date, keys: list[str] | None = None) -> pl.DataFrame:
+    """One row per KPI for the month: value, changes, status and status label, with the registry's texts."""
+    rows = db.query(
+        con,
+        "select * from mart_kpi_status where month = $m order by sort_order",
+        {"m": month},
+    )
+    return rows.filter(pl.col("kpi_key").is_in(keys)) if keys else rows
+
+
+def series(con: duckdb.DuckDBPyConnection, keys: list[str], until: date) -> pl.DataFrame:
+    """Monthly values of the KPIs up to and including `until` (long: month, kpi_key, value)."""
+    return db.query(
+        con,
+        "select month, kpi_key, value from mart_kpi_changes where kpi_key in (select unnest($k)) "
+        "and month <= $m order by month",
+        {"k": keys, "m": until},
+    )
+
+
+# ---- CLI ---------------------------------------------------------------------------------------------
+
+
+def cli_kpis(args) -> int:
+    from mi import fmt  # noqa: PLC0415 - only the text format needs it
+
+    try:
+        month = parse_month(args.month)
+        if args.data:
+            from mi import ingest  # noqa: PLC0415
+
+            con = ingest.load_in_memory(args.data)
+        else:
+            path = db.db_path()
+            if not path.exists():
+                raise ValueError(f"Der er ingen database på {path}. Kør `python -m mi import --data MAPPE` først.")
+            con = db.connect(path)
+        out = values(con, month)
+    except Exception as exc:  # noqa: BLE001 - every failure is a clear message and exit code 1
+        print(f"Fejl: {_describe(exc)}", file=sys.stderr)
+        return 1
+    if args.format == "json":
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print(f"Nøgletal for {fmt.month_name(month)}")
+        for kpi in REGISTRY:
+            print(f"  {kpi.label}: {fmt.kpi_value(out[kpi.key], kpi.unit)}")
+    return 0
+
+
+def _describe(exc: Exception) -> str:
+    issues = getattr(exc, "issues", None)
+    if issues:
+        from mi import ingest  # noqa: PLC0415
+
+        return "Data er ikke gyldige:\n" + ingest.format_issues_text(issues)
+    return str(exc)
