@@ -176,7 +176,7 @@ def _copy_history(con: duckdb.DuckDBPyConnection, old_path: Path | None) -> None
 def _record_version(con: duckdb.DuckDBPyConnection, source: str, files: list[dict[str, Any]]) -> int:
     version_id = con.sql("select coalesce(max(version_id), 0) + 1 from data_versions").fetchall()[0][0]
     counts = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in INPUT_TABLES}
-    as_of = con.sql("select data_as_of from int_data_range").fetchall()[0][0]
+    as_of = scalar(con, "select data_as_of from int_data_range")
     con.sql(
         "insert into data_versions values ($v, $at, $src, $files, $counts, $as_of)",
         params={
