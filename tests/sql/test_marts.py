@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import build_db
+
 from mi import db
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 8)]
@@ -58,7 +58,7 @@ def town():
 
 def declared_views():
     out = []
-    for layer, path in db.view_files():
+    for _layer, path in db.view_files():
         key = re.search(r"^-- key: (.+)$", path.read_text(encoding="utf-8"), re.M)
         if key:
             out.append(pytest.param(path.stem, [k.strip() for k in key.group(1).split(",")], id=path.stem))
