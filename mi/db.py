@@ -144,6 +144,8 @@ def create_views(con: duckdb.DuckDBPyConnection, materialize: bool = True) -> No
                 live = any(line.startswith("-- live") for line in body.splitlines()[:6])
                 kind = "table" if (materialize and layer == "marts" and not live) else "view"
                 try:
+                    if kind == "table":
+                        con.sql(f"drop view if exists {path.stem}")
                     con.sql(f"create or replace {kind} {path.stem} as\n{body}")
                 except duckdb.CatalogException as exc:
                     failed.append((path, exc))
@@ -218,8 +220,13 @@ def populate(
     con.sql("create table kpi_registry as select * from registry_src")
     con.unregister("registry_src")
     _copy_history(con, history_from)
-    create_views(con, materialize=materialize)
-    return _record_version(con, source, files or [])
+    # Views first (the version record reads int_data_range), then the record, then the marts again as
+    # tables: marts that compare imports must see this import in the history.
+    create_views(con, materialize=False)
+    version = _record_version(con, source, files or [])
+    if materialize:
+        create_views(con, materialize=True)
+    return version
 
 
 def build(

@@ -1,7 +1,8 @@
--- grain: one row per measure with a monthly cost per calendar month it is active in, from the first month of
--- the data to December of its last year
--- key: month, measure_id
--- reads: int_data_range, int_measures
+-- grain: one row per version, measure with a monthly cost and calendar month it is active in, from the first
+-- month of the data to December of its last year ('current': this import; 'previous': the previous import's
+-- rows of measures that changed since, for the list of changes)
+-- key: version, month, measure_id
+-- reads: int_data_range, int_measure_versions
 -- cost_dkk = monthly_cost × (days active in the month ÷ days in the month); an empty end_on runs on
 -- (for the forecast: to 31 December).
 with months as (
@@ -15,6 +16,7 @@ with months as (
 
 final as (
     select
+        me.version,
         mo.month,
         me.measure_id,
         me.child_id,
@@ -36,7 +38,7 @@ final as (
             ) + 1
         ) / mo.days_in_month as cost_dkk,
     from months as mo
-    inner join int_measures as me
+    inner join int_measure_versions as me
         on me.monthly_cost_dkk is not null
         and me.start_on <= mo.month_end
         and (me.end_on is null or me.end_on >= mo.month)

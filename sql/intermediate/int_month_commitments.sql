@@ -5,6 +5,7 @@
 with per_month as (
     select month, sum(cost_dkk) as cost_dkk,
     from int_measure_month_cost
+    where version = 'current'
     group by month
 ),
 

@@ -6,7 +6,7 @@ select
     child_id,
     measure_code,
     provider_type,
-    coalesce(provider_name, 'Ukendt leverandør') as provider_name,
+    provider_name,
     start_on,
     end_on,
     monthly_cost_dkk,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import build_db, kpis
 
+from conftest import build_db, kpis
 from mi.settings import BudgetSettings, Settings
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 10)]

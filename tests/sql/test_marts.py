@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import build_db
 
+from conftest import build_db
 from mi import db
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 8)]
