@@ -1,0 +1,219 @@
+"""`make bench` / `python -m mi bench --scales 1,10,98 --out FILE.json`.
+
+For each scale (municipalities of demo data): import and build time, database size, each mart's query time, each
+page's AppTest run with empty caches (cold) and again (warm), `python -m mi kpis` for one month, peak memory; medians
+of several runs. Two ratios: vs_pandas = `python -m mi kpis` ÷ the plain pandas script (bench/pandas_kpis.py) on the
+same CSV files, both as fresh processes, reading included; vs_scan = the slowest cold page ÷ one DuckDB aggregation of
+all payments by month (the floor: a page cannot beat one pass over its data).
+
+Not part of the test suite: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PY = sys.executable
+
+GOALS_98 = {
+    "import_s": 60.0, "page_warm_s": 0.3, "page_cold_s": 1.5, "kpis_s": 2.0, "vs_pandas": 0.2, "vs_scan": 3.0,
+    "peak_memory_mb": 1536.0,
+}
+
+
+def _timed_process(args: list[str], env: dict | None = None) -> tuple[float, float, str]:
+    """Run a command as a fresh process: (seconds, peak RSS in MB of that process, stdout)."""
+    code = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter()\n"
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "dt = time.perf_counter() - t\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(json.dumps({'s': dt, 'mb': rss, 'rc': p.returncode, 'out': p.stdout[-20000:], 'err': p.stderr[-4000:]}))\n"
+    )
+    res = subprocess.run([PY, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    data = json.loads(res.stdout)
+    if data["rc"] != 0:
+        raise RuntimeError(f"{' '.join(args)} failed: {data['err']}")
+    return data["s"], data["mb"], data["out"]
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 4)
+
+
+def _demo(scale: int) -> Path:
+    folder = OUT / f"demo-{scale}"
+    if not (folder / "payments.csv").exists():
+        t = time.perf_counter()
+        subprocess.run([PY, "-m", "mi", "demo", "--out", str(folder), "--scale", str(scale)], cwd=ROOT, check=True,
+                       capture_output=True)
+        print(f"  demo scale {scale} written in {time.perf_counter() - t:.1f} s", flush=True)
+    return folder
+
+
+def _marts() -> list[str]:
+    from mi import db
+
+    return [p.stem for layer, p in db.view_files() if layer == "marts"]
+
+
+def _mart_times(db_path: Path, month: date, runs: int) -> dict[str, float]:
+    from mi import db
+
+    con = db.connect(db_path)
+    out = {}
+    for mart in _marts():
+        cols = [r[0] for r in con.sql(f"select * from {mart} limit 0").description]
+        where = " where month = $m" if "month" in cols else ""
+        params = {"m": month} if where else None
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            db.query(con, f"select * from {mart}{where}", params)
+            times.append(time.perf_counter() - t)
+        out[mart] = _median(times)
+    con.close()
+    return out
+
+
+def _scan_time(db_path: Path, runs: int) -> float:
+    from mi import db
+
+    con = db.connect(db_path)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        db.query(con, "select date_trunc('month', posted_on) as month, sum(amount_dkk) from payments group by 1")
+        times.append(time.perf_counter() - t)
+    con.close()
+    return _median(times)
+
+
+def _page_times(db_path: Path, runs: int) -> dict[str, dict[str, float]]:
+    """Each page as role leder through AppTest: cold (caches cleared, new AppTest) and warm (run again)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["MI_DB"] = str(db_path)
+    os.environ["MI_ROLE"] = "leder"
+    out: dict[str, dict[str, float]] = {}
+    pages = sorted(p for p in (ROOT / "pages").glob("*.py"))
+    for page in pages:
+        cold, warm = [], []
+        for _ in range(runs):
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+            at.run()
+            t = time.perf_counter()
+            at.switch_page(f"pages/{page.name}")
+            at.run()
+            cold.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            at.run()
+            warm.append(time.perf_counter() - t)
+            if at.exception:
+                raise RuntimeError(f"{page.name}: {at.exception[0].message}")
+        out[page.stem] = {"cold_s": _median(cold), "warm_s": _median(warm)}
+    return out
+
+
+def bench_scale(scale: int, runs: int) -> dict:
+    from mi import db, kpi
+
+    folder = _demo(scale)
+    db_path = OUT / f"scale-{scale}.duckdb"
+    env = {**os.environ, "MI_DB": str(db_path)}
+    imports, import_mb = [], []
+    for _ in range(runs):
+        db_path.unlink(missing_ok=True)
+        s, mb, _ = _timed_process([PY, "-m", "mi", "import", "--data", str(folder)], env)
+        imports.append(s)
+        import_mb.append(mb)
+    con = db.connect(db_path)
+    month = kpi.data_range(con)["default_month"]
+    con.close()
+    kp, kp_mb, pd_times = [], [], []
+    for _ in range(runs):
+        s, mb, _ = _timed_process([PY, "-m", "mi", "kpis", "--month", f"{month:%Y-%m}"], env)
+        kp.append(s)
+        kp_mb.append(mb)
+        s, _, _ = _timed_process([PY, str(ROOT / "bench" / "pandas_kpis.py"), str(folder), f"{month:%Y-%m}"], env)
+        pd_times.append(s)
+    rows = {t.stem: sum(1 for _ in t.open(encoding="utf-8")) - 1 for t in sorted(folder.glob("*.csv"))}
+    marts = _mart_times(db_path, month, runs)
+    scan = _scan_time(db_path, runs)
+    pages = _page_times(db_path, runs)
+    slowest_cold = max((p["cold_s"] for p in pages.values()), default=None)
+    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "scale": scale,
+        "rows": rows,
+        "month": f"{month:%Y-%m}",
+        "import_s": _median(imports),
+        "db_mb": round(db_path.stat().st_size / 1e6, 1),
+        "kpis_s": _median(kp),
+        "pandas_s": _median(pd_times),
+        "vs_pandas": round(_median(kp) / _median(pd_times), 3),
+        "scan_s": scan,
+        "vs_scan": round(slowest_cold / scan, 2) if slowest_cold and scan else None,
+        "marts_s": marts,
+        "pages": pages,
+        "peak_memory_mb": round(max(max(import_mb), max(kp_mb), self_mb), 1),
+        "peak_memory_mb_by_step": {"import": round(max(import_mb), 1), "kpis": round(max(kp_mb), 1),
+                                   "pages_and_marts": round(self_mb, 1)},
+    }
+    return result
+
+
+def table(results: list[dict]) -> str:
+    lines = [
+        "| scale | payments | import+build s | db MB | kpis s | pandas s | vs_pandas | slowest page cold s "
+        "| slowest page warm s | scan s | vs_scan | peak MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        cold = max((p["cold_s"] for p in r["pages"].values()), default=float("nan"))
+        warm = max((p["warm_s"] for p in r["pages"].values()), default=float("nan"))
+        lines.append(
+            f"| {r['scale']} | {r['rows'].get('payments', 0):,} | {r['import_s']:.1f} | {r['db_mb']:.0f} | "
+            f"{r['kpis_s']:.2f} | {r['pandas_s']:.2f} | {r['vs_pandas']:.3f} | {cold:.2f} | {warm:.2f} | "
+            f"{r['scan_s']:.3f} | {r['vs_scan']} | {r['peak_memory_mb']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def cli_bench(args) -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    scales = [int(s) for s in str(args.scales).split(",") if s.strip()]
+    results = []
+    for scale in scales:
+        print(f"scale {scale} …", flush=True)
+        results.append(bench_scale(scale, args.runs))
+        print(table(results[-1:]), flush=True)
+    doc = {
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "machine": {"cores": os.cpu_count(), "memory_gb": round(os.sysconf("SC_PAGE_SIZE")
+                                                                * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+                    "python": platform.python_version(), "platform": platform.platform()},
+        "runs": args.runs,
+        "goals_at_98": GOALS_98,
+        "results": results,
+    }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(table(results))
+    print(f"written {args.out}")
+    return 0
