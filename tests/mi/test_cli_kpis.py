@@ -1,0 +1,78 @@
+"""`python -m mi kpis`: exact keys, values from the database at $MI_DB, clear errors with exit code 1."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import frame, read_catalogue
+from mi import db
+from mi.__main__ import main
+from mi.settings import Settings
+
+KEYS = [
+    "month", "f1_institution_children", "f1_institution_starts_ytd", "f2_family_care_share",
+    "f3_private_family_treatment_starts_ytd", "f3_private_share_ytd", "f4_day_treatment_share",
+    "f5_lost_earnings_ytd_dkk", "f5_lost_earnings_prev_ytd_dkk", "budget_dkk", "actual_ytd_dkk", "forecast_dkk",
+    "overspend_dkk", "overspend_target_dkk", "caseload_per_fte", "turnover_12m", "tenure_under_1y_share",
+    "tenure_under_2y_share",
+]
+
+
+@pytest.fixture
+def small_db(tmp_path, monkeypatch):
+    path = tmp_path / "mi.duckdb"
+    tables = {
+        "children": [{"child_id": "B1"}, {"child_id": "B2"}],
+        "measures": [
+            {"measure_id": "M1", "child_id": "B1", "measure_code": "ANBR_DOGNINSTITUTION", "provider_type": "regional",
+             "start_on": "2024-02-01", "monthly_cost_dkk": "100000"},
+            {"measure_id": "M2", "child_id": "B2", "measure_code": "ANBR_PLEJEFAMILIE", "provider_type": "kommunal",
+             "start_on": "2023-05-01", "end_on": "2024-10-31", "monthly_cost_dkk": "40000"},
+        ],
+        "payments": [{"payment_id": "P1", "posted_on": "2024-03-31", "amount_dkk": "140000", "measure_id": "M1"}],
+        "budget": [{"year": 2024, "budget_area": "Anbringelser", "budget_dkk": "1500000"}],
+    }
+    db.build(path, {t: frame(t, rows) for t, rows in tables.items()}, Settings(), read_catalogue())
+    monkeypatch.setenv("MI_DB", str(path))
+    return path
+
+
+def test_json_has_exactly_the_contract_keys_and_values(small_db, capsys):
+    assert main(["kpis", "--month", "2024-03"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert list(out) == KEYS
+    assert out["month"] == "2024-03"
+    # 31 March: B1 in institution (M1), B2 in foster care (M2): 1 institution, share 1 / 2
+    assert out["f1_institution_children"] == 1 and out["f2_family_care_share"] == 0.5
+    # forecast: 140000 paid + M1 Apr–Dec 9 × 100000 + M2 Apr–Oct 7 × 40000 = 140000 + 900000 + 280000
+    assert out["forecast_dkk"] == 1_320_000
+    assert out["overspend_dkk"] == 1_320_000 - 1_500_000
+    # no staff, cases or pupils: undefined, null
+    assert out["caseload_per_fte"] is None and out["f4_day_treatment_share"] is None
+
+
+def test_text_format_is_danish(small_db, capsys):
+    assert main(["kpis", "--month", "2024-03", "--format", "text"]) == 0
+    text = capsys.readouterr().out
+    assert "Nøgletal for marts 2024" in text
+    assert "Forventet forbrug for året: 1,3 mio. kr." in text
+    assert "Andel i netværks- og plejefamilier: 50,0 %" in text
+
+
+@pytest.mark.parametrize(("month", "message"), [
+    # the data runs from M2's start (May 2023) to its end (31 October 2024), the latest date recorded
+    ("2031-01", "2031-01 ligger uden for data (data dækker 2023-05 til 2024-10)"),
+    ("marts", "Måneden skal skrives ÅÅÅÅ-MM"),
+    ("2024-13", "Måneden skal skrives ÅÅÅÅ-MM"),
+])
+def test_bad_month_is_a_clear_error(small_db, capsys, month, message):
+    assert main(["kpis", "--month", month]) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_missing_database_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("MI_DB", str(tmp_path / "none.duckdb"))
+    assert main(["kpis", "--month", "2024-03"]) == 1
+    assert "Der er ingen database" in capsys.readouterr().err
