@@ -131,9 +131,10 @@ def view_files() -> list[tuple[str, Path]]:
 
 def create_views(con: duckdb.DuckDBPyConnection, materialize: bool = True) -> None:
     """Create every view of sql/, layer by layer. A layer's views may read each other: a view whose source
-    is not there yet is retried after the others. Marts are materialised as tables when `materialize`, so
-    screens read precomputed rows (the database is rebuilt at every import, so they are never stale);
-    marts that read live history (frozen figures) stay views.
+    is not there yet is retried after the others. Marts, and intermediates whose header says `-- materialize`,
+    are materialised as tables when `materialize`, so screens read precomputed rows (the database is rebuilt at
+    every import, so they are never stale); a view whose header says `-- live` (it reads history that changes
+    between imports, or is too large to keep whole) stays a view.
     """
     for layer in LAYERS:
         pending = [p for lay, p in view_files() if lay == layer]
@@ -141,8 +142,10 @@ def create_views(con: duckdb.DuckDBPyConnection, materialize: bool = True) -> No
             failed: list[tuple[Path, Exception]] = []
             for path in pending:
                 body = path.read_text(encoding="utf-8").strip().rstrip(";")
-                live = any(line.startswith("-- live") for line in body.splitlines()[:6])
-                kind = "table" if (materialize and layer == "marts" and not live) else "view"
+                head = body.splitlines()[:6]
+                live = any(line.startswith("-- live") for line in head)
+                wanted = layer == "marts" or any(line.startswith("-- materialize") for line in head)
+                kind = "table" if (materialize and wanted and not live) else "view"
                 try:
                     if kind == "table":
                         con.sql(f"drop view if exists {path.stem}")

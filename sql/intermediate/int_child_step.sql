@@ -1,3 +1,4 @@
+-- materialize: read by several marts; computed once per import
 -- grain: one row per child per month-end on which the child has an active measure with a ladder step
 -- key: month, child_id
 -- reads: int_active_measures, int_current_placement

@@ -1,3 +1,4 @@
+-- materialize: read by several marts; computed once per import
 -- grain: one row per child per month-end on which the child has an active placement
 -- key: month, child_id
 -- reads: int_month_spine, int_measures

@@ -1,3 +1,4 @@
+-- materialize: read by several marts; computed once per import
 -- grain: one row per version, measure with a monthly cost and calendar month it is active in, from the first
 -- month of the data to December of its last year ('current': this import; 'previous': the previous import's
 -- rows of measures that changed since, for the list of changes)

@@ -1,3 +1,4 @@
+-- materialize: read by several marts; computed once per import
 -- grain: one row per measure and version: every measure of this import ('current') and of the import the
 -- previous month's figures rest on ('previous', from measures_history), with their catalogue entries
 -- key: version, measure_id

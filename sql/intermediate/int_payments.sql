@@ -1,3 +1,4 @@
+-- materialize: read by several marts; computed once per import
 -- grain: one row per payment, with its effective measure code and catalogue entry
 -- key: payment_id
 -- reads: stg_payments, stg_measures, stg_catalogue
