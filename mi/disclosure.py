@@ -1,0 +1,331 @@
+"""Disclosure control for the committee (role udvalg): applied after aggregation, before every output.
+
+Rules (DOMAIN.md, "Conventions users expect"):
+
+* A count of children from 1 to min_count − 1 is shown as `<5` (the mark uses the actual min_count). Zero is
+  shown: it is not a person.
+* No total, share, difference or change may let a hidden count be worked out:
+  - a share (or any figure computed from counts) whose parts include a hidden count is shown as `–`;
+  - a change between two figures where either is hidden is `–`;
+  - in a table with totals, more cells are hidden ("complementary suppression", shown as `–`) until every
+    small count has at least two values that agree with everything shown.
+
+The shown value of one figure is a `Shown`: a number (shown as it is), a mark string (`<5` or `–`), or None
+(no value: shown as `–` by mi.fmt). Tables go through `protect_table`, which returns a `Protected`: the
+numbers with the hidden cells emptied (numbers stay numbers, for Excel and charts), the marks, the footnotes.
+
+How a table is checked. A table of counts with a total row and/or a total column is a set of cells and of
+lines (a row or column whose total is a cell of the table): in every line the cells add up to its total. What a
+reader knows of a hidden cell: a small count lies in 1..min_count−1; a cell hidden to protect another is at
+least min_count (small ones are hidden anyway, zeros are shown). A hidden small cell is safe when another
+table agreeing with everything shown gives it another value. Written with the totals negated, every line sums
+to 0, so the table is a network: a line is a node, a cell an edge between its row line and its column line (a
+row or column without a total joins a free node), and another agreeing table differs by a cycle of +1/−1 steps
+along hidden cells that stay within what the reader knows. A hidden small cell is safe exactly when such a
+cycle passes through it (integer flows: any other solution splits into such cycles). Cells are hidden, smallest
+first, until every small cell lies on a cycle.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from mi import fmt
+
+HIDDEN = "–"  # a value hidden to protect a small count (or a share/change built on one)
+Shown = int | float | str | None
+INF = float("inf")
+
+
+# ---- single figures ----------------------------------------------------------------------------------
+
+
+def mark(min_count: int) -> str:
+    """The mark of a small count: '<5' for min_count 5."""
+    return f"<{min_count}"
+
+
+def is_small(n: float | int | None, min_count: int) -> bool:
+    """A count of children that must not be shown: 1 … min_count − 1 (zero is not a person)."""
+    return n is not None and 0 < n < min_count
+
+
+def is_hidden(value: Shown) -> bool:
+    """True for a mark (`<5`, `–`): the figure is not shown."""
+    return isinstance(value, str)
+
+
+def protect_count(n: float | int | None, min_count: int) -> Shown:
+    """A count of children: itself, `<5` when small, None when there is none."""
+    if n is None:
+        return None
+    return mark(min_count) if is_small(n, min_count) else int(n)
+
+
+def protect_value(
+    value: float | int | None,
+    min_count: int,
+    *,
+    count: bool = False,
+    parts: Iterable[float | int | None] = (),
+) -> Shown:
+    """Any figure: a count of children (`count=True`) is protected as such; a figure computed from counts
+    (a share, a rate, a difference) is `–` when any of its `parts` is a small count. Give as parts every count
+    the figure could be solved for: numerator, denominator, and the denominator minus the numerator."""
+    if count:
+        return protect_count(value, min_count)
+    if value is None:
+        return None
+    if any(is_small(p, min_count) for p in parts):
+        return HIDDEN
+    return value
+
+
+def protect_share(
+    share: float | None, numerator: float | int | None, denominator: float | int | None, min_count: int
+) -> Shown:
+    """A share of children: `–` when the numerator, the denominator or the rest (denominator − numerator) is a
+    small count, since any of them could be worked out from the share and the others."""
+    rest = None if numerator is None or denominator is None else denominator - numerator
+    return protect_value(share, min_count, parts=(numerator, denominator, rest))
+
+
+def protect_change(change: float | int | None, *sides: Shown) -> Shown:
+    """A difference or change between figures: `–` when any side is hidden."""
+    if any(is_hidden(s) for s in sides):
+        return HIDDEN
+    return change
+
+
+def text(value: Shown, formatter: Callable[[float], str] = fmt.number) -> str:
+    """A shown value as text: the mark as it is, None as `–`, a number by `formatter`."""
+    if value is None:
+        return fmt.DASH
+    if isinstance(value, str):
+        return value
+    return formatter(value)
+
+
+def footnotes(min_count: int, *, small: bool = True, hidden: bool = True) -> list[str]:
+    """The footnotes explaining the marks (only those that are used)."""
+    out = []
+    if small:
+        out.append(
+            f"{mark(min_count)}: færre end {min_count} børn. Små tal vises ikke, så ingen enkelte børn kan "
+            "genkendes."
+        )
+    if hidden:
+        out.append(
+            f"{HIDDEN}: tallet vises ikke, fordi et lille tal ellers kunne regnes ud fra totaler, andele eller "
+            "ændringer (eller fordi det ikke kan beregnes)."
+        )
+    return out
+
+
+def footnotes_for(values: Iterable[Shown], min_count: int) -> list[str]:
+    """The footnotes the given shown values need."""
+    vals = list(values)
+    return footnotes(
+        min_count,
+        small=any(v == mark(min_count) for v in vals),
+        hidden=any(v == HIDDEN for v in vals),
+    )
+
+
+# ---- tables with totals ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A protected table. `frame`: the input with each count column as Int64, null where hidden; `marks`: the
+    count columns as text, null where shown, else `<5` (small) or `–` (hidden to protect a small count);
+    `footnotes`: the notes the marks need."""
+
+    frame: pl.DataFrame
+    marks: pl.DataFrame
+    footnotes: list[str]
+    count_cols: list[str] = field(default_factory=list)
+    withheld: bool = False  # the whole table is hidden: nothing in it could be shown safely
+
+    def cell(self, row: int, col: str) -> Shown:
+        """The shown value of one cell: its number, or its mark."""
+        m = self.marks[col][row]
+        return m if m is not None else self.frame[col][row]
+
+    def is_hidden(self, row: int, col: str) -> bool:
+        return self.marks[col][row] is not None
+
+    def text(self, formatter: Callable[[float], str] = fmt.number) -> pl.DataFrame:
+        """The table as text: count columns as formatted numbers or marks (other columns unchanged)."""
+        return self.frame.with_columns(
+            pl.Series(c, [text(self.cell(i, c), formatter) for i in range(self.frame.height)], dtype=pl.Utf8)
+            for c in self.count_cols
+        )
+
+    def shown(self) -> pl.DataFrame:
+        """The table with the count columns as Python objects (number or mark), for writers such as Excel."""
+        return self.frame.with_columns(
+            pl.Series(c, [self.cell(i, c) for i in range(self.frame.height)], dtype=pl.Object)
+            for c in self.count_cols
+        )
+
+
+def protect_table(
+    frame: pl.DataFrame,
+    count_cols: list[str],
+    min_count: int,
+    *,
+    label_col: str | None = None,
+    total_label: str | None = None,
+    total_col: str | None = None,
+    keep: Iterable[tuple[int, str]] = (),
+) -> Protected:
+    """Protect a table of counts of children.
+
+    `count_cols`: the columns of counts (not the total column). A total row is the row whose `label_col` equals
+    `total_label`; `total_col` is a column of row totals (with a total row, its cell in that row is the grand
+    total). Totals must add up (ValueError otherwise): a table whose totals are not sums (a child counted in
+    several rows) must be protected without its totals. `keep`: cells (row index, column) shown elsewhere,
+    chosen as complements only if nothing else protects a small cell (check `is_hidden` and hide them there).
+    Without totals only the small counts are hidden.
+    """
+    cols = list(count_cols) + ([total_col] if total_col else [])
+    missing = [c for c in cols + ([label_col] if label_col else []) if c not in frame.columns]
+    if missing:
+        raise ValueError(f"protect_table: kolonnerne {missing} findes ikke")
+    total_row = None
+    if total_label is not None:
+        if label_col is None:
+            raise ValueError("protect_table: total_label kræver label_col")
+        idx = [i for i, v in enumerate(frame[label_col].to_list()) if v == total_label]
+        if len(idx) != 1:
+            raise ValueError(f"protect_table: {len(idx)} rækker med {total_label!r}")
+        total_row = idx[0]
+
+    values = {c: frame[c].to_list() for c in cols}
+    rows = list(range(frame.height))
+    cells = [(r, c) for r in rows for c in cols]
+
+    # lines: every row sums to its cell in the total column (the total row to the grand total); every count
+    # column sums to its cell in the total row (the total column to the grand total).
+    lines: list[tuple[list[tuple[int, str]], tuple[int, str]]] = []  # (cells of the line, its total cell)
+    row_is_line = total_col is not None
+    col_is_line = total_row is not None
+    if row_is_line:
+        lines += [([(r, c) for c in cols], (r, total_col)) for r in rows]
+    if col_is_line:
+        lines += [([(r, c) for r in rows], (total_row, c)) for c in cols]
+    for line, total in lines:
+        nums = [values[c][r] for r, c in line]
+        if any(v is None for v in nums):
+            raise ValueError("protect_table: en tabel med totaler må ikke have tomme tal")
+        parts = [values[c][r] for r, c in line if (r, c) != total]
+        if sum(parts) != values[total[1]][total[0]]:
+            raise ValueError(
+                f"protect_table: totalen {values[total[1]][total[0]]} er ikke summen af {parts} "
+                "(tæller et barn flere steder?)"
+            )
+
+    def sign(cell: tuple[int, str]) -> int:
+        r, c = cell
+        is_row_total = c == total_col and r != total_row
+        is_col_total = r == total_row and c != total_col
+        return -1 if (is_row_total or is_col_total) else 1
+
+    def ends(cell: tuple[int, str]) -> tuple[str, str]:
+        r, c = cell
+        return (f"R{r}" if row_is_line else "F", f"C{c}" if col_is_line else "F")
+
+    primary = {cell for cell in cells if is_small(values[cell[1]][cell[0]], min_count)}
+    secondary: set[tuple[int, str]] = set()
+
+    def bounds(cell: tuple[int, str]) -> tuple[float, float]:
+        lo, hi = (1, min_count - 1) if cell in primary else (min_count, INF)
+        return (lo, hi) if sign(cell) > 0 else (-hi, -lo)
+
+    def pinned(cell: tuple[int, str], hidden: set[tuple[int, str]]) -> bool:
+        lo, hi = bounds(cell)
+        if lo == hi:
+            return False  # min_count 2: the mark itself says 1; no complement can change that
+        z = sign(cell) * values[cell[1]][cell[0]]
+        adj: dict[str, list[str]] = {}
+        for other in hidden:
+            if other == cell:
+                continue
+            olo, ohi = bounds(other)
+            oz = sign(other) * values[other[1]][other[0]]
+            a, b = ends(other)
+            if oz + 1 <= ohi:
+                adj.setdefault(a, []).append(b)
+            if oz - 1 >= olo:
+                adj.setdefault(b, []).append(a)
+        a, b = ends(cell)
+        if z + 1 <= hi and _reaches(adj, b, a):
+            return False
+        return not (z - 1 >= lo and _reaches(adj, a, b))
+
+    keep = set(keep)
+    while True:
+        hidden = primary | secondary
+        stuck = sorted((c for c in primary if pinned(c, hidden)), key=lambda c: (c[0], cols.index(c[1])))
+        if not stuck:
+            break
+        target = stuck[0]
+        near = {cell for line, _ in lines if target in line for cell in line}
+        candidates = [
+            cell for cell in cells
+            if cell not in hidden and values[cell[1]][cell[0]] not in (None, 0)
+        ]
+        if not candidates:
+            # Every non-zero cell is hidden and the marks still give a count away (e.g. four rows of `<5` with
+            # a total of `<5`: each row is 1). Nothing of the table can be shown.
+            return _withheld(frame, cols, min_count)
+
+        def order(cell: tuple[int, str]) -> tuple:
+            is_total = cell[0] == total_row or cell[1] == total_col
+            return (cell in keep, cell not in near, is_total, values[cell[1]][cell[0]], cell[0],
+                    cols.index(cell[1]))
+
+        candidates.sort(key=order)
+        chosen = next((c for c in candidates if not pinned(target, hidden | {c})), candidates[0])
+        secondary.add(chosen)
+
+    out = frame.with_columns(
+        pl.Series(c, [None if (r, c) in primary | secondary or values[c][r] is None else int(values[c][r])
+                      for r in rows], dtype=pl.Int64)
+        for c in cols
+    )
+    marks = pl.DataFrame({
+        c: pl.Series(c, [mark(min_count) if (r, c) in primary else HIDDEN if (r, c) in secondary else None
+                         for r in rows], dtype=pl.Utf8)
+        for c in cols
+    })
+    notes = footnotes(min_count, small=bool(primary), hidden=bool(secondary)) if primary else []
+    return Protected(out, marks, notes, cols)
+
+
+def _withheld(frame: pl.DataFrame, cols: list[str], min_count: int) -> Protected:
+    out = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(c) for c in cols)
+    marks = pl.DataFrame({c: [HIDDEN] * frame.height for c in cols}, schema={c: pl.Utf8 for c in cols})
+    note = f"{HIDDEN}: tabellen vises ikke, fordi den omfatter for få børn (under {min_count} i flere felter)."
+    return Protected(out, marks, [note], cols, withheld=True)
+
+
+def _reaches(adj: dict[str, list[str]], start: str, goal: str) -> bool:
+    """Is there a path from start to goal (the empty path when they are the same node)?"""
+    if start == goal:
+        return True
+    seen, todo = {start}, deque([start])
+    while todo:
+        node = todo.popleft()
+        for nxt in adj.get(node, ()):
+            if nxt == goal:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False

@@ -1,0 +1,207 @@
+"""Frozen months: the committee's figures for a month, stored once and never silently rewritten.
+
+`freeze(con, month)` stores the month's KPI values (mi.kpi.values) and the counts behind the shares with the
+current data version in the table `frozen_kpis` (mi.db carries it into every new database). The live views
+read it: `mart_frozen_values` (every month: the committee's figure, frozen where frozen), `mart_frozen_kpis`
+(frozen months: frozen against today's value, `is_revised`) and `mart_frozen_status` (the committee's figures
+judged like mart_kpi_status).
+
+A database file is never changed in place (see mi.db): `freeze_file(path, month)` writes into a copy and swaps
+it in with an atomic rename, so readers holding the file open keep reading the old file undisturbed and the
+app reconnects when mi.db.file_stamp changes. `python -m mi freeze --month YYYY-MM` calls it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from mi import db, fmt, kpi
+
+# The counts behind the shares, frozen with the KPIs so the disclosure control of a frozen share can be
+# decided on the figures it was computed from (columns of mart_kpi_monthly).
+SUPPORT_KEYS: tuple[str, ...] = (
+    "n_family_care_children",
+    "n_family_treatment_starts_ytd",
+    "n_day_treatment_children",
+    "n_pupils",
+)
+
+
+class AlreadyFrozen(Exception):
+    """The month is frozen already: its first figures stay."""
+
+    def __init__(self, month: date, frozen_at: datetime | None, version_id: int | None):
+        self.month, self.frozen_at, self.version_id = month, frozen_at, version_id
+        when = f" {fmt.day(frozen_at)} kl. {frozen_at:%H:%M}" if frozen_at else ""
+        super().__init__(
+            f"{fmt.month_name(month).capitalize()} er allerede frosset{when} (dataversion {version_id}). "
+            "De første tal bevares; senere ændringer vises som revisioner."
+        )
+
+
+class ConcurrentChange(Exception):
+    """The database file was replaced (an import) while a freeze was writing its copy."""
+
+
+@dataclass(frozen=True)
+class Frozen:
+    month: date
+    version_id: int
+    frozen_at: datetime
+    n_keys: int
+
+
+def _month_start(month: date | str) -> date:
+    if isinstance(month, str):
+        return kpi.parse_month(month)
+    return date(month.year, month.month, 1)
+
+
+def frozen_info(con: duckdb.DuckDBPyConnection, month: date | str) -> dict | None:
+    """When and on which data version the month was frozen (None if it is not)."""
+    m = _month_start(month)
+    rows = db.query(
+        con,
+        """select min(f.frozen_at) as frozen_at, min(f.version_id) as version_id,
+                  any_value(v.data_as_of) as data_as_of, count(*) as n_keys
+           from frozen_kpis as f left join data_versions as v on v.version_id = f.version_id
+           where f.month = $m""",
+        {"m": m},
+    )
+    row = rows.row(0, named=True)
+    return None if not row["n_keys"] else row
+
+
+def is_frozen(con: duckdb.DuckDBPyConnection, month: date | str) -> bool:
+    return frozen_info(con, month) is not None
+
+
+def frozen_months(con: duckdb.DuckDBPyConnection) -> list[date]:
+    return db.query(con, "select distinct month from frozen_kpis order by month")["month"].to_list()
+
+
+def revisions(con: duckdb.DuckDBPyConnection, month: date | str | None = None) -> pl.DataFrame:
+    """Frozen registry KPIs whose value today differs from the frozen one (mart_frozen_kpis), with labels."""
+    sql = """select f.*, r.label, r.unit, r.sort_order
+             from mart_frozen_kpis as f inner join kpi_registry as r on r.key = f.kpi_key
+             where f.is_revised and ($m is null or f.month = $m)
+             order by f.month, r.sort_order"""
+    return db.query(con, sql, {"m": None if month is None else _month_start(month)})
+
+
+def freeze(con: duckdb.DuckDBPyConnection, month: date | str) -> Frozen:
+    """Freeze the month's figures on a read-write connection, in one transaction.
+
+    Raises AlreadyFrozen when the month is frozen (the first figures stay), ValueError when the month is outside
+    the data or has not ended by the data's "data as of" date (its figures would still be moving).
+    """
+    m = _month_start(month)
+    rng = kpi.data_range(con)
+    values = kpi.values(con, m)  # ValueError with a Danish message when the month is outside the data
+    month_end = db.scalar(con, "select month_end from int_month_spine where month = $m", {"m": m})
+    if rng and month_end > rng["data_as_of"]:
+        raise ValueError(
+            f"{fmt.month_name(m).capitalize()} er ikke afsluttet i data (data pr. {fmt.day(rng['data_as_of'])}); "
+            "en måned kan først fryses, når den er slut."
+        )
+    support = db.query(con, f"select {', '.join(SUPPORT_KEYS)} from mart_kpi_monthly where month = $m", {"m": m})
+    rows = [(k, values[k]) for k in kpi.KEYS] + [(k, support[k][0]) for k in SUPPORT_KEYS]
+    version = db.scalar(con, "select max(version_id) from data_versions")
+    if version is None:
+        raise ValueError("Databasen har ingen dataversion; indlæs data, før en måned fryses.")
+    at = datetime.now().replace(microsecond=0)
+    cur = con.cursor()
+    try:
+        cur.begin()
+        # checked inside the transaction (the primary key on (month, kpi_key) guards a race as well)
+        first = cur.execute(
+            "select min(frozen_at), min(version_id) from frozen_kpis where month = ?", [m]
+        ).fetchone()
+        if first[0] is not None:
+            raise AlreadyFrozen(m, first[0], first[1])
+        cur.executemany(
+            "insert into frozen_kpis (month, kpi_key, value, version_id, frozen_at) values (?, ?, ?, ?, ?)",
+            [(m, k, None if v is None else float(v), version, at) for k, v in rows],
+        )
+        cur.commit()
+    except BaseException:
+        cur.rollback()
+        raise
+    finally:
+        cur.close()
+    return Frozen(m, version, at, len(rows))
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock beside the database (`<db>.lock`): one writer at a time."""
+    lock = path.with_name(f".{path.name}.lock")
+    with open(lock, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def freeze_file(path: Path | str | None = None, month: date | str | None = None) -> Frozen:
+    """Freeze a month in the database file at `path` (default $MI_DB) without disturbing its readers.
+
+    Copies the file, freezes in the copy (one transaction), checkpoints and swaps the copy in with an atomic
+    rename. If the file was replaced meanwhile (an import), nothing is swapped in and ConcurrentChange is raised.
+    """
+    if month is None:
+        raise ValueError("Angiv måneden, der skal fryses.")
+    path = Path(path or db.db_path())
+    if not path.exists():
+        raise ValueError(f"Der er ingen database på {path}. Kør `python -m mi import --data MAPPE` først.")
+    tmp = path.with_name(f".{path.name}.freezing-{os.getpid()}-{threading.get_ident()}")
+    with _file_lock(path):
+        stamp = db.file_stamp(path)
+        try:
+            shutil.copyfile(path, tmp)
+            wal = Path(f"{path}.wal")
+            if wal.exists():
+                shutil.copyfile(wal, Path(f"{tmp}.wal"))
+            con = duckdb.connect(str(tmp))
+            try:
+                result = freeze(con, month)
+                con.sql("checkpoint")
+            finally:
+                con.close()
+            if db.file_stamp(path) != stamp:
+                raise ConcurrentChange(
+                    "Databasen blev udskiftet (en ny indlæsning), mens måneden blev frosset. Prøv igen."
+                )
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+            Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return result
+
+
+def cli_freeze(args) -> int:
+    """`python -m mi freeze --month YYYY-MM`: exit 0 when frozen, 1 with a Danish message otherwise."""
+    try:
+        month = kpi.parse_month(args.month)
+        result = freeze_file(db.db_path(), month)
+    except Exception as exc:  # noqa: BLE001 - every failure is a clear message and exit code 1
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{fmt.month_name(result.month).capitalize()} er frosset: {result.n_keys} tal gemt fra dataversion "
+        f"{result.version_id} ({fmt.day(result.frozen_at)} kl. {result.frozen_at:%H:%M})."
+    )
+    return 0

@@ -1,0 +1,66 @@
+-- live: reads frozen_kpis, which `python -m mi freeze` writes after the build, so it stays a view
+-- grain: one row per month and key: the registry's KPIs and the counts behind the shares (n_*), for every month
+--        of the data and every frozen month
+-- key: month, kpi_key
+-- reads: mart_kpi_changes, mart_kpi_monthly, frozen_kpis, data_versions
+-- value is the committee's figure: the frozen value where the key was frozen for the month, else today's.
+-- is_revised: today's value differs from the frozen one (also when one of them is empty or the month has left
+-- the data); revision = current_value - frozen_value.
+with current_values as (
+    select month, kpi_key, value, from mart_kpi_changes
+    union all
+    select k.month, v.kpi_key, v.value,
+    from mart_kpi_monthly as k,
+        lateral (values
+        ('n_family_care_children', cast(k.n_family_care_children as double)),
+        ('n_family_treatment_starts_ytd', cast(k.n_family_treatment_starts_ytd as double)),
+        ('n_day_treatment_children', cast(k.n_day_treatment_children as double)),
+        ('n_pupils', cast(k.n_pupils as double))
+        ) as v(kpi_key, value)
+),
+
+current_version as (
+    select max(version_id) as version_id, from data_versions
+),
+
+joined as (
+    select
+        coalesce(c.month, f.month) as month,
+        coalesce(c.kpi_key, f.kpi_key) as kpi_key,
+        c.value as current_value,
+        f.value as frozen_value,
+        f.kpi_key is not null as is_frozen,
+        c.month is not null as is_in_data,
+        f.version_id as frozen_version_id,
+        f.frozen_at,
+        dv.data_as_of as frozen_data_as_of,
+        cv.version_id as current_version_id,
+    from current_values as c
+    full join frozen_kpis as f on f.month = c.month and f.kpi_key = c.kpi_key
+    left join data_versions as dv on dv.version_id = f.version_id
+    cross join current_version as cv
+),
+
+final as (
+    select
+        month,
+        kpi_key,
+        case when is_frozen then frozen_value else current_value end as value,
+        current_value,
+        frozen_value,
+        is_frozen,
+        is_frozen and case
+            when frozen_value is null and current_value is null then not is_in_data
+            when frozen_value is null or current_value is null then true
+            else abs(current_value - frozen_value) > 1e-9 * greatest(1, abs(frozen_value))
+        end as is_revised,
+        current_value - frozen_value as revision,
+        is_in_data,
+        frozen_version_id,
+        frozen_at,
+        frozen_data_as_of,
+        current_version_id,
+    from joined
+)
+
+select * from final

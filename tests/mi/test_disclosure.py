@@ -1,0 +1,216 @@
+"""Disclosure control (mi.disclosure): exact small cases by hand, and property tests in which an attacker who
+knows the rules solves for every hidden small count with integer programming (scipy's milp) and must find at
+least two possible values."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from mi import disclosure as d
+
+# ---- single figures ------------------------------------------------------------------------------------
+
+
+def test_counts_small_zero_and_missing():
+    assert [d.protect_count(n, 5) for n in (0, 1, 4, 5, 27, None)] == [0, "<5", "<5", 5, 27, None]
+    # the mark uses the actual threshold
+    assert d.protect_count(6, 10) == "<10" and d.mark(3) == "<3"
+
+
+def test_share_hidden_when_numerator_denominator_or_rest_is_small():
+    # 6 of 10: parts 6, 10, rest 4 → the rest (children not counted in the numerator) is small: hidden
+    assert d.protect_share(0.6, 6, 10, 5) == "–"
+    # 3 of 40: the numerator is small
+    assert d.protect_share(3 / 40, 3, 40, 5) == "–"
+    # 0 of 12: zero is not a person, rest 12 → shown
+    assert d.protect_share(0.0, 0, 12, 5) == 0.0
+    # 10 of 30: all parts ≥ 5
+    assert d.protect_share(1 / 3, 10, 30, 5) == pytest.approx(1 / 3)
+    assert d.protect_share(None, 0, 0, 5) is None
+
+
+def test_change_hidden_when_either_side_is_hidden():
+    this_month, last_year = d.protect_count(8, 5), d.protect_count(3, 5)
+    # 8 − 3 = 5 would give last year's 3 away
+    assert d.protect_change(5, this_month, last_year) == "–"
+    assert d.protect_change(-4, d.protect_count(27, 5), d.protect_count(31, 5)) == -4
+
+
+def test_value_with_parts_and_text():
+    assert d.protect_value(0.25, 5, parts=(2, 8)) == "–"
+    assert d.protect_value(3, 5, count=True) == "<5"
+    assert d.text("<5") == "<5" and d.text(None) == "–" and d.text(1234) == "1.234"
+
+
+# ---- tables by hand ------------------------------------------------------------------------------------
+
+
+def one_way(values, total=None):
+    total = sum(values) if total is None else total
+    return pl.DataFrame({"label": [f"r{i}" for i in range(len(values))] + ["I alt"], "n": [*values, total]})
+
+
+def shown(p: d.Protected, col="n"):
+    return [p.cell(i, col) for i in range(p.frame.height)]
+
+
+def test_one_small_cell_gets_a_complement_that_leaves_it_open():
+    p = d.protect_table(one_way([1, 5, 9]), ["n"], 5, label_col="label", total_label="I alt")
+    # hiding 5 with the 1 would not do: 15 − 9 = 6 = x + y with x in 1..4 and y ≥ 5 forces x = 1, y = 5.
+    # Hiding 9 instead: x + y = 15 − 5 = 10, y ≥ 5 → x can be 1..4.
+    assert shown(p) == ["<5", 5, "–", 15]
+    assert len(p.footnotes) == 2 and p.footnotes[0].startswith("<5: færre end 5 børn")
+
+
+def test_two_small_cells_that_would_pin_each_other():
+    # 1 and 1 with total 2: the total is itself small and hidden, so nothing adds up
+    assert shown(d.protect_table(one_way([1, 1, 0]), ["n"], 5, label_col="label", total_label="I alt")) == [
+        "<5", "<5", 0, "<5"]
+    # 4 + 4 = 8 = 20 − 12 would force both to 4 (the largest small count): a third cell must go
+    p = d.protect_table(one_way([4, 4, 12]), ["n"], 5, label_col="label", total_label="I alt")
+    assert shown(p) == ["<5", "<5", "–", 20]
+
+
+def test_no_small_counts_nothing_hidden_and_zero_shown():
+    p = d.protect_table(one_way([0, 7, 12]), ["n"], 5, label_col="label", total_label="I alt")
+    assert shown(p) == [0, 7, 12, 19] and p.footnotes == []
+
+
+def test_two_way_table_hides_the_grand_total_when_that_is_what_is_left():
+    f = pl.DataFrame({"label": ["r1", "r2", "I alt"], "a": [1, 0, 1], "b": [0, 9, 9], "t": [1, 9, 10]})
+    p = d.protect_table(f, ["a", "b"], 5, label_col="label", total_label="I alt", total_col="t")
+    # r1/a = 1 is small, and so are its row total and column total (1). With the grand total 10 shown,
+    # the total row gives a_total = 10 − 9 = 1. The grand total is hidden: 1 + 9 = t with t ≥ 5 leaves 1..4.
+    assert [shown(p, c) for c in ("a", "b", "t")] == [["<5", 0, "<5"], [0, 9, 9], ["<5", 9, "–"]]
+
+
+def test_table_withheld_when_the_marks_alone_give_counts_away():
+    # four rows of 1 and the total 4, all small: x1..x4 ≥ 1 and x1 + … + x4 = total ≤ 4 → every row is 1
+    p = d.protect_table(one_way([1, 1, 0, 1, 1]), ["n"], 5, label_col="label", total_label="I alt")
+    assert p.withheld and shown(p) == ["–"] * 6 and "vises ikke" in p.footnotes[0]
+
+
+def test_keep_prefers_other_cells():
+    f = one_way([2, 6, 9, 30])
+    # the smallest complement would be 6 (row 1), but it is shown elsewhere: the next, 9, is used
+    p = d.protect_table(f, ["n"], 5, label_col="label", total_label="I alt", keep=[(1, "n")])
+    assert shown(p) == ["<5", 6, "–", 30, 47]
+
+
+def test_totals_must_add_up():
+    with pytest.raises(ValueError, match="summen"):
+        d.protect_table(one_way([2, 6], total=9), ["n"], 5, label_col="label", total_label="I alt")
+
+
+def test_without_totals_only_small_counts_are_hidden():
+    f = pl.DataFrame({"label": ["a", "b"], "x": [3, 40], "y": [0, 2]})
+    p = d.protect_table(f, ["x", "y"], 5)
+    assert (shown(p, "x"), shown(p, "y")) == (["<5", 40], [0, "<5"])
+    assert p.text()["x"].to_list() == ["<5", "40"] and p.frame["x"].to_list() == [None, 40]
+
+
+# ---- the attacker --------------------------------------------------------------------------------------
+
+
+def attack(p: d.Protected, lines, min_count):
+    """For every hidden small cell, the least and greatest value that agrees with everything shown: the shown
+    numbers, every line's sum, small counts in 1..min_count−1, other hidden counts ≥ min_count."""
+    hidden = [(r, c) for c in p.count_cols for r in range(p.frame.height) if p.is_hidden(r, c)]
+    index = {cell: k for k, cell in enumerate(hidden)}
+    lo = np.array([1 if p.cell(r, c) == d.mark(min_count) else min_count for r, c in hidden], dtype=float)
+    hi = np.array([min_count - 1 if p.cell(r, c) == d.mark(min_count) else np.inf for r, c in hidden])
+    rows, rhs = [], []
+    for cells, total in lines:
+        a = np.zeros(len(hidden))
+        b = 0.0
+        for cell in cells:
+            coef = -1.0 if cell == total else 1.0
+            if cell in index:
+                a[index[cell]] += coef
+            else:
+                b -= coef * p.cell(*cell)
+        if a.any():
+            rows.append(a)
+            rhs.append(b)
+    out = {}
+    for cell in hidden:
+        if p.cell(*cell) != d.mark(min_count):
+            continue
+        cost = np.zeros(len(hidden))
+        cost[index[cell]] = 1
+        cons = [LinearConstraint(np.array(rows), rhs, rhs)] if rows else []
+        kw = dict(constraints=cons, integrality=np.ones(len(hidden)), bounds=Bounds(lo, hi))
+        low, high = milp(cost, **kw), milp(-cost, **kw)
+        assert low.status == 0 and high.status == 0, "the true table must be a solution"
+        out[cell] = (round(low.fun), round(-high.fun))
+    return out
+
+
+def table_lines(height, count_cols, total_row, total_col):
+    cols = count_cols + ([total_col] if total_col else [])
+    lines = []
+    if total_col:
+        lines += [([(r, c) for c in cols], (r, total_col)) for r in range(height)]
+    if total_row is not None:
+        lines += [([(r, c) for r in range(height)], (total_row, c)) for c in cols]
+    return lines
+
+
+count = st.one_of(st.just(0), st.integers(1, 4), st.integers(5, 12), st.integers(13, 60))
+
+
+@st.composite
+def tables(draw):
+    n_rows, n_cols = draw(st.integers(1, 5)), draw(st.integers(1, 4))
+    body = [[draw(count) for _ in range(n_cols)] for _ in range(n_rows)]
+    with_total_row, with_total_col = draw(st.booleans()), draw(st.booleans())
+    if not (with_total_row or with_total_col):
+        with_total_row = True
+    cols = [f"c{j}" for j in range(n_cols)]
+    data = {c: [row[j] for row in body] for j, c in enumerate(cols)}
+    labels = [f"r{i}" for i in range(n_rows)]
+    if with_total_col:
+        data["t"] = [sum(row) for row in body]
+    if with_total_row:
+        for c in data:
+            data[c].append(sum(data[c]))
+        labels.append("I alt")
+    frame = pl.DataFrame({"label": labels, **data})
+    total_row = n_rows if with_total_row else None
+    return frame, cols, total_row, ("t" if with_total_col else None)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.integers(3, 7))
+def test_no_hidden_small_count_can_be_worked_out(table, min_count):
+    frame, cols, total_row, total_col = table
+    p = d.protect_table(frame, cols, min_count, label_col="label",
+                        total_label="I alt" if total_row is not None else None, total_col=total_col)
+    all_cols = cols + ([total_col] if total_col else [])
+    if p.withheld:
+        # only when every non-zero count is small or had to be hidden, and then nothing is shown at all
+        assert all(p.cell(r, c) == d.HIDDEN for c in all_cols for r in range(frame.height))
+        return
+    for c in all_cols:
+        for r in range(frame.height):
+            v, s = frame[c][r], p.cell(r, c)
+            if d.is_small(v, min_count):
+                assert s == d.mark(min_count)  # every small count is marked
+            elif v == 0:
+                assert s == 0  # zero is shown
+            else:
+                assert s in (v, d.HIDDEN)  # shown as it is, or hidden to protect
+    for cell, (low, high) in attack(p, table_lines(frame.height, cols, total_row, total_col), min_count).items():
+        assert high > low, f"cell {cell} can be worked out: {low}"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.just(0), st.integers(5, 80)), min_size=1, max_size=6))
+def test_nothing_hidden_without_small_counts(values):
+    p = d.protect_table(one_way(values), ["n"], 5, label_col="label", total_label="I alt")
+    assert shown(p) == [*values, sum(values)] and p.footnotes == []
