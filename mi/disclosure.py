@@ -277,33 +277,50 @@ def protect_table(
         target = stuck[0]
         near = {cell for line, _ in lines if target in line for cell in line}
         candidates = [
-            cell for cell in cells
-            if cell not in hidden and values[cell[1]][cell[0]] not in (None, 0)
+            cell for cell in cells if cell not in hidden and values[cell[1]][cell[0]] not in (None, 0)
         ]
         if not candidates:
             # Every non-zero cell is hidden and the marks still give a count away (e.g. four rows of `<5` with
             # a total of `<5`: each row is 1). Nothing of the table can be shown.
             return _withheld(frame, cols, min_count)
 
-        def order(cell: tuple[int, str]) -> tuple:
-            is_total = cell[0] == total_row or cell[1] == total_col
-            return (cell in keep, cell not in near, is_total, values[cell[1]][cell[0]], cell[0],
-                    cols.index(cell[1]))
-
-        candidates.sort(key=order)
+        candidates.sort(
+            key=lambda cell, near=near: (
+                cell in keep,  # shown elsewhere: last
+                cell not in near,  # in a line of the small cell: first
+                cell[0] == total_row or cell[1] == total_col,  # totals after the cells
+                values[cell[1]][cell[0]],  # smallest first
+                cell[0],
+                cols.index(cell[1]),
+            )
+        )
         chosen = next((c for c in candidates if not pinned(target, hidden | {c})), candidates[0])
         secondary.add(chosen)
 
     out = frame.with_columns(
-        pl.Series(c, [None if (r, c) in primary | secondary or values[c][r] is None else int(values[c][r])
-                      for r in rows], dtype=pl.Int64)
+        pl.Series(
+            c,
+            [
+                None if (r, c) in primary | secondary or values[c][r] is None else int(values[c][r])
+                for r in rows
+            ],
+            dtype=pl.Int64,
+        )
         for c in cols
     )
-    marks = pl.DataFrame({
-        c: pl.Series(c, [mark(min_count) if (r, c) in primary else HIDDEN if (r, c) in secondary else None
-                         for r in rows], dtype=pl.Utf8)
-        for c in cols
-    })
+    marks = pl.DataFrame(
+        {
+            c: pl.Series(
+                c,
+                [
+                    mark(min_count) if (r, c) in primary else HIDDEN if (r, c) in secondary else None
+                    for r in rows
+                ],
+                dtype=pl.Utf8,
+            )
+            for c in cols
+        }
+    )
     notes = footnotes(min_count, small=bool(primary), hidden=bool(secondary)) if primary else []
     return Protected(out, marks, notes, cols)
 
@@ -311,7 +328,9 @@ def protect_table(
 def _withheld(frame: pl.DataFrame, cols: list[str], min_count: int) -> Protected:
     out = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(c) for c in cols)
     marks = pl.DataFrame({c: [HIDDEN] * frame.height for c in cols}, schema={c: pl.Utf8 for c in cols})
-    note = f"{HIDDEN}: tabellen vises ikke, fordi den omfatter for få børn (under {min_count} i flere felter)."
+    note = (
+        f"{HIDDEN}: tabellen vises ikke, fordi den omfatter for få børn (under {min_count} i flere felter)."
+    )
     return Protected(out, marks, [note], cols, withheld=True)
 
 

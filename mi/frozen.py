@@ -116,7 +116,9 @@ def freeze(con: duckdb.DuckDBPyConnection, month: date | str) -> Frozen:
             f"{fmt.month_name(m).capitalize()} er ikke afsluttet i data (data pr. {fmt.day(rng['data_as_of'])}); "
             "en måned kan først fryses, når den er slut."
         )
-    support = db.query(con, f"select {', '.join(SUPPORT_KEYS)} from mart_kpi_monthly where month = $m", {"m": m})
+    support = db.query(
+        con, f"select {', '.join(SUPPORT_KEYS)} from mart_kpi_monthly where month = $m", {"m": m}
+    )
     rows = [(k, values[k]) for k in kpi.KEYS] + [(k, support[k][0]) for k in SUPPORT_KEYS]
     version = db.scalar(con, "select max(version_id) from data_versions")
     if version is None:

@@ -70,7 +70,11 @@ def test_one_small_cell_gets_a_complement_that_leaves_it_open():
 def test_two_small_cells_that_would_pin_each_other():
     # 1 and 1 with total 2: the total is itself small and hidden, so nothing adds up
     assert shown(d.protect_table(one_way([1, 1, 0]), ["n"], 5, label_col="label", total_label="I alt")) == [
-        "<5", "<5", 0, "<5"]
+        "<5",
+        "<5",
+        0,
+        "<5",
+    ]
     # 4 + 4 = 8 = 20 − 12 would force both to 4 (the largest small count): a third cell must go
     p = d.protect_table(one_way([4, 4, 12]), ["n"], 5, label_col="label", total_label="I alt")
     assert shown(p) == ["<5", "<5", "–", 20]
@@ -189,8 +193,14 @@ def tables(draw):
 @given(tables(), st.integers(3, 7))
 def test_no_hidden_small_count_can_be_worked_out(table, min_count):
     frame, cols, total_row, total_col = table
-    p = d.protect_table(frame, cols, min_count, label_col="label",
-                        total_label="I alt" if total_row is not None else None, total_col=total_col)
+    p = d.protect_table(
+        frame,
+        cols,
+        min_count,
+        label_col="label",
+        total_label="I alt" if total_row is not None else None,
+        total_col=total_col,
+    )
     all_cols = cols + ([total_col] if total_col else [])
     if p.withheld:
         # only when every non-zero count is small or had to be hidden, and then nothing is shown at all
@@ -205,7 +215,9 @@ def test_no_hidden_small_count_can_be_worked_out(table, min_count):
                 assert s == 0  # zero is shown
             else:
                 assert s in (v, d.HIDDEN)  # shown as it is, or hidden to protect
-    for cell, (low, high) in attack(p, table_lines(frame.height, cols, total_row, total_col), min_count).items():
+    for cell, (low, high) in attack(
+        p, table_lines(frame.height, cols, total_row, total_col), min_count
+    ).items():
         assert high > low, f"cell {cell} can be worked out: {low}"
 
 
