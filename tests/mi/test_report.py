@@ -1,0 +1,328 @@
+"""The committee pack (mi.report): built for every role from a hand-written database in which several counts
+of children are 1–4; the udvalg pack shows none of them anywhere (PDF text via pypdf, every Excel cell via
+openpyxl, the charts' data); sentences and numbers by hand; frozen figures and revisions; the CLI."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from conftest import build_db, frame, read_catalogue
+from mi import db, frozen, report
+from mi.__main__ import main
+from mi.settings import Settings
+
+
+def m(mid, child, code, start, end=None, provider="kommunal", cost=None):
+    return {
+        "measure_id": mid,
+        "child_id": child,
+        "measure_code": code,
+        "provider_type": provider,
+        "start_on": start,
+        "end_on": end,
+        "monthly_cost_dkk": cost,
+    }
+
+
+def pay(pid, posted, amount, measure):
+    return {"payment_id": pid, "posted_on": posted, "amount_dkk": str(amount), "measure_id": measure}
+
+
+MONTH_ENDS = [
+    "2023-01-31",
+    "2023-02-28",
+    "2023-03-31",
+    "2023-04-30",
+    "2023-05-31",
+    "2023-06-30",
+    "2023-07-31",
+    "2023-08-31",
+    "2023-09-30",
+    "2023-10-31",
+    "2023-11-30",
+    "2023-12-31",
+    "2024-01-31",
+    "2024-02-29",
+    "2024-03-31",
+]
+MEASURES = (
+    # institutions: I1–I3 throughout, I4–I6 in 2023 only, I7 from 1 February 2024
+    #   31 Mar 2023: I1–I6 = 6 children; 31 Mar 2024: I1–I3 + I7 = 4 (small); starts 2024: I7 = 1 (small)
+    [m(f"I{i}", f"B{i}", "ANBR_DOGNINSTITUTION", "2023-01-01", cost="90000") for i in (1, 2, 3)]
+    + [m(f"I{i}", f"B{i}", "ANBR_OPHOLDSSTED", "2023-01-01", end="2023-12-31") for i in (4, 5, 6)]
+    + [m("I7", "B7", "ANBR_DOGNINSTITUTION", "2024-02-01", cost="90000")]
+    # foster families: 8 children throughout
+    + [m(f"P{i}", f"C{i}", "ANBR_PLEJEFAMILIE", "2023-01-01") for i in range(1, 9)]
+    # family treatment 2023 by March: 6 private + 6 in-house; 2024 by March: 2 private (small) + 5 in-house
+    + [m(f"F{i}", f"D{i}", "FAMILIEBEHANDLING", "2023-01-15", provider="privat") for i in range(8, 14)]
+    + [m(f"F{i}", f"D{i}", "FAMILIEBEHANDLING", "2023-02-15", provider="intern") for i in range(14, 20)]
+    + [
+        m("F1", "D1", "FAMILIEBEHANDLING", "2024-01-10", provider="privat"),
+        m("F2", "D2", "FAMILIEBEHANDLING", "2024-02-10", provider="privat"),
+    ]
+    + [m(f"F{i}", f"D{i}", "FAMILIEBEHANDLING", "2024-01-20", provider="intern") for i in range(3, 8)]
+    # school day-treatment: 2 children from 15 August 2023 (small)
+    + [m("S1", "E1", "SKOLE_DAGBEHANDLING", "2023-08-15"), m("S2", "E2", "SKOLE_DAGBEHANDLING", "2023-08-15")]
+    + [m("T1", "L1", "TABT_ARBEJDSFORTJENESTE", "2023-01-01")]
+)
+PAYMENTS = (
+    [pay(f"PI{k}", d, 90000, "I1") for k, d in enumerate(MONTH_ENDS)]
+    # lost earnings: 10,000 a month in Jan–Mar 2023, 12,000 a month in Jan–Mar 2024
+    + [pay(f"PT{k}", d, 10000, "T1") for k, d in enumerate(MONTH_ENDS[:3])]
+    + [pay(f"PU{k}", d, 12000, "T1") for k, d in enumerate(MONTH_ENDS[12:])]
+)
+STAFF = [
+    {"employee_id": f"R{i}", "role": "raadgiver", "team": "Nord", "fte": "1", "hired_on": "2020-01-01"}
+    for i in (1, 2)
+]
+CASES = [
+    {
+        "case_id": f"K{i}",
+        "child_id": f"X{i}",
+        "caseworker_id": "R1",
+        "team": "Nord",
+        "opened_on": "2023-01-01",
+    }
+    for i in range(25)
+]
+TABLES = {
+    "measures": MEASURES,
+    "payments": PAYMENTS,
+    "staff": STAFF,
+    "cases": CASES,
+    "budget": [{"year": 2024, "budget_area": "Anbringelser", "budget_dkk": "2000000"}],
+    "pupils": [{"school_year": "2022/23", "pupils": 3000}, {"school_year": "2023/24", "pupils": 3000}],
+}
+SMALL = re.compile(r"(?<![\d.,])[1-4] (børn|barn|forløb|anbringelser?)\b")
+
+
+@pytest.fixture(scope="module")
+def con():
+    return build_db(**TABLES)
+
+
+@pytest.fixture(scope="module")
+def packs(con):
+    return {role: report.build_pack(con, "2024-03", role) for role in report.ROLES}
+
+
+@pytest.fixture(scope="module")
+def files(packs):
+    return {role: (report.render_pdf(p), report.render_xlsx(p)) for role, p in packs.items()}
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def cells(data: bytes):
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    yield ws.title, c
+
+
+def sheet_rows(data: bytes, sheet: str) -> list[tuple]:
+    return [tuple(r) for r in openpyxl.load_workbook(io.BytesIO(data))[sheet].iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("role", report.ROLES)
+def test_pack_builds_for_every_role(files, role):
+    pdf, xlsx = files[role]
+    reader = PdfReader(io.BytesIO(pdf))
+    text = pdf_text(pdf)
+    assert pdf.startswith(b"%PDF") and len(reader.pages) >= 6
+    assert "Udvalgsrapport – det specialiserede børne- og ungeområde" in text
+    assert "Marts 2024" in text and "Data pr. 31. marts 2024" in text  # the last posting
+    assert f"Side 1 af {len(reader.pages)}" in text and report.ROLE_LABELS[role] in text
+    for heading in (
+        "De fem fokuspunkter",
+        "Økonomi",
+        "Merforbrug år for år mod målet",
+        "Sagstal og personale",
+        "Bilag: definitioner",
+    ):
+        assert heading in text
+    names = openpyxl.load_workbook(io.BytesIO(xlsx)).sheetnames
+    assert names[:7] == [
+        "Forside",
+        "Fokuspunkter",
+        "Anbringelser",
+        "Økonomi",
+        "Sagstal og personale",
+        "Udvikling",
+        "Definitioner",
+    ]
+
+
+def test_sentences_from_the_numbers(packs):
+    leder = {fp.code: fp.sentence for fp in packs["leder"].focus}
+    # 31 Mar 2024: I1–I3 + I7 = 4; 31 Mar 2023: I1–I6 = 6 → 2 fewer
+    assert (
+        leder["f1"]
+        == "Ved udgangen af marts 2024 var 4 børn anbragt på institution, 2 færre end samme måned sidste år."
+    )
+    # 8 / (8 + 4) = 66.7 %; a year earlier 8 / (8 + 6) = 57.1 %; 0.6667 − 0.5714 = 0.0952 → 9.5 points
+    assert leder["f2"] == (
+        "Ved udgangen af marts 2024 boede 66,7 % af de børn, der var anbragt i familiepleje eller på "
+        "institution, i en netværks- eller plejefamilie, 9,5 procentpoint højere end samme måned "
+        "sidste år."
+    )
+    # private starts Jan–Mar 2024: F1, F2 = 2; Jan–Mar 2023: F8–F13 = 6 → 4 fewer
+    assert leder["f3"] == (
+        "I januar–marts 2024 er der startet 2 forløb med familiebehandling hos private leverandører, "
+        "4 færre end i samme periode sidste år."
+    )
+    # 2 children of 3,000 pupils = 0.07 %; 31 Mar 2023: none (they start in August) → +0.07 points
+    assert leder["f4"].startswith("Ved udgangen af marts 2024 gik 0,07 % af kommunens elever")
+    # 3 × 12,000 = 36,000 against 3 × 10,000 = 30,000
+    assert leder["f5"] == (
+        "I januar–marts 2024 er der udbetalt 36.000 kr. i tabt arbejdsfortjeneste, 6.000 kr. mere "
+        "end i samme periode sidste år."
+    )
+    udvalg = {fp.code: fp.sentence for fp in packs["udvalg"].focus}
+    assert udvalg["f1"] == "Ved udgangen af marts 2024 var færre end 5 børn anbragt på institution."
+    assert udvalg["f2"].endswith("vises ikke, fordi den bygger på under 5 børn.")
+    assert udvalg["f3"] == (
+        "I januar–marts 2024 er der startet færre end 5 forløb med familiebehandling hos private "
+        "leverandører."
+    )
+    assert udvalg["f5"] == leder["f5"]  # money is not a count of children
+
+
+def test_udvalg_pdf_shows_no_small_count(files):
+    udvalg, leder = pdf_text(files["udvalg"][0]), pdf_text(files["leder"][0])
+    # the same sentences unmasked for the leader: the check below can fail
+    assert SMALL.search(leder) and "4 børn anbragt på institution" in leder
+    assert not SMALL.search(udvalg), SMALL.search(udvalg)
+    assert "færre end 5 børn anbragt på institution" in udvalg
+    # placement table: 31 Mar 2024 institution 4 → <5; plejefamilie 8 hidden as well (4 + 8 = 12 is shown);
+    # a year earlier 6 and 8 are shown; the changes that involve a hidden cell are –
+    assert re.search(r"Institution \(døgninstitution, opholdssted, sikret\) <5 6 –", udvalg)
+    assert re.search(r"Plejefamilie – 8 –", udvalg) and re.search(r"I alt 12 14 -2", udvalg)
+    assert re.search(r"Institution \(døgninstitution, opholdssted, sikret\) 4 6 -2", leder)
+    assert "<5: færre end 5 børn" in udvalg and "<5" not in leder
+
+
+def test_udvalg_excel_has_no_small_count_in_any_cell(files):
+    xlsx = files["udvalg"][1]
+    counts = 0
+    for sheet, c in cells(xlsx):
+        if isinstance(c.value, (int, float)) and c.number_format == report.XL_FORMATS["count"]:
+            counts += 1
+            assert c.value == 0 or c.value >= 5, (sheet, c.coordinate, c.value)
+        if isinstance(c.value, str):
+            assert not SMALL.search(c.value), (sheet, c.coordinate, c.value)
+    assert counts > 10  # the check saw the count cells
+    focus = {r[1]: r for r in sheet_rows(xlsx, "Fokuspunkter")}
+    assert focus["Børn anbragt på institution"][2:5] == ("<5", 6, "–")
+    assert focus["Nye institutionsanbringelser i år"][2:4] == ("<5", 6)
+    assert focus["Andel i netværks- og plejefamilier"][2] == "–"
+    assert focus["Andel elever i skole-dagbehandling"][2] == "–"
+    leder = {r[1]: r for r in sheet_rows(files["leder"][1], "Fokuspunkter")}
+    assert leder["Børn anbragt på institution"][2:5] == (4, 6, -2)
+    assert leder["Andel i netværks- og plejefamilier"][2] == pytest.approx(8 / 12)
+
+
+def test_udvalg_charts_carry_no_small_count(packs):
+    for name, chart in report.charts(packs["udvalg"]).items():
+        spec = chart.to_dict()
+        for layer in spec.get("layer", [spec]):
+            for rec in layer.get("data", spec.get("data", {})).get("values", []):
+                if name == "f1" and "y" in rec:
+                    assert rec["y"] >= 5, rec
+    f1 = packs["udvalg"].series.filter(report.pl.col("kpi_key") == "f1_institution_children")
+    # 2023: 6 each month-end (I1–I6) shown; Jan 2024: 3, Feb and Mar 2024: 4 → hidden
+    assert f1["value"].to_list() == [6.0] * 12 + [None] * 3 and f1["shown"].to_list()[-3:] == ["<5"] * 3
+
+
+def test_excel_numbers_formats_and_formula_neutralising():
+    con = build_db(**{**TABLES, "cases": [{**CASES[0], "team": '=HYPERLINK("http://x")'}, *CASES[1:]]})
+    xlsx = report.render_xlsx(report.build_pack(con, "2024-03", "leder"))
+    by_label = {}
+    for _sheet, c in cells(xlsx):
+        if isinstance(c.value, str):
+            assert not c.value.startswith(("=", "+", "-", "@")), c.value
+            by_label.setdefault(c.value, c)
+    assert '\'=HYPERLINK("http://x")' in by_label
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    rows = {r[0].value: r for r in book["Økonomi"].iter_rows() if r[0].value}
+    forecast = rows["Forventet forbrug for året"][1]
+    # actual Jan–Mar 2024: 3 × 90,000 + 3 × 12,000 = 306,000; committed Apr–Dec: I1–I3 and I7 at 90,000
+    # a month × 9 months = 3,240,000 → 3,546,000
+    assert forecast.value == 3_546_000 and forecast.number_format == '#,##0 "kr."'
+    share = {r[1].value: r for r in book["Fokuspunkter"].iter_rows()}["Andel i netværks- og plejefamilier"][2]
+    assert share.number_format == "0.0%" and share.value == pytest.approx(8 / 12)
+    assert report.safe_text("-3 børn") == "'-3 børn" and report.safe_text("–") == "–"
+
+
+def build_file(path, tables):
+    return db.build(path, {t: frame(t, rows) for t, rows in tables.items()}, Settings(), read_catalogue())
+
+
+def test_frozen_figures_and_revisions_in_the_udvalg_pack(tmp_path):
+    path = tmp_path / "mi.duckdb"
+    build_file(path, TABLES)
+    frozen.freeze_file(path, "2024-03")
+    # a late registration: P9 in a foster family from 1 March 2024 → family care 8 → 9 children
+    build_file(path, {**TABLES, "measures": [*MEASURES, m("P9", "C9", "ANBR_PLEJEFAMILIE", "2024-03-01")]})
+    con = db.connect(path)
+    try:
+        udvalg = report.build_pack(con, "2024-03", "udvalg")
+        leder = report.build_pack(con, "2024-03", "leder")
+        pdf = pdf_text(report.render_pdf(udvalg))
+        xlsx = report.render_xlsx(udvalg)
+    finally:
+        con.close()
+    assert udvalg.frozen is not None and udvalg.frozen["version_id"] == 1
+    # institution children unchanged (4, hidden); the count of children in family care changed 8 → 9, but
+    # only behind a hidden share: it is marked revised, both values hidden (both rest on 4 institution children)
+    f2 = udvalg.figures["f2_family_care_share"]
+    assert (f2.is_frozen, f2.is_revised, f2.revision_text()) == (True, True, "– (revideret)")
+    # the leader sees today's figures unmasked and the revision with numbers: 8/12 → 9/13
+    assert leder.figures["f2_family_care_share"].value == pytest.approx(9 / 13)
+    rev = {r["label"]: r for r in leder.revisions}
+    assert rev["Andel i netværks- og plejefamilier"]["frozen"] == pytest.approx(8 / 12)
+    assert "blev frosset" in pdf and "(revideret)" in pdf and "Revisioner" in pdf
+    assert "Revisioner" in openpyxl.load_workbook(io.BytesIO(xlsx)).sheetnames
+
+
+def test_frozen_revision_with_shown_numbers(tmp_path):
+    # the same with a figure that is shown: the year's lost earnings 36,000 frozen, a late posting of 4,000 in
+    # March → 40,000 today
+    path = tmp_path / "mi.duckdb"
+    build_file(path, TABLES)
+    frozen.freeze_file(path, "2024-03")
+    build_file(path, {**TABLES, "payments": [*PAYMENTS, pay("LATE", "2024-03-15", 4000, "T1")]})
+    con = db.connect(path)
+    try:
+        p = report.build_pack(con, "2024-03", "udvalg")
+    finally:
+        con.close()
+    f5 = p.figures["f5_lost_earnings_ytd_dkk"]
+    assert (f5.value, f5.frozen, f5.current) == (36_000, 36_000, 40_000)
+    assert f5.revision_text() == "36.000 kr. → 40.000 kr. (revideret)"
+    # the committee's sentence keeps the frozen figure
+    assert p.focus[4].sentence.startswith("I januar–marts 2024 er der udbetalt 36.000 kr.")
+
+
+def test_cli_report(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "mi.duckdb"
+    monkeypatch.setenv("MI_DB", str(path))
+    assert main(["report", "--month", "2024-03", "--role", "udvalg", "--out", str(tmp_path / "out")]) == 1
+    assert "ingen database" in capsys.readouterr().err
+    build_file(path, TABLES)
+    assert main(["report", "--month", "2024-03", "--role", "udvalg", "--out", str(tmp_path / "out")]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "udvalgsrapport-2024-03.pdf",
+        "udvalgsrapport-2024-03.xlsx",
+    ]
+    assert main(["report", "--month", "2030-01", "--role", "leder", "--out", str(tmp_path / "out")]) == 1
+    assert "uden for data" in capsys.readouterr().err
