@@ -147,8 +147,10 @@ def freeze(con: duckdb.DuckDBPyConnection, month: date | str) -> Frozen:
 
 
 @contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    """An exclusive advisory lock beside the database (`<db>.lock`): one writer at a time."""
+def writer_lock(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock beside the database (`.<db>.lock`): one writer at a time. A freeze holds it
+    from copying the file to swapping the copy in; an import (mi.db.build) should hold it too, so neither
+    swaps in a file that lacks the other's change (freeze_file also refuses if the file changed meanwhile)."""
     lock = path.with_name(f".{path.name}.lock")
     with open(lock, "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -170,7 +172,7 @@ def freeze_file(path: Path | str | None = None, month: date | str | None = None)
     if not path.exists():
         raise ValueError(f"Der er ingen database på {path}. Kør `python -m mi import --data MAPPE` først.")
     tmp = path.with_name(f".{path.name}.freezing-{os.getpid()}-{threading.get_ident()}")
-    with _file_lock(path):
+    with writer_lock(path):
         stamp = db.file_stamp(path)
         try:
             shutil.copyfile(path, tmp)
