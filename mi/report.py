@@ -173,15 +173,27 @@ class Pack:
         return f"udvalgsrapport-{self.month:%Y-%m}"
 
 
+# Display units beyond the registry's: small shares (a fraction of a per cent) get two decimals.
+DISPLAY_UNITS = {"f4_day_treatment_share": "share2"}
+
+
+def _unit(key: str, unit: str) -> str:
+    return DISPLAY_UNITS.get(key, unit)
+
+
 def _text(v: Shown, unit: str) -> str:
     if v is None or isinstance(v, str):
         return disclosure.text(v)
+    if unit == "share2":
+        return fmt.pct(v, 2)
     return fmt.kpi_value(v, unit)
 
 
 def _change_text(v: Shown, unit: str) -> str:
     if v is None or isinstance(v, str):
         return disclosure.text(v)
+    if unit == "share2":
+        return fmt.pct_points(v, 2)
     return fmt.kpi_change(v, unit)
 
 
@@ -217,8 +229,9 @@ def _hide_rules(
 
 
 def _placement_protection(con, months: list[date], min_count: int) -> dict[date, disclosure.Protected]:
-    """Children by placement type at each month-end with the total, protected month by month (the institution
-    row is published as focus point 1 and so kept when anything else protects a small count)."""
+    """Children by placement type at each month-end with the total, protected month by month. The institution
+    row is published as focus point 1, and network + foster family through the share of focus point 2: they
+    are kept, so a small count elsewhere is protected by the total (or another row) rather than by them."""
     if not months:
         return {}
     rows = db.query(
@@ -235,7 +248,7 @@ def _placement_protection(con, months: list[date], min_count: int) -> dict[date,
         counts = dict(zip(part["placement_type"].to_list(), part["n"].to_list(), strict=True))
         frame = pl.DataFrame({"type": [t or TOTAL for t in order], "n": [counts.get(t, 0) for t in order]})
         out[mo] = disclosure.protect_table(
-            frame, ["n"], min_count, label_col="type", total_label=TOTAL, keep=[(3, "n")]
+            frame, ["n"], min_count, label_col="type", total_label=TOTAL, keep=[(0, "n"), (1, "n"), (3, "n")]
         )
     return out
 
@@ -300,7 +313,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
         fig = Figure(
             key=key,
             label=r["label"],
-            unit=r["unit"],
+            unit=_unit(key, r["unit"]),
             section=r["section"],
             good=r["good"],
             comparison=r["comparison"],
@@ -366,7 +379,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
             revisions.append(
                 {
                     "label": r["label"],
-                    "unit": r["unit"],
+                    "unit": _unit(r["kpi_key"], r["unit"]),
                     "frozen": r["frozen_value"],
                     "current": r["current_value"],
                 }
@@ -416,9 +429,9 @@ def _series(status: pl.DataFrame, shown: dict, m: date, keys: list[str]) -> pl.D
                 "month": r["month"],
                 "kpi_key": r["kpi_key"],
                 "label": r["label"],
-                "unit": r["unit"],
+                "unit": _unit(r["kpi_key"], r["unit"]),
                 "value": None if isinstance(v, str) or v is None else float(v),
-                "shown": _text(v, r["unit"]),
+                "shown": _text(v, _unit(r["kpi_key"], r["unit"])),
                 "is_hidden": isinstance(v, str),
                 "is_frozen": bool(r.get("is_frozen") or False),
             }
@@ -484,8 +497,11 @@ def _children(n: float) -> str:
 
 def _more_fewer(change: float, unit: str, few: str = "færre", many: str = "flere") -> str:
     word = few if change < 0 else many
-    if unit == "share":
-        return f"{fmt.number(abs(change) * 100, 1)} procentpoint {'lavere' if change < 0 else 'højere'}"
+    if unit in ("share", "share2"):
+        decimals = 2 if unit == "share2" else 1
+        return (
+            f"{fmt.number(abs(change) * 100, decimals)} procentpoint {'lavere' if change < 0 else 'højere'}"
+        )
     if unit == "dkk":
         return f"{fmt.money(abs(change))} {'mindre' if change < 0 else 'mere'}"
     return f"{fmt.number(abs(change))} {word}"
@@ -619,9 +635,7 @@ def _footnotes(p: Pack) -> list[str]:
     notes = []
     if p.suppress:
         notes += disclosure.footnotes(p.min_count)
-        notes.append(
-            f"Uge- og månedsserier viser ikke måneder, hvor tallet bygger på under {p.min_count} børn."
-        )
+        notes.append(f"Kurverne viser ikke måneder, hvor tallet bygger på under {p.min_count} børn.")
     if any(f.is_revised for f in p.figures.values()) or p.revisions:
         notes.append(
             "Revideret: tallet er ændret i data, efter måneden blev frosset. Det frosne tal står først, "
@@ -636,7 +650,15 @@ def _footnotes(p: Pack) -> list[str]:
 # ---- charts ------------------------------------------------------------------------------------------
 
 FONT = "Liberation Sans"
-_AXIS_FORMATS = {"count": ",d", "share": ".0%", "ratio": ",.1f", "dkk": ",.1f"}
+YTD_KEYS = {
+    "f1_institution_starts_ytd",
+    "f3_private_family_treatment_starts_ytd",
+    "f3_private_share_ytd",
+    "f5_lost_earnings_ytd_dkk",
+    "f5_lost_earnings_prev_ytd_dkk",
+    "actual_ytd_dkk",
+}
+_AXIS_FORMATS = {"count": ",d", "share": ".0%", "share2": ".2%", "ratio": ",.1f", "dkk": ",.1f"}
 
 
 def _base_config(chart: alt.Chart) -> alt.Chart:
@@ -658,12 +680,30 @@ def kpi_chart(
     """The KPI's last months as a line; hidden or empty months leave a gap."""
     part = series.filter(pl.col("kpi_key") == key).sort("month")
     unit = part["unit"][0] if part.height else "count"
-    scale = 1_000_000 if unit == "dkk" else 1
+    top = max((abs(v) for v in part["value"].to_list() if v is not None), default=0)
+    scale, axis_format = 1, _AXIS_FORMATS[unit]
+    y_title = {
+        "dkk": "mio. kr.",
+        "share": "andel",
+        "share2": "andel",
+        "ratio": "sager pr. årsværk",
+        "count": "antal",
+    }[unit]
+    if unit == "dkk":
+        scale, y_title = (1_000_000, "mio. kr.") if top >= 2_000_000 else (1_000, "1.000 kr.")
+        axis_format = ",.1f" if scale == 1_000_000 else ",d"
+    elif unit in ("share", "share2"):
+        axis_format = ".2%" if top < 0.02 else ".1%" if top < 0.2 else ".0%"
     # hidden or empty months are left out, and the line is broken there (a segment per run of shown months)
+    # (year-to-date figures start again each January: the line breaks there too)
+    ytd = key in YTD_KEYS
     data = part.with_columns(
-        (pl.col("value") / scale).alias("y"), pl.col("value").is_null().cum_sum().alias("segment")
+        (pl.col("value") / scale).alias("y"),
+        (
+            pl.col("value").is_null().cum_sum().cast(pl.Utf8)
+            + (pl.lit("-") + pl.col("month").dt.year().cast(pl.Utf8) if ytd else pl.lit(""))
+        ).alias("segment"),
     ).filter(pl.col("y").is_not_null())
-    y_title = {"dkk": "mio. kr.", "share": "andel", "ratio": "sager pr. årsværk", "count": "antal"}[unit]
     x = alt.X(
         "month:T",
         title=None,
@@ -674,9 +714,7 @@ def kpi_chart(
             else alt.Undefined
         ),
     )
-    y = alt.Y(
-        "y:Q", title=y_title, axis=alt.Axis(format=_AXIS_FORMATS[unit]), scale=alt.Scale(zero=unit != "ratio")
-    )
+    y = alt.Y("y:Q", title=y_title, axis=alt.Axis(format=axis_format), scale=alt.Scale(zero=unit != "ratio"))
     base = alt.Chart(alt.Data(values=_records(data)))
     line = base.mark_line(color=BLUE, strokeWidth=2).encode(x=x, y=y, detail="segment:N")
     points = base.mark_point(color=BLUE, filled=True, size=28).encode(
@@ -828,6 +866,8 @@ def render_pdf(pack: Pack) -> bytes:
 XL_FORMATS = {
     "count": "#,##0",
     "share": "0.0%",
+    "share2": "0.00%",
+    "change_share2": "+0.00%;-0.00%;0.00%",
     "ratio": "0.0",
     "dkk": '#,##0 "kr."',
     "change_count": "+#,##0;-#,##0;0",
