@@ -309,6 +309,10 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
         v = shown[m][key]
         py = shown.get(prev_y, {}).get(key) if r["prev_year_value"] is not None else None
         pm = shown.get(prev_m, {}).get(key) if r["prev_month_value"] is not None else None
+        if suppress and r["children_count"] and key in YTD_KEYS:
+            # last month's year-to-date count beside this month's gives the month's own count (the starts in
+            # the month), which may be small: the committee gets the year to date only
+            pm = None
         hide_status = isinstance(v, str) or (r["good"] in ("up", "down") and isinstance(py, str))
         fig = Figure(
             key=key,
@@ -321,7 +325,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
             value=v,
             prev_month=pm,
             prev_year=py,
-            change_month=disclosure.protect_change(r["change_month"], v, pm),
+            change_month=None if pm is None else disclosure.protect_change(r["change_month"], v, pm),
             change_year=disclosure.protect_change(r["change_year"], v, py),
             status="skjult" if hide_status else r["status"],
             status_label=HIDDEN_STATUS if hide_status else r["status_label"],
