@@ -1,0 +1,732 @@
+"""The demo municipality: deterministic, realistic input data in the data contract (DOMAIN.md).
+
+`write(out_dir)` writes children, cases, measures, payments, budget, staff and pupils as UTF-8 comma-separated
+CSV (ISO dates, `.` decimals) plus a settings.toml, for a fictional municipality like Albertslund (~27,000
+inhabitants, ~7,500 aged 0–22, ~3,000 pupils) from January 2019 through `end_month`. `scale=K` writes K such
+municipalities into one folder, ids prefixed with the municipality number (`K017-B000123`); municipality k has
+its own random stream, so K001 is the same at every scale.
+
+The story follows the seeds: the council's policy works partly from 2020 — fewer institution placements, more
+network care, more family treatment in-house (Familiehuset), fewer pupils in school day-treatment, lower spending
+on lost earnings — with seasonality (fewer starts in July and December), refunds, late corrections and staff
+turnover. Magnitudes are from DOMAIN.md's "Realistic magnitudes".
+
+How it is built, per municipality: measures arrive month by month as Poisson streams per measure code (from a
+burn-in in 2011, so 2019 starts with a steady stock), each for a new child of a plausible age, with a gamma
+duration capped at the 18th birthday; follow-ups put measures on the same child (support before a placement,
+step-down from institution to family care, aftercare at 18, extra costs beside lost earnings, a recurrence
+that becomes a new case). Cases are the child's measures merged across short gaps. Staff are positions filled
+by successive employments; caseworker positions are sized from the cases, and each case goes to a caseworker
+of its team employed on the case's last day (a caseworker's cases are reassigned when they leave). Payments are
+one posting per measure-month plus refunds and late corrections; the budget is set from them so 2019
+overspends by ~8 % and the overspend falls, more slowly than the target, after.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from mi.settings import ROOT
+
+DEMO_DIR = ROOT / "data" / "demo"
+CATALOGUE_FILE = ROOT / "data" / "catalogue" / "measures.csv"
+TABLES = ("children", "cases", "measures", "payments", "budget", "staff", "pupils")
+
+POPULATION_0_22 = 7_500  # aged 0–22 in one demo municipality (not in the data: the denominator of DOMAIN.md's rates)
+PUPILS = 3_000  # pupils in the municipality's schools
+LOST_EARNINGS_CAP_DKK = 35_247  # Barnets lov § 87: monthly cap (2024)
+FIRST_DAY = date(2019, 1, 1)
+BURN_IN = date(2011, 1, 1)
+STAFF_FROM = date(2018, 1, 1)  # the staff extract holds employments running on or after this day  # arrivals start here so January 2019 has a steady stock of running measures
+POLICY_FROM = date(2020, 1, 1)  # the policy takes effect from here, fully from 2023
+EPOCH = date(1970, 1, 1)
+YEAR = 365.25
+TEAMS = ("Team Nord", "Team Syd", "Team Unge", "Team Handicap")
+DISTRICTS = ("Nord", "Syd", "Øst", "Vest")
+
+# Per measure code: starts a year in 2019 (one municipality), multiplier on starts reached in 2023 (the policy),
+# mean duration in months, gamma shape of the duration, age at start (years, inclusive), probability that a
+# running measure has no known end date.
+KINDS: dict[str, tuple[float, float, float, float, tuple[int, int], float]] = {
+    "FOREBYG_TIDLIG": (100, 1.5, 5, 2.0, (0, 17), 0.2),
+    "KONSULENT": (60, 1.0, 6, 1.5, (0, 17), 0.2),
+    "PRAKTISK_STOTTE": (30, 1.0, 9, 1.5, (0, 17), 0.3),
+    "FAMILIEBEHANDLING": (70, 1.3, 6, 6.0, (0, 17), 0.1),
+    "DOGNOPHOLD_FAMILIE": (12, 0.9, 3, 3.0, (0, 5), 0.1),
+    "AFLASTNING": (15, 1.0, 18, 1.5, (2, 17), 0.5),
+    "KONTAKTPERSON": (40, 1.1, 12, 1.5, (10, 17), 0.4),
+    "SKOLE_DAGBEHANDLING": (28, 0.75, 0, 1.0, (6, 14), 0.3),  # duration: school years, see _durations
+    "EFTERVAERN": (7, 1.0, 18, 1.5, (18, 20), 0.5),
+    "ANBR_NETVAERK": (0.8, 3.0, 54, 2.0, (0, 15), 0.8),
+    "ANBR_PLEJEFAMILIE": (5.1, 0.85, 54, 2.0, (0, 13), 0.8),
+    "ANBR_PLEJEFAMILIE_FORSTAERKET": (2.2, 1.0, 48, 2.0, (2, 14), 0.8),
+    "ANBR_PLEJEFAMILIE_SPECIALISERET": (1.1, 1.0, 48, 2.0, (3, 14), 0.8),
+    "ANBR_KOMMUNAL_PLEJEFAMILIE": (1.8, 1.0, 54, 2.0, (0, 12), 0.8),
+    "ANBR_EGET_VAERELSE": (3.7, 1.0, 14, 2.0, (15, 17), 0.6),
+    "ANBR_EFTERSKOLE": (3.7, 1.0, 0, 1.0, (14, 16), 0.2),  # one school year
+    "ANBR_OPHOLDSSTED": (10.1, 0.75, 24, 2.0, (11, 17), 0.8),
+    "ANBR_DOGNINSTITUTION": (10.1, 0.75, 18, 2.0, (8, 17), 0.8),
+    "ANBR_SIKRET": (2.8, 0.8, 3, 3.0, (14, 17), 0.5),
+    "TABT_ARBEJDSFORTJENESTE": (14, 0.5, 36, 1.5, (0, 14), 0.6),
+    "MERUDGIFTER": (8, 1.0, 36, 1.5, (0, 14), 0.6),
+}
+SCHOOL_YEAR_CODES = {"SKOLE_DAGBEHANDLING", "ANBR_EFTERSKOLE"}
+HOME_CODES = ("KONSULENT", "PRAKTISK_STOTTE", "FAMILIEBEHANDLING", "KONTAKTPERSON", "AFLASTNING")
+INSTITUTION = ("ANBR_OPHOLDSSTED", "ANBR_DOGNINSTITUTION", "ANBR_SIKRET")
+
+# Per measure code: providers as (provider_type, provider_name, weight 2019, weight from 2023, monthly cost 2019
+# DKK). Cost 0: no monthly cost (done by the department's own staff). Lost earnings and extra costs are the
+# median of a wide spread (they follow the parents' income and the child's needs).
+PROVIDERS: dict[str, list[tuple[str, str, float, float, float]]] = {
+    "FOREBYG_TIDLIG": [("intern", "Familiehuset", 1, 1, 0)],
+    "KONSULENT": [("intern", "Familiehuset", 0.6, 0.7, 5_500), ("privat", "Konsulenthuset Broen ApS", 0.4, 0.3, 9_000)],
+    "PRAKTISK_STOTTE": [("intern", "Familiehuset", 0.5, 0.6, 8_000), ("privat", "Hjemmestøtten ApS", 0.5, 0.4, 13_000)],
+    # in-house courses ~51,000 kr. over ~6 months; private clearly dearer
+    "FAMILIEBEHANDLING": [
+        ("intern", "Familiehuset", 0.45, 0.75, 8_500),
+        ("privat", "Familiecentret Kompasset ApS", 0.35, 0.15, 18_500),
+        ("privat", "Familiebehandling Øresund ApS", 0.2, 0.1, 17_000),
+    ],
+    "DOGNOPHOLD_FAMILIE": [
+        ("regional", "Familieinstitutionen Ved Søen", 0.6, 0.6, 110_000),
+        ("privat", "Familiecenter Havgården", 0.4, 0.4, 125_000),
+    ],
+    "AFLASTNING": [("kommunal", "Aflastningsfamilie", 0.6, 0.6, 10_000), ("privat", "Aflastningshjemmet Regnbuen", 0.4, 0.4, 14_000)],
+    "KONTAKTPERSON": [
+        ("intern", "Ungeindsatsen", 0.5, 0.6, 6_500),
+        ("kommunal", "Kontaktpersonkorpset", 0.2, 0.2, 7_000),
+        ("privat", "Kontaktpersonordningen Vejviseren", 0.3, 0.2, 9_500),
+    ],
+    "SKOLE_DAGBEHANDLING": [
+        ("kommunal", "Dagbehandlingsskolen Åbrinken", 0.55, 0.65, 15_600),
+        ("regional", "Regionens dagbehandlingstilbud", 0.2, 0.2, 16_500),
+        ("privat", "Dagskolen Vejlegården", 0.25, 0.15, 19_500),
+    ],
+    "EFTERVAERN": [
+        ("intern", "Ungeindsatsen", 0.4, 0.5, 6_000),
+        ("kommunal", "Ungeboligerne", 0.4, 0.35, 11_000),
+        ("privat", "Opholdsstedet Solsikken", 0.2, 0.15, 30_000),
+    ],
+    "ANBR_NETVAERK": [("kommunal", "Netværksplejefamilie", 1, 1, 13_000)],
+    "ANBR_PLEJEFAMILIE": [("kommunal", "Plejefamilie", 0.85, 0.85, 32_000), ("privat", "Plejefamilieforeningen Trekløveret", 0.15, 0.15, 38_000)],
+    "ANBR_PLEJEFAMILIE_FORSTAERKET": [
+        ("kommunal", "Forstærket plejefamilie", 0.7, 0.7, 41_000),
+        ("privat", "Plejefamilieforeningen Trekløveret", 0.3, 0.3, 47_000),
+    ],
+    "ANBR_PLEJEFAMILIE_SPECIALISERET": [
+        ("privat", "Specialplejefamilierne Lærkereden", 0.6, 0.6, 56_000),
+        ("kommunal", "Specialiseret plejefamilie", 0.4, 0.4, 50_000),
+    ],
+    "ANBR_KOMMUNAL_PLEJEFAMILIE": [("kommunal", "Kommunal plejefamilie", 1, 1, 38_000)],
+    "ANBR_EGET_VAERELSE": [("kommunal", "Ungeboligerne", 0.6, 0.6, 15_000), ("privat", "Botilbuddet Kompasrosen", 0.4, 0.4, 24_000)],
+    "ANBR_EFTERSKOLE": [("privat", "Efterskolen ved Fjorden", 0.5, 0.5, 19_000), ("privat", "Kildebakkens Efterskole", 0.5, 0.5, 21_000)],
+    "ANBR_OPHOLDSSTED": [
+        ("privat", "Opholdsstedet Solsikken", 0.3, 0.3, 79_000),
+        ("privat", "Opholdsstedet Fyrtårnet", 0.25, 0.25, 84_000),
+        ("privat", "Børne- og ungehjemmet Bakkely", 0.25, 0.25, 88_000),
+        ("privat", "Opholdsstedet Skovbrynet", 0.2, 0.2, 81_000),
+    ],
+    "ANBR_DOGNINSTITUTION": [
+        ("regional", "Døgninstitutionen Lindehuset", 0.5, 0.5, 92_000),
+        ("kommunal", "Børnehjemmet Egely", 0.5, 0.5, 86_000),
+    ],
+    "ANBR_SIKRET": [("regional", "Sikret institution Sølyst", 1, 1, 185_000)],
+    "TABT_ARBEJDSFORTJENESTE": [("kommunal", "Ydelse til forældre", 1, 1, 5_800)],
+    "MERUDGIFTER": [("kommunal", "Ydelse til forældre", 1, 1, 1_700)],
+}
+CODES = tuple(KINDS)
+PROVIDER_ROWS = [(code, *p) for code in CODES for p in PROVIDERS[code]]
+
+# Starts by calendar month (Jan..Dec): fewer in July and December.
+SEASON = np.array([1.05, 1.0, 1.05, 1.0, 1.0, 0.95, 0.55, 1.15, 1.1, 1.05, 1.0, 0.7])
+SEASON_SCHOOL = np.array([1.0, 0.8, 0.7, 0.5, 0.4, 0.2, 0.05, 4.0, 1.6, 1.0, 0.8, 0.5])  # day treatment
+SEASON_AUGUST = np.eye(12)[7]  # boarding school: the school year starts in August
+
+# Staff positions besides caseworkers: (role, team, positions, exits a year).
+OTHER_STAFF = [
+    ("leder", "Ledelse", 2, 0.15), ("leder", "Familiehuset", 1, 0.15),
+    *[("leder", t, 1, 0.15) for t in TEAMS],
+    ("familiebehandler", "Familiehuset", 16, 0.2),
+    ("psykolog", "Familiehuset", 2, 0.15),
+    ("administrativ", "Sekretariat", 4, 0.12),
+]
+LEAVE_REASONS = (("Nyt job", 0.55), ("Pension", 0.08), ("Flytning", 0.1), ("Opsagt", 0.09), ("Andet", 0.18))
+TENURE_SHAPE = 5  # gamma shape of tenures: few leave in their first year, and leavers come fairly evenly
+FTES = ((1.0, 0.78), (0.9, 0.08), (0.8, 0.1), (0.6, 0.04))
+
+
+def _day(d: date) -> int:
+    return (d - EPOCH).days
+
+
+def _months(days: np.ndarray) -> np.ndarray:
+    """Months since January 1970 of day numbers."""
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+
+
+def _month_start(months: np.ndarray) -> np.ndarray:
+    return np.asarray(months).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+
+def _ramp(days: np.ndarray) -> np.ndarray:
+    """0 before the policy, rising to 1 over 2020–2022."""
+    return np.clip((days - _day(POLICY_FROM)) / (3 * YEAR), 0, 1)
+
+
+def _choice(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
+    """One index per row of a (rows × options) weight matrix (or one weight vector for every row)."""
+    cum = np.cumsum(weights, axis=-1)
+    cum = cum / cum[..., -1:]
+    u = rng.random(weights.shape[0] if weights.ndim == 2 else 1)
+    return (u[:, None] > cum).sum(axis=1) if weights.ndim == 2 else (u[0] > cum).sum()
+
+
+def _pick(rng: np.random.Generator, n: int, options: tuple, probs: list[float]) -> np.ndarray:
+    return np.asarray(options)[rng.choice(len(options), n, p=np.asarray(probs) / sum(probs))]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    start: int  # 2019-01-01
+    end: int  # last day of end_month (E)
+    as_of: int  # the extract date: a week after E (postings of the last month trickle in)
+    horizon: int  # last day of the month after end_month: measures decided by as_of may start until here
+    end_year: int
+
+    @classmethod
+    def for_month(cls, end_month: str) -> Calendar:
+        y, m = (int(x) for x in end_month.split("-"))
+        end = (date(y + m // 12, m % 12 + 1, 1)) - timedelta(days=1)
+        nxt = end + timedelta(days=1)
+        horizon = date(nxt.year + nxt.month // 12, nxt.month % 12 + 1, 1) - timedelta(days=1)
+        return cls(_day(FIRST_DAY), _day(end), _day(end) + 7, _day(horizon), y)
+
+
+def default_end_month(today: date | None = None) -> str:
+    """The last complete calendar month before today."""
+    last = (today or date.today()).replace(day=1) - timedelta(days=1)
+    return f"{last:%Y-%m}"
+
+
+# --------------------------------------------------------------------------------------------- measures
+
+
+class _Measures:
+    """Children and their measures for one municipality, as growing numpy arrays (true end dates)."""
+
+    def __init__(self, rng: np.random.Generator, cal: Calendar):
+        self.rng, self.cal = rng, cal
+        self.birth = np.empty(0, np.int64)
+        self.cols: dict[str, list[np.ndarray]] = {k: [] for k in ("child", "code", "start", "end", "prov", "cost", "decided", "at18")}
+
+    def children(self, start: np.ndarray, ages: tuple[int, int]) -> np.ndarray:
+        """New children of an age in `ages` (years) on `start`; returns their indices."""
+        age = (self.rng.uniform(ages[0], ages[1] + 1, start.size) * YEAR).astype(np.int64)
+        first = self.birth.size
+        self.birth = np.concatenate([self.birth, start - age])
+        return np.arange(first, self.birth.size)
+
+    def arrivals(self, code: str) -> np.ndarray:
+        """Start days of the measures of one code from the burn-in through the month after end_month."""
+        per_year, final = KINDS[code][:2]
+        season = SEASON_SCHOOL if code == "SKOLE_DAGBEHANDLING" else SEASON_AUGUST if code == "ANBR_EFTERSKOLE" else SEASON
+        months = np.arange(_months(np.array([_day(BURN_IN)]))[0], _months(np.array([self.cal.horizon]))[0] + 1)
+        first = _month_start(months)
+        days_in = _month_start(months + 1) - first
+        lam = per_year / 12 * season[months % 12] / season.mean() * (1 + (final - 1) * _ramp(first))
+        # counts are λ rounded at random (not Poisson): a small municipality's trends still show through the noise
+        idx = np.repeat(np.arange(months.size), np.floor(lam + self.rng.random(months.size)).astype(np.int64))
+        on_first = self.rng.random(idx.size) < 0.3  # many measures start on the 1st
+        return first[idx] + np.where(on_first, 0, (self.rng.random(idx.size) * days_in[idx]).astype(np.int64))
+
+    def add(self, code: str, child: np.ndarray, start: np.ndarray, end: np.ndarray | None = None) -> np.ndarray:
+        """Measures of one code for existing children; `end` drawn when not given. Returns the end days."""
+        rng, n = self.rng, child.size
+        if n == 0:
+            return np.empty(0, np.int64)
+        _, _, months, shape, _, _ = KINDS[code]
+        birth = self.birth[child]
+        if end is None:
+            if code in SCHOOL_YEAR_CODES:  # to the end of June of a school year (1–4 of them), a few drop out
+                m = _months(start)
+                years = 1 if code == "ANBR_EFTERSKOLE" else rng.choice([1, 2, 3, 4], n, p=[0.35, 0.35, 0.2, 0.1])
+                june = _month_start((m // 12 + (m % 12 >= 7) + years - 1) * 12 + 6) - 1 + 30
+                dropout = rng.random(n) < 0.1
+                end = np.where(dropout, start + (rng.random(n) * (june - start)).astype(np.int64), june)
+            else:
+                end = start + np.maximum(14, rng.gamma(shape, months / shape, n) * 30.44).astype(np.int64)
+        limit = birth + np.int64((23 if code == "EFTERVAERN" else 18) * YEAR) - 1
+        at18 = end >= limit
+        end = np.maximum(start, np.minimum(end, limit))
+        # provider by the policy's mix at the start; cost with 2 % a year price index and some spread
+        rows = [i for i, r in enumerate(PROVIDER_ROWS) if r[0] == code]
+        w = np.array([[PROVIDER_ROWS[i][3], PROVIDER_ROWS[i][4]] for i in rows])
+        ramp = _ramp(start)[:, None]
+        prov = np.asarray(rows)[_choice(rng, w[:, 0] * (1 - ramp) + w[:, 1] * ramp)]
+        base = np.array([r[5] for r in PROVIDER_ROWS])[prov]
+        spread = 0.55 if code in ("TABT_ARBEJDSFORTJENESTE", "MERUDGIFTER") else 0.08
+        cost = base * 1.02 ** ((start - self.cal.start) / YEAR) * rng.lognormal(0, spread, n)
+        if code == "TABT_ARBEJDSFORTJENESTE":  # closer follow-up: new grants are smaller from 2020
+            cost = np.minimum(cost * (1 - 0.25 * _ramp(start)), LOST_EARNINGS_CAP_DKK * 0.85)
+        cost = np.round(cost, 0)
+        lead = np.where(rng.random(n) < 0.15, 0, rng.integers(1, 46, n))  # decided the same day or up to 6 weeks before
+        for key, val in (("child", child), ("code", np.full(n, CODES.index(code))), ("start", start), ("end", end),
+                         ("prov", prov), ("cost", cost), ("decided", start - lead), ("at18", at18)):
+            self.cols[key].append(val)
+        return end
+
+    def primary(self, code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        start = self.arrivals(code)
+        child = self.children(start, KINDS[code][4])
+        return child, start, self.add(code, child, start)
+
+    def build(self) -> dict[str, np.ndarray]:
+        return {k: np.concatenate(v) for k, v in self.cols.items()}
+
+
+def _generate_measures(rng: np.random.Generator, cal: Calendar) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """All measures of one municipality (arrays; `end` is the true end) and the children's birth days."""
+    ms = _Measures(rng, cal)
+    placements = []
+    for code in CODES:
+        child, start, end = ms.primary(code)
+        if code.startswith("ANBR_"):
+            placements.append((code, child, start, end))
+        elif code in HOME_CODES or code == "FOREBYG_TIDLIG":  # a recurrence months later: a new case
+            again = rng.random(child.size) < 0.08
+            gap = rng.integers(180, 900, again.sum())
+            ms.add(str(_pick(rng, 1, HOME_CODES, [1] * 5)[0]), child[again], end[again] + gap)
+        if code == "SKOLE_DAGBEHANDLING":  # family treatment beside day treatment
+            also = rng.random(child.size) < 0.2
+            ms.add("FAMILIEBEHANDLING", child[also], start[also] + rng.integers(0, 90, also.sum()))
+        if code == "TABT_ARBEJDSFORTJENESTE":  # extra costs and respite for the same disabled child
+            for other, p in (("MERUDGIFTER", 0.5), ("AFLASTNING", 0.25)):
+                also = rng.random(child.size) < p
+                ms.add(other, child[also], start[also] + rng.integers(0, 120, also.sum()))
+    follow = []
+    for code, child, start, end in placements:
+        # support at home first (the ladder's step 3), ending the day before the placement
+        before = rng.random(child.size) < 0.45
+        first = start[before] - rng.integers(90, 270, before.sum())
+        which = _pick(rng, before.sum(), ("FAMILIEBEHANDLING", "PRAKTISK_STOTTE", "KONSULENT"), [5, 3, 2])
+        for home in np.unique(which):
+            sel = which == home
+            ms.add(str(home), child[before][sel], first[sel], start[before][sel] - 1)
+        if code in INSTITUTION:  # step down to family care (more so under the policy), or from secure to open
+            young = end < ms.birth[child] + np.int64(17.5 * YEAR)
+            p = 0.7 if code == "ANBR_SIKRET" else 0.1 + 0.15 * _ramp(end)
+            down = young & (rng.random(child.size) < p)
+            nxt = (("ANBR_OPHOLDSSTED", "ANBR_DOGNINSTITUTION"), [1, 1]) if code == "ANBR_SIKRET" else (
+                ("ANBR_NETVAERK", "ANBR_PLEJEFAMILIE_FORSTAERKET", "ANBR_EGET_VAERELSE"), [4, 3, 3])
+            which = _pick(rng, down.sum(), *nxt)
+            for other in np.unique(which):
+                sel = which == other
+                c, s = child[down][sel], end[down][sel] + 1
+                follow.append((str(other), c, s, ms.add(str(other), c, s)))
+        if code in ("ANBR_KOMMUNAL_PLEJEFAMILIE", "ANBR_PLEJEFAMILIE") or code in INSTITUTION:
+            also = rng.random(child.size) < 0.1  # a contact person beside the placement
+            ms.add("KONTAKTPERSON", child[also], start[also] + rng.integers(30, 365, also.sum()))
+    data = ms.build()
+    # aftercare 18–22 for about half of those placed until their 18th birthday
+    placed = np.array([CODES[c].startswith("ANBR_") for c in data["code"]])
+    after = placed & data["at18"] & (rng.random(placed.size) < 0.5)
+    ms.add("EFTERVAERN", data["child"][after], data["end"][after] + 1)
+    data = ms.build()
+    # closer follow-up from 2020: a review ends a quarter of the lost-earnings grants running in March 2020
+    review = _day(date(2020, 3, 1))
+    lost = (data["code"] == CODES.index("TABT_ARBEJDSFORTJENESTE")) & (data["start"] < review) & (data["end"] > review + 300)
+    stop = lost & (rng.random(lost.size) < 0.25)
+    data["end"][stop] = review + rng.integers(0, 300, stop.sum())
+    return data, ms.birth
+
+
+# --------------------------------------------------------------------------------------------- staff
+
+
+def _employments(rng: np.random.Generator, cal: Calendar, positions: list[tuple[str, str, int, float, float]]) -> dict:
+    """Successive employments per position until the extract date, from 2018 (so turnover over the 12 months
+    before January 2019 is right). positions: (role, team, opened day, exits a year before 2022, from 2022).
+    Vacancies last 3 weeks to 4 months."""
+    role = np.array([p[0] for p in positions])
+    team = np.array([p[1] for p in positions])
+    opened = np.array([p[2] for p in positions], np.int64)
+    rate = np.array([[p[3], p[4]] for p in positions])
+    sim, cut = _day(STAFF_FROM) - int(YEAR), _day(date(2022, 1, 1))
+    # whoever holds a position when the simulation starts is midway through a tenure: for a steady state of gamma
+    # tenures, that tenure is length-biased (shape + 1) and the day a uniform point in it
+    early = opened <= sim
+    whole = rng.gamma(TENURE_SHAPE + 1, 1 / TENURE_SHAPE / rate[:, 0]) * YEAR
+    past = (rng.random(opened.size) * whole).astype(np.int64)
+    hired = np.where(early, sim - past, opened + rng.integers(0, 30, opened.size))
+    out: dict[str, list] = {k: [] for k in ("pos", "hired", "left")}
+    pos, rest = np.arange(opened.size), np.where(early, whole - past, -1)
+    while pos.size:
+        r = np.where(np.maximum(hired, sim) < cut, rate[pos, 0], rate[pos, 1])
+        tenure = np.where(rest >= 0, rest, rng.gamma(TENURE_SHAPE, 1 / TENURE_SHAPE / r) * YEAR)
+        left = np.maximum(hired, sim) + tenure.astype(np.int64)
+        month_end = _month_start(_months(left) + 1) - 1  # most resign to the end of a month
+        left = np.where(rng.random(pos.size) < 0.65, month_end, left)
+        out["pos"].append(pos), out["hired"].append(hired), out["left"].append(left)
+        again = left < cal.as_of
+        nxt = left[again] + rng.integers(20, 120, again.sum())  # a vacancy, then a new hire, often on the 1st
+        nxt = np.where(rng.random(nxt.size) < 0.6, _month_start(_months(nxt) + 1), nxt)
+        keep = nxt <= cal.as_of
+        pos, hired, rest = pos[again][keep], nxt[keep], np.full(keep.sum(), -1.0)
+    p, h, left = (np.concatenate(out[k]) for k in ("pos", "hired", "left"))
+    seen = left >= _day(STAFF_FROM)
+    p, h, left = p[seen], h[seen], left[seen]
+    order = np.lexsort((p, h))
+    p, h, left = p[order], h[order], left[order]
+    n = p.size
+    # ids in order of hiring; a few rehires (same id) of someone of the same role who left at least 6 months before
+    ids = np.arange(1, n + 1)
+    pool: dict[str, list[tuple[int, int]]] = {}
+    rehire = rng.random(n) < 0.05
+    for i in range(n):
+        cands = [c for c in pool.get(role[p[i]], []) if c[1] <= h[i] - 180]
+        if rehire[i] and h[i] > cal.start and cands:
+            pool[role[p[i]]].remove(cands[0])
+            ids[i] = cands[0][0]
+        if left[i] < cal.as_of:
+            pool.setdefault(role[p[i]], []).append((ids[i], left[i]))
+    ids = np.unique(ids, return_inverse=True)[1] + 1  # numbered without gaps, in order of first hire
+    return {
+        "no": ids, "role": role[p], "team": team[p], "hired": h, "left": left, "gone": left < cal.as_of,
+        "fte": np.asarray([f for f, _ in FTES])[_choice(rng, np.tile([w for _, w in FTES], (n, 1)))],
+        "reason": _pick(rng, n, *zip(*LEAVE_REASONS, strict=True)),
+    }
+
+
+# --------------------------------------------------------------------------------------------- one municipality
+
+
+def _ids(prefix: str, numbers: np.ndarray, width: int) -> pl.Series:
+    return prefix + pl.Series(numbers).cast(pl.Utf8).str.zfill(width)
+
+
+def _dates(days: np.ndarray, valid: np.ndarray | None = None) -> pl.Series:
+    s = pl.Series(days.astype(np.int32)).cast(pl.Date)
+    return s if valid is None else s.scatter(np.flatnonzero(~valid), None)
+
+
+def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    rng = np.random.default_rng([seed, no])
+    k = f"K{no:03d}-"
+    m, birth = _generate_measures(rng, cal)
+
+    # the extract: measures running in 2019 or later that have started, or are decided and start next month
+    m["decided"] = np.minimum(m["decided"], m["start"])
+    keep = (m["end"] >= cal.start) & ((m["start"] <= cal.as_of) | ((m["start"] <= cal.horizon) & (m["decided"] <= cal.as_of)))
+    order = np.lexsort((m["child"][keep], m["start"][keep]))
+    m = {key: v[keep][order] for key, v in m.items()}
+    n = m["start"].size
+    open_p = np.array([KINDS[c][5] for c in CODES])[m["code"]]
+    end_known = (m["end"] <= cal.as_of) | (rng.random(n) >= open_p)
+    decided_known = rng.random(n) >= 0.02
+
+    # children: numbered by their first measure
+    used, first = np.unique(m["child"], return_index=True)
+    used = used[np.argsort(first)]
+    child_no = np.empty(birth.size, np.int64)
+    child_no[used] = np.arange(1, used.size + 1)
+    district = _pick(rng, used.size, DISTRICTS, [0.3, 0.25, 0.2, 0.25])
+    district_of = dict(zip(used.tolist(), district.tolist(), strict=True))
+
+    # cases: a child's measures merged across gaps of up to 3 months; open while a measure runs past the extract
+    child = m["child"]
+    sorter = np.lexsort((m["start"], child))
+    c, s, e = child[sorter], m["start"][sorter], m["end"][sorter]
+    e_open = np.where(end_known[sorter] & (e <= cal.as_of), e, cal.as_of + 100_000)  # running: open
+    run = np.maximum.accumulate(c * np.int64(1 << 40) + e_open) - c * np.int64(1 << 40)
+    new = np.r_[True, (c[1:] != c[:-1]) | (s[1:] > run[:-1] + 90)]
+    seg = np.cumsum(new) - 1
+    n_cases = seg[-1] + 1
+    decided = np.where(decided_known, m["decided"], m["start"])[sorter]
+    opened = np.minimum.reduceat(decided, np.flatnonzero(new)) - rng.integers(0, 60, n_cases)
+    last = np.maximum.reduceat(run, np.flatnonzero(new))
+    closed = last + rng.integers(7, 60, n_cases)
+    is_open = closed > cal.as_of
+    case_child = c[new]
+    codes = np.array(CODES)[m["code"][sorter]]
+    handicap = np.zeros(n_cases, bool)
+    np.logical_or.at(handicap, seg, np.isin(codes, ["TABT_ARBEJDSFORTJENESTE", "MERUDGIFTER"]))
+    age_open = (opened - birth[case_child]) / YEAR
+    district_case = np.array([district_of[x] for x in case_child.tolist()])
+    team = np.where(handicap, "Team Handicap", np.where(age_open >= 14, "Team Unge",
+                    np.where(np.isin(district_case, ["Nord", "Øst"]), "Team Nord", "Team Syd")))
+    case_order = np.argsort(opened, kind="stable")
+
+    # caseworker positions sized from the cases: ~30 cases a position in 2019, ~26 after the Task Force's hires
+    months = np.arange(_months(np.array([cal.start]))[0], _months(np.array([cal.end]))[0] + 1)
+    ends = _month_start(months + 1) - 1
+    last_day = np.where(is_open, cal.as_of, closed)
+    active = (opened[:, None] <= ends[None, :]) & (last_day[:, None] >= ends[None, :])
+    late = ends >= _day(date(2022, 1, 1))
+    positions = []
+    for t in TEAMS:
+        load = active[team == t].sum(axis=0)
+        base = max(1, round(load[:12].mean() / 30))
+        more = max(0, round(load[late].mean() / 26) - base) if late.any() else 0
+        positions += [("raadgiver", t, 0, 0.36, 0.3)] * base
+        positions += [("raadgiver", t, _day(date(2021, 3, 1)), 0.36, 0.3)] * more
+    positions += [(r, t, 0, rate, rate) for r, t, count, rate in OTHER_STAFF for _ in range(count)]
+    st = _employments(rng, cal, positions)
+
+    # each case to a caseworker of its team employed on the case's last day (else any caseworker then)
+    worker = np.full(n_cases, -1)
+    is_rg = st["role"] == "raadgiver"
+    st_left = np.where(st["gone"], st["left"], np.iinfo(np.int64).max)
+    for same_team in (True, False):
+        for t in TEAMS:
+            todo = np.flatnonzero((worker < 0) & ((team == t) if same_team else (team == team)))
+            cand = np.flatnonzero(is_rg & ((st["team"] == t) if same_team else True))
+            if not todo.size or not cand.size:
+                continue
+            ok = (st["hired"][cand][None, :] <= last_day[todo, None]) & (st_left[cand][None, :] >= last_day[todo, None])
+            score = rng.random(ok.shape) * ok
+            pick = score.argmax(axis=1)
+            found = ok[np.arange(todo.size), pick]
+            worker[todo[found]] = cand[pick[found]]
+            if not same_team:
+                break
+    rg = np.flatnonzero(is_rg)  # never happens with several caseworkers a team; kept for safety
+    worker[worker < 0] = rg[np.argmax(st_left[rg])]
+    team = np.where(worker >= 0, st["team"][worker], team)
+
+    cases = pl.DataFrame({
+        "case_id": _ids(k + "S", np.argsort(case_order) + 1, 6),
+        "child_id": _ids(k + "B", child_no[case_child], 6),
+        "caseworker_id": _ids(k + "M", st["no"][worker], 4),
+        "team": team,
+        "opened_on": _dates(opened),
+        "closed_on": _dates(closed, ~is_open),
+    })[case_order]
+    staff = pl.DataFrame({
+        "employee_id": _ids(k + "M", st["no"], 4),
+        "role": st["role"],
+        "team": st["team"],
+        "fte": st["fte"],
+        "hired_on": _dates(st["hired"]),
+        "left_on": _dates(st["left"], st["gone"]),
+        "leave_reason": pl.Series(st["reason"]).scatter(np.flatnonzero(~st["gone"]), None),
+    })
+    children = pl.DataFrame({
+        "child_id": _ids(k + "B", np.arange(1, used.size + 1), 6),
+        "birth_date": _dates(birth[used]),
+        "sex": _pick(rng, used.size, ("M", "K", ""), [0.52, 0.47, 0.01]),
+        "district": district,
+    }).with_columns(pl.col("sex").replace("", None))
+
+    prov = np.array(PROVIDER_ROWS, dtype=object)
+    cost = np.where(m["cost"] > 0, m["cost"], np.nan)
+    measures = pl.DataFrame({
+        "measure_id": _ids(k + "F", np.arange(1, n + 1), 6),
+        "child_id": _ids(k + "B", child_no[m["child"]], 6),
+        "measure_code": np.array(CODES)[m["code"]],
+        "provider_type": prov[m["prov"], 1].astype(str),
+        "provider_name": prov[m["prov"], 2].astype(str),
+        "start_on": _dates(m["start"]),
+        "end_on": _dates(m["end"], end_known),
+        "monthly_cost_dkk": pl.Series(cost).fill_nan(None),
+        "decided_on": _dates(m["decided"], decided_known),
+    })
+    payments, spend = _payments(rng, cal, m, measures, catalogue, k)
+    return {"children": children, "cases": cases, "measures": measures, "payments": payments, "staff": staff,
+            "spend": spend}
+
+
+# --------------------------------------------------------------------------------------------- payments
+
+
+def _payments(rng: np.random.Generator, cal: Calendar, m: dict, measures: pl.DataFrame, catalogue: pl.DataFrame,
+              k: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One posting per measure-month (amount = monthly cost × active-days share), refunds and late corrections;
+    postings after the extract date are left out. Also returns the full years' spend by year and budget area
+    (before the cut) for the budget."""
+    has = np.flatnonzero(m["cost"] > 0)
+    last = _day(date(cal.end_year, 12, 31))
+    m0 = _months(np.maximum(m["start"][has], cal.start))
+    m1 = _months(np.minimum(m["end"][has], last))
+    n = np.maximum(0, m1 - m0 + 1)
+    row = np.repeat(has, n)
+    month = np.repeat(m0, n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    first, nxt = _month_start(month), _month_start(month + 1)
+    a, b = np.maximum(m["start"][row], first), np.minimum(m["end"][row], nxt - 1)
+    code = np.array(CODES)[m["code"][row]]
+    lost = code == "TABT_ARBEJDSFORTJENESTE"
+    amount = m["cost"][row] * (b - a + 1) / (nxt - first)
+    noisy = lost | (rng.random(row.size) < 0.1)  # hours and extras vary month to month
+    amount = np.where(noisy, amount * rng.uniform(0.85, 1.1, row.size), amount)
+    amount = np.where(lost, np.minimum(amount, LOST_EARNINGS_CAP_DKK), amount)
+    # private providers invoice after the month; the rest is paid within the month
+    private = np.array([r[1] == "privat" for r in PROVIDER_ROWS])[m["prov"][row]]
+    after = rng.random(row.size) < np.where(private, 0.7, 0.15)
+    posted = np.where(after, nxt + rng.integers(0, 20, row.size), a + (rng.random(row.size) * (b - a + 1)).astype(np.int64))
+    kind = np.zeros(row.size, np.int8)
+    # refunds (negative) and late corrections weeks after the month
+    ref = np.flatnonzero(rng.random(row.size) < 0.012)
+    cor = np.flatnonzero(rng.random(row.size) < 0.025)
+    sign = np.where(rng.random(cor.size) < 0.7, 1, -1)
+    row = np.concatenate([row, row[ref], row[cor]])
+    month = np.concatenate([month, month[ref], month[cor]])
+    posted = np.concatenate([posted, nxt[ref] + rng.integers(20, 120, ref.size), nxt[cor] + rng.integers(21, 75, cor.size)])
+    amount = np.concatenate([amount, -amount[ref] * rng.uniform(0.1, 1, ref.size),
+                             sign * amount[cor] * rng.uniform(0.02, 0.25, cor.size)])
+    kind = np.concatenate([kind, np.full(ref.size, 1, np.int8), np.full(cor.size, 2, np.int8)])
+    amount = np.round(amount, 2)
+    code = np.array(CODES)[m["code"][row]]
+
+    area = dict(zip(catalogue["measure_code"], catalogue["budget_area"], strict=True))
+    year = _months(posted) // 12 + 1970
+    spend = (
+        pl.DataFrame({"year": year, "budget_area": np.array([area[c] for c in CODES])[m["code"][row]], "amount": amount})
+        .filter(pl.col("year") <= cal.end_year)
+        .group_by("year", "budget_area").agg(pl.col("amount").sum())
+    )
+
+    keep = posted <= cal.as_of
+    order = np.lexsort((kind[keep], row[keep], posted[keep]))
+    row, month, posted, amount, kind, code = (x[keep][order] for x in (row, month, posted, amount, kind, code))
+    # lost earnings and half the extra costs are paid by code only (no measure id); a third of the rest carry no code
+    by_code = rng.random(row.size) < np.where(code == "TABT_ARBEJDSFORTJENESTE", 0.85, np.where(code == "MERUDGIFTER", 0.5, 0))
+    no_code = ~by_code & (rng.random(row.size) < 0.3)
+    account = dict(zip(catalogue["measure_code"], catalogue["account_function"], strict=True))
+    label = pl.Series(["Betaling", "Tilbagebetaling", "Efterregulering"])[kind]
+    ym = pl.Series(_month_start(month).astype("datetime64[D]").astype("datetime64[M]").astype(str))
+    idx = pl.Series(row)
+    payments = pl.DataFrame({
+        "payment_id": _ids(k + "P", np.arange(1, row.size + 1), 7),
+        "posted_on": _dates(posted),
+        "amount_dkk": amount,
+        "measure_id": measures["measure_id"].gather(idx).scatter(np.flatnonzero(by_code), None),
+        "measure_code": pl.Series(code).scatter(np.flatnonzero(no_code), None),
+        "account": pl.Series(code).replace_strict(account),
+        "child_id": measures["child_id"].gather(idx),
+        "provider_name": measures["provider_name"].gather(idx),
+        "description": label + " " + ym,
+    })
+    return payments, spend
+
+
+# --------------------------------------------------------------------------------------------- budget, pupils
+
+
+def _budget(spend: pl.DataFrame, seed: int) -> pl.DataFrame:
+    """Budget a year and area: the year's spend minus an overspend of ~8 % in 2019, falling ~0.9 points a year
+    (the target is 2 mio. kr. a year) with noise; mostly on placements."""
+    rng = np.random.default_rng([seed, 0])
+    total = spend.group_by("year").agg(pl.col("amount").sum()).sort("year")
+    years = total["year"].to_numpy()
+    rate = np.maximum(0.01, 0.08 - 0.009 * (years - 2019) + rng.normal(0, 0.004, years.size))
+    rate[years == 2019] = 0.08
+    over = dict(zip(years.tolist(), (total["amount"].to_numpy() * rate).tolist(), strict=True))
+    share = {"Anbringelser": 0.65, "Forebyggende foranstaltninger": 0.15, "Handicapkompensation": 0.2}
+    return (
+        spend.sort("year", "budget_area")
+        .with_columns(
+            ((pl.col("amount") - pl.col("year").replace_strict(over) * pl.col("budget_area").replace_strict(share))
+             / 1000).round(0).cast(pl.Int64).mul(1000).alias("budget_dkk")
+        )
+        .select(pl.col("year").cast(pl.Int64), "budget_area", "budget_dkk")
+    )
+
+
+def _pupils(cal: Calendar, scale: int, seed: int) -> pl.DataFrame:
+    rng = np.random.default_rng([seed, 0, 1])
+    last = cal.end_year - (cal.end < _day(date(cal.end_year, 8, 1)))
+    starts = np.arange(2018, last + 1)
+    n = PUPILS * scale * (1 + 0.004 * (starts - 2018) + rng.normal(0, 0.008, starts.size))
+    return pl.DataFrame({"school_year": [f"{y}/{(y + 1) % 100:02d}" for y in starts], "pupils": np.round(n).astype(np.int64)})
+
+
+# --------------------------------------------------------------------------------------------- write
+
+
+def write(out_dir: Path | str, seed: int = 2019, scale: int = 1, end_month: str | None = None) -> dict[str, int]:
+    """Write the demo data folder (one CSV a table and settings.toml); returns the rows written per table."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    cal = Calendar.for_month(end_month or default_end_month())
+    catalogue = pl.read_csv(CATALOGUE_FILE, infer_schema=False)
+    missing = set(CODES) - set(catalogue["measure_code"])
+    if missing:
+        raise ValueError(f"koder mangler i kataloget: {sorted(missing)}")
+    counts = dict.fromkeys(TABLES, 0)
+    spend = []
+    files = {t: open(out / f"{t}.csv", "wb") for t in ("children", "cases", "measures", "payments", "staff")}  # noqa: SIM115
+    try:
+        for no in range(1, scale + 1):
+            frames = _municipality(no, seed, cal, catalogue)
+            spend.append(frames.pop("spend"))
+            for table, df in frames.items():
+                df.write_csv(files[table], include_header=no == 1, float_precision=2 if table != "staff" else None)
+                counts[table] += df.height
+    finally:
+        for f in files.values():
+            f.close()
+    spend_all = pl.concat(spend).group_by("year", "budget_area").agg(pl.col("amount").sum())
+    budget = _budget(spend_all, seed)
+    pupils = _pupils(cal, scale, seed)
+    budget.write_csv(out / "budget.csv")
+    pupils.write_csv(out / "pupils.csv")
+    counts["budget"], counts["pupils"] = budget.height, pupils.height
+    spent_2019 = spend_all.filter(pl.col("year") == 2019)["amount"].sum()
+    overspend = round(spent_2019 - budget.filter(pl.col("year") == 2019)["budget_dkk"].sum())
+    (out / "settings.toml").write_text(
+        "# Demo municipality: policy settings that override data/settings.toml\n\n"
+        "[budget]\n"
+        "baseline_year = 2019\n"
+        f"baseline_overspend_dkk = {overspend}  # 2019 payments minus the 2019 budget\n",
+        encoding="utf-8",
+    )
+    return counts
+
+
+# --------------------------------------------------------------------------------------------- CLI and app start
+
+
+def cli_demo(args) -> int:
+    t = time.perf_counter()
+    counts = write(args.out, seed=args.seed, scale=args.scale)
+    rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in counts.items())
+    print(f"Demodata skrevet til {args.out} ({args.scale} kommune(r), seed {args.seed}) på {time.perf_counter() - t:.1f} s")
+    print(rows)
+    return 0
+
+
+def ensure_demo_db(progress: Callable[[float, str], None] | None = None) -> Path:
+    """The database at mi.db.db_path(); when there is none, write the demo data to data/demo/ and import it
+    through the normal import. `progress(fraction, text)` hears about each step."""
+    from mi import db  # noqa: PLC0415
+
+    step = progress or (lambda fraction, text: None)
+    path = db.db_path()
+    if path.exists():
+        step(1.0, "Databasen findes")
+        return path
+    from mi.ingest import import_folder  # noqa: PLC0415 - only needed on a fresh machine
+    step(0.0, "Skriver demokommunens data …")
+    write(DEMO_DIR)
+    step(0.5, "Indlæser demodata i databasen …")
+    import_folder(DEMO_DIR, path)
+    step(1.0, "Databasen er klar")
+    return path
+
+
+def cli_ensure_db(args) -> int:
+    from mi import db  # noqa: PLC0415
+
+    path = db.db_path()
+    if path.exists():
+        print(f"Database findes: {path}")
+        return 0
+    ensure_demo_db(lambda fraction, text: print(f"{fraction:4.0%}  {text}", flush=True))
+    print(f"Database bygget fra demodata: {path}")
+    return 0
