@@ -11,8 +11,8 @@ network care, more family treatment in-house (Familiehuset), fewer pupils in sch
 on lost earnings — with seasonality (fewer starts in July and December), refunds, late corrections and staff
 turnover. Magnitudes are from DOMAIN.md's "Realistic magnitudes".
 
-How it is built, per municipality: measures arrive month by month as Poisson streams per measure code (from a
-burn-in in 2011, so 2019 starts with a steady stock), each for a new child of a plausible age, with a gamma
+How it is built, per municipality: measures arrive month by month per measure code (from a burn-in in 2011,
+so 2019 starts with a steady stock), each for a new child of a plausible age, with a Weibull
 duration capped at the 18th birthday; follow-ups put measures on the same child (support before a placement,
 step-down from institution to family care, aftercare at 18, extra costs beside lost earnings, a recurrence
 that becomes a new case). Cases are the child's measures merged across short gaps. Staff are positions filled
@@ -24,6 +24,7 @@ overspends by ~8 % and the overspend falls, more slowly than the target, after.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,16 +44,17 @@ POPULATION_0_22 = 7_500  # aged 0–22 in one demo municipality (not in the data
 PUPILS = 3_000  # pupils in the municipality's schools
 LOST_EARNINGS_CAP_DKK = 35_247  # Barnets lov § 87: monthly cap (2024)
 FIRST_DAY = date(2019, 1, 1)
-BURN_IN = date(2011, 1, 1)
-STAFF_FROM = date(2018, 1, 1)  # the staff extract holds employments running on or after this day  # arrivals start here so January 2019 has a steady stock of running measures
+BURN_IN = date(2011, 1, 1)  # arrivals start here, so January 2019 has a steady stock of running measures
+STAFF_FROM = date(2018, 1, 1)  # the staff extract holds employments running on or after this day
 POLICY_FROM = date(2020, 1, 1)  # the policy takes effect from here, fully from 2023
 EPOCH = date(1970, 1, 1)
+NO_END = 1 << 40  # day number of a missing end (still employed)
 YEAR = 365.25
 TEAMS = ("Team Nord", "Team Syd", "Team Unge", "Team Handicap")
 DISTRICTS = ("Nord", "Syd", "Øst", "Vest")
 
 # Per measure code: starts a year in 2019 (one municipality), multiplier on starts reached in 2023 (the policy),
-# mean duration in months, gamma shape of the duration, age at start (years, inclusive), probability that a
+# mean duration in months, Weibull shape of the duration, age at start (years, inclusive), probability that a
 # running measure has no known end date.
 KINDS: dict[str, tuple[float, float, float, float, tuple[int, int], float]] = {
     "FOREBYG_TIDLIG": (100, 1.5, 5, 2.0, (0, 17), 0.2),
@@ -64,21 +66,21 @@ KINDS: dict[str, tuple[float, float, float, float, tuple[int, int], float]] = {
     "KONTAKTPERSON": (40, 1.1, 12, 1.5, (10, 17), 0.4),
     "SKOLE_DAGBEHANDLING": (28, 0.75, 0, 1.0, (6, 14), 0.3),  # duration: school years, see _durations
     "EFTERVAERN": (7, 1.0, 18, 1.5, (18, 20), 0.5),
-    "ANBR_NETVAERK": (0.8, 3.0, 54, 2.0, (0, 15), 0.8),
-    "ANBR_PLEJEFAMILIE": (5.1, 0.85, 54, 2.0, (0, 13), 0.8),
-    "ANBR_PLEJEFAMILIE_FORSTAERKET": (2.2, 1.0, 48, 2.0, (2, 14), 0.8),
-    "ANBR_PLEJEFAMILIE_SPECIALISERET": (1.1, 1.0, 48, 2.0, (3, 14), 0.8),
-    "ANBR_KOMMUNAL_PLEJEFAMILIE": (1.8, 1.0, 54, 2.0, (0, 12), 0.8),
-    "ANBR_EGET_VAERELSE": (3.7, 1.0, 14, 2.0, (15, 17), 0.6),
-    "ANBR_EFTERSKOLE": (3.7, 1.0, 0, 1.0, (14, 16), 0.2),  # one school year
-    "ANBR_OPHOLDSSTED": (10.1, 0.75, 24, 2.0, (11, 17), 0.8),
-    "ANBR_DOGNINSTITUTION": (10.1, 0.75, 18, 2.0, (8, 17), 0.8),
-    "ANBR_SIKRET": (2.8, 0.8, 3, 3.0, (14, 17), 0.5),
+    "ANBR_NETVAERK": (0.8, 3.0, 54, 3.0, (0, 15), 0.8),
+    "ANBR_PLEJEFAMILIE": (4.8, 0.85, 54, 3.0, (0, 13), 0.8),
+    "ANBR_PLEJEFAMILIE_FORSTAERKET": (2.1, 1.0, 48, 3.0, (2, 14), 0.8),
+    "ANBR_PLEJEFAMILIE_SPECIALISERET": (1.0, 1.0, 48, 3.0, (3, 14), 0.8),
+    "ANBR_KOMMUNAL_PLEJEFAMILIE": (1.7, 1.0, 54, 3.0, (0, 12), 0.8),
+    "ANBR_EGET_VAERELSE": (3.5, 1.0, 14, 2.0, (15, 17), 0.6),
+    "ANBR_EFTERSKOLE": (3.5, 1.0, 0, 1.0, (14, 16), 0.2),  # one school year
+    "ANBR_OPHOLDSSTED": (9.6, 0.75, 24, 3.0, (11, 17), 0.8),
+    "ANBR_DOGNINSTITUTION": (9.6, 0.75, 18, 3.0, (8, 17), 0.8),
+    "ANBR_SIKRET": (2.7, 0.8, 3, 3.0, (14, 17), 0.5),
     "TABT_ARBEJDSFORTJENESTE": (14, 0.5, 36, 1.5, (0, 14), 0.6),
     "MERUDGIFTER": (8, 1.0, 36, 1.5, (0, 14), 0.6),
 }
 SCHOOL_YEAR_CODES = {"SKOLE_DAGBEHANDLING", "ANBR_EFTERSKOLE"}
-HOME_CODES = ("KONSULENT", "PRAKTISK_STOTTE", "FAMILIEBEHANDLING", "KONTAKTPERSON", "AFLASTNING")
+HOME_CODES = ("KONSULENT", "PRAKTISK_STOTTE", "FAMILIEBEHANDLING", "KONTAKTPERSON", "AFLASTNING")  # home-based
 INSTITUTION = ("ANBR_OPHOLDSSTED", "ANBR_DOGNINSTITUTION", "ANBR_SIKRET")
 
 # Per measure code: providers as (provider_type, provider_name, weight 2019, weight from 2023, monthly cost 2019
@@ -158,7 +160,6 @@ OTHER_STAFF = [
     ("administrativ", "Sekretariat", 4, 0.12),
 ]
 LEAVE_REASONS = (("Nyt job", 0.55), ("Pension", 0.08), ("Flytning", 0.1), ("Opsagt", 0.09), ("Andet", 0.18))
-TENURE_SHAPE = 5  # gamma shape of tenures: few leave in their first year, and leavers come fairly evenly
 FTES = ((1.0, 0.78), (0.9, 0.08), (0.8, 0.1), (0.6, 0.04))
 
 
@@ -180,12 +181,18 @@ def _ramp(days: np.ndarray) -> np.ndarray:
     return np.clip((days - _day(POLICY_FROM)) / (3 * YEAR), 0, 1)
 
 
-def _choice(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
-    """One index per row of a (rows × options) weight matrix (or one weight vector for every row)."""
-    cum = np.cumsum(weights, axis=-1)
-    cum = cum / cum[..., -1:]
-    u = rng.random(weights.shape[0] if weights.ndim == 2 else 1)
-    return (u[:, None] > cum).sum(axis=1) if weights.ndim == 2 else (u[0] > cum).sum()
+def _choice(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """One option per row of a (rows × options) weight matrix, by uniforms u."""
+    cum = np.cumsum(weights, axis=1)
+    return (u[:, None] * cum[:, -1:] > cum).sum(axis=1)
+
+
+def _stratified(rng: np.random.Generator, n: int, block: int = 10) -> np.ndarray:
+    """Uniforms whose every run of `block` consecutive draws has one in each tenth of (0, 1): arrivals come in
+    time order, so any stretch of them gets the full spread of durations, ages and providers, and a small
+    municipality's stocks stay near their means."""
+    strata = np.argsort(rng.random((-(-n // block), block)), axis=1).ravel()[:n]
+    return (strata + rng.random(n)) / block
 
 
 def _pick(rng: np.random.Generator, n: int, options: tuple, probs: list[float]) -> np.ndarray:
@@ -228,7 +235,7 @@ class _Measures:
 
     def children(self, start: np.ndarray, ages: tuple[int, int]) -> np.ndarray:
         """New children of an age in `ages` (years) on `start`; returns their indices."""
-        age = (self.rng.uniform(ages[0], ages[1] + 1, start.size) * YEAR).astype(np.int64)
+        age = ((ages[0] + (ages[1] + 1 - ages[0]) * _stratified(self.rng, start.size)) * YEAR).astype(np.int64)
         first = self.birth.size
         self.birth = np.concatenate([self.birth, start - age])
         return np.arange(first, self.birth.size)
@@ -241,8 +248,10 @@ class _Measures:
         first = _month_start(months)
         days_in = _month_start(months + 1) - first
         lam = per_year / 12 * season[months % 12] / season.mean() * (1 + (final - 1) * _ramp(first))
-        # counts are λ rounded at random (not Poisson): a small municipality's trends still show through the noise
-        idx = np.repeat(np.arange(months.size), np.floor(lam + self.rng.random(months.size)).astype(np.int64))
+        # systematic sampling (not Poisson): counts follow the expected ones, with some noise month by month, so a
+        # small municipality's trends show through
+        cum = np.floor(np.cumsum(lam * self.rng.lognormal(0, 0.25, months.size)) + self.rng.random())
+        idx = np.repeat(np.arange(months.size), np.diff(cum, prepend=0).astype(np.int64))
         on_first = self.rng.random(idx.size) < 0.3  # many measures start on the 1st
         return first[idx] + np.where(on_first, 0, (self.rng.random(idx.size) * days_in[idx]).astype(np.int64))
 
@@ -257,11 +266,12 @@ class _Measures:
             if code in SCHOOL_YEAR_CODES:  # to the end of June of a school year (1–4 of them), a few drop out
                 m = _months(start)
                 years = 1 if code == "ANBR_EFTERSKOLE" else rng.choice([1, 2, 3, 4], n, p=[0.35, 0.35, 0.2, 0.1])
-                june = _month_start((m // 12 + (m % 12 >= 7) + years - 1) * 12 + 6) - 1 + 30
+                june = _month_start((m // 12 + (m % 12 >= 6) + years - 1) * 12 + 6) - 1  # 30 June
                 dropout = rng.random(n) < 0.1
                 end = np.where(dropout, start + (rng.random(n) * (june - start)).astype(np.int64), june)
             else:
-                end = start + np.maximum(14, rng.gamma(shape, months / shape, n) * 30.44).astype(np.int64)
+                weibull = (-np.log1p(-_stratified(rng, n))) ** (1 / shape) / math.gamma(1 + 1 / shape)
+                end = start + np.maximum(14, months * weibull * 30.44).astype(np.int64)
         limit = birth + np.int64((23 if code == "EFTERVAERN" else 18) * YEAR) - 1
         at18 = end >= limit
         end = np.maximum(start, np.minimum(end, limit))
@@ -269,7 +279,7 @@ class _Measures:
         rows = [i for i, r in enumerate(PROVIDER_ROWS) if r[0] == code]
         w = np.array([[PROVIDER_ROWS[i][3], PROVIDER_ROWS[i][4]] for i in rows])
         ramp = _ramp(start)[:, None]
-        prov = np.asarray(rows)[_choice(rng, w[:, 0] * (1 - ramp) + w[:, 1] * ramp)]
+        prov = np.asarray(rows)[_choice(_stratified(rng, n), w[:, 0] * (1 - ramp) + w[:, 1] * ramp)]
         base = np.array([r[5] for r in PROVIDER_ROWS])[prov]
         spread = 0.55 if code in ("TABT_ARBEJDSFORTJENESTE", "MERUDGIFTER") else 0.08
         cost = base * 1.02 ** ((start - self.cal.start) / YEAR) * rng.lognormal(0, spread, n)
@@ -287,6 +297,15 @@ class _Measures:
         child = self.children(start, KINDS[code][4])
         return child, start, self.add(code, child, start)
 
+    def follow(self, p: float | np.ndarray, options: dict[str, float], child: np.ndarray, start: np.ndarray,
+               end: np.ndarray | None = None) -> None:
+        """With probability p per child, a measure of a code drawn from `options` (weights) on the same child."""
+        take = _stratified(self.rng, child.size) < p
+        which = _pick(self.rng, take.sum(), tuple(options), list(options.values()))
+        for code in options:
+            sel = which == code
+            self.add(code, child[take][sel], start[take][sel], None if end is None else end[take][sel])
+
     def build(self) -> dict[str, np.ndarray]:
         return {k: np.concatenate(v) for k, v in self.cols.items()}
 
@@ -294,50 +313,31 @@ class _Measures:
 def _generate_measures(rng: np.random.Generator, cal: Calendar) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """All measures of one municipality (arrays; `end` is the true end) and the children's birth days."""
     ms = _Measures(rng, cal)
-    placements = []
+    home = dict.fromkeys(HOME_CODES, 1.0)
     for code in CODES:
         child, start, end = ms.primary(code)
-        if code.startswith("ANBR_"):
-            placements.append((code, child, start, end))
-        elif code in HOME_CODES or code == "FOREBYG_TIDLIG":  # a recurrence months later: a new case
-            again = rng.random(child.size) < 0.08
-            gap = rng.integers(180, 900, again.sum())
-            ms.add(str(_pick(rng, 1, HOME_CODES, [1] * 5)[0]), child[again], end[again] + gap)
+        if code in HOME_CODES or code == "FOREBYG_TIDLIG":  # back months later: a new case
+            ms.follow(0.08, home, child, end + rng.integers(180, 900, child.size))
         if code == "SKOLE_DAGBEHANDLING":  # family treatment beside day treatment
-            also = rng.random(child.size) < 0.2
-            ms.add("FAMILIEBEHANDLING", child[also], start[also] + rng.integers(0, 90, also.sum()))
+            ms.follow(0.2, {"FAMILIEBEHANDLING": 1}, child, start + rng.integers(0, 90, child.size))
         if code == "TABT_ARBEJDSFORTJENESTE":  # extra costs and respite for the same disabled child
-            for other, p in (("MERUDGIFTER", 0.5), ("AFLASTNING", 0.25)):
-                also = rng.random(child.size) < p
-                ms.add(other, child[also], start[also] + rng.integers(0, 120, also.sum()))
-    follow = []
-    for code, child, start, end in placements:
-        # support at home first (the ladder's step 3), ending the day before the placement
-        before = rng.random(child.size) < 0.45
-        first = start[before] - rng.integers(90, 270, before.sum())
-        which = _pick(rng, before.sum(), ("FAMILIEBEHANDLING", "PRAKTISK_STOTTE", "KONSULENT"), [5, 3, 2])
-        for home in np.unique(which):
-            sel = which == home
-            ms.add(str(home), child[before][sel], first[sel], start[before][sel] - 1)
-        if code in INSTITUTION:  # step down to family care (more so under the policy), or from secure to open
-            young = end < ms.birth[child] + np.int64(17.5 * YEAR)
-            p = 0.7 if code == "ANBR_SIKRET" else 0.1 + 0.15 * _ramp(end)
-            down = young & (rng.random(child.size) < p)
-            nxt = (("ANBR_OPHOLDSSTED", "ANBR_DOGNINSTITUTION"), [1, 1]) if code == "ANBR_SIKRET" else (
-                ("ANBR_NETVAERK", "ANBR_PLEJEFAMILIE_FORSTAERKET", "ANBR_EGET_VAERELSE"), [4, 3, 3])
-            which = _pick(rng, down.sum(), *nxt)
-            for other in np.unique(which):
-                sel = which == other
-                c, s = child[down][sel], end[down][sel] + 1
-                follow.append((str(other), c, s, ms.add(str(other), c, s)))
-        if code in ("ANBR_KOMMUNAL_PLEJEFAMILIE", "ANBR_PLEJEFAMILIE") or code in INSTITUTION:
-            also = rng.random(child.size) < 0.1  # a contact person beside the placement
-            ms.add("KONTAKTPERSON", child[also], start[also] + rng.integers(30, 365, also.sum()))
+            ms.follow(0.5, {"MERUDGIFTER": 1}, child, start + rng.integers(0, 120, child.size))
+            ms.follow(0.25, {"AFLASTNING": 1}, child, start + rng.integers(0, 120, child.size))
+        if code.startswith("ANBR_"):
+            # support at home first (the ladder's step 3), ending the day before the placement
+            ms.follow(0.45, {"FAMILIEBEHANDLING": 5, "PRAKTISK_STOTTE": 3, "KONSULENT": 2}, child,
+                      start - rng.integers(90, 270, child.size), start - 1)
+            ms.follow(0.1, {"KONTAKTPERSON": 1}, child, start + rng.integers(30, 365, child.size))
+        young = end < ms.birth[child] + np.int64(17.5 * YEAR)
+        if code == "ANBR_SIKRET":  # from secure to an open institution
+            ms.follow(0.7 * young, {"ANBR_OPHOLDSSTED": 1, "ANBR_DOGNINSTITUTION": 1}, child, end + 1)
+        elif code in INSTITUTION:  # step down to family care or an own room, more so under the policy
+            ms.follow((0.1 + 0.15 * _ramp(end)) * young,
+                      {"ANBR_NETVAERK": 4, "ANBR_PLEJEFAMILIE_FORSTAERKET": 3, "ANBR_EGET_VAERELSE": 3}, child, end + 1)
     data = ms.build()
     # aftercare 18–22 for about half of those placed until their 18th birthday
-    placed = np.array([CODES[c].startswith("ANBR_") for c in data["code"]])
-    after = placed & data["at18"] & (rng.random(placed.size) < 0.5)
-    ms.add("EFTERVAERN", data["child"][after], data["end"][after] + 1)
+    placed = np.char.startswith(np.array(CODES)[data["code"]], "ANBR_") & data["at18"]
+    ms.follow(0.5 * placed, {"EFTERVAERN": 1}, data["child"], data["end"] + 1)
     data = ms.build()
     # closer follow-up from 2020: a review ends a quarter of the lost-earnings grants running in March 2020
     review = _day(date(2020, 3, 1))
@@ -351,35 +351,36 @@ def _generate_measures(rng: np.random.Generator, cal: Calendar) -> tuple[dict[st
 
 
 def _employments(rng: np.random.Generator, cal: Calendar, positions: list[tuple[str, str, int, float, float]]) -> dict:
-    """Successive employments per position until the extract date, from 2018 (so turnover over the 12 months
-    before January 2019 is right). positions: (role, team, opened day, exits a year before 2022, from 2022).
-    Vacancies last 3 weeks to 4 months."""
+    """Employments from 2018 (so turnover over the 12 months before January 2019 is right) to the extract.
+    positions: (role, team, opened day, exits a year before 2022, from 2022). Per role and team, departures
+    come at a steady pace (positions × rate a year, evenly spaced with jitter, so a department of ~50 has a
+    stable turnover); each takes a random holder (tenures are then exponential: many short, a few very long),
+    and the position is filled again after a vacancy of 3 weeks to 4 months, often on the 1st."""
     role = np.array([p[0] for p in positions])
     team = np.array([p[1] for p in positions])
     opened = np.array([p[2] for p in positions], np.int64)
     rate = np.array([[p[3], p[4]] for p in positions])
     sim, cut = _day(STAFF_FROM) - int(YEAR), _day(date(2022, 1, 1))
-    # whoever holds a position when the simulation starts is midway through a tenure: for a steady state of gamma
-    # tenures, that tenure is length-biased (shape + 1) and the day a uniform point in it
-    early = opened <= sim
-    whole = rng.gamma(TENURE_SHAPE + 1, 1 / TENURE_SHAPE / rate[:, 0]) * YEAR
-    past = (rng.random(opened.size) * whole).astype(np.int64)
-    hired = np.where(early, sim - past, opened + rng.integers(0, 30, opened.size))
-    out: dict[str, list] = {k: [] for k in ("pos", "hired", "left")}
-    pos, rest = np.arange(opened.size), np.where(early, whole - past, -1)
-    while pos.size:
-        r = np.where(np.maximum(hired, sim) < cut, rate[pos, 0], rate[pos, 1])
-        tenure = np.where(rest >= 0, rest, rng.gamma(TENURE_SHAPE, 1 / TENURE_SHAPE / r) * YEAR)
-        left = np.maximum(hired, sim) + tenure.astype(np.int64)
-        month_end = _month_start(_months(left) + 1) - 1  # most resign to the end of a month
-        left = np.where(rng.random(pos.size) < 0.65, month_end, left)
-        out["pos"].append(pos), out["hired"].append(hired), out["left"].append(left)
-        again = left < cal.as_of
-        nxt = left[again] + rng.integers(20, 120, again.sum())  # a vacancy, then a new hire, often on the 1st
-        nxt = np.where(rng.random(nxt.size) < 0.6, _month_start(_months(nxt) + 1), nxt)
-        keep = nxt <= cal.as_of
-        pos, hired, rest = pos[again][keep], nxt[keep], np.full(keep.sum(), -1.0)
-    p, h, left = (np.concatenate(out[k]) for k in ("pos", "hired", "left"))
+    # whoever holds a position when the simulation starts was hired an exponential time before
+    cur = np.where(opened <= sim, sim - np.minimum(rng.exponential(1 / rate[:, 0]) * YEAR, 40 * YEAR).astype(np.int64),
+                   opened + rng.integers(0, 365, opened.size))  # new positions filled over a year
+    rows: list[tuple[int, int, int]] = []
+    for key in dict.fromkeys(zip(role, team, strict=True)):
+        group = np.flatnonzero((role == key[0]) & (team == key[1]))
+        t = sim + rng.random() * YEAR / (group.size * rate[group[0], 0])
+        while t < cal.as_of:
+            filled = group[cur[group] <= t]
+            if filled.size:
+                i = filled[rng.integers(filled.size)]
+                left = _month_start(_months(np.array([t])) + 1)[0] - 1  # most resign to the end of a month
+                left = max(cur[i], left if left <= cal.as_of and rng.random() < 0.65 else t)
+                rows.append((i, cur[i], left))
+                nxt = left + rng.integers(20, 120)
+                cur[i] = _month_start(_months(np.array([nxt])) + 1)[0] if rng.random() < 0.6 else nxt
+            r = rate[group[0], 0 if t < cut else 1] * max(1, (opened[group] <= t).sum())
+            t += int(YEAR / r * rng.uniform(0.75, 1.25))
+    rows += [(i, cur[i], NO_END) for i in range(opened.size) if cur[i] <= cal.as_of]
+    p, h, left = (np.array(x, np.int64) for x in zip(*rows, strict=True))
     seen = left >= _day(STAFF_FROM)
     p, h, left = p[seen], h[seen], left[seen]
     order = np.lexsort((p, h))
@@ -394,12 +395,12 @@ def _employments(rng: np.random.Generator, cal: Calendar, positions: list[tuple[
         if rehire[i] and h[i] > cal.start and cands:
             pool[role[p[i]]].remove(cands[0])
             ids[i] = cands[0][0]
-        if left[i] < cal.as_of:
+        if left[i] < NO_END:
             pool.setdefault(role[p[i]], []).append((ids[i], left[i]))
     ids = np.unique(ids, return_inverse=True)[1] + 1  # numbered without gaps, in order of first hire
     return {
-        "no": ids, "role": role[p], "team": team[p], "hired": h, "left": left, "gone": left < cal.as_of,
-        "fte": np.asarray([f for f, _ in FTES])[_choice(rng, np.tile([w for _, w in FTES], (n, 1)))],
+        "no": ids, "role": role[p], "team": team[p], "hired": h, "left": left, "gone": left < NO_END,
+        "fte": _pick(rng, n, *zip(*FTES, strict=True)),
         "reason": _pick(rng, n, *zip(*LEAVE_REASONS, strict=True)),
     }
 
@@ -412,8 +413,10 @@ def _ids(prefix: str, numbers: np.ndarray, width: int) -> pl.Series:
 
 
 def _dates(days: np.ndarray, valid: np.ndarray | None = None) -> pl.Series:
-    s = pl.Series(days.astype(np.int32)).cast(pl.Date)
-    return s if valid is None else s.scatter(np.flatnonzero(~valid), None)
+    """Day numbers as a date column; empty where not `valid`."""
+    if valid is None:
+        return pl.Series(days.astype(np.int32)).cast(pl.Date)
+    return pl.Series(np.where(valid, days, 0).astype(np.int32)).cast(pl.Date).scatter(np.flatnonzero(~valid), None)
 
 
 def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -422,7 +425,6 @@ def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) ->
     m, birth = _generate_measures(rng, cal)
 
     # the extract: measures running in 2019 or later that have started, or are decided and start next month
-    m["decided"] = np.minimum(m["decided"], m["start"])
     keep = (m["end"] >= cal.start) & ((m["start"] <= cal.as_of) | ((m["start"] <= cal.horizon) & (m["decided"] <= cal.as_of)))
     order = np.lexsort((m["child"][keep], m["start"][keep]))
     m = {key: v[keep][order] for key, v in m.items()}
@@ -479,26 +481,13 @@ def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) ->
     positions += [(r, t, 0, rate, rate) for r, t, count, rate in OTHER_STAFF for _ in range(count)]
     st = _employments(rng, cal, positions)
 
-    # each case to a caseworker of its team employed on the case's last day (else any caseworker then)
-    worker = np.full(n_cases, -1)
-    is_rg = st["role"] == "raadgiver"
-    st_left = np.where(st["gone"], st["left"], np.iinfo(np.int64).max)
-    for same_team in (True, False):
-        for t in TEAMS:
-            todo = np.flatnonzero((worker < 0) & ((team == t) if same_team else (team == team)))
-            cand = np.flatnonzero(is_rg & ((st["team"] == t) if same_team else True))
-            if not todo.size or not cand.size:
-                continue
-            ok = (st["hired"][cand][None, :] <= last_day[todo, None]) & (st_left[cand][None, :] >= last_day[todo, None])
-            score = rng.random(ok.shape) * ok
-            pick = score.argmax(axis=1)
-            found = ok[np.arange(todo.size), pick]
-            worker[todo[found]] = cand[pick[found]]
-            if not same_team:
-                break
-    rg = np.flatnonzero(is_rg)  # never happens with several caseworkers a team; kept for safety
-    worker[worker < 0] = rg[np.argmax(st_left[rg])]
-    team = np.where(worker >= 0, st["team"][worker], team)
+    # each case to a caseworker employed on the case's last day, of its team when the team has one then
+    rg = np.flatnonzero(st["role"] == "raadgiver")
+    left = np.where(st["gone"], st["left"], cal.as_of)[rg]
+    on = (st["hired"][rg] <= last_day[:, None]) & (left >= last_day[:, None])
+    score = on * (2 * (st["team"][rg] == team[:, None]) + rng.random(on.shape))
+    worker = rg[score.argmax(axis=1)]
+    team = st["team"][worker]
 
     cases = pl.DataFrame({
         "case_id": _ids(k + "S", np.argsort(case_order) + 1, 6),
