@@ -120,13 +120,35 @@ class Figure:
     def change_text(self, which: str = "change_year") -> str:
         return _change_text(getattr(self, which), self.unit)
 
+    def revision_parts(self) -> tuple[str, str]:
+        """(frozen, today's) as text, precise enough to differ: ('27', '28')."""
+        return revision_texts(self.frozen, self.current, self.unit)
+
     def revision_text(self) -> str:
         """'27 → 28 (revideret)' when today's data differ from the frozen figure, else ''."""
         if not self.is_revised:
             return ""
-        if isinstance(self.frozen, str) and self.current == self.frozen:
-            return f"{self.frozen} (revideret)"
-        return f"{_text(self.frozen, self.unit)} → {_text(self.current, self.unit)} (revideret)"
+        old, new = self.revision_parts()
+        return f"{old} (revideret)" if old == new else f"{old} → {new} (revideret)"
+
+
+def revision_texts(frozen: Shown, current: Shown, unit: str) -> tuple[str, str]:
+    """A frozen and a revised figure as text; when they read the same rounded, with more precision (whole
+    kroner, two decimals of a per cent)."""
+    old, new = _text(frozen, unit), _text(current, unit)
+    if (
+        old == new
+        and not isinstance(frozen, str)
+        and not isinstance(current, str)
+        and None not in (frozen, current)
+    ):
+        if unit == "dkk":
+            old, new = fmt.kr(frozen), fmt.kr(current)
+        elif unit in ("share", "share2"):
+            old, new = fmt.pct(frozen, 3), fmt.pct(current, 3)
+        elif unit == "ratio":
+            old, new = fmt.number(frozen, 2), fmt.number(current, 2)
+    return old, new
 
 
 @dataclass
@@ -181,9 +203,25 @@ def _unit(key: str, unit: str) -> str:
     return DISPLAY_UNITS.get(key, unit)
 
 
+def _money(v: float | None) -> str:
+    """Amounts for the committee: 1.136.000 → '1,14 mio. kr.', 24.300.000 → '24,3 mio. kr.', 76.628 → '76.628 kr.'"""
+    if v is None:
+        return fmt.DASH
+    if abs(v) >= 10_000_000:
+        return fmt.mio(v, 1)
+    return fmt.mio(v, 2) if abs(v) >= 1_000_000 else fmt.kr(v)
+
+
+def _mio(v: float | None) -> str:
+    """One column of a table of amounts: all in mio. kr. with one decimal."""
+    return fmt.DASH if v is None else fmt.mio(v, 1)
+
+
 def _text(v: Shown, unit: str) -> str:
     if v is None or isinstance(v, str):
         return disclosure.text(v)
+    if unit == "dkk":
+        return _money(v)
     if unit == "share2":
         return fmt.pct(v, 2)
     return fmt.kpi_value(v, unit)
@@ -194,6 +232,8 @@ def _change_text(v: Shown, unit: str) -> str:
         return disclosure.text(v)
     if unit == "share2":
         return fmt.pct_points(v, 2)
+    if unit == "dkk":
+        return ("+" if v > 0 else "") + _money(v)
     return fmt.kpi_change(v, unit)
 
 
@@ -507,7 +547,7 @@ def _more_fewer(change: float, unit: str, few: str = "færre", many: str = "fler
             f"{fmt.number(abs(change) * 100, decimals)} procentpoint {'lavere' if change < 0 else 'højere'}"
         )
     if unit == "dkk":
-        return f"{fmt.money(abs(change))} {'mindre' if change < 0 else 'mere'}"
+        return f"{_money(abs(change))} {'mindre' if change < 0 else 'mere'}"
     return f"{fmt.number(abs(change))} {word}"
 
 
@@ -582,7 +622,7 @@ def _focus_text(fp: FocusPoint, m: date, min_count: int) -> str:
         )
     # f5
     return (
-        f"I {period} er der udbetalt {fmt.money(f.value or 0)} i tabt arbejdsfortjeneste"
+        f"I {period} er der udbetalt {_money(f.value or 0)} i tabt arbejdsfortjeneste"
         f"{_comparison(f, 'i samme periode sidste år', '')}"
     )
 
@@ -596,21 +636,20 @@ def _section_sentences(p: Pack) -> dict[str, str]:
     year = p.month.year
     if budget is None:
         out["budget"] = (
-            f"Der er intet budget for {year} i data; det forventede forbrug for året er "
-            f"{fmt.money(forecast)}."
+            f"Der er intet budget for {year} i data; det forventede forbrug for året er {_money(forecast)}."
         )
     else:
         side = "over" if over > 0 else "under"
         goal = (
-            f"Målet er et merforbrug på højst {fmt.money(target)}"
+            f"Målet er et merforbrug på højst {_money(target)}"
             if target > 0
-            else f"Målet er et mindreforbrug på mindst {fmt.money(-target)}"
+            else f"Målet er et mindreforbrug på mindst {_money(-target)}"
             if target < 0
             else "Målet er at holde budgettet"
         )
         out["budget"] = (
-            f"Det forventede forbrug for {year} er {fmt.money(forecast)}, {fmt.money(abs(over))} "
-            f"{side} budgettet på {fmt.money(budget)}; {goal[0].lower() + goal[1:]} "
+            f"Det forventede forbrug for {year} er {_money(forecast)}, {_money(abs(over))} "
+            f"{side} budgettet på {_money(budget)}; {goal[0].lower() + goal[1:]} "
             f"({f['overspend_dkk'].status_label.lower()})."
         )
     c = f["caseload_per_fte"]
@@ -821,7 +860,9 @@ def _env():
     env.filters["day"] = fmt.day
     env.filters["text"] = _text
     env.filters["change"] = _change_text
-    env.filters["money"] = fmt.money
+    env.filters["money"] = _money
+    env.filters["mio"] = _mio
+    env.globals["revision_texts"] = revision_texts
     env.filters["number"] = fmt.number
     return env
 
@@ -841,7 +882,7 @@ def render_html(pack: Pack, images: dict[str, bytes] | None = None) -> str:
             status_colours=STATUS_COLOURS,
             frozen_text=_frozen_text(pack),
             chart_caption=lambda fp: chart_caption(pack, fp),
-            reduction=fmt.money(pack.annual_reduction_dkk),
+            reduction=_mio(pack.annual_reduction_dkk),
             baseline_year=pack.baseline_year,
             registry=kpi.REGISTRY,
             generated=datetime.now(),

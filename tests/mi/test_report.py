@@ -333,3 +333,12 @@ def test_cli_report(tmp_path, monkeypatch, capsys):
     ]
     assert main(["report", "--month", "2030-01", "--role", "leder", "--out", str(tmp_path / "out")]) == 1
     assert "uden for data" in capsys.readouterr().err
+
+
+def test_revision_texts_get_more_precise_when_rounding_hides_the_change():
+    # 81,611,866 and 81,636,866 both read "81,6 mio. kr.": whole kroner instead
+    assert report.revision_texts(81_611_866, 81_636_866, "dkk") == ("81.611.866 kr.", "81.636.866 kr.")
+    assert report.revision_texts(29, 27, "count") == ("29", "27")
+    # 0.6631 and 0.6634 both read 66,3 %: three decimals
+    assert report.revision_texts(0.6631, 0.6634, "share") == ("66,310 %", "66,340 %")
+    assert report.revision_texts("<5", 6, "count") == ("<5", "6")
