@@ -40,7 +40,9 @@ DEMO_DIR = ROOT / "data" / "demo"
 CATALOGUE_FILE = ROOT / "data" / "catalogue" / "measures.csv"
 TABLES = ("children", "cases", "measures", "payments", "budget", "staff", "pupils")
 
-POPULATION_0_22 = 7_500  # aged 0–22 in one demo municipality (not in the data: the denominator of DOMAIN.md's rates)
+POPULATION_0_22 = (
+    7_500  # aged 0–22 in one demo municipality (not in the data: the denominator of DOMAIN.md's rates)
+)
 PUPILS = 3_000  # pupils in the municipality's schools
 LOST_EARNINGS_CAP_DKK = 35_247  # Barnets lov § 87: monthly cap (2024)
 FIRST_DAY = date(2019, 1, 1)
@@ -64,7 +66,7 @@ KINDS: dict[str, tuple[float, float, float, float, tuple[int, int], float]] = {
     "DOGNOPHOLD_FAMILIE": (12, 0.9, 3, 3.0, (0, 5), 0.1),
     "AFLASTNING": (15, 1.0, 18, 1.5, (2, 17), 0.5),
     "KONTAKTPERSON": (40, 1.1, 12, 1.5, (10, 17), 0.4),
-    "SKOLE_DAGBEHANDLING": (28, 0.75, 0, 1.0, (6, 14), 0.3),  # duration: school years, see _durations
+    "SKOLE_DAGBEHANDLING": (28, 0.75, 0, 1.0, (6, 14), 0.3),  # duration: whole school years
     "EFTERVAERN": (7, 1.0, 18, 1.5, (18, 20), 0.5),
     "ANBR_NETVAERK": (0.8, 3.0, 54, 3.0, (0, 15), 0.8),
     "ANBR_PLEJEFAMILIE": (4.8, 0.85, 54, 3.0, (0, 13), 0.8),
@@ -80,7 +82,8 @@ KINDS: dict[str, tuple[float, float, float, float, tuple[int, int], float]] = {
     "MERUDGIFTER": (8, 1.0, 36, 1.5, (0, 14), 0.6),
 }
 SCHOOL_YEAR_CODES = {"SKOLE_DAGBEHANDLING", "ANBR_EFTERSKOLE"}
-HOME_CODES = ("KONSULENT", "PRAKTISK_STOTTE", "FAMILIEBEHANDLING", "KONTAKTPERSON", "AFLASTNING")  # home-based
+# home-based measures (the ladder's step 3)
+HOME_CODES = ("KONSULENT", "PRAKTISK_STOTTE", "FAMILIEBEHANDLING", "KONTAKTPERSON", "AFLASTNING")
 INSTITUTION = ("ANBR_OPHOLDSSTED", "ANBR_DOGNINSTITUTION", "ANBR_SIKRET")
 
 # Per measure code: providers as (provider_type, provider_name, weight 2019, weight from 2023, monthly cost 2019
@@ -88,8 +91,14 @@ INSTITUTION = ("ANBR_OPHOLDSSTED", "ANBR_DOGNINSTITUTION", "ANBR_SIKRET")
 # median of a wide spread (they follow the parents' income and the child's needs).
 PROVIDERS: dict[str, list[tuple[str, str, float, float, float]]] = {
     "FOREBYG_TIDLIG": [("intern", "Familiehuset", 1, 1, 0)],
-    "KONSULENT": [("intern", "Familiehuset", 0.6, 0.7, 5_500), ("privat", "Konsulenthuset Broen ApS", 0.4, 0.3, 9_000)],
-    "PRAKTISK_STOTTE": [("intern", "Familiehuset", 0.5, 0.6, 8_000), ("privat", "Hjemmestøtten ApS", 0.5, 0.4, 13_000)],
+    "KONSULENT": [
+        ("intern", "Familiehuset", 0.6, 0.7, 5_500),
+        ("privat", "Konsulenthuset Broen ApS", 0.4, 0.3, 9_000),
+    ],
+    "PRAKTISK_STOTTE": [
+        ("intern", "Familiehuset", 0.5, 0.6, 8_000),
+        ("privat", "Hjemmestøtten ApS", 0.5, 0.4, 13_000),
+    ],
     # in-house courses ~51,000 kr. over ~6 months; private clearly dearer
     "FAMILIEBEHANDLING": [
         ("intern", "Familiehuset", 0.45, 0.75, 8_500),
@@ -100,7 +109,10 @@ PROVIDERS: dict[str, list[tuple[str, str, float, float, float]]] = {
         ("regional", "Familieinstitutionen Ved Søen", 0.6, 0.6, 110_000),
         ("privat", "Familiecenter Havgården", 0.4, 0.4, 125_000),
     ],
-    "AFLASTNING": [("kommunal", "Aflastningsfamilie", 0.6, 0.6, 10_000), ("privat", "Aflastningshjemmet Regnbuen", 0.4, 0.4, 14_000)],
+    "AFLASTNING": [
+        ("kommunal", "Aflastningsfamilie", 0.6, 0.6, 10_000),
+        ("privat", "Aflastningshjemmet Regnbuen", 0.4, 0.4, 14_000),
+    ],
     "KONTAKTPERSON": [
         ("intern", "Ungeindsatsen", 0.5, 0.6, 6_500),
         ("kommunal", "Kontaktpersonkorpset", 0.2, 0.2, 7_000),
@@ -117,7 +129,10 @@ PROVIDERS: dict[str, list[tuple[str, str, float, float, float]]] = {
         ("privat", "Opholdsstedet Solsikken", 0.2, 0.15, 30_000),
     ],
     "ANBR_NETVAERK": [("kommunal", "Netværksplejefamilie", 1, 1, 13_000)],
-    "ANBR_PLEJEFAMILIE": [("kommunal", "Plejefamilie", 0.85, 0.85, 32_000), ("privat", "Plejefamilieforeningen Trekløveret", 0.15, 0.15, 38_000)],
+    "ANBR_PLEJEFAMILIE": [
+        ("kommunal", "Plejefamilie", 0.85, 0.85, 32_000),
+        ("privat", "Plejefamilieforeningen Trekløveret", 0.15, 0.15, 38_000),
+    ],
     "ANBR_PLEJEFAMILIE_FORSTAERKET": [
         ("kommunal", "Forstærket plejefamilie", 0.7, 0.7, 41_000),
         ("privat", "Plejefamilieforeningen Trekløveret", 0.3, 0.3, 47_000),
@@ -127,8 +142,14 @@ PROVIDERS: dict[str, list[tuple[str, str, float, float, float]]] = {
         ("kommunal", "Specialiseret plejefamilie", 0.4, 0.4, 50_000),
     ],
     "ANBR_KOMMUNAL_PLEJEFAMILIE": [("kommunal", "Kommunal plejefamilie", 1, 1, 38_000)],
-    "ANBR_EGET_VAERELSE": [("kommunal", "Ungeboligerne", 0.6, 0.6, 15_000), ("privat", "Botilbuddet Kompasrosen", 0.4, 0.4, 24_000)],
-    "ANBR_EFTERSKOLE": [("privat", "Efterskolen ved Fjorden", 0.5, 0.5, 19_000), ("privat", "Kildebakkens Efterskole", 0.5, 0.5, 21_000)],
+    "ANBR_EGET_VAERELSE": [
+        ("kommunal", "Ungeboligerne", 0.6, 0.6, 15_000),
+        ("privat", "Botilbuddet Kompasrosen", 0.4, 0.4, 24_000),
+    ],
+    "ANBR_EFTERSKOLE": [
+        ("privat", "Efterskolen ved Fjorden", 0.5, 0.5, 19_000),
+        ("privat", "Kildebakkens Efterskole", 0.5, 0.5, 21_000),
+    ],
     "ANBR_OPHOLDSSTED": [
         ("privat", "Opholdsstedet Solsikken", 0.3, 0.3, 79_000),
         ("privat", "Opholdsstedet Fyrtårnet", 0.25, 0.25, 84_000),
@@ -153,7 +174,8 @@ SEASON_AUGUST = np.eye(12)[7]  # boarding school: the school year starts in Augu
 
 # Staff positions besides caseworkers: (role, team, positions, exits a year).
 OTHER_STAFF = [
-    ("leder", "Ledelse", 2, 0.15), ("leder", "Familiehuset", 1, 0.15),
+    ("leder", "Ledelse", 2, 0.15),
+    ("leder", "Familiehuset", 1, 0.15),
     *[("leder", t, 1, 0.15) for t in TEAMS],
     ("familiebehandler", "Familiehuset", 16, 0.2),
     ("psykolog", "Familiehuset", 2, 0.15),
@@ -203,17 +225,27 @@ def _pick(rng: np.random.Generator, n: int, options: tuple, probs: list[float]) 
 class Calendar:
     start: int  # 2019-01-01
     end: int  # last day of end_month (E)
-    as_of: int  # the extract date: a week after E (postings of the last month trickle in)
+    as_of: int  # the extract date: up to a week after E (postings of the last month trickle in)
     horizon: int  # last day of the month after end_month: measures decided by as_of may start until here
     end_year: int
 
     @classmethod
-    def for_month(cls, end_month: str) -> Calendar:
-        y, m = (int(x) for x in end_month.split("-"))
-        end = (date(y + m // 12, m % 12 + 1, 1)) - timedelta(days=1)
+    def for_month(cls, end_month: str, today: date | None = None) -> Calendar:
+        """Data through `end_month` (YYYY-MM, 2019-01 or later), extracted a week later (or yesterday, when
+        that is sooner and `today` is given)."""
+        try:
+            y, m = (int(x) for x in end_month.split("-"))
+            end = date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
+        except ValueError:
+            raise ValueError(f"end_month skal være ÅÅÅÅ-MM, ikke {end_month!r}") from None
+        if end < FIRST_DAY:
+            raise ValueError(f"end_month skal være 2019-01 eller senere, ikke {end_month}")
+        as_of = end + timedelta(days=7)
+        if today is not None:
+            as_of = max(end, min(as_of, today - timedelta(days=1)))
         nxt = end + timedelta(days=1)
         horizon = date(nxt.year + nxt.month // 12, nxt.month % 12 + 1, 1) - timedelta(days=1)
-        return cls(_day(FIRST_DAY), _day(end), _day(end) + 7, _day(horizon), y)
+        return cls(_day(FIRST_DAY), _day(end), _day(as_of), _day(horizon), y)
 
 
 def default_end_month(today: date | None = None) -> str:
@@ -231,11 +263,15 @@ class _Measures:
     def __init__(self, rng: np.random.Generator, cal: Calendar):
         self.rng, self.cal = rng, cal
         self.birth = np.empty(0, np.int64)
-        self.cols: dict[str, list[np.ndarray]] = {k: [] for k in ("child", "code", "start", "end", "prov", "cost", "decided", "at18")}
+        self.cols: dict[str, list[np.ndarray]] = {
+            k: [] for k in ("child", "code", "start", "end", "prov", "cost", "decided", "at18")
+        }
 
     def children(self, start: np.ndarray, ages: tuple[int, int]) -> np.ndarray:
         """New children of an age in `ages` (years) on `start`; returns their indices."""
-        age = ((ages[0] + (ages[1] + 1 - ages[0]) * _stratified(self.rng, start.size)) * YEAR).astype(np.int64)
+        age = ((ages[0] + (ages[1] + 1 - ages[0]) * _stratified(self.rng, start.size)) * YEAR).astype(
+            np.int64
+        )
         first = self.birth.size
         self.birth = np.concatenate([self.birth, start - age])
         return np.arange(first, self.birth.size)
@@ -243,8 +279,16 @@ class _Measures:
     def arrivals(self, code: str) -> np.ndarray:
         """Start days of the measures of one code from the burn-in through the month after end_month."""
         per_year, final = KINDS[code][:2]
-        season = SEASON_SCHOOL if code == "SKOLE_DAGBEHANDLING" else SEASON_AUGUST if code == "ANBR_EFTERSKOLE" else SEASON
-        months = np.arange(_months(np.array([_day(BURN_IN)]))[0], _months(np.array([self.cal.horizon]))[0] + 1)
+        season = (
+            SEASON_SCHOOL
+            if code == "SKOLE_DAGBEHANDLING"
+            else SEASON_AUGUST
+            if code == "ANBR_EFTERSKOLE"
+            else SEASON
+        )
+        months = np.arange(
+            _months(np.array([_day(BURN_IN)]))[0], _months(np.array([self.cal.horizon]))[0] + 1
+        )
         first = _month_start(months)
         days_in = _month_start(months + 1) - first
         lam = per_year / 12 * season[months % 12] / season.mean() * (1 + (final - 1) * _ramp(first))
@@ -255,7 +299,9 @@ class _Measures:
         on_first = self.rng.random(idx.size) < 0.3  # many measures start on the 1st
         return first[idx] + np.where(on_first, 0, (self.rng.random(idx.size) * days_in[idx]).astype(np.int64))
 
-    def add(self, code: str, child: np.ndarray, start: np.ndarray, end: np.ndarray | None = None) -> np.ndarray:
+    def add(
+        self, code: str, child: np.ndarray, start: np.ndarray, end: np.ndarray | None = None
+    ) -> np.ndarray:
         """Measures of one code for existing children; `end` drawn when not given. Returns the end days."""
         rng, n = self.rng, child.size
         if n == 0:
@@ -265,7 +311,9 @@ class _Measures:
         if end is None:
             if code in SCHOOL_YEAR_CODES:  # to the end of June of a school year (1–4 of them), a few drop out
                 m = _months(start)
-                years = 1 if code == "ANBR_EFTERSKOLE" else rng.choice([1, 2, 3, 4], n, p=[0.35, 0.35, 0.2, 0.1])
+                years = (
+                    1 if code == "ANBR_EFTERSKOLE" else rng.choice([1, 2, 3, 4], n, p=[0.35, 0.35, 0.2, 0.1])
+                )
                 june = _month_start((m // 12 + (m % 12 >= 6) + years - 1) * 12 + 6) - 1  # 30 June
                 dropout = rng.random(n) < 0.1
                 end = np.where(dropout, start + (rng.random(n) * (june - start)).astype(np.int64), june)
@@ -286,9 +334,19 @@ class _Measures:
         if code == "TABT_ARBEJDSFORTJENESTE":  # closer follow-up: new grants are smaller from 2020
             cost = np.minimum(cost * (1 - 0.25 * _ramp(start)), LOST_EARNINGS_CAP_DKK * 0.85)
         cost = np.round(cost, 0)
-        lead = np.where(rng.random(n) < 0.15, 0, rng.integers(1, 46, n))  # decided the same day or up to 6 weeks before
-        for key, val in (("child", child), ("code", np.full(n, CODES.index(code))), ("start", start), ("end", end),
-                         ("prov", prov), ("cost", cost), ("decided", start - lead), ("at18", at18)):
+        lead = np.where(
+            rng.random(n) < 0.15, 0, rng.integers(1, 46, n)
+        )  # decided the same day or up to 6 weeks before
+        for key, val in (
+            ("child", child),
+            ("code", np.full(n, CODES.index(code))),
+            ("start", start),
+            ("end", end),
+            ("prov", prov),
+            ("cost", cost),
+            ("decided", start - lead),
+            ("at18", at18),
+        ):
             self.cols[key].append(val)
         return end
 
@@ -297,8 +355,14 @@ class _Measures:
         child = self.children(start, KINDS[code][4])
         return child, start, self.add(code, child, start)
 
-    def follow(self, p: float | np.ndarray, options: dict[str, float], child: np.ndarray, start: np.ndarray,
-               end: np.ndarray | None = None) -> None:
+    def follow(
+        self,
+        p: float | np.ndarray,
+        options: dict[str, float],
+        child: np.ndarray,
+        start: np.ndarray,
+        end: np.ndarray | None = None,
+    ) -> None:
         """With probability p per child, a measure of a code drawn from `options` (weights) on the same child."""
         take = _stratified(self.rng, child.size) < p
         which = _pick(self.rng, take.sum(), tuple(options), list(options.values()))
@@ -325,15 +389,24 @@ def _generate_measures(rng: np.random.Generator, cal: Calendar) -> tuple[dict[st
             ms.follow(0.25, {"AFLASTNING": 1}, child, start + rng.integers(0, 120, child.size))
         if code.startswith("ANBR_"):
             # support at home first (the ladder's step 3), ending the day before the placement
-            ms.follow(0.45, {"FAMILIEBEHANDLING": 5, "PRAKTISK_STOTTE": 3, "KONSULENT": 2}, child,
-                      start - rng.integers(90, 270, child.size), start - 1)
+            ms.follow(
+                0.45,
+                {"FAMILIEBEHANDLING": 5, "PRAKTISK_STOTTE": 3, "KONSULENT": 2},
+                child,
+                start - rng.integers(90, 270, child.size),
+                start - 1,
+            )
             ms.follow(0.1, {"KONTAKTPERSON": 1}, child, start + rng.integers(30, 365, child.size))
         young = end < ms.birth[child] + np.int64(17.5 * YEAR)
         if code == "ANBR_SIKRET":  # from secure to an open institution
             ms.follow(0.7 * young, {"ANBR_OPHOLDSSTED": 1, "ANBR_DOGNINSTITUTION": 1}, child, end + 1)
         elif code in INSTITUTION:  # step down to family care or an own room, more so under the policy
-            ms.follow((0.1 + 0.15 * _ramp(end)) * young,
-                      {"ANBR_NETVAERK": 4, "ANBR_PLEJEFAMILIE_FORSTAERKET": 3, "ANBR_EGET_VAERELSE": 3}, child, end + 1)
+            ms.follow(
+                (0.1 + 0.15 * _ramp(end)) * young,
+                {"ANBR_NETVAERK": 4, "ANBR_PLEJEFAMILIE_FORSTAERKET": 3, "ANBR_EGET_VAERELSE": 3},
+                child,
+                end + 1,
+            )
     data = ms.build()
     # aftercare 18–22 for about half of those placed until their 18th birthday
     placed = np.char.startswith(np.array(CODES)[data["code"]], "ANBR_") & data["at18"]
@@ -341,7 +414,11 @@ def _generate_measures(rng: np.random.Generator, cal: Calendar) -> tuple[dict[st
     data = ms.build()
     # closer follow-up from 2020: a review ends a quarter of the lost-earnings grants running in March 2020
     review = _day(date(2020, 3, 1))
-    lost = (data["code"] == CODES.index("TABT_ARBEJDSFORTJENESTE")) & (data["start"] < review) & (data["end"] > review + 300)
+    lost = (
+        (data["code"] == CODES.index("TABT_ARBEJDSFORTJENESTE"))
+        & (data["start"] < review)
+        & (data["end"] > review + 300)
+    )
     stop = lost & (rng.random(lost.size) < 0.25)
     data["end"][stop] = review + rng.integers(0, 300, stop.sum())
     return data, ms.birth
@@ -350,7 +427,9 @@ def _generate_measures(rng: np.random.Generator, cal: Calendar) -> tuple[dict[st
 # --------------------------------------------------------------------------------------------- staff
 
 
-def _employments(rng: np.random.Generator, cal: Calendar, positions: list[tuple[str, str, int, float, float]]) -> dict:
+def _employments(
+    rng: np.random.Generator, cal: Calendar, positions: list[tuple[str, str, int, float, float]]
+) -> dict:
     """Employments from 2018 (so turnover over the 12 months before January 2019 is right) to the extract.
     positions: (role, team, opened day, exits a year before 2022, from 2022). Per role and team, departures
     come at a steady pace (positions × rate a year, evenly spaced with jitter, so a department of ~50 has a
@@ -362,8 +441,11 @@ def _employments(rng: np.random.Generator, cal: Calendar, positions: list[tuple[
     rate = np.array([[p[3], p[4]] for p in positions])
     sim, cut = _day(STAFF_FROM) - int(YEAR), _day(date(2022, 1, 1))
     # whoever holds a position when the simulation starts was hired an exponential time before
-    cur = np.where(opened <= sim, sim - np.minimum(rng.exponential(1 / rate[:, 0]) * YEAR, 40 * YEAR).astype(np.int64),
-                   opened + rng.integers(0, 365, opened.size))  # new positions filled over a year
+    cur = np.where(
+        opened <= sim,
+        sim - np.minimum(rng.exponential(1 / rate[:, 0]) * YEAR, 40 * YEAR).astype(np.int64),
+        opened + rng.integers(0, 365, opened.size),
+    )  # new positions filled over a year
     rows: list[tuple[int, int, int]] = []
     for key in dict.fromkeys(zip(role, team, strict=True)):
         group = np.flatnonzero((role == key[0]) & (team == key[1]))
@@ -399,7 +481,12 @@ def _employments(rng: np.random.Generator, cal: Calendar, positions: list[tuple[
             pool.setdefault(role[p[i]], []).append((ids[i], left[i]))
     ids = np.unique(ids, return_inverse=True)[1] + 1  # numbered without gaps, in order of first hire
     return {
-        "no": ids, "role": role[p], "team": team[p], "hired": h, "left": left, "gone": left < NO_END,
+        "no": ids,
+        "role": role[p],
+        "team": team[p],
+        "hired": h,
+        "left": left,
+        "gone": left < NO_END,
         "fte": _pick(rng, n, *zip(*FTES, strict=True)),
         "reason": _pick(rng, n, *zip(*LEAVE_REASONS, strict=True)),
     }
@@ -416,7 +503,73 @@ def _dates(days: np.ndarray, valid: np.ndarray | None = None) -> pl.Series:
     """Day numbers as a date column; empty where not `valid`."""
     if valid is None:
         return pl.Series(days.astype(np.int32)).cast(pl.Date)
-    return pl.Series(np.where(valid, days, 0).astype(np.int32)).cast(pl.Date).scatter(np.flatnonzero(~valid), None)
+    return (
+        pl.Series(np.where(valid, days, 0).astype(np.int32))
+        .cast(pl.Date)
+        .scatter(np.flatnonzero(~valid), None)
+    )
+
+
+def _cases(rng: np.random.Generator, cal: Calendar, m: dict, birth: np.ndarray, district: dict) -> dict:
+    """A child's measures merged across gaps of up to 3 months make a case, opened up to 2 months before the
+    first decision and closed 1–8 weeks after the last measure ends; open while a measure runs past the extract.
+    Team by the child: disabled children (lost earnings, extra costs), young people (14+), else by district."""
+    sorter = np.lexsort((m["start"], m["child"]))
+    c, s = m["child"][sorter], m["start"][sorter]
+    e = np.where(m["end_known"] & (m["end"] <= cal.as_of), m["end"], cal.as_of + 100_000)[sorter]
+    run = np.maximum.accumulate(c * np.int64(1 << 40) + e) - c * np.int64(
+        1 << 40
+    )  # latest end so far, per child
+    new = np.r_[True, (c[1:] != c[:-1]) | (s[1:] > run[:-1] + 90)]
+    seg, heads = np.cumsum(new) - 1, np.flatnonzero(new)
+    n = heads.size
+    decided = np.where(m["decided_known"], m["decided"], m["start"])[sorter]
+    opened = np.minimum.reduceat(decided, heads) - rng.integers(0, 60, n)
+    closed = np.maximum.reduceat(run, heads) + rng.integers(7, 60, n)
+    is_open = closed > cal.as_of
+    child = c[heads]
+    handicap = np.zeros(n, bool)
+    np.logical_or.at(
+        handicap, seg, np.isin(np.array(CODES)[m["code"][sorter]], ["TABT_ARBEJDSFORTJENESTE", "MERUDGIFTER"])
+    )
+    north = np.isin(np.array([district[x] for x in child.tolist()]), ["Nord", "Øst"])
+    young = opened - birth[child] >= 14 * YEAR
+    team = np.where(
+        handicap, "Team Handicap", np.where(young, "Team Unge", np.where(north, "Team Nord", "Team Syd"))
+    )
+    return {
+        "child": child,
+        "team": team,
+        "opened": opened,
+        "closed": closed,
+        "is_open": is_open,
+        "last": np.where(is_open, cal.as_of, closed),
+    }
+
+
+def _staff_and_caseworkers(rng: np.random.Generator, cal: Calendar, cases: dict) -> tuple[dict, np.ndarray]:
+    """Staff, with caseworker positions per team sized from its cases (~30 cases a position in 2019, ~26 after
+    the extra hires of 2021), and each case's caseworker: one employed on the case's last day, of the case's
+    team when the team has one then (when a caseworker leaves, the cases go to the others)."""
+    months = np.arange(_months(np.array([cal.start]))[0], _months(np.array([cal.end]))[0] + 1)
+    ends = _month_start(months + 1) - 1
+    active = (cases["opened"][:, None] <= ends) & (cases["last"][:, None] >= ends)
+    late = ends >= _day(date(2022, 1, 1))
+    positions = []
+    for t in TEAMS:
+        load = active[cases["team"] == t].sum(axis=0)
+        base = max(1, round(load[:12].mean() / 30))
+        more = max(0, round(load[late].mean() / 26) - base) if late.any() else 0
+        positions += [("raadgiver", t, 0, 0.36, 0.3)] * base
+        positions += [("raadgiver", t, _day(date(2021, 3, 1)), 0.36, 0.3)] * more
+    positions += [(r, t, 0, rate, rate) for r, t, count, rate in OTHER_STAFF for _ in range(count)]
+    st = _employments(rng, cal, positions)
+    rg = np.flatnonzero(st["role"] == "raadgiver")
+    left = np.where(st["gone"], st["left"], cal.as_of)[rg]
+    day = cases["last"][:, None]
+    on = (st["hired"][rg] <= day) & (left >= day)
+    score = on * (2 * (st["team"][rg] == cases["team"][:, None]) + rng.random(on.shape))
+    return st, rg[score.argmax(axis=1)]
 
 
 def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -425,120 +578,88 @@ def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) ->
     m, birth = _generate_measures(rng, cal)
 
     # the extract: measures running in 2019 or later that have started, or are decided and start next month
-    keep = (m["end"] >= cal.start) & ((m["start"] <= cal.as_of) | ((m["start"] <= cal.horizon) & (m["decided"] <= cal.as_of)))
+    decided_in_time = (m["start"] <= cal.horizon) & (m["decided"] <= cal.as_of)
+    keep = (m["end"] >= cal.start) & ((m["start"] <= cal.as_of) | decided_in_time)
     order = np.lexsort((m["child"][keep], m["start"][keep]))
     m = {key: v[keep][order] for key, v in m.items()}
     n = m["start"].size
     open_p = np.array([KINDS[c][5] for c in CODES])[m["code"]]
-    end_known = (m["end"] <= cal.as_of) | (rng.random(n) >= open_p)
-    decided_known = rng.random(n) >= 0.02
+    m["end_known"] = (m["end"] <= cal.as_of) | (rng.random(n) >= open_p)
+    m["decided_known"] = (rng.random(n) >= 0.02) | (m["start"] > cal.as_of)  # a few decisions lack their date
 
-    # children: numbered by their first measure
+    # children, numbered by their first measure
     used, first = np.unique(m["child"], return_index=True)
     used = used[np.argsort(first)]
     child_no = np.empty(birth.size, np.int64)
     child_no[used] = np.arange(1, used.size + 1)
     district = _pick(rng, used.size, DISTRICTS, [0.3, 0.25, 0.2, 0.25])
-    district_of = dict(zip(used.tolist(), district.tolist(), strict=True))
+    children = pl.DataFrame(
+        {
+            "child_id": _ids(k + "B", np.arange(1, used.size + 1), 6),
+            "birth_date": _dates(birth[used]),
+            "sex": _pick(rng, used.size, ("M", "K", ""), [0.52, 0.47, 0.01]),
+            "district": district,
+        }
+    ).with_columns(pl.col("sex").replace("", None))
 
-    # cases: a child's measures merged across gaps of up to 3 months; open while a measure runs past the extract
-    child = m["child"]
-    sorter = np.lexsort((m["start"], child))
-    c, s, e = child[sorter], m["start"][sorter], m["end"][sorter]
-    e_open = np.where(end_known[sorter] & (e <= cal.as_of), e, cal.as_of + 100_000)  # running: open
-    run = np.maximum.accumulate(c * np.int64(1 << 40) + e_open) - c * np.int64(1 << 40)
-    new = np.r_[True, (c[1:] != c[:-1]) | (s[1:] > run[:-1] + 90)]
-    seg = np.cumsum(new) - 1
-    n_cases = seg[-1] + 1
-    decided = np.where(decided_known, m["decided"], m["start"])[sorter]
-    opened = np.minimum.reduceat(decided, np.flatnonzero(new)) - rng.integers(0, 60, n_cases)
-    last = np.maximum.reduceat(run, np.flatnonzero(new))
-    closed = last + rng.integers(7, 60, n_cases)
-    is_open = closed > cal.as_of
-    case_child = c[new]
-    codes = np.array(CODES)[m["code"][sorter]]
-    handicap = np.zeros(n_cases, bool)
-    np.logical_or.at(handicap, seg, np.isin(codes, ["TABT_ARBEJDSFORTJENESTE", "MERUDGIFTER"]))
-    age_open = (opened - birth[case_child]) / YEAR
-    district_case = np.array([district_of[x] for x in case_child.tolist()])
-    team = np.where(handicap, "Team Handicap", np.where(age_open >= 14, "Team Unge",
-                    np.where(np.isin(district_case, ["Nord", "Øst"]), "Team Nord", "Team Syd")))
-    case_order = np.argsort(opened, kind="stable")
-
-    # caseworker positions sized from the cases: ~30 cases a position in 2019, ~26 after the Task Force's hires
-    months = np.arange(_months(np.array([cal.start]))[0], _months(np.array([cal.end]))[0] + 1)
-    ends = _month_start(months + 1) - 1
-    last_day = np.where(is_open, cal.as_of, closed)
-    active = (opened[:, None] <= ends[None, :]) & (last_day[:, None] >= ends[None, :])
-    late = ends >= _day(date(2022, 1, 1))
-    positions = []
-    for t in TEAMS:
-        load = active[team == t].sum(axis=0)
-        base = max(1, round(load[:12].mean() / 30))
-        more = max(0, round(load[late].mean() / 26) - base) if late.any() else 0
-        positions += [("raadgiver", t, 0, 0.36, 0.3)] * base
-        positions += [("raadgiver", t, _day(date(2021, 3, 1)), 0.36, 0.3)] * more
-    positions += [(r, t, 0, rate, rate) for r, t, count, rate in OTHER_STAFF for _ in range(count)]
-    st = _employments(rng, cal, positions)
-
-    # each case to a caseworker employed on the case's last day, of its team when the team has one then
-    rg = np.flatnonzero(st["role"] == "raadgiver")
-    left = np.where(st["gone"], st["left"], cal.as_of)[rg]
-    on = (st["hired"][rg] <= last_day[:, None]) & (left >= last_day[:, None])
-    score = on * (2 * (st["team"][rg] == team[:, None]) + rng.random(on.shape))
-    worker = rg[score.argmax(axis=1)]
-    team = st["team"][worker]
-
-    cases = pl.DataFrame({
-        "case_id": _ids(k + "S", np.argsort(case_order) + 1, 6),
-        "child_id": _ids(k + "B", child_no[case_child], 6),
-        "caseworker_id": _ids(k + "M", st["no"][worker], 4),
-        "team": team,
-        "opened_on": _dates(opened),
-        "closed_on": _dates(closed, ~is_open),
-    })[case_order]
-    staff = pl.DataFrame({
-        "employee_id": _ids(k + "M", st["no"], 4),
-        "role": st["role"],
-        "team": st["team"],
-        "fte": st["fte"],
-        "hired_on": _dates(st["hired"]),
-        "left_on": _dates(st["left"], st["gone"]),
-        "leave_reason": pl.Series(st["reason"]).scatter(np.flatnonzero(~st["gone"]), None),
-    })
-    children = pl.DataFrame({
-        "child_id": _ids(k + "B", np.arange(1, used.size + 1), 6),
-        "birth_date": _dates(birth[used]),
-        "sex": _pick(rng, used.size, ("M", "K", ""), [0.52, 0.47, 0.01]),
-        "district": district,
-    }).with_columns(pl.col("sex").replace("", None))
-
+    cs = _cases(rng, cal, m, birth, dict(zip(used.tolist(), district.tolist(), strict=True)))
+    st, worker = _staff_and_caseworkers(rng, cal, cs)
+    order = np.argsort(cs["opened"], kind="stable")  # case ids in order of opening
+    cases = pl.DataFrame(
+        {
+            "case_id": _ids(k + "S", np.arange(1, order.size + 1), 6),
+            "child_id": _ids(k + "B", child_no[cs["child"][order]], 6),
+            "caseworker_id": _ids(k + "M", st["no"][worker[order]], 4),
+            "team": st["team"][worker[order]],
+            "opened_on": _dates(cs["opened"][order]),
+            "closed_on": _dates(cs["closed"][order], ~cs["is_open"][order]),
+        }
+    )
+    staff = pl.DataFrame(
+        {
+            "employee_id": _ids(k + "M", st["no"], 4),
+            "role": st["role"],
+            "team": st["team"],
+            "fte": st["fte"],
+            "hired_on": _dates(st["hired"]),
+            "left_on": _dates(st["left"], st["gone"]),
+            "leave_reason": pl.Series(st["reason"]).scatter(np.flatnonzero(~st["gone"]), None),
+        }
+    )
     prov = np.array(PROVIDER_ROWS, dtype=object)
-    cost = np.where(m["cost"] > 0, m["cost"], np.nan)
-    measures = pl.DataFrame({
-        "measure_id": _ids(k + "F", np.arange(1, n + 1), 6),
-        "child_id": _ids(k + "B", child_no[m["child"]], 6),
-        "measure_code": np.array(CODES)[m["code"]],
-        "provider_type": prov[m["prov"], 1].astype(str),
-        "provider_name": prov[m["prov"], 2].astype(str),
-        "start_on": _dates(m["start"]),
-        "end_on": _dates(m["end"], end_known),
-        "monthly_cost_dkk": pl.Series(cost).fill_nan(None),
-        "decided_on": _dates(m["decided"], decided_known),
-    })
+    measures = pl.DataFrame(
+        {
+            "measure_id": _ids(k + "F", np.arange(1, n + 1), 6),
+            "child_id": _ids(k + "B", child_no[m["child"]], 6),
+            "measure_code": np.array(CODES)[m["code"]],
+            "provider_type": prov[m["prov"], 1].astype(str),
+            "provider_name": prov[m["prov"], 2].astype(str),
+            "start_on": _dates(m["start"]),
+            "end_on": _dates(m["end"], m["end_known"]),
+            "monthly_cost_dkk": pl.Series(np.where(m["cost"] > 0, m["cost"], np.nan)).fill_nan(None),
+            "decided_on": _dates(m["decided"], m["decided_known"]),
+        }
+    )
     payments, spend = _payments(rng, cal, m, measures, catalogue, k)
-    return {"children": children, "cases": cases, "measures": measures, "payments": payments, "staff": staff,
-            "spend": spend}
+    return {
+        "children": children,
+        "cases": cases,
+        "measures": measures,
+        "payments": payments,
+        "staff": staff,
+        "spend": spend,
+    }
 
 
 # --------------------------------------------------------------------------------------------- payments
 
 
-def _payments(rng: np.random.Generator, cal: Calendar, m: dict, measures: pl.DataFrame, catalogue: pl.DataFrame,
-              k: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _payments(
+    rng: np.random.Generator, cal: Calendar, m: dict, measures: pl.DataFrame, catalogue: pl.DataFrame, k: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One posting per measure-month (amount = monthly cost × active-days share), refunds and late corrections;
-    postings after the extract date are left out. Also returns the full years' spend by year and budget area
-    (before the cut) for the budget."""
+    postings after the extract date are left out. Also returns the spend by year and budget area, of the full
+    years (for the budget) and as written."""
     has = np.flatnonzero(m["cost"] > 0)
     last = _day(date(cal.end_year, 12, 31))
     m0 = _months(np.maximum(m["start"][has], cal.start))
@@ -557,7 +678,9 @@ def _payments(rng: np.random.Generator, cal: Calendar, m: dict, measures: pl.Dat
     # private providers invoice after the month; the rest is paid within the month
     private = np.array([r[1] == "privat" for r in PROVIDER_ROWS])[m["prov"][row]]
     after = rng.random(row.size) < np.where(private, 0.7, 0.15)
-    posted = np.where(after, nxt + rng.integers(0, 20, row.size), a + (rng.random(row.size) * (b - a + 1)).astype(np.int64))
+    posted = np.where(
+        after, nxt + rng.integers(0, 20, row.size), a + (rng.random(row.size) * (b - a + 1)).astype(np.int64)
+    )
     kind = np.zeros(row.size, np.int8)
     # refunds (negative) and late corrections weeks after the month
     ref = np.flatnonzero(rng.random(row.size) < 0.012)
@@ -565,42 +688,63 @@ def _payments(rng: np.random.Generator, cal: Calendar, m: dict, measures: pl.Dat
     sign = np.where(rng.random(cor.size) < 0.7, 1, -1)
     row = np.concatenate([row, row[ref], row[cor]])
     month = np.concatenate([month, month[ref], month[cor]])
-    posted = np.concatenate([posted, nxt[ref] + rng.integers(20, 120, ref.size), nxt[cor] + rng.integers(21, 75, cor.size)])
-    amount = np.concatenate([amount, -amount[ref] * rng.uniform(0.1, 1, ref.size),
-                             sign * amount[cor] * rng.uniform(0.02, 0.25, cor.size)])
+    posted = np.concatenate(
+        [posted, nxt[ref] + rng.integers(20, 120, ref.size), nxt[cor] + rng.integers(21, 75, cor.size)]
+    )
+    amount = np.concatenate(
+        [
+            amount,
+            -amount[ref] * rng.uniform(0.1, 1, ref.size),
+            sign * amount[cor] * rng.uniform(0.02, 0.25, cor.size),
+        ]
+    )
     kind = np.concatenate([kind, np.full(ref.size, 1, np.int8), np.full(cor.size, 2, np.int8)])
     amount = np.round(amount, 2)
     code = np.array(CODES)[m["code"][row]]
 
     area = dict(zip(catalogue["measure_code"], catalogue["budget_area"], strict=True))
     year = _months(posted) // 12 + 1970
+    keep = posted <= cal.as_of
     spend = (
-        pl.DataFrame({"year": year, "budget_area": np.array([area[c] for c in CODES])[m["code"][row]], "amount": amount})
+        pl.DataFrame(
+            {
+                "year": year,
+                "budget_area": np.array([area[c] for c in CODES])[m["code"][row]],
+                "amount": amount,
+                "written": np.where(keep, amount, 0),
+            }
+        )
         .filter(pl.col("year") <= cal.end_year)
-        .group_by("year", "budget_area").agg(pl.col("amount").sum())
+        .group_by("year", "budget_area")
+        .agg(pl.col("amount", "written").sum())
     )
 
-    keep = posted <= cal.as_of
     order = np.lexsort((kind[keep], row[keep], posted[keep]))
-    row, month, posted, amount, kind, code = (x[keep][order] for x in (row, month, posted, amount, kind, code))
+    row, month, posted, amount, kind, code = (
+        x[keep][order] for x in (row, month, posted, amount, kind, code)
+    )
     # lost earnings and half the extra costs are paid by code only (no measure id); a third of the rest carry no code
-    by_code = rng.random(row.size) < np.where(code == "TABT_ARBEJDSFORTJENESTE", 0.85, np.where(code == "MERUDGIFTER", 0.5, 0))
+    by_code = rng.random(row.size) < np.where(
+        code == "TABT_ARBEJDSFORTJENESTE", 0.85, np.where(code == "MERUDGIFTER", 0.5, 0)
+    )
     no_code = ~by_code & (rng.random(row.size) < 0.3)
     account = dict(zip(catalogue["measure_code"], catalogue["account_function"], strict=True))
     label = pl.Series(["Betaling", "Tilbagebetaling", "Efterregulering"])[kind]
     ym = pl.Series(_month_start(month).astype("datetime64[D]").astype("datetime64[M]").astype(str))
     idx = pl.Series(row)
-    payments = pl.DataFrame({
-        "payment_id": _ids(k + "P", np.arange(1, row.size + 1), 7),
-        "posted_on": _dates(posted),
-        "amount_dkk": amount,
-        "measure_id": measures["measure_id"].gather(idx).scatter(np.flatnonzero(by_code), None),
-        "measure_code": pl.Series(code).scatter(np.flatnonzero(no_code), None),
-        "account": pl.Series(code).replace_strict(account),
-        "child_id": measures["child_id"].gather(idx),
-        "provider_name": measures["provider_name"].gather(idx),
-        "description": label + " " + ym,
-    })
+    payments = pl.DataFrame(
+        {
+            "payment_id": _ids(k + "P", np.arange(1, row.size + 1), 7),
+            "posted_on": _dates(posted),
+            "amount_dkk": amount,
+            "measure_id": measures["measure_id"].gather(idx).scatter(np.flatnonzero(by_code), None),
+            "measure_code": pl.Series(code).scatter(np.flatnonzero(no_code), None),
+            "account": pl.Series(code).replace_strict(account),
+            "child_id": measures["child_id"].gather(idx),
+            "provider_name": measures["provider_name"].gather(idx),
+            "description": label + " " + ym,
+        }
+    )
     return payments, spend
 
 
@@ -620,8 +764,17 @@ def _budget(spend: pl.DataFrame, seed: int) -> pl.DataFrame:
     return (
         spend.sort("year", "budget_area")
         .with_columns(
-            ((pl.col("amount") - pl.col("year").replace_strict(over) * pl.col("budget_area").replace_strict(share))
-             / 1000).round(0).cast(pl.Int64).mul(1000).alias("budget_dkk")
+            (
+                (
+                    pl.col("amount")
+                    - pl.col("year").replace_strict(over) * pl.col("budget_area").replace_strict(share)
+                )
+                / 1000
+            )
+            .round(0)
+            .cast(pl.Int64)
+            .mul(1000)
+            .alias("budget_dkk")
         )
         .select(pl.col("year").cast(pl.Int64), "budget_area", "budget_dkk")
     )
@@ -632,17 +785,27 @@ def _pupils(cal: Calendar, scale: int, seed: int) -> pl.DataFrame:
     last = cal.end_year - (cal.end < _day(date(cal.end_year, 8, 1)))
     starts = np.arange(2018, last + 1)
     n = PUPILS * scale * (1 + 0.004 * (starts - 2018) + rng.normal(0, 0.008, starts.size))
-    return pl.DataFrame({"school_year": [f"{y}/{(y + 1) % 100:02d}" for y in starts], "pupils": np.round(n).astype(np.int64)})
+    return pl.DataFrame(
+        {"school_year": [f"{y}/{(y + 1) % 100:02d}" for y in starts], "pupils": np.round(n).astype(np.int64)}
+    )
 
 
 # --------------------------------------------------------------------------------------------- write
 
 
-def write(out_dir: Path | str, seed: int = 2019, scale: int = 1, end_month: str | None = None) -> dict[str, int]:
+def write(
+    out_dir: Path | str, seed: int = 2019, scale: int = 1, end_month: str | None = None
+) -> dict[str, int]:
     """Write the demo data folder (one CSV a table and settings.toml); returns the rows written per table."""
+    if scale < 1:
+        raise ValueError("scale skal være mindst 1")
+    cal = (
+        Calendar.for_month(end_month, None)
+        if end_month
+        else Calendar.for_month(default_end_month(), date.today())
+    )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    cal = Calendar.for_month(end_month or default_end_month())
     catalogue = pl.read_csv(CATALOGUE_FILE, infer_schema=False)
     missing = set(CODES) - set(catalogue["measure_code"])
     if missing:
@@ -655,18 +818,20 @@ def write(out_dir: Path | str, seed: int = 2019, scale: int = 1, end_month: str 
             frames = _municipality(no, seed, cal, catalogue)
             spend.append(frames.pop("spend"))
             for table, df in frames.items():
-                df.write_csv(files[table], include_header=no == 1, float_precision=2 if table != "staff" else None)
+                df.write_csv(
+                    files[table], include_header=no == 1, float_precision=2 if table != "staff" else None
+                )
                 counts[table] += df.height
     finally:
         for f in files.values():
             f.close()
-    spend_all = pl.concat(spend).group_by("year", "budget_area").agg(pl.col("amount").sum())
+    spend_all = pl.concat(spend).group_by("year", "budget_area").agg(pl.col("amount", "written").sum())
     budget = _budget(spend_all, seed)
     pupils = _pupils(cal, scale, seed)
     budget.write_csv(out / "budget.csv")
     pupils.write_csv(out / "pupils.csv")
     counts["budget"], counts["pupils"] = budget.height, pupils.height
-    spent_2019 = spend_all.filter(pl.col("year") == 2019)["amount"].sum()
+    spent_2019 = spend_all.filter(pl.col("year") == 2019)["written"].sum()
     overspend = round(spent_2019 - budget.filter(pl.col("year") == 2019)["budget_dkk"].sum())
     (out / "settings.toml").write_text(
         "# Demo municipality: policy settings that override data/settings.toml\n\n"
@@ -685,7 +850,9 @@ def cli_demo(args) -> int:
     t = time.perf_counter()
     counts = write(args.out, seed=args.seed, scale=args.scale)
     rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in counts.items())
-    print(f"Demodata skrevet til {args.out} ({args.scale} kommune(r), seed {args.seed}) på {time.perf_counter() - t:.1f} s")
+    print(
+        f"Demodata skrevet til {args.out} ({args.scale} kommune(r), seed {args.seed}) på {time.perf_counter() - t:.1f} s"
+    )
     print(rows)
     return 0
 
@@ -701,6 +868,7 @@ def ensure_demo_db(progress: Callable[[float, str], None] | None = None) -> Path
         step(1.0, "Databasen findes")
         return path
     from mi.ingest import import_folder  # noqa: PLC0415 - only needed on a fresh machine
+
     step(0.0, "Skriver demokommunens data …")
     write(DEMO_DIR)
     step(0.5, "Indlæser demodata i databasen …")
