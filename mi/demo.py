@@ -301,13 +301,17 @@ class _Measures:
 
     def add(
         self, code: str, child: np.ndarray, start: np.ndarray, end: np.ndarray | None = None
-    ) -> np.ndarray:
-        """Measures of one code for existing children; `end` drawn when not given. Returns the end days."""
-        rng, n = self.rng, child.size
-        if n == 0:
-            return np.empty(0, np.int64)
-        _, _, months, shape, _, _ = KINDS[code]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Measures of one code for existing children, from their birth and before their 18th (aftercare: 23rd)
+        birthday; `end` drawn when not given. Returns the children, starts and ends added."""
         birth = self.birth[child]
+        limit = birth + np.int64((23 if code == "EFTERVAERN" else 18) * YEAR) - 1
+        start = np.maximum(start, birth)
+        ok = (start <= limit) & (True if end is None else end >= start + 13)
+        child, start, birth, limit = child[ok], start[ok], birth[ok], limit[ok]
+        end = None if end is None else end[ok]
+        rng, n = self.rng, child.size
+        _, _, months, shape, _, _ = KINDS[code]
         if end is None:
             if code in SCHOOL_YEAR_CODES:  # to the end of June of a school year (1–4 of them), a few drop out
                 m = _months(start)
@@ -320,7 +324,6 @@ class _Measures:
             else:
                 weibull = (-np.log1p(-_stratified(rng, n))) ** (1 / shape) / math.gamma(1 + 1 / shape)
                 end = start + np.maximum(14, months * weibull * 30.44).astype(np.int64)
-        limit = birth + np.int64((23 if code == "EFTERVAERN" else 18) * YEAR) - 1
         at18 = end >= limit
         end = np.maximum(start, np.minimum(end, limit))
         # provider by the policy's mix at the start; cost with 2 % a year price index and some spread
@@ -348,12 +351,11 @@ class _Measures:
             ("at18", at18),
         ):
             self.cols[key].append(val)
-        return end
+        return child, start, end
 
     def primary(self, code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         start = self.arrivals(code)
-        child = self.children(start, KINDS[code][4])
-        return child, start, self.add(code, child, start)
+        return self.add(code, self.children(start, KINDS[code][4]), start)
 
     def follow(
         self,
@@ -584,7 +586,7 @@ def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) ->
     m = {key: v[keep][order] for key, v in m.items()}
     n = m["start"].size
     open_p = np.array([KINDS[c][5] for c in CODES])[m["code"]]
-    m["end_known"] = (m["end"] <= cal.as_of) | (rng.random(n) >= open_p)
+    m["end_known"] = (m["end"] <= cal.horizon) | (rng.random(n) >= open_p)  # ends within a month are known
     m["decided_known"] = (rng.random(n) >= 0.02) | (m["start"] > cal.as_of)  # a few decisions lack their date
 
     # children, numbered by their first measure

@@ -83,9 +83,9 @@ def t(written) -> dict[str, pl.DataFrame]:
 
 @pytest.fixture(scope="module")
 def with_type(t) -> pl.DataFrame:
-    """Measures with the catalogue's placement type and flag."""
+    """Measures with the catalogue's placement type."""
     return t["measures"].join(
-        CATALOGUE.select("measure_code", "placement_type", "focus_flag"), on="measure_code", how="left"
+        CATALOGUE.select("measure_code", "placement_type"), on="measure_code", how="left"
     )
 
 
@@ -159,10 +159,9 @@ def test_ids_unique_and_never_cpr_like(t):
     # a rehire is a new row with the same employee_id, never overlapping the earlier employment
     staff = t["staff"].sort("employee_id", "hired_on")
     assert staff.select("employee_id", "hired_on").is_unique().all()
-    prev_left = staff["left_on"].shift(1)
-    same = staff["employee_id"] == staff["employee_id"].shift(1)
-    assert ((~same) | (prev_left < staff["hired_on"])).fill_null(True).all()
-    assert same.fill_null(False).sum() >= 1  # a few rehires
+    same = (staff["employee_id"] == staff["employee_id"].shift(1)).fill_null(False)
+    assert ((~same) | (staff["left_on"].shift(1) < staff["hired_on"]).fill_null(False)).all()
+    assert same.sum() >= 1  # a few rehires
     for table, cols in ID_COLUMNS.items():
         for col in cols:
             values = t[table][col].drop_nulls()
@@ -225,6 +224,19 @@ def test_intervals_and_dates(t):
     )
     # a few measures already decided start after end_month (commitments)
     assert 1 <= m.filter(pl.col("start_on") > date(2026, 10, 31)).height <= 60
+
+
+def test_measures_fit_the_child(t, with_type):
+    """From birth, before the 18th birthday (aftercare 18–22: before the 23rd), one placement at a time."""
+    m = with_type.join(t["children"], on="child_id")
+    assert (m["start_on"] >= m["birth_date"]).all()
+    age = (m["start_on"] - m["birth_date"]).dt.total_days() / 365.25
+    aftercare = m["measure_code"] == "EFTERVAERN"
+    assert (age.filter(~aftercare) < 18).all() and (age.filter(aftercare) < 23).all()
+    placed = with_type.filter(pl.col("placement_type").is_not_null()).sort("child_id", "start_on")
+    same = (placed["child_id"] == placed["child_id"].shift(1)).fill_null(False)
+    assert ((~same) | (placed["start_on"] > placed["end_on"].shift(1)).fill_null(False)).all()
+    assert t["children"]["district"].n_unique() == len(demo.DISTRICTS)
 
 
 def test_caseworker_employed_while_the_case_is_open(t):
