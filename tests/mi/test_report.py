@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import openpyxl
+import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from conftest import build_db, frame, read_catalogue
@@ -245,7 +249,7 @@ def test_udvalg_charts_carry_no_small_count(packs):
             for rec in layer.get("data", spec.get("data", {})).get("values", []):
                 if name == "f1" and "y" in rec:
                     assert rec["y"] >= 5, rec
-    f1 = packs["udvalg"].series.filter(report.pl.col("kpi_key") == "f1_institution_children")
+    f1 = packs["udvalg"].series.filter(pl.col("kpi_key") == "f1_institution_children")
     # 2023: 6 each month-end (I1–I6) shown; Jan 2024: 3, Feb and Mar 2024: 4 → hidden
     assert f1["value"].to_list() == [6.0] * 12 + [None] * 3 and f1["shown"].to_list()[-3:] == ["<5"] * 3
 
@@ -342,3 +346,60 @@ def test_revision_texts_get_more_precise_when_rounding_hides_the_change():
     # 0.6631 and 0.6634 both read 66,3 %: three decimals
     assert report.revision_texts(0.6631, 0.6634, "share") == ("66,310 %", "66,340 %")
     assert report.revision_texts("<5", 6, "count") == ("<5", "6")
+
+
+# ---- the udvalg pack on random small municipalities ------------------------------------------------------
+
+PLACEMENT_CODES = ["ANBR_NETVAERK", "ANBR_PLEJEFAMILIE", "ANBR_EGET_VAERELSE", "ANBR_DOGNINSTITUTION"]
+
+
+@st.composite
+def small_towns(draw):
+    """Up to 20 children, each with a placement or another measure in 2023–2024 (many counts are 1–4)."""
+    rows = []
+    for i in range(draw(st.integers(0, 20))):
+        code = draw(st.sampled_from([*PLACEMENT_CODES, "FAMILIEBEHANDLING", "SKOLE_DAGBEHANDLING"]))
+        start = draw(st.dates(date(2023, 1, 1), date(2024, 6, 30)))
+        end = draw(st.one_of(st.none(), st.dates(start, date(2024, 12, 31))))
+        provider = draw(st.sampled_from(["privat", "intern"]))
+        rows.append(m(f"M{i}", f"B{i}", code, start.isoformat(), end and end.isoformat(), provider=provider))
+    return rows
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_towns())
+def test_udvalg_pack_never_shows_a_small_count(measures):
+    con = build_db(
+        measures=[m("T", "X", "KONSULENT", "2023-01-01"), *measures],
+        payments=[pay("P", "2024-06-30", 1, "T")],
+        pupils=[{"school_year": "2022/23", "pupils": 3000}, {"school_year": "2023/24", "pupils": 3000}],
+    )
+    pack = report.build_pack(con, "2024-06", "udvalg")
+    month = db.query(con, "select * from mart_kpi_monthly where month = '2024-06-01'").row(0, named=True)
+
+    def small(v):
+        return isinstance(v, int | float) and not isinstance(v, bool) and 0 < v < 5
+
+    for f in pack.figures.values():
+        if report.kpi.BY_KEY[f.key].children_count:
+            assert not any(small(v) for v in (f.value, f.prev_year, f.prev_month)), f
+    for r in pack.placements.iter_rows(named=True):
+        assert not small(r["n_month"]) and not small(r["n_prev_year"]), r
+    f1 = pack.series.filter(pl.col("kpi_key") == "f1_institution_children")["value"].to_list()
+    assert not any(small(v) for v in f1)
+    # a share is shown only when every count behind it is 0 or at least 5 …
+    share = pack.figures["f2_family_care_share"].value
+    if isinstance(share, float):
+        assert not small(month["n_family_care_children"]) and not small(month["f1_institution_children"])
+        # … and when the placement table shows network, foster family and institution (it could be solved
+        # for a hidden one otherwise)
+        assert all(
+            isinstance(v, int)
+            for v in pack.placements["n_month"].to_list()[:2] + [pack.placements["n_month"][3]]
+        )
+    f3 = pack.figures["f3_private_share_ytd"].value
+    if isinstance(f3, float):
+        n, d = month["f3_private_family_treatment_starts_ytd"], month["n_family_treatment_starts_ytd"]
+        assert not small(n) and not small(d) and not small(d - n)
+    if isinstance(pack.figures["f4_day_treatment_share"].value, float):
+        assert not small(month["n_day_treatment_children"])
