@@ -3,7 +3,7 @@
 `build_pack(con, month, role)` reads everything from the marts (mart_frozen_status / mart_kpi_status,
 mart_frozen_values, mart_placements_monthly, mart_overspend_path, …) and applies the role's rules: for
 `udvalg` the committee's figures (frozen where the month is frozen, revisions marked) and disclosure control
-(mi.disclosure) on every figure, table and chart; `leder` and `oekonomi` see today's figures unmasked.
+(mi.privacy) on every figure, table and chart; `leder` and `oekonomi` see today's figures unmasked.
 `render_pdf(pack)` and `render_xlsx(pack)` turn the same Pack into files; the page pages/udvalgsrapport.py
 shows it on screen. `python -m mi report --month YYYY-MM --role udvalg --out DIR` writes both files.
 """
@@ -21,8 +21,8 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from mi import db, disclosure, fmt, frozen, kpi
-from mi.disclosure import Shown
+from mi import db, fmt, frozen, kpi, privacy
+from mi.privacy import Shown
 
 ROLES = ("udvalg", "leder", "oekonomi")
 ROLE_LABELS = {
@@ -92,7 +92,7 @@ HIDDEN_STATUS = "Vises ikke (små tal)"
 
 @dataclass
 class Figure:
-    """One KPI for the month as the role sees it: values are disclosure.Shown (number, mark or None)."""
+    """One KPI for the month as the role sees it: values are privacy.Shown (number, mark or None)."""
 
     key: str
     label: str
@@ -219,7 +219,7 @@ def _mio(v: float | None) -> str:
 
 def _text(v: Shown, unit: str) -> str:
     if v is None or isinstance(v, str):
-        return disclosure.text(v)
+        return privacy.text(v)
     if unit == "dkk":
         return _money(v)
     if unit == "share2":
@@ -229,7 +229,7 @@ def _text(v: Shown, unit: str) -> str:
 
 def _change_text(v: Shown, unit: str) -> str:
     if v is None or isinstance(v, str):
-        return disclosure.text(v)
+        return privacy.text(v)
     if unit == "share2":
         return fmt.pct_points(v, 2)
     if unit == "dkk":
@@ -255,20 +255,20 @@ def _hide_rules(
     out: dict[str, Shown] = {}
     for k in kpi.REGISTRY:
         v = values.get(k.key)
-        shown = disclosure.protect_kpi(k.key, values, min_count, children_count=k.children_count)
+        shown = privacy.protect_kpi(k.key, values, min_count, children_count=k.children_count)
         if (
             k.key == "f1_institution_children"
             and "institution" in placement_hidden
             and not isinstance(shown, str)
         ):
-            shown = disclosure.HIDDEN
+            shown = privacy.HIDDEN
         if k.key == "f2_family_care_share" and placement_hidden & {"netvaerk", "plejefamilie", "institution"}:
-            shown = None if v is None else disclosure.HIDDEN
+            shown = None if v is None else privacy.HIDDEN
         out[k.key] = shown
     return out
 
 
-def _placement_protection(con, months: list[date], min_count: int) -> dict[date, disclosure.Protected]:
+def _placement_protection(con, months: list[date], min_count: int) -> dict[date, privacy.Protected]:
     """Children by placement type at each month-end with the total, protected month by month. The institution
     row is published as focus point 1, and network + foster family through the share of focus point 2: they
     are kept, so a small count elsewhere is protected by the total (or another row) rather than by them."""
@@ -287,7 +287,7 @@ def _placement_protection(con, months: list[date], min_count: int) -> dict[date,
     for (mo,), part in by_month.items():
         counts = dict(zip(part["placement_type"].to_list(), part["n"].to_list(), strict=True))
         frame = pl.DataFrame({"type": [t or TOTAL for t in order], "n": [counts.get(t, 0) for t in order]})
-        out[mo] = disclosure.protect_table(
+        out[mo] = privacy.protect_table(
             frame, ["n"], min_count, label_col="type", total_label=TOTAL, keep=[(0, "n"), (1, "n"), (3, "n")]
         )
     return out
@@ -365,8 +365,8 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
             value=v,
             prev_month=pm,
             prev_year=py,
-            change_month=None if pm is None else disclosure.protect_change(r["change_month"], v, pm),
-            change_year=disclosure.protect_change(r["change_year"], v, py),
+            change_month=None if pm is None else privacy.protect_change(r["change_month"], v, pm),
+            change_year=privacy.protect_change(r["change_year"], v, py),
             status="skjult" if hide_status else r["status"],
             status_label=HIDDEN_STATUS if hide_status else r["status_label"],
         )
@@ -520,7 +520,7 @@ def _placements_table(con, m: date, tables: dict, suppress: bool) -> pl.DataFram
         if suppress:
             now = tables[m].cell(i, "n") if m in tables else now
             before = tables[prev].cell(i, "n") if prev in tables else before
-        change = disclosure.protect_change(r["change"] if has_prev else None, now, before)
+        change = privacy.protect_change(r["change"] if has_prev else None, now, before)
         out.append({"label": label, "n_month": now, "n_prev_year": before, "change": change})
     return pl.DataFrame(
         out, schema={"label": pl.Utf8, "n_month": pl.Object, "n_prev_year": pl.Object, "change": pl.Object}
@@ -677,7 +677,7 @@ def _section_sentences(p: Pack) -> dict[str, str]:
 def _footnotes(p: Pack) -> list[str]:
     notes = []
     if p.suppress:
-        notes += disclosure.footnotes(p.min_count)
+        notes += privacy.footnotes(p.min_count)
         notes.append(f"Kurverne viser ikke måneder, hvor tallet bygger på under {p.min_count} børn.")
     if any(f.is_revised for f in p.figures.values()) or p.revisions:
         notes.append(

@@ -1,4 +1,4 @@
-"""Disclosure control (mi.disclosure): exact small cases by hand, and property tests in which an attacker who
+"""Disclosure control (mi.privacy): exact small cases by hand, and property tests in which an attacker who
 knows the rules solves for every hidden small count with integer programming (scipy's milp) and must find at
 least two possible values."""
 
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from mi import disclosure as d
+from mi import privacy as d
 
 # ---- single figures ------------------------------------------------------------------------------------
 
