@@ -1,0 +1,298 @@
+"""The data contract (DOMAIN.md, "Input data contract (v1)"): one pydantic model per input table.
+
+A model says which columns a table has, which are required, what kind of value each holds and which rules a
+column or a row must obey. `mi.ingest` reads the models (`columns(table)`) and checks whole columns at once;
+`model.model_validate(row)` checks one row the same way (used by the tests to keep the two in step).
+
+Kinds of column (the `Col` marker on each field):
+
+* `id`     – pseudonymous text identifier; never a CPR number (see `looks_like_cpr`)
+* `text`   – free text (also screened for CPR numbers: they must never be stored)
+* `date`   – a calendar date; files may write `YYYY-MM-DD`, `DD-MM-YYYY` or `DD.MM.YYYY`
+* `money`  – kroner with up to two decimals, signed
+* `int`    – a whole number
+* `fte`    – a fraction 0 < fte ≤ 1
+* `enum`   – one of a fixed set of values (the field's Literal)
+* `school_year` – `2020/21`
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+# ------------------------------------------------------------------------------------------------- CPR guard
+
+# DDMMYY-XXXX or DDMMYYXXXX (optionally inside a longer value), where DDMMYY is a possible date.
+CPR_PATTERN = r"(?:^|[^0-9])(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])([0-9]{2})-?[0-9]{4}(?:[^0-9]|$)"
+_CPR = re.compile(CPR_PATTERN)
+_DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
+CPR_MASK = "XXXXXX-XXXX"
+
+
+def looks_like_cpr(value: str | None) -> bool:
+    """True when the value is, or contains, something shaped like a Danish CPR number on a possible date
+    (DDMMYY-XXXX or ten digits). 29 February passes: some century makes it a leap day."""
+    if not value:
+        return False
+    return any(int(m.group(1)) <= _DAYS[int(m.group(2))] for m in _CPR.finditer(str(value)))
+
+
+def mask(value: object) -> str:
+    """The value as it may be shown in a message: every CPR-shaped run of digits replaced by XXXXXX-XXXX."""
+    text = "" if value is None else str(value)
+    return re.sub(r"[0-9]{6}-?[0-9]{4}", CPR_MASK, text)
+
+
+# ---------------------------------------------------------------------------------------------- column kinds
+
+ID, TEXT, DATE, MONEY, INT, FTE, ENUM, SCHOOL_YEAR = (
+    "id",
+    "text",
+    "date",
+    "money",
+    "int",
+    "fte",
+    "enum",
+    "school_year",
+)
+
+
+@dataclass(frozen=True)
+class Col:
+    """How a column is checked. `unique`: no two rows share the value; `ref`: (table, column) it points at."""
+
+    kind: str
+    unique: bool = False
+    ref: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool
+    unique: bool = False
+    ref: tuple[str, str] | None = None
+    allowed: tuple[str, ...] = ()
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and v.strip() == "" else v
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_cpr(cls, v: object) -> object:
+        if isinstance(v, str) and looks_like_cpr(v):
+            raise ValueError("værdien ligner et CPR-nummer og må ikke indlæses")
+        return v
+
+
+ProviderType = Literal["intern", "kommunal", "regional", "privat"]
+Sex = Literal["M", "K"]
+# `raadgiver` holds cases; the other roles are those of a children's department (DOMAIN.md lists "…").
+Role = Literal[
+    "raadgiver",
+    "leder",
+    "familiebehandler",
+    "administrativ",
+    "psykolog",
+    "konsulent",
+    "sundhedsplejerske",
+    "anden",
+]
+
+
+class Child(_Row):
+    child_id: Annotated[str, Col(ID, unique=True)]
+    birth_date: Annotated[date | None, Col(DATE)] = None
+    sex: Annotated[Sex | None, Col(ENUM)] = None
+    district: Annotated[str | None, Col(TEXT)] = None
+
+
+class Case(_Row):
+    case_id: Annotated[str, Col(ID, unique=True)]
+    child_id: Annotated[str, Col(ID, ref=("children", "child_id"))]
+    caseworker_id: Annotated[str, Col(ID, ref=("staff", "employee_id"))]
+    team: Annotated[str | None, Col(TEXT)] = None
+    opened_on: Annotated[date, Col(DATE)]
+    closed_on: Annotated[date | None, Col(DATE)] = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Case:
+        if self.closed_on and self.closed_on < self.opened_on:
+            raise ValueError("closed_on ligger før opened_on")
+        return self
+
+
+class Measure(_Row):
+    measure_id: Annotated[str, Col(ID, unique=True)]
+    child_id: Annotated[str, Col(ID, ref=("children", "child_id"))]
+    measure_code: Annotated[str, Col(ID, ref=("catalogue", "measure_code"))]
+    provider_type: Annotated[ProviderType, Col(ENUM)]
+    provider_name: Annotated[str | None, Col(TEXT)] = None
+    start_on: Annotated[date, Col(DATE)]
+    end_on: Annotated[date | None, Col(DATE)] = None
+    monthly_cost_dkk: Annotated[Decimal | None, Col(MONEY), Field(ge=0)] = None
+    decided_on: Annotated[date | None, Col(DATE)] = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Measure:
+        if self.end_on and self.end_on < self.start_on:
+            raise ValueError("end_on ligger før start_on")
+        return self
+
+
+class Payment(_Row):
+    payment_id: Annotated[str, Col(ID, unique=True)]
+    posted_on: Annotated[date, Col(DATE)]
+    amount_dkk: Annotated[Decimal, Col(MONEY)]
+    measure_id: Annotated[str | None, Col(ID, ref=("measures", "measure_id"))] = None
+    measure_code: Annotated[str | None, Col(ID, ref=("catalogue", "measure_code"))] = None
+    account: Annotated[str | None, Col(TEXT)] = None
+    child_id: Annotated[str | None, Col(ID, ref=("children", "child_id"))] = None
+    provider_name: Annotated[str | None, Col(TEXT)] = None
+    description: Annotated[str | None, Col(TEXT)] = None
+
+    @model_validator(mode="after")
+    def _coded(self) -> Payment:
+        if not self.measure_id and not self.measure_code:
+            raise ValueError("betalingen har hverken measure_id eller measure_code")
+        return self
+
+
+class BudgetLine(_Row):
+    year: Annotated[int, Col(INT), Field(ge=1990, le=2100)]
+    budget_area: Annotated[str, Col(TEXT)]
+    budget_dkk: Annotated[Decimal, Col(MONEY)]
+
+
+class Employment(_Row):
+    """One employment; a rehire is a new row (unique by employee_id and hired_on)."""
+
+    employee_id: Annotated[str, Col(ID)]
+    role: Annotated[Role, Col(ENUM)]
+    team: Annotated[str | None, Col(TEXT)] = None
+    fte: Annotated[float, Col(FTE), Field(gt=0, le=1)]
+    hired_on: Annotated[date, Col(DATE)]
+    left_on: Annotated[date | None, Col(DATE)] = None
+    leave_reason: Annotated[str | None, Col(TEXT)] = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Employment:
+        if self.left_on and self.left_on < self.hired_on:
+            raise ValueError("left_on ligger før hired_on")
+        return self
+
+
+class SchoolYear(_Row):
+    school_year: Annotated[str, Col(SCHOOL_YEAR, unique=True), Field(pattern=r"^[0-9]{4}/[0-9]{2}$")]
+    pupils: Annotated[int, Col(INT), Field(ge=0)]
+
+
+class CatalogueEntry(_Row):
+    """A row of the measure catalogue (data/catalogue/measures.csv): validated like the data."""
+
+    measure_code: Annotated[str, Col(ID, unique=True)]
+    label_da: Annotated[str, Col(TEXT)]
+    label_en: Annotated[str | None, Col(TEXT)] = None
+    ladder_step: Annotated[int | None, Col(INT), Field(ge=1, le=6)] = None
+    placement_type: Annotated[
+        Literal["netvaerk", "plejefamilie", "institution", "anden"] | None, Col(ENUM)
+    ] = None
+    focus_flag: Annotated[
+        Literal["family_treatment", "day_treatment", "family_care", "institution", "lost_earnings"] | None,
+        Col(ENUM),
+    ] = None
+    legal_basis_sel: Annotated[str | None, Col(TEXT)] = None
+    legal_basis_bl: Annotated[str | None, Col(TEXT)] = None
+    account_function: Annotated[str, Col(TEXT)]
+    budget_area: Annotated[str, Col(TEXT)]
+
+
+MODELS: dict[str, type[_Row]] = {
+    "children": Child,
+    "cases": Case,
+    "measures": Measure,
+    "payments": Payment,
+    "budget": BudgetLine,
+    "staff": Employment,
+    "pupils": SchoolYear,
+    "catalogue": CatalogueEntry,
+}
+
+# Rows that must be unique by several columns together (besides the single `unique` columns).
+UNIQUE_TOGETHER: dict[str, tuple[str, ...]] = {
+    "staff": ("employee_id", "hired_on"),
+    "budget": ("year", "budget_area"),
+}
+# start/end pairs: the end may not lie before the start (intervals include both days).
+ORDER: dict[str, tuple[str, str]] = {
+    "cases": ("opened_on", "closed_on"),
+    "measures": ("start_on", "end_on"),
+    "staff": ("hired_on", "left_on"),
+}
+
+
+def columns(table: str) -> list[Column]:
+    """The table's columns in contract order, with kind, requiredness, uniqueness, reference and allowed set."""
+    out = []
+    for name, field in MODELS[table].model_fields.items():
+        col = next(m for m in field.metadata if isinstance(m, Col))
+        out.append(
+            Column(
+                name=name,
+                kind=col.kind,
+                required=field.is_required(),
+                unique=col.unique,
+                ref=col.ref,
+                allowed=_literal_values(field.annotation),
+            )
+        )
+    return out
+
+
+def bounds(table: str, column: str) -> tuple[float | None, bool, float | None, bool]:
+    """(low, low_inclusive, high, high_inclusive) from the field's Field(ge/gt/le/lt) constraints."""
+    field = MODELS[table].model_fields[column]
+    low = high = None
+    low_inc = high_inc = True
+    for m in field.metadata:
+        for attr, is_low, inclusive in (
+            ("ge", True, True),
+            ("gt", True, False),
+            ("le", False, True),
+            ("lt", False, False),
+        ):
+            v = getattr(m, attr, None)
+            if v is None:
+                continue
+            if is_low:
+                low, low_inc = float(v), inclusive
+            else:
+                high, high_inc = float(v), inclusive
+    return low, low_inc, high, high_inc
+
+
+def _literal_values(annotation: object) -> tuple[str, ...]:
+    if get_origin(annotation) is Literal:
+        return tuple(get_args(annotation))
+    for arg in get_args(annotation):
+        found = _literal_values(arg)
+        if found:
+            return found
+    return ()
+
+
+def required(table: str) -> list[str]:
+    return [c.name for c in columns(table) if c.required]

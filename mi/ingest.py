@@ -1,0 +1,899 @@
+"""Read a data folder in the municipal dialects, validate it against the contract, load it safely.
+
+    read_folder(dir)      → Loaded: clean frames (text, normalised), settings, catalogue, issues, file stamps
+    validate_folder(dir)  → the issues (errors block an import, warnings do not)
+    import_folder(dir)    → validates; only when there are no errors builds a new database beside the current
+                            one and swaps it in atomically (mi.db.build); raises ImportBlocked otherwise
+    load_in_memory(dir)   → the same, into an in-memory database (python -m mi kpis --data)
+    stage_upload(files)   → a temporary folder holding uploaded files (a .zip is unpacked)
+
+Every problem is an Issue with the file, the line as a spreadsheet shows it (the header is line 1), the column
+and a plain Danish message. All checks work on whole columns (polars), so a national extract is checked in
+seconds. A value that looks like a CPR number is never echoed: messages show it masked (mi.contract.mask).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import shutil
+import sys
+import tempfile
+import tomllib
+import zipfile
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pydantic
+
+from mi import contract, db
+from mi import settings as settings_mod
+from mi.contract import Column
+from mi.settings import ROOT, Settings
+
+ERROR, WARNING = "fejl", "advarsel"
+EXTENSIONS = (".csv", ".xlsx", ".parquet")
+CATALOGUE_FILE = ROOT / "data" / "catalogue" / "measures.csv"
+# Tables a folder must hold (a header-only file is a valid empty table); the others may be left out.
+REQUIRED_TABLES = ("cases", "measures", "payments", "budget", "staff")
+# At most this many lines are listed for one kind of problem in one column; the rest are counted in one line.
+MAX_LINES_PER_PROBLEM = 200
+LINE = "_line"
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+    severity: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+class ImportBlocked(Exception):
+    """The folder has errors: nothing was loaded. `.issues` lists every problem (errors and warnings)."""
+
+    def __init__(self, issues: list[Issue]):
+        self.issues = issues
+        n = sum(i.is_error for i in issues)
+        super().__init__(f"{n} fejl i data; intet er indlæst, og databasen er uændret")
+
+
+@dataclass
+class Loaded:
+    frames: dict[str, pl.DataFrame]
+    settings: Settings
+    catalogue: pl.DataFrame
+    issues: list[Issue]
+    files: list[dict] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+
+# ------------------------------------------------------------------------------------------------ reading
+
+
+@dataclass
+class _Raw:
+    table: str
+    name: str  # file name as reported
+    frame: pl.DataFrame  # text columns (stripped, empty → null) plus _line
+    delimiter: str  # "," or ";" for CSV; "" otherwise
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 (what Danish Excel writes)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(header: str) -> str:
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _ragged_line(text: str, delimiter: str) -> tuple[int, int, int] | None:
+    """(line, fields, expected) of the first row whose field count differs from the header's."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    expected = None
+    for row in reader:
+        if expected is None:
+            expected = len(row)
+            continue
+        if row and len(row) != expected:
+            return reader.line_num, len(row), expected
+    return None
+
+
+def _read_csv(path: Path) -> tuple[pl.DataFrame, str, list[Issue]]:
+    text = _decode(path.read_bytes())
+    first = text.split("\n", 1)[0]
+    delimiter = _delimiter(first)
+    if not text.strip():
+        return (
+            pl.DataFrame(),
+            delimiter,
+            [Issue(path.name, 1, None, "filen er tom; den skal mindst have en overskriftslinje")],
+        )
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=delimiter,
+            infer_schema=False,
+            quote_char='"',
+            row_index_name=LINE,
+            row_index_offset=2,
+        )
+    except pl.exceptions.PolarsError as exc:
+        ragged = _ragged_line(text, delimiter)
+        if ragged:
+            line, got, expected = ragged
+            msg = f"linjen har {got} felter, men overskriften har {expected} (skilletegn '{delimiter}')"
+            return pl.DataFrame(), delimiter, [Issue(path.name, line, None, msg)]
+        return (
+            pl.DataFrame(),
+            delimiter,
+            [Issue(path.name, None, None, f"filen kan ikke læses som CSV: {contract.mask(exc)}")],
+        )
+    return frame, delimiter, []
+
+
+def _cell_text(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == datetime.min.time() else v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v)
+
+
+def _read_xlsx(path: Path) -> tuple[pl.DataFrame, list[Issue]]:
+    import openpyxl  # noqa: PLC0415 - only for Excel files
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one clear issue
+        return pl.DataFrame(), [
+            Issue(path.name, None, None, f"filen kan ikke læses som Excel: {contract.mask(exc)}")
+        ]
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            return pl.DataFrame(), [
+                Issue(path.name, 1, None, "arket er tomt; det skal mindst have en overskriftslinje")
+            ]
+        names = [_cell_text(h) or f"kolonne_{i + 1}" for i, h in enumerate(header)]
+        data: list[list[str | None]] = [[] for _ in names]
+        lines: list[int] = []
+        for n, row in enumerate(rows, start=2):
+            if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+                continue
+            lines.append(n)
+            for i in range(len(names)):
+                data[i].append(_cell_text(row[i]) if i < len(row) else None)
+    finally:
+        book.close()
+    frame = pl.DataFrame(
+        {LINE: pl.Series(lines, dtype=pl.UInt32)}
+        | {name: pl.Series(col, dtype=pl.Utf8) for name, col in zip(names, data, strict=True)}
+    )
+    return frame.select([*names, LINE]), []
+
+
+def _read_parquet(path: Path) -> tuple[pl.DataFrame, list[Issue]]:
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001
+        return pl.DataFrame(), [
+            Issue(path.name, None, None, f"filen kan ikke læses som Parquet: {contract.mask(exc)}")
+        ]
+    cols = []
+    for name, dtype in frame.schema.items():
+        c = pl.col(name)
+        if dtype == pl.Date or dtype == pl.Datetime:
+            c = c.dt.strftime("%Y-%m-%d")
+        cols.append(c.cast(pl.Utf8))
+    return frame.select(cols).with_row_index(LINE, offset=2), []
+
+
+def read_file(path: Path, table: str) -> tuple[_Raw, list[Issue]]:
+    """One table's file as text columns with normalised header names and each row's spreadsheet line."""
+    suffix = path.suffix.lower()
+    delimiter = ""
+    if suffix == ".csv":
+        frame, delimiter, issues = _read_csv(path)
+    elif suffix == ".xlsx":
+        frame, issues = _read_xlsx(path)
+    else:
+        frame, issues = _read_parquet(path)
+    if issues:
+        return _Raw(table, path.name, pl.DataFrame(), delimiter), issues
+    names = [c if c == LINE else c.strip().lstrip("\ufeff").strip().lower() for c in frame.columns]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen and name:
+            issues.append(
+                Issue(path.name, 1, name, f"kolonnen '{contract.mask(name)}' står to gange i overskriften")
+            )
+        seen.add(name)
+    if issues:
+        return _Raw(table, path.name, pl.DataFrame(), delimiter), issues
+    frame.columns = names
+    text_cols = [c for c in frame.columns if c != LINE]
+    frame = frame.with_columns(
+        [pl.col(c).str.strip_chars().replace("", None) for c in text_cols]
+    ).with_columns(pl.col(LINE).cast(pl.Int64))
+    if text_cols:  # a line with no values at all is a blank line, not a row
+        frame = frame.filter(~pl.all_horizontal([pl.col(c).is_null() for c in text_cols]))
+    return _Raw(table, path.name, frame, delimiter), []
+
+
+def find_files(folder: Path) -> tuple[dict[str, Path], list[Issue]]:
+    """The file of each table in the folder (`<table>.csv|.xlsx|.parquet`, any case)."""
+    found: dict[str, list[Path]] = {}
+    for p in sorted(folder.iterdir()):
+        if p.is_file() and p.suffix.lower() in EXTENSIONS and p.stem.lower() in db.INPUT_TABLES:
+            found.setdefault(p.stem.lower(), []).append(p)
+    files, issues = {}, []
+    for table in db.INPUT_TABLES:
+        paths = found.get(table, [])
+        if len(paths) > 1:
+            names = " og ".join(p.name for p in paths)
+            issues.append(
+                Issue(
+                    paths[0].name, None, None, f"tabellen {table} findes i flere filer ({names}); behold én"
+                )
+            )
+        elif paths:
+            files[table] = paths[0]
+        elif table in REQUIRED_TABLES:
+            issues.append(
+                Issue(
+                    f"{table}.csv",
+                    None,
+                    None,
+                    f"filen mangler: forventede {table}.csv, {table}.xlsx eller {table}.parquet "
+                    "(en tom tabel er en fil med kun overskriftslinjen)",
+                )
+            )
+    return files, issues
+
+
+# ---------------------------------------------------------------------------------------------- checking
+
+
+class _Checker:
+    """Collects issues for one table; each check adds the failing rows of a boolean mask at once."""
+
+    def __init__(self, raw: _Raw):
+        self.raw = raw
+        self.issues: list[Issue] = []
+
+    def flag(
+        self,
+        frame: pl.DataFrame,
+        bad: pl.Expr,
+        column: str | None,
+        message: pl.Expr | str,
+        severity: str = ERROR,
+    ) -> None:
+        msg = message if isinstance(message, pl.Expr) else pl.lit(message)
+        hits = frame.filter(bad.fill_null(False)).select(pl.col(LINE), msg.alias("msg"))
+        if hits.height == 0:
+            return
+        for line, text in hits.head(MAX_LINES_PER_PROBLEM).iter_rows():
+            self.issues.append(Issue(self.raw.name, line, column, contract.mask(text), severity))
+        rest = hits.height - MAX_LINES_PER_PROBLEM
+        if rest > 0:
+            last = hits[LINE][-1]
+            self.issues.append(
+                Issue(
+                    self.raw.name,
+                    None,
+                    column,
+                    f"og {rest:,} linjer mere med samme slags problem (til og med linje {last:,})".replace(
+                        ",", "."
+                    ),
+                    severity,
+                )
+            )
+
+
+def _quote(c: str) -> pl.Expr:
+    return pl.lit("'") + pl.col(c) + pl.lit("'")
+
+
+_DMY = r"^([0-9]{1,2})([-.])([0-9]{1,2})[-.]([0-9]{4})$"
+_YMD = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"
+
+
+def _date_text(c: str) -> pl.Expr:
+    """The value as YYYY-MM-DD text (zero-padded), from YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY; else null."""
+    s = pl.col(c)
+    ymd = s.str.extract_groups(_YMD)
+    dmy = s.str.extract_groups(_DMY)
+
+    def iso(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
+        return y + pl.lit("-") + m.str.zfill(2) + pl.lit("-") + d.str.zfill(2)
+
+    return (
+        pl.when(s.str.contains(_YMD))
+        .then(iso(ymd.struct[0], ymd.struct[1], ymd.struct[2]))
+        .when(s.str.contains(_DMY))
+        .then(iso(dmy.struct[3], dmy.struct[2], dmy.struct[0]))
+        .otherwise(None)
+    )
+
+
+def _number_text(c: str, delimiter: str) -> pl.Expr:
+    """The value as a plain number text (`-1234.5`), reading Danish `1.234,50` in `;` files and `1234.50` in
+    `,` files; null when it is not a number."""
+    s = pl.col(c).str.replace_all(r"[\s\u00a0]", "").str.replace(r"^\+", "")
+    has_dot, has_comma = s.str.contains(r"\.", literal=False), s.str.contains(",", literal=True)
+    dot_thousands = s.str.contains(r"^-?[0-9]{1,3}(\.[0-9]{3})+$")
+    comma_thousands = s.str.contains(r"^-?[0-9]{1,3}(,[0-9]{3})+$")
+    danish = delimiter == ";"
+    out = (
+        pl.when(has_dot & has_comma & (s.str.find(",") > s.str.find(r"\.")))  # 1.234,50
+        .then(s.str.replace_all(r"\.", "").str.replace(",", ".", literal=True))
+        .when(has_dot & has_comma)  # 1,234.50
+        .then(s.str.replace_all(",", "", literal=True))
+        .when(has_comma & pl.lit(not danish) & comma_thousands)  # 1,234 in an English file
+        .then(s.str.replace_all(",", "", literal=True))
+        .when(has_comma)  # 12,5
+        .then(s.str.replace(",", ".", literal=True))
+        .when(has_dot & pl.lit(danish) & dot_thousands)  # 1.234 in a Danish file
+        .then(s.str.replace_all(r"\.", ""))
+        .otherwise(s)
+    )
+    return pl.when(out.str.contains(r"^-?([0-9]+\.?[0-9]*|\.[0-9]+)$")).then(out).otherwise(None)
+
+
+def _bounds_check(ck: _Checker, frame: pl.DataFrame, table: str, col: Column, num: pl.Expr) -> None:
+    low, low_inc, high, high_inc = contract.bounds(table, col.name)
+    if low is None and high is None:
+        return
+    bad = pl.lit(False)
+    parts = []
+    if low is not None:
+        bad = bad | ((num < low) if low_inc else (num <= low))
+        parts.append(f"{'mindst' if low_inc else 'over'} {_n(low)}")
+    if high is not None:
+        bad = bad | ((num > high) if high_inc else (num >= high))
+        parts.append(f"{'højst' if high_inc else 'under'} {_n(high)}")
+    ck.flag(
+        frame,
+        bad,
+        col.name,
+        _quote(col.name) + pl.lit(f" er uden for det tilladte: skal være {' og '.join(parts)}"),
+    )
+
+
+def _n(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v).replace(".", ",")
+
+
+def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
+    """Check one table's values and rows; return its clean text frame (contract columns + _line) and issues."""
+    table, frame, ck = raw.table, raw.frame, _Checker(raw)
+    cols = contract.columns(table)
+    names = {c.name for c in cols}
+    missing = [c.name for c in cols if c.required and c.name not in frame.columns]
+    for name in missing:
+        ck.issues.append(Issue(raw.name, 1, name, f"den påkrævede kolonne '{name}' mangler i overskriften"))
+    for extra in [c for c in frame.columns if c not in names and c != LINE]:
+        ck.issues.append(
+            Issue(
+                raw.name,
+                1,
+                extra,
+                f"kolonnen '{contract.mask(extra)}' hører ikke til datakontrakten og indlæses ikke",
+                WARNING,
+            )
+        )
+    if missing:
+        return pl.DataFrame(), ck.issues
+    frame = frame.with_columns(
+        [pl.lit(None, pl.Utf8).alias(c.name) for c in cols if c.name not in frame.columns]
+    )
+    frame = frame.select([LINE, *[c.name for c in cols]])
+
+    clean: list[pl.Expr] = []
+    for col in cols:
+        c = col.name
+        value = pl.col(c)
+        if col.required:
+            ck.flag(frame, value.is_null(), c, f"værdi mangler (kolonnen {c} er påkrævet)")
+        if col.kind in (contract.ID, contract.TEXT):
+            candidates = frame.filter(value.str.contains(r"[0-9]{6}-?[0-9]{4}"))
+            if candidates.height:
+                cpr_lines = [
+                    ln for ln, v in candidates.select(LINE, c).iter_rows() if contract.looks_like_cpr(v)
+                ]
+                ck.flag(
+                    frame,
+                    pl.col(LINE).is_in(cpr_lines),
+                    c,
+                    "værdien ligner et CPR-nummer og afvises (værdien vises ikke); brug pseudonyme id'er",
+                )
+            clean.append(value)
+        elif col.kind == contract.DATE:
+            iso = _date_text(c)
+            parsed = iso.str.to_date("%Y-%m-%d", strict=False)
+            ck.flag(
+                frame,
+                value.is_not_null() & parsed.is_null(),
+                c,
+                _quote(c) + pl.lit(" er ikke en gyldig dato (skriv ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)"),
+            )
+            ck.flag(
+                frame,
+                (parsed.dt.year() < 1900) | (parsed.dt.year() > 2100),
+                c,
+                _quote(c) + pl.lit(" er ikke en mulig dato (år før 1900 eller efter 2100)"),
+            )
+            clean.append(pl.when(parsed.is_not_null()).then(iso).otherwise(None).alias(c))
+        elif col.kind in (contract.MONEY, contract.INT, contract.FTE):
+            text = _number_text(c, raw.delimiter)
+            num = text.cast(pl.Float64, strict=False)
+            what = {contract.MONEY: "et beløb", contract.INT: "et helt tal", contract.FTE: "et tal"}[col.kind]
+            ck.flag(frame, value.is_not_null() & num.is_null(), c, _quote(c) + pl.lit(f" er ikke {what}"))
+            if col.kind == contract.INT:
+                ck.flag(
+                    frame,
+                    num.is_not_null() & (num != num.round(0)),
+                    c,
+                    _quote(c) + pl.lit(" er ikke et helt tal"),
+                )
+                text = pl.when(num == num.round(0)).then(num.cast(pl.Int64).cast(pl.Utf8)).otherwise(None)
+            _bounds_check(ck, frame, table, col, num)
+            clean.append(text.alias(c))
+        elif col.kind == contract.ENUM:
+            canonical = {a.lower(): a for a in col.allowed}
+            mapped = value.str.to_lowercase().replace_strict(canonical, default=None)
+            allowed = ", ".join(col.allowed)
+            ck.flag(
+                frame,
+                value.is_not_null() & mapped.is_null(),
+                c,
+                _quote(c)
+                + pl.lit(
+                    f" er ikke en tilladt værdi (tilladt: {allowed}{', tom' if not col.required else ''})"
+                ),
+            )
+            clean.append(mapped.alias(c))
+        elif col.kind == contract.SCHOOL_YEAR:
+            parts = value.str.extract_groups(r"^([0-9]{4})/([0-9]{2})$")
+            first, second = parts.struct[0].cast(pl.Int64), parts.struct[1].cast(pl.Int64)
+            ok = (first + 1) % 100 == second
+            ck.flag(
+                frame,
+                value.is_not_null() & ~ok.fill_null(False),
+                c,
+                _quote(c) + pl.lit(" er ikke et skoleår som 2020/21"),
+            )
+            clean.append(value)
+    frame = frame.select(pl.col(LINE), *clean)
+
+    # rows: end before start, payment without a code, unique keys
+    if table in contract.ORDER:
+        start, end = contract.ORDER[table]
+        ck.flag(
+            frame,
+            pl.col(end).str.to_date(strict=False) < pl.col(start).str.to_date(strict=False),
+            end,
+            pl.lit(f"{end} ") + pl.col(end) + pl.lit(f" ligger før {start} ") + pl.col(start),
+        )
+    if table == "payments":
+        ck.flag(
+            frame,
+            pl.col("measure_id").is_null() & pl.col("measure_code").is_null(),
+            "measure_code",
+            "betalingen har hverken measure_id eller measure_code; en af dem skal udfyldes",
+        )
+    keys = [(c.name,) for c in cols if c.unique] + (
+        [contract.UNIQUE_TOGETHER[table]] if table in contract.UNIQUE_TOGETHER else []
+    )
+    for key in keys:
+        _duplicates(ck, frame, list(key))
+    return frame, ck.issues
+
+
+def _duplicates(ck: _Checker, frame: pl.DataFrame, key: list[str]) -> None:
+    first = (
+        frame.filter(pl.all_horizontal([pl.col(k).is_not_null() for k in key]))
+        .group_by(key)
+        .agg(pl.col(LINE).min().alias("_first"), pl.len().alias("_n"))
+        .filter(pl.col("_n") > 1)
+    )
+    if first.height == 0:
+        return
+    dup = frame.join(first, on=key, how="inner").filter(pl.col(LINE) != pl.col("_first")).sort(LINE)
+    label = " og ".join(key)
+    shown = pl.concat_str([pl.col(k) for k in key], separator=" / ")
+    ck.flag(
+        dup,
+        pl.lit(True),
+        key[0],
+        pl.lit(f"{label} '") + shown + pl.lit("' findes allerede på linje ") + pl.col("_first").cast(pl.Utf8),
+    )
+
+
+# ------------------------------------------------------------------------------------ across tables
+
+
+def _references(
+    raws: dict[str, _Raw], clean: dict[str, pl.DataFrame], catalogue: pl.DataFrame, present: set[str]
+) -> list[Issue]:
+    issues: list[Issue] = []
+    targets = dict(clean) | {"catalogue": catalogue}
+    for table, frame in clean.items():
+        if frame.height == 0:
+            continue
+        ck = _Checker(raws[table])
+        for col in contract.columns(table):
+            if not col.ref:
+                continue
+            ref_table, ref_col = col.ref
+            if ref_table != "catalogue" and ref_table not in present:
+                continue
+            known = (
+                targets[ref_table].get_column(ref_col).drop_nulls().unique()
+                if ref_col in targets[ref_table].columns
+                else pl.Series([], dtype=pl.Utf8)
+            )
+            where = (
+                "kataloget (data/catalogue/measures.csv)"
+                if ref_table == "catalogue"
+                else raws[ref_table].name
+            )
+            ck.flag(
+                frame,
+                pl.col(col.name).is_not_null() & ~pl.col(col.name).is_in(known.implode()),
+                col.name,
+                _quote(col.name) + pl.lit(f" findes ikke i {where} ({ref_col})"),
+            )
+        issues += ck.issues
+    issues += _warnings(raws, clean)
+    return issues
+
+
+def _warnings(raws: dict[str, _Raw], clean: dict[str, pl.DataFrame]) -> list[Issue]:
+    """Rows that can be used but that someone should look at."""
+    issues: list[Issue] = []
+    cases, staff = clean.get("cases"), clean.get("staff")
+    payments, measures, children = clean.get("payments"), clean.get("measures"), clean.get("children")
+    as_of = None
+    if payments is not None and payments.height:
+        as_of = payments.select(pl.col("posted_on").str.to_date(strict=False).max()).item()
+    as_of = as_of or date.today()
+
+    if cases is not None and staff is not None and cases.height and staff.height:
+        left = (
+            staff.with_columns(pl.col("left_on").str.to_date(strict=False))
+            .group_by("employee_id")
+            .agg(pl.col("left_on").is_null().any().alias("_employed"), pl.col("left_on").max().alias("_left"))
+            .filter(~pl.col("_employed") & (pl.col("_left") < as_of))
+        )
+        frame = cases.join(left, left_on="caseworker_id", right_on="employee_id", how="inner")
+        ck = _Checker(raws["cases"])
+        ck.flag(
+            frame,
+            pl.col("closed_on").is_null(),
+            "caseworker_id",
+            pl.lit("sagen er åben, men rådgiveren '")
+            + pl.col("caseworker_id")
+            + pl.lit("' er fratrådt ")
+            + pl.col("_left").cast(pl.Utf8)
+            + pl.lit("; sagen bør fordeles til en ny rådgiver"),
+            WARNING,
+        )
+        issues += ck.issues
+
+    if payments is not None and measures is not None and payments.height and measures.height:
+        frame = payments.select(LINE, "payment_id", "posted_on", "measure_id", "measure_code").join(
+            measures.select("measure_id", pl.col("measure_code").alias("_code"), "start_on", "end_on"),
+            on="measure_id",
+            how="inner",
+        )
+        posted = pl.col("posted_on").str.to_date(strict=False)
+        ck = _Checker(raws["payments"])
+        ck.flag(
+            frame,
+            (posted < pl.col("start_on").str.to_date(strict=False))
+            | (posted > pl.col("end_on").str.to_date(strict=False)),
+            "posted_on",
+            pl.lit("betalingen er bogført ")
+            + pl.col("posted_on")
+            + pl.lit(" uden for foranstaltningens periode (")
+            + pl.col("start_on")
+            + pl.lit(" – ")
+            + pl.col("end_on").fill_null("")
+            + pl.lit(")"),
+            WARNING,
+        )
+        ck.flag(
+            frame,
+            pl.col("measure_code").is_not_null() & (pl.col("measure_code") != pl.col("_code")),
+            "measure_code",
+            pl.lit("measure_code '")
+            + pl.col("measure_code")
+            + pl.lit("' afviger fra foranstaltningens kode '")
+            + pl.col("_code")
+            + pl.lit("'; foranstaltningens kode bruges"),
+            WARNING,
+        )
+        issues += ck.issues
+
+    if children is not None and cases is not None and children.height:
+        ck = _Checker(raws["children"])
+        ck.flag(
+            children,
+            ~pl.col("child_id").is_in(cases.get_column("child_id").implode()),
+            "child_id",
+            pl.lit("barnet '") + pl.col("child_id") + pl.lit("' har ingen sag i cases"),
+            WARNING,
+        )
+        issues += ck.issues
+    return issues
+
+
+# ------------------------------------------------------------------------------------------ the folder
+
+
+def _settings(folder: Path) -> tuple[Settings, list[Issue]]:
+    try:
+        return settings_mod.load(folder), []
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        return Settings(), [
+            Issue(
+                "settings.toml", int(m.group(1)) if m else None, None, f"filen kan ikke læses som TOML: {exc}"
+            )
+        ]
+    except pydantic.ValidationError as exc:
+        out = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"])
+            out.append(Issue("settings.toml", None, key, f"ugyldig indstilling {key}: {err['msg']}"))
+        return Settings(), out
+
+
+def _catalogue() -> tuple[pl.DataFrame, list[Issue]]:
+    raw, issues = read_file(CATALOGUE_FILE, "catalogue")
+    raw.name = "data/catalogue/measures.csv"
+    issues = [Issue(raw.name, i.line, i.column, i.message, i.severity) for i in issues]
+    if issues:
+        return db.empty_frame("catalogue"), issues
+    frame, more = check_table(raw)
+    return (frame.drop(LINE) if frame.height else db.empty_frame("catalogue")), more
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_folder(folder: Path | str) -> Loaded:
+    """Read and check every table of a data folder; nothing is written anywhere."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        issue = Issue(str(folder), None, None, "mappen findes ikke")
+        return Loaded({}, Settings(), db.empty_frame("catalogue"), [issue])
+    settings, issues = _settings(folder)
+    catalogue, cat_issues = _catalogue()
+    issues += cat_issues
+    paths, found_issues = find_files(folder)
+    issues += found_issues
+    raws: dict[str, _Raw] = {}
+    clean: dict[str, pl.DataFrame] = {}
+    files = []
+    for table, path in paths.items():
+        raw, read_issues = read_file(path, table)
+        issues += read_issues
+        if read_issues:
+            continue
+        frame, table_issues = check_table(raw)
+        issues += table_issues
+        raws[table] = raw
+        if frame.width:
+            clean[table] = frame
+        files.append({"file": path.name, "sha256": _sha256(path), "rows": raw.frame.height})
+    for table in ("children", "pupils"):
+        if table not in paths:
+            issues.append(
+                Issue(
+                    f"{table}.csv",
+                    None,
+                    None,
+                    f"filen mangler; tabellen {table} behandles som tom",
+                    WARNING,
+                )
+            )
+    # references only make sense when the tables themselves could be read
+    if all(t in clean or t not in paths for t in db.INPUT_TABLES):
+        issues += _references(raws, clean, catalogue, present=set(paths))
+    frames = {t: f.drop(LINE) for t, f in clean.items()}
+    issues.sort(key=lambda i: (not i.is_error, i.file, i.line if i.line is not None else sys.maxsize))
+    return Loaded(frames, settings, catalogue, issues, files)
+
+
+def validate_folder(folder: Path | str) -> list[Issue]:
+    return read_folder(folder).issues
+
+
+def _valid(folder: Path | str) -> Loaded:
+    loaded = read_folder(folder)
+    if loaded.errors:
+        raise ImportBlocked(loaded.issues)
+    return loaded
+
+
+def import_folder(folder: Path | str, db_path: Path | str | None = None) -> int:
+    """Validate the folder; only if there are no errors, build a new database beside the current one and swap
+    it in atomically. On any failure the current database is untouched. Returns the new data version."""
+    return import_loaded(_valid(folder), folder, db_path)
+
+
+def import_loaded(loaded: Loaded, folder: Path | str, db_path: Path | str | None = None) -> int:
+    """Build and swap in a database from a folder already read without errors (see import_folder)."""
+    from mi import frozen  # noqa: PLC0415 - the writer lock lives with the other writer (freeze)
+
+    if loaded.errors:
+        raise ImportBlocked(loaded.issues)
+    path = Path(db_path or db.db_path())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with frozen.writer_lock(path):
+        return db.build(
+            path,
+            loaded.frames,
+            loaded.settings,
+            loaded.catalogue,
+            source=str(Path(folder).resolve()),
+            files=loaded.files,
+        )
+
+
+def load_in_memory(folder: Path | str) -> duckdb.DuckDBPyConnection:
+    """The folder validated and built into an in-memory database (same tables and views as an import)."""
+    loaded = _valid(folder)
+    con = duckdb.connect()
+    db.populate(con, loaded.frames, loaded.settings, loaded.catalogue, source=str(folder), files=loaded.files)
+    return con
+
+
+def stage_upload(files: Iterable[tuple[str, bytes]]) -> Path:
+    """Write uploaded files (name, content) to a new temporary folder and return it; a .zip is unpacked
+    (only its data files and settings.toml, by their base names)."""
+    out = Path(tempfile.mkdtemp(prefix="mi-upload-"))
+    wanted = tuple(EXTENSIONS)
+
+    def keep(name: str, data: bytes) -> None:
+        base = Path(name.replace("\\", "/")).name
+        if base and (base.lower().endswith(wanted) or base.lower() == "settings.toml"):
+            (out / base).write_bytes(data)
+
+    for name, data in files:
+        if name.lower().endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                for info in zf.infolist():
+                    if not info.is_dir() and not Path(info.filename).name.startswith("."):
+                        keep(info.filename, zf.read(info))
+        else:
+            keep(name, data)
+    return out
+
+
+def discard_upload(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------------------- reports
+
+
+def issues_to_json(issues: Iterable[Issue]) -> list[dict]:
+    return [asdict(i) for i in issues]
+
+
+def issues_frame(issues: Iterable[Issue]) -> pl.DataFrame:
+    rows = list(issues)
+    return pl.DataFrame(
+        {
+            "Fil": [i.file for i in rows],
+            "Linje": [i.line for i in rows],
+            "Kolonne": [i.column for i in rows],
+            "Alvorlighed": [i.severity for i in rows],
+            "Besked": [i.message for i in rows],
+        },
+        schema={
+            "Fil": pl.Utf8,
+            "Linje": pl.Int64,
+            "Kolonne": pl.Utf8,
+            "Alvorlighed": pl.Utf8,
+            "Besked": pl.Utf8,
+        },
+    )
+
+
+def format_issue(i: Issue) -> str:
+    where = i.file
+    if i.line is not None:
+        where += f", linje {i.line}"
+    if i.column:
+        where += f", kolonne {i.column}"
+    return f"{i.severity.upper()}: {where}: {i.message}"
+
+
+def summary(issues: list[Issue]) -> str:
+    errors = sum(i.is_error for i in issues)
+    warnings = len(issues) - errors
+    return f"{errors} fejl, {warnings} advarsler"
+
+
+def format_issues_text(issues: list[Issue]) -> str:
+    return "\n".join([*(format_issue(i) for i in issues), summary(issues)])
+
+
+def cli_validate(args) -> int:
+    """`python -m mi validate --data DIR [--format text|json]`: exit 0 when there are no errors."""
+    issues = validate_folder(args.data)
+    if args.format == "json":
+        print(json.dumps(issues_to_json(issues), ensure_ascii=False, indent=2))
+    elif issues:
+        print(format_issues_text(issues))
+    else:
+        print(f"{args.data}: ingen fejl eller advarsler")
+    return 1 if any(i.is_error for i in issues) else 0
+
+
+def cli_import(args) -> int:
+    """`python -m mi import --data DIR`: validate, then build and swap in the database at $MI_DB."""
+    path = db.db_path()
+    loaded = read_folder(args.data)
+    if loaded.errors:
+        print(format_issues_text(loaded.issues), file=sys.stderr)
+        print(f"Intet er indlæst; databasen {path} er uændret.", file=sys.stderr)
+        return 1
+    try:
+        version = import_loaded(loaded, args.data, path)
+    except Exception as exc:  # noqa: BLE001 - any failure: a clear message, the database untouched
+        print(f"Fejl under indlæsning: {contract.mask(exc)}\nDatabasen {path} er uændret.", file=sys.stderr)
+        return 1
+    if loaded.issues:
+        print(format_issues_text(loaded.issues))
+    con = db.connect(path)
+    try:
+        row = db.query(
+            con, "select row_counts, data_as_of from data_versions where version_id = $v", {"v": version}
+        )
+    finally:
+        con.close()
+    counts = json.loads(row["row_counts"][0])
+    rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in counts.items())
+    print(f"Indlæst som dataversion {version} i {path} (data pr. {row['data_as_of'][0]}).\n{rows}")
+    return 0
