@@ -1,0 +1,656 @@
+"""Reading, validating and importing a data folder (mi.ingest, mi.contract).
+
+A small valid folder is written by hand below; each test breaks one thing and checks that the problem is
+reported with its file, its line as a spreadsheet shows it (header = line 1, first row = line 2) and its column.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import threading
+import zipfile
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from mi import contract, db, ingest
+from mi.settings import ROOT
+
+# The valid folder. Lines: the first row of each table is line 2.
+TABLES: dict[str, list[dict[str, str]]] = {
+    "children": [
+        {"child_id": "B1", "birth_date": "2010-05-01", "sex": "M", "district": "Nord"},
+        {"child_id": "B2", "birth_date": "2012-02-29", "sex": "K", "district": "Syd"},
+    ],
+    "cases": [
+        {
+            "case_id": "S1",
+            "child_id": "B1",
+            "caseworker_id": "R1",
+            "team": "Team A",
+            "opened_on": "2019-01-01",
+            "closed_on": "",
+        },
+        {
+            "case_id": "S2",
+            "child_id": "B2",
+            "caseworker_id": "R1",
+            "team": "Team A",
+            "opened_on": "2019-03-01",
+            "closed_on": "2019-12-31",
+        },
+    ],
+    "measures": [
+        {
+            "measure_id": "M1",
+            "child_id": "B1",
+            "measure_code": "ANBR_PLEJEFAMILIE",
+            "provider_type": "privat",
+            "provider_name": "Plejefamilie A",
+            "start_on": "2019-02-01",
+            "end_on": "",
+            "monthly_cost_dkk": "31234.50",
+            "decided_on": "2019-01-20",
+        },
+        {
+            "measure_id": "M2",
+            "child_id": "B2",
+            "measure_code": "FAMILIEBEHANDLING",
+            "provider_type": "intern",
+            "provider_name": "",
+            "start_on": "2019-03-01",
+            "end_on": "2019-06-30",
+            "monthly_cost_dkk": "8000",
+            "decided_on": "",
+        },
+    ],
+    "payments": [
+        {
+            "payment_id": "P1",
+            "posted_on": "2019-02-28",
+            "amount_dkk": "31234.50",
+            "measure_id": "M1",
+            "measure_code": "",
+            "account": "5.28.23",
+            "child_id": "B1",
+            "provider_name": "Plejefamilie A",
+            "description": "Februar",
+        },
+        {
+            "payment_id": "P2",
+            "posted_on": "2019-03-31",
+            "amount_dkk": "-1500.25",
+            "measure_id": "",
+            "measure_code": "FAMILIEBEHANDLING",
+            "account": "5.28.21",
+            "child_id": "",
+            "provider_name": "",
+            "description": "Refusion",
+        },
+    ],
+    "budget": [{"year": "2019", "budget_area": "Anbringelser", "budget_dkk": "1234567"}],
+    "staff": [
+        {
+            "employee_id": "R1",
+            "role": "raadgiver",
+            "team": "Team A",
+            "fte": "1",
+            "hired_on": "2018-01-01",
+            "left_on": "",
+            "leave_reason": "",
+        },
+        {
+            "employee_id": "L1",
+            "role": "leder",
+            "team": "Team A",
+            "fte": "0.5",
+            "hired_on": "2015-06-01",
+            "left_on": "2019-05-31",
+            "leave_reason": "Nyt job",
+        },
+        {
+            "employee_id": "L1",
+            "role": "leder",
+            "team": "Team A",
+            "fte": "1",
+            "hired_on": "2020-01-01",
+            "left_on": "",
+            "leave_reason": "",
+        },
+    ],
+    "pupils": [{"school_year": "2019/20", "pupils": "3000"}],
+}
+
+
+def write_folder(folder: Path, tables: dict[str, list[dict[str, str]]] | None = None, **changes) -> Path:
+    """Write the tables as plain CSV (UTF-8, comma, ISO dates). `changes`: table → rows, replacing TABLES'."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, rows in ((tables or TABLES) | changes).items():
+        cols = [c for c, _ in db.RAW_SCHEMA[table]]
+        with open(folder / f"{table}.csv", "w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else cols)
+            w.writeheader()
+            w.writerows(rows)
+    return folder
+
+
+def changed(table: str, index: int, **values: str) -> dict[str, list[dict[str, str]]]:
+    rows = [dict(r) for r in TABLES[table]]
+    rows[index].update(values)
+    return {table: rows}
+
+
+def errors(folder: Path) -> list[ingest.Issue]:
+    return [i for i in ingest.validate_folder(folder) if i.is_error]
+
+
+def where(issues: list[ingest.Issue]) -> list[tuple[str, int | None, str | None]]:
+    return [(i.file, i.line, i.column) for i in issues]
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    return write_folder(tmp_path / "data")
+
+
+# ------------------------------------------------------------------------------------------ a valid folder
+
+
+def test_valid_folder_has_no_errors_and_only_the_expected_warning(folder):
+    # L1 left 2019-05-31 and was rehired: two employments, one key each → no duplicate. No payment lies
+    # outside its measure (P1 2019-02-28 within M1 from 2019-02-01; P2 has no measure_id). Every child has a case.
+    assert ingest.validate_folder(folder) == []
+
+
+def test_clean_frames_are_normalised_text(folder):
+    loaded = ingest.read_folder(folder)
+    assert loaded.frames["measures"]["monthly_cost_dkk"].to_list() == ["31234.50", "8000"]
+    assert loaded.frames["staff"]["fte"].to_list() == ["1", "0.5", "1"]
+    assert loaded.frames["payments"]["measure_id"].to_list() == ["M1", None]  # empty is null
+    assert [f["file"] for f in loaded.files] == [f"{t}.csv" for t in db.INPUT_TABLES]
+    assert loaded.files[0]["sha256"] == hashlib.sha256((folder / "children.csv").read_bytes()).hexdigest()
+
+
+def test_import_builds_the_database_with_a_version(folder, tmp_path):
+    path = tmp_path / "mi.duckdb"
+    assert ingest.import_folder(folder, path) == 1
+    con = duckdb.connect(str(path), read_only=True)
+    # amounts: 31234.50 + (−1500.25) = 29734.25
+    assert con.sql("select sum(amount_dkk)::double from payments").fetchall() == [(29734.25,)]
+    counts = json.loads(con.sql("select row_counts from data_versions").fetchall()[0][0])
+    assert counts == {
+        "children": 2,
+        "cases": 2,
+        "measures": 2,
+        "payments": 2,
+        "budget": 1,
+        "staff": 3,
+        "pupils": 1,
+    }
+    con.close()
+    assert ingest.import_folder(folder, path) == 2  # the next import is version 2; history carried
+
+
+# --------------------------------------------------------------------------------- one test per defect
+
+DEFECTS = [
+    # (name, changes, file, line, column, words in the message)
+    (
+        "wrong type",
+        changed("payments", 1, amount_dkk="ca. 500"),
+        "payments.csv",
+        3,
+        "amount_dkk",
+        "ikke et beløb",
+    ),
+    (
+        "impossible date",
+        changed("payments", 0, posted_on="2021-02-30"),
+        "payments.csv",
+        2,
+        "posted_on",
+        "ikke en gyldig dato",
+    ),
+    (
+        "end before start",
+        changed("measures", 1, end_on="2019-02-28"),
+        "measures.csv",
+        3,
+        "end_on",
+        "ligger før",
+    ),
+    (
+        "closed before opened",
+        changed("cases", 1, closed_on="2019-02-01"),
+        "cases.csv",
+        3,
+        "closed_on",
+        "ligger før",
+    ),
+    ("left before hired", changed("staff", 1, left_on="2015-05-31"), "staff.csv", 3, "left_on", "ligger før"),
+    (
+        "provider_type",
+        changed("measures", 0, provider_type="offentlig"),
+        "measures.csv",
+        2,
+        "provider_type",
+        "ikke en tilladt værdi",
+    ),
+    ("sex", changed("children", 1, sex="X"), "children.csv", 3, "sex", "ikke en tilladt værdi"),
+    ("role", changed("staff", 0, role="chef"), "staff.csv", 2, "role", "ikke en tilladt værdi"),
+    ("fte zero", changed("staff", 0, fte="0"), "staff.csv", 2, "fte", "over 0"),
+    ("fte above one", changed("staff", 2, fte="1.5"), "staff.csv", 4, "fte", "højst 1"),
+    (
+        "duplicate measure_id",
+        changed("measures", 1, measure_id="M1"),
+        "measures.csv",
+        3,
+        "measure_id",
+        "findes allerede på linje 2",
+    ),
+    (
+        "duplicate payment_id",
+        changed("payments", 1, payment_id="P1"),
+        "payments.csv",
+        3,
+        "payment_id",
+        "findes allerede på linje 2",
+    ),
+    ("duplicate case_id", changed("cases", 1, case_id="S1"), "cases.csv", 3, "case_id", "findes allerede"),
+    (
+        "duplicate child_id",
+        {"children": [*TABLES["children"], TABLES["children"][0]]},
+        "children.csv",
+        4,
+        "child_id",
+        "findes allerede på linje 2",
+    ),
+    (
+        "duplicate employment",
+        changed("staff", 2, hired_on="2015-06-01"),
+        "staff.csv",
+        4,
+        "employee_id",
+        "employee_id og hired_on",
+    ),
+    (
+        "unknown child",
+        changed("measures", 1, child_id="B9"),
+        "measures.csv",
+        3,
+        "child_id",
+        "findes ikke i children",
+    ),
+    (
+        "unknown caseworker",
+        changed("cases", 0, caseworker_id="R9"),
+        "cases.csv",
+        2,
+        "caseworker_id",
+        "findes ikke i staff",
+    ),
+    (
+        "unknown measure",
+        changed("payments", 0, measure_id="M9"),
+        "payments.csv",
+        2,
+        "measure_id",
+        "findes ikke i measures",
+    ),
+    (
+        "unknown code",
+        changed("measures", 0, measure_code="ANBRINGELSE"),
+        "measures.csv",
+        2,
+        "measure_code",
+        "findes ikke i kataloget",
+    ),
+    (
+        "uncoded payment",
+        changed("payments", 1, measure_code=""),
+        "payments.csv",
+        3,
+        "measure_code",
+        "hverken measure_id eller measure_code",
+    ),
+    ("required value empty", changed("cases", 0, opened_on=""), "cases.csv", 2, "opened_on", "værdi mangler"),
+    (
+        "school year",
+        {"pupils": [{"school_year": "2019/21", "pupils": "3000"}]},
+        "pupils.csv",
+        2,
+        "school_year",
+        "skoleår",
+    ),
+    (
+        "negative monthly cost",
+        changed("measures", 0, monthly_cost_dkk="-100"),
+        "measures.csv",
+        2,
+        "monthly_cost_dkk",
+        "mindst 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "changes", "file", "line", "column", "words"), DEFECTS, ids=[d[0] for d in DEFECTS]
+)
+def test_each_defect_is_an_error_at_its_file_line_and_column(
+    tmp_path, name, changes, file, line, column, words
+):
+    found = errors(write_folder(tmp_path / "data", **changes))
+    assert where(found) == [(file, line, column)], found
+    assert words in found[0].message
+
+
+def test_missing_required_column_is_named(tmp_path):
+    rows = [{k: v for k, v in r.items() if k != "posted_on"} for r in TABLES["payments"]]
+    found = errors(write_folder(tmp_path / "data", payments=rows))
+    assert where(found) == [("payments.csv", 1, "posted_on")]
+    assert "påkrævede kolonne 'posted_on' mangler" in found[0].message
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    changes = changed("payments", 0, posted_on="2021-02-30") | changed("staff", 0, fte="2")
+    assert where(errors(write_folder(tmp_path / "data", **changes))) == [
+        ("payments.csv", 2, "posted_on"),
+        ("staff.csv", 2, "fte"),
+    ]
+
+
+def test_missing_required_file_is_an_error_missing_optional_file_a_warning(folder):
+    (folder / "budget.csv").unlink()
+    (folder / "pupils.csv").unlink()
+    issues = ingest.validate_folder(folder)
+    assert [(i.file, i.severity) for i in issues] == [("budget.csv", "fejl"), ("pupils.csv", "advarsel")]
+
+
+# ---------------------------------------------------------------------------------------------- CPR guard
+
+CPR = "0101801234"  # shaped like a CPR number (1 January 1980); not a real person's
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("children", "child_id", CPR),
+        ("cases", "case_id", "010180-1234"),
+        ("measures", "measure_id", f"X{CPR}"),
+        ("payments", "description", f"betaling til {CPR[:6]}-{CPR[6:]}"),
+        ("staff", "employee_id", CPR),
+    ],
+)
+def test_cpr_numbers_are_rejected_and_never_written(tmp_path, capsys, table, column, value):
+    folder = write_folder(tmp_path / "data", **changed(table, 0, **{column: value}))
+    issues = ingest.validate_folder(folder)
+    cpr_issues = [i for i in issues if "CPR" in i.message]
+    assert where(cpr_issues) == [(f"{table}.csv", 2, column)]
+    # nowhere in the messages (also those of follow-on reference errors), the text report or the JSON
+    for out_format in ("text", "json"):
+        rc = ingest.cli_validate(type("A", (), {"data": folder, "format": out_format})())
+        assert rc == 1
+        out = capsys.readouterr().out
+        assert CPR not in out and CPR[:6] not in out and "CPR" in out
+    assert all(CPR[:6] not in i.message for i in issues)
+    db_file = tmp_path / "mi.duckdb"
+    with pytest.raises(ingest.ImportBlocked):
+        ingest.import_folder(folder, db_file)
+    assert not db_file.exists()
+
+
+def test_cpr_shape_needs_a_possible_date():
+    assert contract.looks_like_cpr("3101801234")  # 31 January
+    assert not contract.looks_like_cpr("3102801234")  # 31 February is no date: an ordinary number
+    assert contract.looks_like_cpr("290200-1234")  # 29 February (a leap day in 2000)
+    assert not contract.looks_like_cpr("K001-B000001")
+    assert contract.mask(f"id {CPR} x") == "id XXXXXX-XXXX x"
+
+
+# -------------------------------------------------------------------------------------------- warnings
+
+
+def test_warnings_do_not_block_the_import(tmp_path):
+    staff = [dict(r) for r in TABLES["staff"]]
+    staff[0]["left_on"] = "2019-02-15"  # R1 left; S1 (line 2) is still open → warning on cases line 2
+    changes = {
+        "staff": staff,
+        "payments": changed("payments", 0, posted_on="2019-01-31")["payments"],  # before M1 starts 2019-02-01
+        "children": [*TABLES["children"], {"child_id": "B3", "birth_date": "", "sex": "", "district": ""}],
+    }
+    folder = write_folder(tmp_path / "data", **changes)
+    issues = ingest.validate_folder(folder)
+    assert [(i.file, i.line, i.column, i.severity) for i in issues] == [
+        ("cases.csv", 2, "caseworker_id", "advarsel"),
+        ("children.csv", 4, "child_id", "advarsel"),
+        ("payments.csv", 2, "posted_on", "advarsel"),
+    ]
+    assert "fratrådt 2019-02-15" in issues[0].message
+    assert ingest.import_folder(folder, tmp_path / "mi.duckdb") == 1
+
+
+def test_empty_tables_are_valid_and_not_warnings(tmp_path):
+    # header-only files: every table but staff (references into an empty table would be errors)
+    folder = write_folder(
+        tmp_path / "data", children=[], cases=[], measures=[], pupils=[], payments=[], budget=[]
+    )
+    assert ingest.validate_folder(folder) == []
+    con = ingest.load_in_memory(folder)
+    assert con.sql("select count(*) from payments").fetchall() == [(0,)]
+
+
+# ------------------------------------------------------------------------------------------- dialects
+
+
+def danish_csv(rows: list[dict[str, str]], table: str, encoding: str, date_style: str) -> bytes:
+    """The same rows as Danish Excel writes them: `;`, decimal comma, `.` thousands, DD-MM-YYYY dates."""
+    kinds = {c.name: c.kind for c in contract.columns(table)}
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    w.writerow(list(rows[0]))
+    for r in rows:
+        cells = []
+        for k, v in r.items():
+            if v and kinds[k] == contract.DATE:
+                y, m, d = v.split("-")
+                v = f"{d}.{m}.{y}" if date_style == "dot" else f"{d}-{m}-{y}"
+            elif v and kinds[k] in (contract.MONEY, contract.FTE):
+                whole, _, dec = v.partition(".")
+                sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+                grouped = f"{int(digits):,}".replace(",", ".")
+                v = sign + grouped + ("," + dec if dec else "")
+            cells.append(v)
+        w.writerow(cells)
+    text = out.getvalue()
+    return ("\ufeff" + text).encode("utf-8") if encoding == "utf-8-sig" else text.encode(encoding)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "date_style"), [("cp1252", "dash"), ("utf-8-sig", "dot"), ("utf-8", "dash")]
+)
+def test_danish_dialects_read_the_same_rows(tmp_path, encoding, date_style):
+    plain = ingest.read_folder(write_folder(tmp_path / "plain"))
+    folder = tmp_path / "dansk"
+    folder.mkdir()
+    tables = dict(TABLES)
+    tables["children"] = changed("children", 0, district="Østerbro")["children"]  # æøå in Windows-1252
+    for table, rows in tables.items():
+        (folder / f"{table}.csv").write_bytes(danish_csv(rows, table, encoding, date_style))
+    danish = ingest.read_folder(folder)
+    assert danish.issues == []
+    assert danish.frames["measures"]["monthly_cost_dkk"].to_list() == ["31234.50", "8000"]  # 31.234,50
+    assert danish.frames["children"]["district"].to_list() == ["Østerbro", "Syd"]
+    for table in db.INPUT_TABLES:
+        if table == "children":
+            continue
+        assert danish.frames[table].equals(plain.frames[table]), table
+
+
+def test_excel_and_parquet_inputs_read_the_same_rows(tmp_path):
+    plain = ingest.read_folder(write_folder(tmp_path / "plain"))
+    for kind in ("xlsx", "parquet"):
+        folder = tmp_path / kind
+        folder.mkdir()
+        for table, rows in TABLES.items():
+            frame = pl.DataFrame(rows)
+            if kind == "parquet":  # typed columns, as a data warehouse writes them
+                frame = frame.with_columns(
+                    [
+                        pl.col(c.name).replace("", None).str.to_date()
+                        for c in contract.columns(table)
+                        if c.kind == contract.DATE
+                    ]
+                )
+                frame.write_parquet(folder / f"{table}.parquet")
+            else:
+                frame.write_excel(folder / f"{table}.xlsx")
+        loaded = ingest.read_folder(folder)
+        assert loaded.issues == [], kind
+        for table in db.INPUT_TABLES:
+            assert loaded.frames[table].equals(plain.frames[table]), (kind, table)
+
+
+def test_excel_error_points_at_the_spreadsheet_line(tmp_path):
+    folder = write_folder(tmp_path / "data")
+    (folder / "payments.csv").unlink()
+    rows = changed("payments", 1, posted_on="31.02.2019")["payments"]
+    pl.DataFrame(rows).write_excel(folder / "payments.xlsx")
+    assert where(errors(folder)) == [("payments.xlsx", 3, "posted_on")]
+
+
+# ---------------------------------------------------------------------------- the import never loses data
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_failed_import_leaves_the_database_byte_identical(tmp_path, monkeypatch):
+    path = tmp_path / "mi.duckdb"
+    ingest.import_folder(write_folder(tmp_path / "good"), path)
+    before = sha(path)
+    bad = write_folder(tmp_path / "bad", **changed("payments", 0, amount_dkk="x"))
+    with pytest.raises(ingest.ImportBlocked) as blocked:
+        ingest.import_folder(bad, path)
+    assert where([i for i in blocked.value.issues if i.is_error]) == [("payments.csv", 2, "amount_dkk")]
+    assert sha(path) == before
+    # a failure while building (after validation) leaves it untouched too, and no half-built file behind
+    monkeypatch.setattr(db, "create_views", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk fuld")))
+    with pytest.raises(RuntimeError):
+        ingest.import_folder(write_folder(tmp_path / "good2"), path)
+    assert sha(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [".mi.duckdb.lock", "mi.duckdb"]
+
+
+def test_reader_sees_old_or_new_data_during_an_import(tmp_path):
+    path = tmp_path / "mi.duckdb"
+    ingest.import_folder(write_folder(tmp_path / "old"), path)  # 2 payments
+    more = [*TABLES["payments"], dict(TABLES["payments"][0], payment_id="P3")]
+    new = write_folder(tmp_path / "new", payments=more)  # 3 payments
+    seen, failures, stop = set(), [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                con = duckdb.connect(str(path), read_only=True)
+                try:
+                    seen.add(con.sql("select count(*) from payments").fetchall()[0][0])
+                finally:
+                    con.close()
+            except Exception as exc:  # noqa: BLE001 - any error is a failure of the test
+                failures.append(exc)
+
+    t = threading.Thread(target=reader)
+    t.start()
+    try:
+        for _ in range(3):
+            ingest.import_folder(new, path)
+            ingest.import_folder(tmp_path / "old", path)
+    finally:
+        stop.set()
+        t.join()
+    assert failures == []
+    assert seen <= {2, 3} and 2 in seen
+
+
+# ------------------------------------------------------------------------------------------- commands
+
+
+def run_mi(*args: str, env_db: Path) -> subprocess.CompletedProcess:
+    import os  # noqa: PLC0415
+
+    return subprocess.run(
+        [sys.executable, "-m", "mi", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=os.environ | {"MI_DB": str(env_db)},
+    )
+
+
+def test_cli_validate_and_import(tmp_path):
+    good = write_folder(tmp_path / "good")
+    bad = write_folder(tmp_path / "bad", **changed("measures", 1, end_on="2019-02-28"))
+    path = tmp_path / "mi.duckdb"
+    r = run_mi("validate", "--data", str(bad), "--format", "json", env_db=path)
+    assert r.returncode == 1
+    assert json.loads(r.stdout) == [
+        {
+            "file": "measures.csv",
+            "line": 3,
+            "column": "end_on",
+            "message": "end_on 2019-02-28 ligger før start_on 2019-03-01",
+            "severity": "fejl",
+        }
+    ]
+    r = run_mi("validate", "--data", str(good), env_db=path)
+    assert (r.returncode, r.stdout.strip()) == (0, f"{good}: ingen fejl eller advarsler")
+    r = run_mi("import", "--data", str(good), env_db=path)
+    assert r.returncode == 0 and "dataversion 1" in r.stdout
+    before = sha(path)
+    r = run_mi("import", "--data", str(bad), env_db=path)
+    assert r.returncode == 1
+    assert "FEJL: measures.csv, linje 3, kolonne end_on" in r.stderr and "uændret" in r.stderr
+    assert sha(path) == before
+
+
+def test_stage_upload_unpacks_a_zip(tmp_path):
+    folder = write_folder(tmp_path / "data")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for p in folder.iterdir():
+            zf.write(p, f"udtræk/{p.name}")
+        zf.writestr("../evil.csv", "x")  # a path outside the folder is flattened to its name
+        zf.writestr("notes.txt", "ignored")
+    staged = ingest.stage_upload([("udtraek.zip", buf.getvalue())])
+    try:
+        names = sorted(p.name for p in staged.iterdir())
+        assert names == sorted([f"{t}.csv" for t in TABLES] + ["evil.csv"])
+        assert ingest.validate_folder(staged) == []  # evil.csv is no table: not read
+    finally:
+        ingest.discard_upload(staged)
+
+
+def test_issues_frame_has_danish_columns(tmp_path):
+    issues = ingest.validate_folder(write_folder(tmp_path / "d", **changed("staff", 0, fte="2")))
+    frame = ingest.issues_frame(issues)
+    assert frame.columns == ["Fil", "Linje", "Kolonne", "Alvorlighed", "Besked"]
+    assert frame.row(0)[:4] == ("staff.csv", 2, "fte", "fejl")
+
+
+def test_contract_model_and_vectorised_checks_agree_on_the_fixture():
+    # every row of the valid folder passes its pydantic model; a broken one fails it for the same reason
+    for table, rows in TABLES.items():
+        for row in rows:
+            contract.MODELS[table].model_validate(row)
+    with pytest.raises(ValueError, match="ligger før"):
+        contract.Measure.model_validate(TABLES["measures"][1] | {"end_on": "2019-02-28"})
+    with pytest.raises(ValueError, match="CPR"):
+        contract.Child.model_validate({"child_id": CPR})
