@@ -6,12 +6,12 @@ at 30 June 2024, for seed 2019 and data through October 2026.
 
 from __future__ import annotations
 
+import json
 import re
-import sys
-import types
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -457,21 +457,21 @@ def test_ensure_db_when_the_database_exists(tmp_path, monkeypatch, capsys):
 
 def test_ensure_db_writes_the_demo_and_imports_it(tmp_path, monkeypatch, capsys):
     """Without a database: the demo goes to data/demo/ and through the normal import, with progress."""
-    imported = []
-    fake = types.ModuleType("mi.ingest")
-    fake.import_folder = lambda folder, db_path: imported.append((Path(folder), Path(db_path)))
-    monkeypatch.setitem(sys.modules, "mi.ingest", fake)
     monkeypatch.setattr(demo, "DEMO_DIR", tmp_path / "demo")
     monkeypatch.setattr(demo, "default_end_month", lambda today=None: END_MONTH)
     monkeypatch.setenv("MI_DB", str(tmp_path / "mi.duckdb"))
     steps = []
     assert demo.ensure_demo_db(lambda f, text: steps.append((f, text))) == tmp_path / "mi.duckdb"
-    assert imported == [(tmp_path / "demo", tmp_path / "mi.duckdb")]
     assert (tmp_path / "demo" / "payments.csv").exists()
     assert [f for f, _ in steps] == sorted(f for f, _ in steps) and steps[-1][0] == 1.0
     assert all(text for _, text in steps)
+    con = duckdb.connect(str(tmp_path / "mi.duckdb"), read_only=True)
+    source, files = con.sql("select source, files from data_versions").fetchall()[0]
+    con.close()
+    assert source == str((tmp_path / "demo").resolve())
+    assert {f["file"] for f in json.loads(files)} == {f"{t}.csv" for t in demo.TABLES}
     assert demo.cli_ensure_db(None) == 0
-    assert "Indlæser" in capsys.readouterr().out
+    assert capsys.readouterr().out.strip() == f"Database findes: {tmp_path / 'mi.duckdb'}"
 
 
 def test_default_end_month_is_the_last_complete_month():

@@ -1,0 +1,80 @@
+"""The demo municipality through the real import, and its KPIs against an independent computation.
+
+`bench/pandas_kpis.py` computes DOMAIN.md's definitions in plain pandas, written apart from sql/. On a demo
+municipality with a seed the other tests do not use, `python -m mi kpis` (mi.kpi.values over the imported
+database) must agree with it to the last digit in every month from January 2019 to the last complete month.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from bench import pandas_kpis
+from mi import demo, ingest, kpi
+from mi.settings import ROOT
+
+SEED, END_MONTH = 7, "2025-11"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo7")
+    demo.write(out, seed=SEED, scale=1, end_month=END_MONTH)
+    return out
+
+
+@pytest.fixture(scope="module")
+def con(folder):
+    return ingest.load_in_memory(folder)
+
+
+def test_demo_passes_the_validator(folder):
+    issues = ingest.validate_folder(folder)
+    assert [i for i in issues if i.is_error] == []
+    # the only warnings: late corrections and final payments posted after a measure ended (real, and normal)
+    assert {i.message.split(" bogført")[0] for i in issues if i.line} <= {"betalingen er"}
+
+
+def test_kpis_agree_with_pandas_in_every_month(folder, con):
+    t = pandas_kpis.load(folder)
+    months = [m for m in kpi.months(con) if date(2019, 1, 1) <= m <= date(2025, 11, 1)]
+    assert len(months) == 83  # January 2019 … November 2025: 6 × 12 + 11
+    for m in months:
+        ours = kpi.values(con, m)
+        theirs = pandas_kpis.compute(t, m.strftime("%Y-%m"))
+        assert set(ours) == set(theirs)
+        for key, value in ours.items():
+            if isinstance(value, float):
+                assert theirs[key] == pytest.approx(value, rel=1e-12, abs=1e-9), (m, key)
+            else:
+                assert theirs[key] == value, (m, key)
+
+
+def test_cli_kpis_from_the_folder_equals_the_imported_database(folder, tmp_path):
+    db_file = tmp_path / "mi.duckdb"
+    version = ingest.import_folder(folder, db_file)
+    assert version == 1
+    env = {"MI_DB": str(db_file), "PATH": "/usr/bin:/bin"}
+    from_db = subprocess.run(
+        [sys.executable, "-m", "mi", "kpis", "--month", "2025-10"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    from_folder = subprocess.run(
+        [sys.executable, "-m", "mi", "kpis", "--month", "2025-10", "--data", str(folder)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(from_db) == json.loads(from_folder)
+    assert json.loads(from_db)["month"] == "2025-10"
