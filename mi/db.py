@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -137,7 +138,7 @@ def create_views(con: duckdb.DuckDBPyConnection, materialize: bool = True) -> No
     between imports, or is too large to keep whole) stays a view.
     """
     for layer in LAYERS:
-        pending = [p for lay, p in view_files() if lay == layer]
+        pending = _in_dependency_order([p for lay, p in view_files() if lay == layer])
         while pending:
             failed: list[tuple[Path, Exception]] = []
             for path in pending:
@@ -155,6 +156,29 @@ def create_views(con: duckdb.DuckDBPyConnection, materialize: bool = True) -> No
             if len(failed) == len(pending):
                 raise RuntimeError(f"sql/{layer}: kan ikke oprette {failed[0][0].name}: {failed[0][1]}")
             pending = [p for p, _ in failed]
+
+
+def _in_dependency_order(paths: list[Path]) -> list[Path]:
+    """The layer's files with each after the files of the same layer it reads, so that a materialised table
+    reads the tables before it, never a view that would compute them again."""
+    bodies = {p.stem: p.read_text(encoding="utf-8") for p in paths}
+    reads = {
+        stem: {other for other in bodies if other != stem and re.search(rf"\b{other}\b", body)}
+        for stem, body in bodies.items()
+    }
+    done: list[str] = []
+
+    def visit(stem: str, seen: tuple[str, ...] = ()) -> None:
+        if stem in done or stem in seen:
+            return
+        for other in sorted(reads[stem]):
+            visit(other, (*seen, stem))
+        done.append(stem)
+
+    for stem in sorted(bodies):
+        visit(stem)
+    by_stem = {p.stem: p for p in paths}
+    return [by_stem[s] for s in done]
 
 
 def _copy_history(con: duckdb.DuckDBPyConnection, old_path: Path | None) -> None:
@@ -250,7 +274,7 @@ def build(
     for leftover in (tmp, Path(f"{tmp}.wal")):
         leftover.unlink(missing_ok=True)
     try:
-        con = duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp), config={"memory_limit": os.environ.get("MI_DUCKDB_MEMORY", "1GB")})
         try:
             version = populate(
                 con, frames, settings, catalogue, source=source, files=files,

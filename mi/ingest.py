@@ -14,6 +14,7 @@ seconds. A value that looks like a CPR number is never echoed: messages show it 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -94,23 +95,35 @@ class _Raw:
     delimiter: str  # "," or ";" for CSV; "" otherwise
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 (what Danish Excel writes)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+def _is_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8, checked in chunks (no copy of a large file in memory)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        return data.decode("utf-8")
+        for i in range(0, len(view), 1 << 24):
+            decoder.decode(view[i : i + (1 << 24)])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return False
+    return True
+
+
+def _utf8(data: bytes) -> bytes:
+    """UTF-8 (with or without BOM) as it is, else Windows-1252 (what Danish Excel writes) re-encoded."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if _is_utf8(data):
+        return data
+    return data.decode("cp1252", errors="replace").encode("utf-8")
 
 
 def _delimiter(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def _ragged_line(text: str, delimiter: str) -> tuple[int, int, int] | None:
+def _ragged_line(data: bytes, delimiter: str) -> tuple[int, int, int] | None:
     """(line, fields, expected) of the first row whose field count differs from the header's."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""), delimiter=delimiter)
     expected = None
     for row in reader:
         if expected is None:
@@ -122,10 +135,14 @@ def _ragged_line(text: str, delimiter: str) -> tuple[int, int, int] | None:
 
 
 def _read_csv(path: Path) -> tuple[pl.DataFrame, str, list[Issue]]:
-    text = _decode(path.read_bytes())
-    first = text.split("\n", 1)[0]
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    plain = not head.startswith(b"\xef\xbb\xbf") and _file_is_utf8(path)
+    # plain UTF-8 is read straight from the file (polars maps it: no copy of a national extract in memory)
+    data = path if plain else _utf8(path.read_bytes())
+    first = (head if plain else data[: 1 << 16]).split(b"\n", 1)[0].decode("utf-8", errors="replace")
     delimiter = _delimiter(first)
-    if not text.strip():
+    if not head.strip():
         return (
             pl.DataFrame(),
             delimiter,
@@ -133,7 +150,7 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, list[Issue]]:
         )
     try:
         frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            data,
             separator=delimiter,
             infer_schema=False,
             quote_char='"',
@@ -141,7 +158,7 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, list[Issue]]:
             row_index_offset=2,
         )
     except pl.exceptions.PolarsError as exc:
-        ragged = _ragged_line(text, delimiter)
+        ragged = _ragged_line(path.read_bytes() if plain else data, delimiter)
         if ragged:
             line, got, expected = ragged
             msg = f"linjen har {got} felter, men overskriften har {expected} (skilletegn '{delimiter}')"
@@ -152,6 +169,18 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, list[Issue]]:
             [Issue(path.name, None, None, f"filen kan ikke læses som CSV: {contract.mask(exc)}")],
         )
     return frame, delimiter, []
+
+
+def _file_is_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _cell_text(v: object) -> str | None:
@@ -242,11 +271,21 @@ def read_file(path: Path, table: str) -> tuple[_Raw, list[Issue]]:
         return _Raw(table, path.name, pl.DataFrame(), delimiter), issues
     frame.columns = names
     text_cols = [c for c in frame.columns if c != LINE]
-    frame = frame.with_columns(
-        [pl.col(c).str.strip_chars().replace("", None) for c in text_cols]
-    ).with_columns(pl.col(LINE).cast(pl.Int64))
-    if text_cols:  # a line with no values at all is a blank line, not a row
-        frame = frame.filter(~pl.all_horizontal([pl.col(c).is_null() for c in text_cols]))
+    if not text_cols:
+        return _Raw(table, path.name, frame, delimiter), []
+    # strip blanks and make empty values null, only in the columns that need it (a national extract is large)
+    needs = frame.select(
+        [(pl.col(c).str.contains(r"^\s|\s$") | (pl.col(c) == "")).any().alias(c) for c in text_cols]
+    ).row(0)
+    fix = [c for c, n in zip(text_cols, needs, strict=True) if n]
+    if fix:
+        stripped = [pl.col(c).str.strip_chars() for c in fix]
+        frame = frame.with_columns(
+            [pl.when(s == "").then(None).otherwise(s).alias(c) for c, s in zip(fix, stripped, strict=True)]
+        )
+    blank = pl.all_horizontal([pl.col(c).is_null() for c in text_cols])
+    if frame.select(blank.any()).item():  # a line with no values at all is a blank line, not a row
+        frame = frame.filter(~blank)
     return _Raw(table, path.name, frame, delimiter), []
 
 
@@ -285,52 +324,48 @@ def find_files(folder: Path) -> tuple[dict[str, Path], list[Issue]]:
 
 
 class _Checker:
-    """Collects issues for one table; each check adds the failing rows of a boolean mask at once."""
+    """Collects the checks of one frame and runs them together: every mask in one parallel pass, messages
+    only for the rows that fail (so a clean national extract costs one pass, not one per check)."""
 
-    def __init__(self, raw: _Raw):
-        self.raw = raw
+    def __init__(self, name: str):
+        self.name = name
         self.issues: list[Issue] = []
+        self._pending: list[tuple[pl.Expr, str | None, pl.Expr | str, str]] = []
 
-    def flag(
-        self,
-        frame: pl.DataFrame,
-        bad: pl.Expr,
-        column: str | None,
-        message: pl.Expr | str,
-        severity: str = ERROR,
-    ) -> None:
-        msg = message if isinstance(message, pl.Expr) else pl.lit(message)
-        hits = frame.filter(bad.fill_null(False)).select(pl.col(LINE), msg.alias("msg"))
-        if hits.height == 0:
-            return
-        for line, text in hits.head(MAX_LINES_PER_PROBLEM).iter_rows():
-            self.issues.append(Issue(self.raw.name, line, column, contract.mask(text), severity))
-        rest = hits.height - MAX_LINES_PER_PROBLEM
-        if rest > 0:
-            last = hits[LINE][-1]
-            self.issues.append(
-                Issue(
-                    self.raw.name,
-                    None,
-                    column,
-                    f"og {rest:,} linjer mere med samme slags problem (til og med linje {last:,})".replace(
-                        ",", "."
-                    ),
-                    severity,
-                )
-            )
+    def flag(self, bad: pl.Expr, column: str | None, message: pl.Expr | str, severity: str = ERROR) -> None:
+        self._pending.append((bad, column, message, severity))
+
+    def run(self, frame: pl.DataFrame) -> list[Issue]:
+        pending, self._pending = self._pending, []
+        if not pending or frame.height == 0:
+            return self.issues
+        masks = frame.select([bad.fill_null(False).alias(f"_m{i}") for i, (bad, *_) in enumerate(pending)])
+        counts = masks.sum().row(0)
+        for i, ((_, column, message, severity), n) in enumerate(zip(pending, counts, strict=True)):
+            if not n:
+                continue
+            msg = message if isinstance(message, pl.Expr) else pl.lit(message)
+            hits = frame.filter(masks[f"_m{i}"]).select(pl.col(LINE), msg.alias("msg"))
+            for line, text in hits.head(MAX_LINES_PER_PROBLEM).iter_rows():
+                self.issues.append(Issue(self.name, line, column, contract.mask(text), severity))
+            rest = hits.height - MAX_LINES_PER_PROBLEM
+            if rest > 0:
+                last = hits[LINE][-1]
+                more = f"og {rest:,} linjer mere med samme slags problem (til og med linje {last:,})"
+                self.issues.append(Issue(self.name, None, column, more.replace(",", "."), severity))
+        return self.issues
 
 
 def _quote(c: str) -> pl.Expr:
-    return pl.lit("'") + pl.col(c) + pl.lit("'")
+    return pl.lit("'") + pl.col(c).cast(pl.Utf8) + pl.lit("'")
 
 
 _DMY = r"^([0-9]{1,2})([-.])([0-9]{1,2})[-.]([0-9]{4})$"
 _YMD = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"
 
 
-def _date_text(c: str) -> pl.Expr:
-    """The value as YYYY-MM-DD text (zero-padded), from YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY; else null."""
+def _slow_date(c: str) -> pl.Expr:
+    """The value as a date from YYYY-M-D, DD-MM-YYYY or DD.MM.YYYY; else null."""
     s = pl.col(c)
     ymd = s.str.extract_groups(_YMD)
     dmy = s.str.extract_groups(_DMY)
@@ -338,20 +373,33 @@ def _date_text(c: str) -> pl.Expr:
     def iso(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
         return y + pl.lit("-") + m.str.zfill(2) + pl.lit("-") + d.str.zfill(2)
 
-    return (
+    text = (
         pl.when(s.str.contains(_YMD))
         .then(iso(ymd.struct[0], ymd.struct[1], ymd.struct[2]))
         .when(s.str.contains(_DMY))
         .then(iso(dmy.struct[3], dmy.struct[2], dmy.struct[0]))
         .otherwise(None)
     )
+    return text.str.to_date("%Y-%m-%d", strict=False)
 
 
-def _number_text(c: str, delimiter: str) -> pl.Expr:
-    """The value as a plain number text (`-1234.5`), reading Danish `1.234,50` in `;` files and `1234.50` in
-    `,` files; null when it is not a number."""
+_PLAIN = r"^-?[0-9]+(\.[0-9]+)?$"
+_DANISH = r"^-?[0-9]+(,[0-9]+)?$"
+
+
+def _fast_number(c: str, delimiter: str) -> pl.Expr:
+    """Plain `1234.5` (or `1234,5` in a `;` file) as number text; null for anything else (see _slow_number)."""
+    s = pl.col(c)
+    if delimiter == ";":
+        return pl.when(s.str.contains(_DANISH)).then(s.str.replace(",", ".", literal=True)).otherwise(None)
+    return pl.when(s.str.contains(_PLAIN)).then(s).otherwise(None)
+
+
+def _slow_number(c: str, delimiter: str) -> pl.Expr:
+    """The value as plain number text (`-1234.5`), reading Danish `1.234,50` in `;` files and `1234.50` or
+    `1,234.50` elsewhere; null when it is not a number."""
     s = pl.col(c).str.replace_all(r"[\s\u00a0]", "").str.replace(r"^\+", "")
-    has_dot, has_comma = s.str.contains(r"\.", literal=False), s.str.contains(",", literal=True)
+    has_dot, has_comma = s.str.contains(r"\."), s.str.contains(",", literal=True)
     dot_thousands = s.str.contains(r"^-?[0-9]{1,3}(\.[0-9]{3})+$")
     comma_thousands = s.str.contains(r"^-?[0-9]{1,3}(,[0-9]{3})+$")
     danish = delimiter == ";"
@@ -371,7 +419,11 @@ def _number_text(c: str, delimiter: str) -> pl.Expr:
     return pl.when(out.str.contains(r"^-?([0-9]+\.?[0-9]*|\.[0-9]+)$")).then(out).otherwise(None)
 
 
-def _bounds_check(ck: _Checker, frame: pl.DataFrame, table: str, col: Column, num: pl.Expr) -> None:
+def _any(frame: pl.DataFrame, expr: pl.Expr) -> bool:
+    return bool(frame.select(expr.fill_null(False).any()).item())
+
+
+def _bounds_check(ck: _Checker, table: str, col: Column, num: pl.Expr) -> None:
     low, low_inc, high, high_inc = contract.bounds(table, col.name)
     if low is None and high is None:
         return
@@ -384,10 +436,7 @@ def _bounds_check(ck: _Checker, frame: pl.DataFrame, table: str, col: Column, nu
         bad = bad | ((num > high) if high_inc else (num >= high))
         parts.append(f"{'højst' if high_inc else 'under'} {_n(high)}")
     ck.flag(
-        frame,
-        bad,
-        col.name,
-        _quote(col.name) + pl.lit(f" er uden for det tilladte: skal være {' og '.join(parts)}"),
+        bad, col.name, _quote(col.name) + pl.lit(f" er uden for det tilladte: skal være {' og '.join(parts)}")
     )
 
 
@@ -395,9 +444,13 @@ def _n(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v).replace(".", ",")
 
 
+NUMBER_KINDS = (contract.MONEY, contract.INT, contract.FTE)
+
+
 def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
-    """Check one table's values and rows; return its clean text frame (contract columns + _line) and issues."""
-    table, frame, ck = raw.table, raw.frame, _Checker(raw)
+    """Check one table's values and rows; return its clean frame (contract columns + _line: dates as dates,
+    numbers as plain number text, allowed values in their canonical spelling) and the issues."""
+    table, frame, ck = raw.table, raw.frame, _Checker(raw.name)
     cols = contract.columns(table)
     names = {c.name for c in cols}
     missing = [c.name for c in cols if c.required and c.name not in frame.columns]
@@ -420,99 +473,113 @@ def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
     )
     frame = frame.select([LINE, *[c.name for c in cols]])
 
-    clean: list[pl.Expr] = []
+    # 1. parse every column once (fast path for the plain spelling; the dialects only where needed)
+    parsed: list[pl.Expr] = []
     for col in cols:
         c = col.name
+        if col.kind == contract.DATE:
+            parsed.append(pl.col(c).str.to_date("%Y-%m-%d", strict=False).alias(f"_v_{c}"))
+        elif col.kind in NUMBER_KINDS:
+            parsed.append(_fast_number(c, raw.delimiter).alias(f"_v_{c}"))
+        elif col.kind == contract.ENUM:
+            canonical = {a.lower(): a for a in col.allowed}
+            parsed.append(
+                pl.col(c).str.to_lowercase().replace_strict(canonical, default=None).alias(f"_v_{c}")
+            )
+    frame = frame.with_columns(parsed)
+    slow = []
+    for col in cols:
+        c, v = col.name, f"_v_{col.name}"
+        unparsed = pl.col(c).is_not_null() & pl.col(v).is_null()
+        if col.kind == contract.DATE and _any(frame, unparsed):
+            slow.append(pl.coalesce(pl.col(v), _slow_date(c)).alias(v))
+        elif col.kind in NUMBER_KINDS and _any(frame, unparsed):
+            slow.append(pl.coalesce(pl.col(v), _slow_number(c, raw.delimiter)).alias(v))
+    if slow:
+        frame = frame.with_columns(slow)
+
+    # 2. every check as a mask, run together
+    clean: list[pl.Expr] = []
+    for col in cols:
+        c, v = col.name, pl.col(f"_v_{col.name}")
         value = pl.col(c)
         if col.required:
-            ck.flag(frame, value.is_null(), c, f"værdi mangler (kolonnen {c} er påkrævet)")
+            ck.flag(value.is_null(), c, f"værdi mangler (kolonnen {c} er påkrævet)")
         if col.kind in (contract.ID, contract.TEXT):
-            candidates = frame.filter(value.str.contains(r"[0-9]{6}-?[0-9]{4}"))
+            candidates = frame.filter(value.str.contains(r"[0-9]{6}-?[0-9]{4}").fill_null(False))
             if candidates.height:
                 cpr_lines = [
-                    ln for ln, v in candidates.select(LINE, c).iter_rows() if contract.looks_like_cpr(v)
+                    ln for ln, x in candidates.select(LINE, c).iter_rows() if contract.looks_like_cpr(x)
                 ]
-                ck.flag(
-                    frame,
-                    pl.col(LINE).is_in(cpr_lines),
-                    c,
-                    "værdien ligner et CPR-nummer og afvises (værdien vises ikke); brug pseudonyme id'er",
-                )
+                if cpr_lines:
+                    ck.flag(
+                        pl.col(LINE).is_in(cpr_lines),
+                        c,
+                        "værdien ligner et CPR-nummer og afvises (værdien vises ikke); brug pseudonyme id'er",
+                    )
             clean.append(value)
         elif col.kind == contract.DATE:
-            iso = _date_text(c)
-            parsed = iso.str.to_date("%Y-%m-%d", strict=False)
             ck.flag(
-                frame,
-                value.is_not_null() & parsed.is_null(),
+                value.is_not_null() & v.is_null(),
                 c,
                 _quote(c) + pl.lit(" er ikke en gyldig dato (skriv ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)"),
             )
             ck.flag(
-                frame,
-                (parsed.dt.year() < 1900) | (parsed.dt.year() > 2100),
+                (v.dt.year() < 1900) | (v.dt.year() > 2100),
                 c,
                 _quote(c) + pl.lit(" er ikke en mulig dato (år før 1900 eller efter 2100)"),
             )
-            clean.append(pl.when(parsed.is_not_null()).then(iso).otherwise(None).alias(c))
-        elif col.kind in (contract.MONEY, contract.INT, contract.FTE):
-            text = _number_text(c, raw.delimiter)
-            num = text.cast(pl.Float64, strict=False)
+            clean.append(v.alias(c))
+        elif col.kind in NUMBER_KINDS:
+            num = v.cast(pl.Float64, strict=False)
             what = {contract.MONEY: "et beløb", contract.INT: "et helt tal", contract.FTE: "et tal"}[col.kind]
-            ck.flag(frame, value.is_not_null() & num.is_null(), c, _quote(c) + pl.lit(f" er ikke {what}"))
+            ck.flag(value.is_not_null() & v.is_null(), c, _quote(c) + pl.lit(f" er ikke {what}"))
+            text = v
             if col.kind == contract.INT:
                 ck.flag(
-                    frame,
-                    num.is_not_null() & (num != num.round(0)),
-                    c,
-                    _quote(c) + pl.lit(" er ikke et helt tal"),
+                    num.is_not_null() & (num != num.round(0)), c, _quote(c) + pl.lit(" er ikke et helt tal")
                 )
                 text = pl.when(num == num.round(0)).then(num.cast(pl.Int64).cast(pl.Utf8)).otherwise(None)
-            _bounds_check(ck, frame, table, col, num)
+            _bounds_check(ck, table, col, num)
             clean.append(text.alias(c))
         elif col.kind == contract.ENUM:
-            canonical = {a.lower(): a for a in col.allowed}
-            mapped = value.str.to_lowercase().replace_strict(canonical, default=None)
-            allowed = ", ".join(col.allowed)
+            allowed = ", ".join(col.allowed) + ("" if col.required else ", tom")
             ck.flag(
-                frame,
-                value.is_not_null() & mapped.is_null(),
+                value.is_not_null() & v.is_null(),
                 c,
-                _quote(c)
-                + pl.lit(
-                    f" er ikke en tilladt værdi (tilladt: {allowed}{', tom' if not col.required else ''})"
-                ),
+                _quote(c) + pl.lit(f" er ikke en tilladt værdi (tilladt: {allowed})"),
             )
-            clean.append(mapped.alias(c))
+            clean.append(v.alias(c))
         elif col.kind == contract.SCHOOL_YEAR:
             parts = value.str.extract_groups(r"^([0-9]{4})/([0-9]{2})$")
-            first, second = parts.struct[0].cast(pl.Int64), parts.struct[1].cast(pl.Int64)
-            ok = (first + 1) % 100 == second
+            ok = (parts.struct[0].cast(pl.Int64) + 1) % 100 == parts.struct[1].cast(pl.Int64)
             ck.flag(
-                frame,
                 value.is_not_null() & ~ok.fill_null(False),
                 c,
                 _quote(c) + pl.lit(" er ikke et skoleår som 2020/21"),
             )
             clean.append(value)
+    ck.run(frame)
     frame = frame.select(pl.col(LINE), *clean)
 
-    # rows: end before start, payment without a code, unique keys
+    # 3. rows: end before start, payment without a code, unique keys
     if table in contract.ORDER:
         start, end = contract.ORDER[table]
         ck.flag(
-            frame,
-            pl.col(end).str.to_date(strict=False) < pl.col(start).str.to_date(strict=False),
+            pl.col(end) < pl.col(start),
             end,
-            pl.lit(f"{end} ") + pl.col(end) + pl.lit(f" ligger før {start} ") + pl.col(start),
+            pl.lit(f"{end} ")
+            + pl.col(end).cast(pl.Utf8)
+            + pl.lit(f" ligger før {start} ")
+            + pl.col(start).cast(pl.Utf8),
         )
     if table == "payments":
         ck.flag(
-            frame,
             pl.col("measure_id").is_null() & pl.col("measure_code").is_null(),
             "measure_code",
             "betalingen har hverken measure_id eller measure_code; en af dem skal udfyldes",
         )
+    ck.run(frame)
     keys = [(c.name,) for c in cols if c.unique] + (
         [contract.UNIQUE_TOGETHER[table]] if table in contract.UNIQUE_TOGETHER else []
     )
@@ -522,85 +589,82 @@ def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
 
 
 def _duplicates(ck: _Checker, frame: pl.DataFrame, key: list[str]) -> None:
+    keyed = pl.all_horizontal([pl.col(k).is_not_null() for k in key])
+    if not _any(
+        frame,
+        keyed & pl.struct(key).is_duplicated() if len(key) > 1 else keyed & pl.col(key[0]).is_duplicated(),
+    ):
+        return
     first = (
-        frame.filter(pl.all_horizontal([pl.col(k).is_not_null() for k in key]))
+        frame.filter(keyed)
         .group_by(key)
         .agg(pl.col(LINE).min().alias("_first"), pl.len().alias("_n"))
         .filter(pl.col("_n") > 1)
     )
-    if first.height == 0:
-        return
     dup = frame.join(first, on=key, how="inner").filter(pl.col(LINE) != pl.col("_first")).sort(LINE)
-    label = " og ".join(key)
-    shown = pl.concat_str([pl.col(k) for k in key], separator=" / ")
+    shown = pl.concat_str([pl.col(k).cast(pl.Utf8) for k in key], separator=" / ")
     ck.flag(
-        dup,
         pl.lit(True),
         key[0],
-        pl.lit(f"{label} '") + shown + pl.lit("' findes allerede på linje ") + pl.col("_first").cast(pl.Utf8),
+        pl.lit(f"{' og '.join(key)} '")
+        + shown
+        + pl.lit("' findes allerede på linje ")
+        + pl.col("_first").cast(pl.Utf8),
     )
+    ck.run(dup)
 
 
 # ------------------------------------------------------------------------------------ across tables
 
 
 def _references(
-    raws: dict[str, _Raw], clean: dict[str, pl.DataFrame], catalogue: pl.DataFrame, present: set[str]
+    names: dict[str, str], clean: dict[str, pl.DataFrame], catalogue: pl.DataFrame, present: set[str]
 ) -> list[Issue]:
     issues: list[Issue] = []
     targets = dict(clean) | {"catalogue": catalogue}
     for table, frame in clean.items():
-        if frame.height == 0:
-            continue
-        ck = _Checker(raws[table])
+        ck = _Checker(names[table])
         for col in contract.columns(table):
             if not col.ref:
                 continue
             ref_table, ref_col = col.ref
             if ref_table != "catalogue" and ref_table not in present:
                 continue
+            target = targets.get(ref_table)
             known = (
-                targets[ref_table].get_column(ref_col).drop_nulls().unique()
-                if ref_col in targets[ref_table].columns
+                target.get_column(ref_col).drop_nulls().unique()
+                if target is not None
                 else pl.Series([], dtype=pl.Utf8)
             )
             where = (
-                "kataloget (data/catalogue/measures.csv)"
-                if ref_table == "catalogue"
-                else raws[ref_table].name
+                "kataloget (data/catalogue/measures.csv)" if ref_table == "catalogue" else names[ref_table]
             )
             ck.flag(
-                frame,
                 pl.col(col.name).is_not_null() & ~pl.col(col.name).is_in(known.implode()),
                 col.name,
                 _quote(col.name) + pl.lit(f" findes ikke i {where} ({ref_col})"),
             )
-        issues += ck.issues
-    issues += _warnings(raws, clean)
-    return issues
+        issues += ck.run(frame)
+    return issues + _warnings(names, clean)
 
 
-def _warnings(raws: dict[str, _Raw], clean: dict[str, pl.DataFrame]) -> list[Issue]:
+def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Issue]:
     """Rows that can be used but that someone should look at."""
     issues: list[Issue] = []
     cases, staff = clean.get("cases"), clean.get("staff")
     payments, measures, children = clean.get("payments"), clean.get("measures"), clean.get("children")
-    as_of = None
-    if payments is not None and payments.height:
-        as_of = payments.select(pl.col("posted_on").str.to_date(strict=False).max()).item()
+    as_of = payments["posted_on"].max() if payments is not None and payments.height else None
     as_of = as_of or date.today()
 
     if cases is not None and staff is not None and cases.height and staff.height:
         left = (
-            staff.with_columns(pl.col("left_on").str.to_date(strict=False))
-            .group_by("employee_id")
+            staff.group_by("employee_id")
             .agg(pl.col("left_on").is_null().any().alias("_employed"), pl.col("left_on").max().alias("_left"))
             .filter(~pl.col("_employed") & (pl.col("_left") < as_of))
         )
         frame = cases.join(left, left_on="caseworker_id", right_on="employee_id", how="inner")
-        ck = _Checker(raws["cases"])
+        ck = _Checker(names["cases"])
         ck.flag(
-            frame,
             pl.col("closed_on").is_null(),
             "caseworker_id",
             pl.lit("sagen er åben, men rådgiveren '")
@@ -610,32 +674,29 @@ def _warnings(raws: dict[str, _Raw], clean: dict[str, pl.DataFrame]) -> list[Iss
             + pl.lit("; sagen bør fordeles til en ny rådgiver"),
             WARNING,
         )
-        issues += ck.issues
+        issues += ck.run(frame)
 
     if payments is not None and measures is not None and payments.height and measures.height:
-        frame = payments.select(LINE, "payment_id", "posted_on", "measure_id", "measure_code").join(
+        frame = payments.select(LINE, "posted_on", "measure_id", "measure_code").join(
             measures.select("measure_id", pl.col("measure_code").alias("_code"), "start_on", "end_on"),
             on="measure_id",
             how="inner",
         )
-        posted = pl.col("posted_on").str.to_date(strict=False)
-        ck = _Checker(raws["payments"])
+        posted = pl.col("posted_on")
+        ck = _Checker(names["payments"])
         ck.flag(
-            frame,
-            (posted < pl.col("start_on").str.to_date(strict=False))
-            | (posted > pl.col("end_on").str.to_date(strict=False)),
+            (posted < pl.col("start_on")) | (posted > pl.col("end_on")),
             "posted_on",
             pl.lit("betalingen er bogført ")
-            + pl.col("posted_on")
+            + posted.cast(pl.Utf8)
             + pl.lit(" uden for foranstaltningens periode (")
-            + pl.col("start_on")
+            + pl.col("start_on").cast(pl.Utf8)
             + pl.lit(" – ")
-            + pl.col("end_on").fill_null("")
+            + pl.col("end_on").cast(pl.Utf8).fill_null("")
             + pl.lit(")"),
             WARNING,
         )
         ck.flag(
-            frame,
             pl.col("measure_code").is_not_null() & (pl.col("measure_code") != pl.col("_code")),
             "measure_code",
             pl.lit("measure_code '")
@@ -645,18 +706,17 @@ def _warnings(raws: dict[str, _Raw], clean: dict[str, pl.DataFrame]) -> list[Iss
             + pl.lit("'; foranstaltningens kode bruges"),
             WARNING,
         )
-        issues += ck.issues
+        issues += ck.run(frame)
 
     if children is not None and cases is not None and children.height:
-        ck = _Checker(raws["children"])
+        ck = _Checker(names["children"])
         ck.flag(
-            children,
             ~pl.col("child_id").is_in(cases.get_column("child_id").implode()),
             "child_id",
             pl.lit("barnet '") + pl.col("child_id") + pl.lit("' har ingen sag i cases"),
             WARNING,
         )
-        issues += ck.issues
+        issues += ck.run(children)
     return issues
 
 
@@ -710,7 +770,7 @@ def read_folder(folder: Path | str) -> Loaded:
     issues += cat_issues
     paths, found_issues = find_files(folder)
     issues += found_issues
-    raws: dict[str, _Raw] = {}
+    names: dict[str, str] = {}
     clean: dict[str, pl.DataFrame] = {}
     files = []
     for table, path in paths.items():
@@ -718,12 +778,14 @@ def read_folder(folder: Path | str) -> Loaded:
         issues += read_issues
         if read_issues:
             continue
+        rows = raw.frame.height
         frame, table_issues = check_table(raw)
+        raw.frame = pl.DataFrame()  # the text as read is no longer needed: free it before the next table
         issues += table_issues
-        raws[table] = raw
+        names[table] = raw.name
         if frame.width:
             clean[table] = frame
-        files.append({"file": path.name, "sha256": _sha256(path), "rows": raw.frame.height})
+        files.append({"file": path.name, "sha256": _sha256(path), "rows": rows})
     for table in ("children", "pupils"):
         if table not in paths:
             issues.append(
@@ -737,7 +799,7 @@ def read_folder(folder: Path | str) -> Loaded:
             )
     # references only make sense when the tables themselves could be read
     if all(t in clean or t not in paths for t in db.INPUT_TABLES):
-        issues += _references(raws, clean, catalogue, present=set(paths))
+        issues += _references(names, clean, catalogue, present=set(paths))
     frames = {t: f.drop(LINE) for t, f in clean.items()}
     issues.sort(key=lambda i: (not i.is_error, i.file, i.line if i.line is not None else sys.maxsize))
     return Loaded(frames, settings, catalogue, issues, files)
