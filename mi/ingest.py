@@ -42,6 +42,7 @@ from mi.settings import ROOT, Settings
 ERROR, WARNING = "fejl", "advarsel"
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
 CATALOGUE_FILE = ROOT / "data" / "catalogue" / "measures.csv"
+CATALOGUE_NAME = "data/catalogue/measures.csv"
 # Tables a folder must hold (a header-only file is a valid empty table); the others may be left out.
 REQUIRED_TABLES = ("cases", "measures", "payments", "budget", "staff")
 # At most this many lines are listed for one kind of problem in one column; the rest are counted in one line.
@@ -636,9 +637,7 @@ def _references(
                 if target is not None
                 else pl.Series([], dtype=pl.Utf8)
             )
-            where = (
-                "kataloget (data/catalogue/measures.csv)" if ref_table == "catalogue" else names[ref_table]
-            )
+            where = f"kataloget ({names['catalogue']})" if ref_table == "catalogue" else names[ref_table]
             ck.flag(
                 pl.col(col.name).is_not_null() & ~pl.col(col.name).is_in(known.implode()),
                 col.name,
@@ -741,9 +740,11 @@ def _settings(folder: Path) -> tuple[Settings, list[Issue]]:
         return Settings(), out
 
 
-def _catalogue() -> tuple[pl.DataFrame, list[Issue]]:
-    raw, issues = read_file(CATALOGUE_FILE, "catalogue")
-    raw.name = "data/catalogue/measures.csv"
+def _catalogue(folder: Path) -> tuple[pl.DataFrame, list[Issue]]:
+    """The measure catalogue: the folder's catalogue.csv when it has one, else the product's; checked alike."""
+    own = folder / "catalogue.csv"
+    raw, issues = read_file(own if own.exists() else CATALOGUE_FILE, "catalogue")
+    raw.name = CATALOGUE_NAME if not own.exists() else own.name
     issues = [Issue(raw.name, i.line, i.column, i.message, i.severity) for i in issues]
     if issues:
         return db.empty_frame("catalogue"), issues
@@ -766,11 +767,13 @@ def read_folder(folder: Path | str) -> Loaded:
         issue = Issue(str(folder), None, None, "mappen findes ikke")
         return Loaded({}, Settings(), db.empty_frame("catalogue"), [issue])
     settings, issues = _settings(folder)
-    catalogue, cat_issues = _catalogue()
+    catalogue, cat_issues = _catalogue(folder)
+    names: dict[str, str] = {
+        "catalogue": CATALOGUE_NAME if not (folder / "catalogue.csv").exists() else "catalogue.csv"
+    }
     issues += cat_issues
     paths, found_issues = find_files(folder)
     issues += found_issues
-    names: dict[str, str] = {}
     clean: dict[str, pl.DataFrame] = {}
     files = []
     for table, path in paths.items():

@@ -654,3 +654,20 @@ def test_contract_model_and_vectorised_checks_agree_on_the_fixture():
         contract.Measure.model_validate(TABLES["measures"][1] | {"end_on": "2019-02-28"})
     with pytest.raises(ValueError, match="CPR"):
         contract.Child.model_validate({"child_id": CPR})
+
+
+def test_a_folder_may_bring_its_own_catalogue_checked_like_the_data(tmp_path):
+    folder = write_folder(tmp_path / "data")
+    product = (ROOT / "data" / "catalogue" / "measures.csv").read_text(encoding="utf-8").splitlines()
+    # drop FAMILIEBEHANDLING from the municipality's catalogue: M2 (measures line 3) and P2 (payments line 3)
+    # now point at nothing; and give one code an impossible ladder step 7 (catalogue line of KONSULENT)
+    lines = [ln for ln in product if not ln.startswith("FAMILIEBEHANDLING,")]
+    konsulent = next(i for i, ln in enumerate(lines) if ln.startswith("KONSULENT,"))
+    lines[konsulent] = lines[konsulent].replace(",3,", ",7,", 1)
+    (folder / "catalogue.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert where(errors(folder)) == [
+        ("catalogue.csv", konsulent + 1, "ladder_step"),
+        ("measures.csv", 3, "measure_code"),
+        ("payments.csv", 3, "measure_code"),
+    ]
+    assert "findes ikke i kataloget (catalogue.csv)" in errors(folder)[1].message
