@@ -248,33 +248,23 @@ def _read_parquet(path: Path) -> tuple[pl.DataFrame, list[Issue]]:
     return frame.select(cols).with_row_index(LINE, offset=2), []
 
 
-def read_file(path: Path, table: str) -> tuple[_Raw, list[Issue]]:
-    """One table's file as text columns with normalised header names and each row's spreadsheet line."""
-    suffix = path.suffix.lower()
-    delimiter = ""
-    if suffix == ".csv":
-        frame, delimiter, issues = _read_csv(path)
-    elif suffix == ".xlsx":
-        frame, issues = _read_xlsx(path)
-    else:
-        frame, issues = _read_parquet(path)
-    if issues:
-        return _Raw(table, path.name, pl.DataFrame(), delimiter), issues
-    names = [c if c == LINE else c.strip().lstrip("\ufeff").strip().lower() for c in frame.columns]
-    seen: set[str] = set()
-    for name in names:
+def _header(names: list[str], file: str) -> tuple[list[str], list[Issue]]:
+    out = [c if c == LINE else c.strip().lstrip("\ufeff").strip().lower() for c in names]
+    issues, seen = [], set()
+    for name in out:
         if name in seen and name:
             issues.append(
-                Issue(path.name, 1, name, f"kolonnen '{contract.mask(name)}' står to gange i overskriften")
+                Issue(file, 1, name, f"kolonnen '{contract.mask(name)}' står to gange i overskriften")
             )
         seen.add(name)
-    if issues:
-        return _Raw(table, path.name, pl.DataFrame(), delimiter), issues
-    frame.columns = names
+    return out, issues
+
+
+def _tidy(frame: pl.DataFrame) -> pl.DataFrame:
+    """Strip blanks, make empty values null (only in the columns that need it) and drop blank lines."""
     text_cols = [c for c in frame.columns if c != LINE]
-    if not text_cols:
-        return _Raw(table, path.name, frame, delimiter), []
-    # strip blanks and make empty values null, only in the columns that need it (a national extract is large)
+    if not text_cols or frame.height == 0:
+        return frame
     needs = frame.select(
         [(pl.col(c).str.contains(r"^\s|\s$") | (pl.col(c) == "")).any().alias(c) for c in text_cols]
     ).row(0)
@@ -287,7 +277,82 @@ def read_file(path: Path, table: str) -> tuple[_Raw, list[Issue]]:
     blank = pl.all_horizontal([pl.col(c).is_null() for c in text_cols])
     if frame.select(blank.any()).item():  # a line with no values at all is a blank line, not a row
         frame = frame.filter(~blank)
-    return _Raw(table, path.name, frame, delimiter), []
+    return frame
+
+
+def read_file(path: Path, table: str) -> tuple[_Raw, list[Issue]]:
+    """One table's file as text columns with normalised header names and each row's spreadsheet line."""
+    suffix = path.suffix.lower()
+    delimiter = ""
+    if suffix == ".csv":
+        frame, delimiter, issues = _read_csv(path)
+    elif suffix == ".xlsx":
+        frame, issues = _read_xlsx(path)
+    else:
+        frame, issues = _read_parquet(path)
+    if issues:
+        return _Raw(table, path.name, pl.DataFrame(), delimiter), issues
+    names, issues = _header(frame.columns, path.name)
+    if issues:
+        return _Raw(table, path.name, pl.DataFrame(), delimiter), issues
+    frame.columns = names
+    return _Raw(table, path.name, _tidy(frame), delimiter), []
+
+
+BATCH_ROWS = 500_000
+
+
+def read_and_check(path: Path, table: str) -> tuple[pl.DataFrame, int, list[Issue]]:
+    """Read one table's file and check it: (clean frame with _line, rows read, issues). A plain UTF-8 CSV
+    is read in batches of BATCH_ROWS, so a national extract never sits in memory as text all at once."""
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if (
+        path.suffix.lower() != ".csv"
+        or head.startswith(b"\xef\xbb\xbf")
+        or not head.strip()
+        or not _file_is_utf8(path)
+    ):
+        raw, issues = read_file(path, table)
+        if issues:
+            return pl.DataFrame(), 0, issues
+        frame, issues = check_table(raw)
+        return frame, raw.frame.height, issues
+    delimiter = _delimiter(head.split(b"\n", 1)[0].decode("utf-8", errors="replace"))
+    scan = pl.scan_csv(
+        path, separator=delimiter, infer_schema=False, quote_char='"', row_index_name=LINE, row_index_offset=2
+    )
+    ck = _Checker(path.name)
+    try:
+        names, issues = _header(scan.collect_schema().names(), path.name)
+        if issues:
+            return pl.DataFrame(), 0, issues
+        if not _check_header(table, names, ck):
+            return pl.DataFrame(), 0, ck.issues
+        parts, rows = [], 0
+        for batch in scan.collect_batches(chunk_size=BATCH_ROWS):
+            batch.columns = names
+            rows += batch.height
+            parts.append(_check_values(table, _tidy(batch), delimiter, ck))
+    except pl.exceptions.PolarsError as exc:
+        ragged = _ragged_line(path.read_bytes(), delimiter)
+        if ragged:
+            line, got, expected = ragged
+            msg = f"linjen har {got} felter, men overskriften har {expected} (skilletegn '{delimiter}')"
+            return pl.DataFrame(), 0, [Issue(path.name, line, None, msg)]
+        return (
+            pl.DataFrame(),
+            0,
+            [Issue(path.name, None, None, f"filen kan ikke læses som CSV: {contract.mask(exc)}")],
+        )
+    if not parts:  # a header-only file: the empty table with the contract's columns and types
+        header_only = pl.DataFrame(
+            {c: pl.Series([], dtype=pl.Utf8) for c in names if c != LINE}
+        ).with_row_index(LINE)
+        parts = [_check_values(table, header_only, delimiter, ck)]
+    frame = pl.concat(parts, rechunk=False)
+    _check_keys(table, frame, ck)
+    return frame, rows, ck.finish()
 
 
 def find_files(folder: Path) -> tuple[dict[str, Path], list[Issue]]:
@@ -325,13 +390,15 @@ def find_files(folder: Path) -> tuple[dict[str, Path], list[Issue]]:
 
 
 class _Checker:
-    """Collects the checks of one frame and runs them together: every mask in one parallel pass, messages
-    only for the rows that fail (so a clean national extract costs one pass, not one per check)."""
+    """Collects the checks of one table and runs them together: every mask in one parallel pass, messages
+    only for the rows that fail (so a clean national extract costs one pass, not one per check). A table read
+    in batches keeps one checker: each kind of problem lists its first MAX_LINES_PER_PROBLEM lines in all."""
 
     def __init__(self, name: str):
         self.name = name
         self.issues: list[Issue] = []
         self._pending: list[tuple[pl.Expr, str | None, pl.Expr | str, str]] = []
+        self._more: dict[tuple, list] = {}  # kind → [lines not listed, last line, column, severity]
 
     def flag(self, bad: pl.Expr, column: str | None, message: pl.Expr | str, severity: str = ERROR) -> None:
         self._pending.append((bad, column, message, severity))
@@ -346,14 +413,25 @@ class _Checker:
             if not n:
                 continue
             msg = message if isinstance(message, pl.Expr) else pl.lit(message)
+            kind = (column, str(message), severity)
+            more = self._more.setdefault(kind, [0, 0, column, severity, 0])
+            room = max(MAX_LINES_PER_PROBLEM - more[4], 0)
             hits = frame.filter(masks[f"_m{i}"]).select(pl.col(LINE), msg.alias("msg"))
-            for line, text in hits.head(MAX_LINES_PER_PROBLEM).iter_rows():
+            for line, text in hits.head(room).iter_rows():
                 self.issues.append(Issue(self.name, line, column, contract.mask(text), severity))
-            rest = hits.height - MAX_LINES_PER_PROBLEM
-            if rest > 0:
-                last = hits[LINE][-1]
-                more = f"og {rest:,} linjer mere med samme slags problem (til og med linje {last:,})"
-                self.issues.append(Issue(self.name, None, column, more.replace(",", "."), severity))
+            more[4] += min(room, hits.height)
+            if hits.height > room:
+                more[0] += hits.height - room
+                more[1] = hits[LINE][-1]
+        return self.issues
+
+    def finish(self) -> list[Issue]:
+        """The issues, with one line per kind of problem that had more lines than were listed."""
+        for rest, last, column, severity, _ in self._more.values():
+            if rest:
+                text = f"og {rest:,} linjer mere med samme slags problem (til og med linje {last:,})"
+                self.issues.append(Issue(self.name, None, column, text.replace(",", "."), severity))
+        self._more = {}
         return self.issues
 
 
@@ -451,24 +529,29 @@ NUMBER_KINDS = (contract.MONEY, contract.INT, contract.FTE)
 def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
     """Check one table's values and rows; return its clean frame (contract columns + _line: dates as dates,
     numbers as plain number text, allowed values in their canonical spelling) and the issues."""
-    table, frame, ck = raw.table, raw.frame, _Checker(raw.name)
-    cols = contract.columns(table)
-    names = {c.name for c in cols}
-    missing = [c.name for c in cols if c.required and c.name not in frame.columns]
-    for name in missing:
-        ck.issues.append(Issue(raw.name, 1, name, f"den påkrævede kolonne '{name}' mangler i overskriften"))
-    for extra in [c for c in frame.columns if c not in names and c != LINE]:
-        ck.issues.append(
-            Issue(
-                raw.name,
-                1,
-                extra,
-                f"kolonnen '{contract.mask(extra)}' hører ikke til datakontrakten og indlæses ikke",
-                WARNING,
-            )
-        )
-    if missing:
+    ck = _Checker(raw.name)
+    if not _check_header(raw.table, raw.frame.columns, ck):
         return pl.DataFrame(), ck.issues
+    frame = _check_values(raw.table, raw.frame, raw.delimiter, ck)
+    _check_keys(raw.table, frame, ck)
+    return frame, ck.finish()
+
+
+def _check_header(table: str, header: list[str], ck: _Checker) -> bool:
+    """Missing required columns (errors) and columns outside the contract (warnings); False when missing."""
+    names = {c.name for c in contract.columns(table)}
+    missing = [c.name for c in contract.columns(table) if c.required and c.name not in header]
+    for name in missing:
+        ck.issues.append(Issue(ck.name, 1, name, f"den påkrævede kolonne '{name}' mangler i overskriften"))
+    for extra in [c for c in header if c not in names and c != LINE]:
+        text = f"kolonnen '{contract.mask(extra)}' hører ikke til datakontrakten og indlæses ikke"
+        ck.issues.append(Issue(ck.name, 1, extra, text, WARNING))
+    return not missing
+
+
+def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker) -> pl.DataFrame:
+    """Every check of a value or a row (not across rows); returns the clean frame."""
+    cols = contract.columns(table)
     frame = frame.with_columns(
         [pl.lit(None, pl.Utf8).alias(c.name) for c in cols if c.name not in frame.columns]
     )
@@ -481,7 +564,7 @@ def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
         if col.kind == contract.DATE:
             parsed.append(pl.col(c).str.to_date("%Y-%m-%d", strict=False).alias(f"_v_{c}"))
         elif col.kind in NUMBER_KINDS:
-            parsed.append(_fast_number(c, raw.delimiter).alias(f"_v_{c}"))
+            parsed.append(_fast_number(c, delimiter).alias(f"_v_{c}"))
         elif col.kind == contract.ENUM:
             canonical = {a.lower(): a for a in col.allowed}
             parsed.append(
@@ -495,7 +578,7 @@ def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
         if col.kind == contract.DATE and _any(frame, unparsed):
             slow.append(pl.coalesce(pl.col(v), _slow_date(c)).alias(v))
         elif col.kind in NUMBER_KINDS and _any(frame, unparsed):
-            slow.append(pl.coalesce(pl.col(v), _slow_number(c, raw.delimiter)).alias(v))
+            slow.append(pl.coalesce(pl.col(v), _slow_number(c, delimiter)).alias(v))
     if slow:
         frame = frame.with_columns(slow)
 
@@ -563,7 +646,7 @@ def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
     ck.run(frame)
     frame = frame.select(pl.col(LINE), *clean)
 
-    # 3. rows: end before start, payment without a code, unique keys
+    # 3. rows: end before start, payment without a code
     if table in contract.ORDER:
         start, end = contract.ORDER[table]
         ck.flag(
@@ -581,12 +664,17 @@ def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
             "betalingen har hverken measure_id eller measure_code; en af dem skal udfyldes",
         )
     ck.run(frame)
+    return frame
+
+
+def _check_keys(table: str, frame: pl.DataFrame, ck: _Checker) -> None:
+    """Rows that share a key that must be unique."""
+    cols = contract.columns(table)
     keys = [(c.name,) for c in cols if c.unique] + (
         [contract.UNIQUE_TOGETHER[table]] if table in contract.UNIQUE_TOGETHER else []
     )
     for key in keys:
         _duplicates(ck, frame, list(key))
-    return frame, ck.issues
 
 
 def _duplicates(ck: _Checker, frame: pl.DataFrame, key: list[str]) -> None:
@@ -643,7 +731,8 @@ def _references(
                 col.name,
                 _quote(col.name) + pl.lit(f" findes ikke i {where} ({ref_col})"),
             )
-        issues += ck.run(frame)
+        ck.run(frame)
+        issues += ck.finish()
     return issues + _warnings(names, clean)
 
 
@@ -673,7 +762,8 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
             + pl.lit("; sagen bør fordeles til en ny rådgiver"),
             WARNING,
         )
-        issues += ck.run(frame)
+        ck.run(frame)
+        issues += ck.finish()
 
     if payments is not None and measures is not None and payments.height and measures.height:
         frame = payments.select(LINE, "posted_on", "measure_id", "measure_code").join(
@@ -705,7 +795,8 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
             + pl.lit("'; foranstaltningens kode bruges"),
             WARNING,
         )
-        issues += ck.run(frame)
+        ck.run(frame)
+        issues += ck.finish()
 
     if children is not None and cases is not None and children.height:
         ck = _Checker(names["children"])
@@ -715,7 +806,8 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
             pl.lit("barnet '") + pl.col("child_id") + pl.lit("' har ingen sag i cases"),
             WARNING,
         )
-        issues += ck.run(children)
+        ck.run(children)
+        issues += ck.finish()
     return issues
 
 
@@ -777,15 +869,9 @@ def read_folder(folder: Path | str) -> Loaded:
     clean: dict[str, pl.DataFrame] = {}
     files = []
     for table, path in paths.items():
-        raw, read_issues = read_file(path, table)
-        issues += read_issues
-        if read_issues:
-            continue
-        rows = raw.frame.height
-        frame, table_issues = check_table(raw)
-        raw.frame = pl.DataFrame()  # the text as read is no longer needed: free it before the next table
+        frame, rows, table_issues = read_and_check(path, table)
         issues += table_issues
-        names[table] = raw.name
+        names[table] = path.name
         if frame.width:
             clean[table] = frame
         files.append({"file": path.name, "sha256": _sha256(path), "rows": rows})

@@ -671,3 +671,29 @@ def test_a_folder_may_bring_its_own_catalogue_checked_like_the_data(tmp_path):
         ("payments.csv", 3, "measure_code"),
     ]
     assert "findes ikke i kataloget (catalogue.csv)" in errors(folder)[1].message
+
+
+def test_batched_reading_gives_the_same_rows_lines_and_issues(tmp_path, monkeypatch):
+    # a national extract is read in batches; with batches of one row each check must still see its line
+    # and duplicates across batches are still found (P1 on lines 2 and 4)
+    rows = [*TABLES["payments"], dict(TABLES["payments"][0], amount_dkk="x")]
+    folder = write_folder(tmp_path / "data", payments=rows)
+    whole = ingest.read_folder(folder)
+    monkeypatch.setattr(ingest, "BATCH_ROWS", 1)
+    batched = ingest.read_folder(folder)
+    assert batched.issues == whole.issues
+    assert where(batched.errors) == [("payments.csv", 4, "amount_dkk"), ("payments.csv", 4, "payment_id")]
+
+
+def test_more_problems_than_listed_are_counted_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_LINES_PER_PROBLEM", 2)
+    monkeypatch.setattr(ingest, "BATCH_ROWS", 2)
+    # five payments with an impossible date on lines 2–6: lines 2 and 3 listed, then "og 3 linjer mere … 6"
+    rows = [dict(TABLES["payments"][0], payment_id=f"P{i}", posted_on="2019-02-30") for i in range(5)]
+    found = errors(write_folder(tmp_path / "data", payments=rows))
+    assert where(found) == [
+        ("payments.csv", 2, "posted_on"),
+        ("payments.csv", 3, "posted_on"),
+        ("payments.csv", None, "posted_on"),
+    ]
+    assert found[2].message == "og 3 linjer mere med samme slags problem (til og med linje 6)"
