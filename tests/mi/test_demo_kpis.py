@@ -60,21 +60,13 @@ def test_cli_kpis_from_the_folder_equals_the_imported_database(folder, tmp_path)
     version = ingest.import_folder(folder, db_file)
     assert version == 1
     env = {"MI_DB": str(db_file), "PATH": "/usr/bin:/bin"}
-    from_db = subprocess.run(
-        [sys.executable, "-m", "mi", "kpis", "--month", "2025-10"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    from_folder = subprocess.run(
-        [sys.executable, "-m", "mi", "kpis", "--month", "2025-10", "--data", str(folder)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert json.loads(from_db) == json.loads(from_folder)
-    assert json.loads(from_db)["month"] == "2025-10"
+
+    def kpis(*extra: str) -> dict:
+        cmd = [sys.executable, "-m", "mi", "kpis", "--month", "2025-10", *extra]
+        return json.loads(
+            subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+        )
+
+    from_db, from_folder = kpis(), kpis("--data", str(folder))
+    assert from_db == from_folder
+    assert from_db["month"] == "2025-10"
