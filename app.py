@@ -1,0 +1,74 @@
+"""Ledelsesinformation for det specialiserede børne- og ungeområde: the Streamlit entry point.
+
+Who the user is (role), the pages that role may see, and the shared sidebar (month, role, "data pr."). Nothing else:
+each page lays out what mi.* returns.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mi import auth, db, demo, fmt, kpi, ui
+
+st.set_page_config(page_title="Ledelsesinformation · Børn og unge", page_icon="📊", layout="wide")
+
+# ---- the database: the demo municipality on a fresh machine -------------------------------------------
+if not db.db_path().exists():
+    bar = st.progress(0.0, text="Bygger demokommunens database …")
+    demo.ensure_demo_db(lambda fraction, text: bar.progress(fraction, text=text))
+    bar.empty()
+
+# ---- who: OIDC when configured, else demo mode with a role picker ------------------------------------
+if auth.auth_configured(st.secrets):
+    if not st.user.get("is_logged_in"):
+        st.title("Ledelsesinformation · Børn og unge")
+        st.write("Log ind med din kommunale konto for at se tallene.")
+        st.button("Log ind", on_click=st.login, type="primary")
+        st.stop()
+    role = auth.role_for(st.user.get("email"), auth.load_roles())
+    if role is None:
+        st.error(f"{st.user.get('email')} har ingen rolle i rollefilen. Kontakt din leder.")
+        st.button("Log ud", on_click=st.logout)
+        st.stop()
+    st.session_state["role"] = role
+    st.sidebar.markdown(f"**{st.user.get('name') or st.user.get('email')}** · {auth.ROLE_LABELS[role]}")
+    st.sidebar.button("Log ud", on_click=st.logout)
+else:
+    preset = auth.preset_role()
+    if "role" not in st.session_state:
+        st.session_state["role"] = preset or "leder"
+    st.sidebar.selectbox(
+        "Demotilstand – vælg rolle",
+        auth.ROLES,
+        format_func=lambda r: auth.ROLE_LABELS[r],
+        key="role",
+        help="Uden login (ingen [auth] i .streamlit/secrets.toml) kan rollen vælges frit. "
+        + " · ".join(f"{auth.ROLE_LABELS[r]}: {auth.ROLE_HELP[r]}" for r in auth.ROLES),
+    )
+    st.sidebar.caption("⚠️ Demotilstand: ingen login. Rollen styrer, hvad siderne viser.")
+role = st.session_state["role"]
+
+# ---- the month -----------------------------------------------------------------------------------------
+con = ui.con()
+rng = kpi.data_range(con)
+# complete months, newest first, back to January seven years before (older months are history, not steering)
+last = rng["default_month"] if rng else None
+months = [m for m in kpi.months(con) if m <= last and m.year >= last.year - 7][::-1] if rng else []
+if not months:
+    st.error("Databasen har ingen data. Indlæs en datamappe (`python -m mi import --data MAPPE`).")
+    st.stop()
+if st.session_state.get("month") not in months:
+    st.session_state["month"] = months[0]
+st.sidebar.selectbox("Måned", months, format_func=fmt.month_name, key="month")
+info = ui.data_info()
+st.sidebar.caption(
+    f"Data pr. {fmt.day(info.get('data_as_of'))} · dataversion {info.get('version_id', '–')}"
+    + (f", indlæst {info['imported_at']:%d.%m.%Y %H:%M}" if info.get("imported_at") else "")
+)
+
+pages = [
+    st.Page(f"pages/{p.slug}.py", title=p.title, icon=p.icon, url_path=p.slug, default=(i == 0))
+    for i, p in enumerate(auth.pages_for(role))
+    if (db.ROOT / "pages" / f"{p.slug}.py").exists()
+]
+st.navigation(pages).run()

@@ -1,0 +1,166 @@
+"""Chart builders with one look: Altair (Vega-Lite) with Danish number and month formats and a colour-blind-safe
+palette (Okabe–Ito). Every builder takes a polars frame whose numbers come from a mart; nothing is computed here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import altair as alt
+import polars as pl
+
+from mi import fmt
+
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+BLUE, ORANGE, GREEN, PINK, SKY, RED = PALETTE[:6]
+GREY = "#6E6E6E"
+FONT = "Source Sans Pro, Arial, sans-serif"
+
+DANISH = {
+    "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]},
+    "time": {
+        "dateTime": "%A den %d %B %Y %X",
+        "date": "%d-%m-%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
+        "shortDays": ["søn", "man", "tir", "ons", "tor", "fre", "lør"],
+        "months": list(fmt.MONTHS),
+        "shortMonths": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+    },
+}
+UNIT_TITLES = {"count": "antal", "share": "andel", "ratio": "sager pr. årsværk", "dkk": "mio. kr."}
+
+
+def _records(frame: pl.DataFrame) -> list[dict]:
+    return [
+        {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in r.items()}
+        for r in frame.iter_rows(named=True)
+    ]
+
+
+def finish(chart: alt.Chart | alt.LayerChart, height: int = 280) -> alt.Chart:
+    """The common look: Danish locale, font, light grid, full width."""
+    return (
+        chart.properties(height=height, width="container")
+        .configure(font=FONT, locale=DANISH)
+        .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#E5E5E5", domainColor="#999999")
+        .configure_legend(orient="top", labelFontSize=12, title=None)
+        .configure_view(stroke=None)
+    )
+
+
+def _y(unit: str, field: str = "y", title: str | None = None) -> alt.Y:
+    form = {"share": ".0%", "dkk": ",.1f", "ratio": ",.1f", "count": ",d"}.get(unit, ",")
+    return alt.Y(f"{field}:Q", title=title or UNIT_TITLES.get(unit, ""), axis=alt.Axis(format=form))
+
+
+def _scaled(frame: pl.DataFrame, col: str, unit: str) -> pl.DataFrame:
+    return frame.with_columns((pl.col(col) / (1_000_000 if unit == "dkk" else 1)).alias("y"))
+
+
+def lines(
+    frame: pl.DataFrame,
+    x: str,
+    y: str,
+    series: str | None,
+    unit: str,
+    band: tuple[float, float] | None = None,
+    target: str | None = None,
+) -> alt.Chart:
+    """One line per series over months; optional green band (e.g. the caseload norm) and dashed target line."""
+    data = _scaled(frame.filter(pl.col(y).is_not_null()), y, unit)
+    enc = {
+        "x": alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
+        "y": _y(unit),
+        "tooltip": [
+            alt.Tooltip(f"{x}:T", title="måned", format="%B %Y"),
+            alt.Tooltip(
+                "y:Q", title=UNIT_TITLES.get(unit, "værdi"), format=",.2f" if unit != "count" else ",d"
+            ),
+        ],
+    }
+    if series:
+        enc["color"] = alt.Color(f"{series}:N", scale=alt.Scale(range=PALETTE), title=None)
+        enc["tooltip"].insert(0, alt.Tooltip(f"{series}:N", title=""))
+    layers = [
+        alt.Chart(alt.Data(values=_records(data)))
+        .mark_line(point=True, strokeWidth=2, color=None if series else BLUE)
+        .encode(**enc)
+    ]
+    if band:
+        layers.insert(
+            0,
+            alt.Chart(alt.Data(values=[{"lo": band[0], "hi": band[1]}]))
+            .mark_rect(color=GREEN, opacity=0.15)
+            .encode(y="lo:Q", y2="hi:Q"),
+        )
+    if target:
+        t = _scaled(
+            frame.filter(pl.col(target).is_not_null()).with_columns(pl.col(target).alias("_t")), "_t", unit
+        )
+        layers.append(
+            alt.Chart(alt.Data(values=_records(t)))
+            .mark_line(strokeDash=[6, 4], color=GREY)
+            .encode(x=f"{x}:T", y="y:Q")
+        )
+    return finish(alt.layer(*layers))
+
+
+def bars(
+    frame: pl.DataFrame,
+    category: str,
+    value: str,
+    unit: str,
+    color: str | None = None,
+    horizontal: bool = True,
+    sort: list[str] | None = None,
+) -> alt.Chart:
+    """Bars per category (horizontal by default), optionally split by colour."""
+    data = _scaled(frame.filter(pl.col(value).is_not_null()), value, unit)
+    cat = (
+        alt.Y(f"{category}:N", title=None, sort=sort or "-x")
+        if horizontal
+        else alt.X(f"{category}:N", title=None, sort=sort, axis=alt.Axis(labelAngle=0))
+    )
+    val = (
+        _y(unit)
+        if not horizontal
+        else alt.X("y:Q", title=UNIT_TITLES.get(unit, ""), axis=alt.Axis(format=_y(unit).axis.format))
+    )
+    enc = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
+    enc["tooltip"] = [
+        alt.Tooltip(f"{category}:N", title=""),
+        alt.Tooltip("y:Q", title=UNIT_TITLES.get(unit, ""), format=",.2f" if unit != "count" else ",d"),
+    ]
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", scale=alt.Scale(range=PALETTE), title=None)
+        enc["tooltip"].insert(0, alt.Tooltip(f"{color}:N", title=""))
+        if not horizontal:
+            enc["xOffset"] = f"{color}:N"
+        else:
+            enc["yOffset"] = f"{color}:N"
+    height = max(160, 34 * data[category].n_unique() * (2 if color else 1)) if horizontal else 300
+    return finish(
+        alt.Chart(alt.Data(values=_records(data))).mark_bar(color=None if color else BLUE).encode(**enc),
+        height=min(height, 620),
+    )
+
+
+def ladder(frame: pl.DataFrame) -> alt.Chart:
+    """The intervention ladder as a ladder: step 1 at the bottom, one rung per step, children on each rung."""
+    data = frame.with_columns(
+        (pl.col("ladder_step").cast(pl.Utf8) + ". " + pl.col("step_label")).alias("trin"),
+        pl.col("shown").alias("tekst"),
+    )
+    order = data.sort("ladder_step", descending=True)["trin"].to_list()
+    base = alt.Chart(alt.Data(values=_records(data)))
+    bar = base.mark_bar(color=BLUE, height=26).encode(
+        y=alt.Y("trin:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("children:Q", title="børn ved månedens udgang", axis=alt.Axis(format=",d")),
+        tooltip=[alt.Tooltip("trin:N", title="trin"), alt.Tooltip("tekst:N", title="børn")],
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=13).encode(
+        y=alt.Y("trin:N", sort=order), x="children:Q", text="tekst:N"
+    )
+    return finish(alt.layer(bar, text), height=300)

@@ -1,0 +1,42 @@
+"""What the Overblik and Udvalgsrapport screens show: the month's pack (mi.report.build_pack), cached per month,
+role and data version. The pack's figures are already frozen and suppressed for the committee."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from mi import db, report, ui
+
+SECTIONS = (
+    ("Indsatstrappens fem fokuspunkter", ("f1", "f2", "f3", "f4", "f5")),
+    ("Økonomi", ("budget",)),
+    ("Sagstal og personale", ("caseload", "staff")),
+)
+# the cards of Overblik: one per focus point's headline, then budget/forecast, caseload and turnover
+CARD_KEYS = {
+    "budget": ("forecast_dkk", "overspend_dkk", "actual_ytd_dkk"),
+    "caseload": ("caseload_per_fte",),
+    "staff": ("turnover_12m",),
+}
+
+
+@st.cache_resource(show_spinner="Henter månedens tal …", max_entries=24)
+def _pack(path: str, stamp, month: date, role: str) -> report.Pack:
+    return report.build_pack(ui.con(), month, role)
+
+
+def pack(month: date | None = None, role: str | None = None) -> report.Pack:
+    path = db.db_path()
+    return _pack(str(path), db.file_stamp(path), month or ui.month(), role or ui.role())
+
+
+def cards(p: report.Pack) -> dict[str, list]:
+    """Figures per section, in card order."""
+    out: dict[str, list] = {}
+    for fp in p.focus:
+        out.setdefault(fp.code, []).append(fp.headline)
+    for section, keys in CARD_KEYS.items():
+        out[section] = [p.figures[k] for k in keys if k in p.figures]
+    return out

@@ -1,0 +1,207 @@
+"""Shared page helpers: the connection, the role and month the sidebar chose, the server-side role check,
+figure captions, KPI cards, and every table's view and downloads.
+
+    con()                      the cached read-only connection (reopened when an import swaps the file)
+    role(), month()            what the sidebar chose (set by app.py)
+    require(slug)              stop the page unless the role may see it (checked on the server)
+    data_info()                data as of, version, import time
+    caption(period)            "Periode: … · Data pr. … (version n)"
+    status_badge(status, label)  a traffic light that always carries its text
+    figure_card(col, figure)   one KPI card (value, changes, status, definition)
+    table_with_downloads(frame, name, caption)   a table with CSV and Excel downloads
+    chart_with_table(chart, frame, name, caption) a chart with a table view and CSV and Excel downloads
+    empty(what)                an empty state that says what is missing
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from mi import auth, db, fmt
+
+# status from mart_kpi_status; the text label always goes with the light (never colour alone)
+STATUS_COLOUR = {"god": "green", "neutral": "orange", "daarlig": "red", "ingen": "gray"}
+
+
+@st.cache_resource(show_spinner=False)
+def _connect(path: str, stamp: tuple[int, int] | None) -> duckdb.DuckDBPyConnection:
+    return db.connect(path)
+
+
+def con() -> duckdb.DuckDBPyConnection:
+    path = db.db_path()
+    return _connect(str(path), db.file_stamp(path))
+
+
+def role() -> str | None:
+    return st.session_state.get("role")
+
+
+def month() -> date:
+    return st.session_state["month"]
+
+
+def require(slug: str) -> str:
+    """The role, if it may see the page; otherwise an error and the page stops (also when opened directly)."""
+    r = role()
+    if r is None or not auth.may_see(r, slug):
+        st.error(f"Din rolle ({auth.ROLE_LABELS.get(r, 'ingen')}) har ikke adgang til denne side.")
+        st.stop()
+    return r
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def _data_info(path: str, stamp: tuple[int, int] | None) -> dict:
+    c = con()
+    row = db.query(
+        c, "select version_id, imported_at, data_as_of from data_versions order by version_id desc limit 1"
+    )
+    return row.row(0, named=True) if row.height else {}
+
+
+def data_info() -> dict:
+    path = db.db_path()
+    return _data_info(str(path), db.file_stamp(path))
+
+
+def caption(period: str) -> None:
+    info = data_info()
+    st.caption(
+        f"Periode: {period} · Data pr. {fmt.day(info.get('data_as_of'))} (dataversion {info.get('version_id', '–')})"
+    )
+
+
+def status_badge(status: str, label: str) -> str:
+    """A coloured dot with the status in words (markdown): the words carry the meaning, not the colour."""
+    return f":{STATUS_COLOUR.get(status, 'gray')}[●] **{label}**"
+
+
+def figure_card(container, f, period: str) -> None:
+    """One KPI (a mi.report.Figure, already frozen and suppressed for the role) as a card."""
+    with container.container(border=True):
+        st.metric(
+            f.label,
+            f.text(),
+            delta=None
+            if f.change_month is None or isinstance(f.change_month, str)
+            else f.change_text("change_month"),
+            delta_color="off",
+            help=f.definition,
+        )
+        st.markdown(
+            f"**{status_badge(f.status, f.status_label)}**  \n"
+            f"Siden sidste år: {f.change_text('change_year')} · {period}"
+        )
+        if f.is_revised:
+            st.caption(f"Frosset tal revideret: {f.revision_text()}")
+        st.caption(f.definition)
+
+
+def _safe(value):
+    """Text that a spreadsheet would run as a formula is neutralised with a leading apostrophe."""
+    if (
+        isinstance(value, str)
+        and value[:1] in ("=", "+", "-", "@")
+        and not re.fullmatch(r"[-+]?[\d.,]+", value)
+    ):
+        return "'" + value
+    return value
+
+
+def excel_bytes(frame: pl.DataFrame, sheet: str = "Data") -> bytes:
+    """The frame as an Excel workbook: numbers stay numbers with Danish display formats, dates as dates."""
+    import xlsxwriter  # noqa: PLC0415
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = book.add_worksheet(sheet[:31])
+    head = book.add_format({"bold": True, "bottom": 1})
+    formats = {
+        "int": book.add_format({"num_format": "#,##0"}),
+        "float": book.add_format({"num_format": "#,##0.00"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+    }
+    for c, name in enumerate(frame.columns):
+        ws.write_string(0, c, str(name), head)
+        ws.set_column(c, c, max(12, min(40, len(str(name)) + 2)))
+    for r, row in enumerate(frame.iter_rows(), start=1):
+        for c, v in enumerate(row):
+            if v is None:
+                continue
+            if isinstance(v, bool):
+                ws.write_boolean(r, c, v)
+            elif isinstance(v, int):
+                ws.write_number(r, c, v, formats["int"])
+            elif isinstance(v, float):
+                ws.write_number(r, c, v, formats["float"])
+            elif isinstance(v, date):
+                ws.write_datetime(r, c, v, formats["date"])
+            else:
+                ws.write_string(r, c, str(_safe(str(v))))
+    book.close()
+    return buf.getvalue()
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """CSV as Danish Excel opens it: `;`, decimal comma, UTF-8 with BOM; formula-like text neutralised."""
+    text_cols = [c for c, t in frame.schema.items() if t == pl.Utf8]
+    safe = frame.with_columns([pl.col(c).map_elements(_safe, return_dtype=pl.Utf8) for c in text_cols])
+    return ("\ufeff" + safe.write_csv(separator=";", decimal_comma=True, date_format="%Y-%m-%d")).encode(
+        "utf-8"
+    )
+
+
+def downloads(frame: pl.DataFrame, name: str) -> None:
+    stem = f"{name}-{month():%Y-%m}" if "month" in st.session_state else name
+    a, b, _ = st.columns([1, 1, 4])
+    a.download_button("⬇️ CSV", csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"csv-{name}")
+    b.download_button(
+        "⬇️ Excel",
+        excel_bytes(frame, name),
+        f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx-{name}",
+    )
+
+
+def table_with_downloads(frame: pl.DataFrame, name: str, period: str | None = None) -> None:
+    if frame.height == 0:
+        empty("Ingen rækker i perioden.")
+        return
+    st.dataframe(frame, hide_index=True, width="stretch")
+    if period:
+        caption(period)
+    downloads(frame, name)
+
+
+def chart_with_table(chart, frame: pl.DataFrame, name: str, period: str) -> None:
+    """A chart with a table view of the same rows, and CSV and Excel downloads of them."""
+    if frame.height == 0:
+        empty("Ingen tal i perioden.")
+        return
+    graf, tabel = st.tabs(["📈 Graf", "📋 Tabel"])
+    with graf:
+        st.altair_chart(chart, width="stretch")
+    with tabel:
+        st.dataframe(frame, hide_index=True, width="stretch")
+    caption(period)
+    downloads(frame, name)
+
+
+def empty(what: str) -> None:
+    st.info(f"ℹ️ {what}")
+
+
+def month_text() -> str:
+    return fmt.month_name(month())
+
+
+def ytd_text() -> str:
+    m = month()
+    return f"1. januar – {fmt.month_name(m)}" if m.month > 1 else fmt.month_name(m)

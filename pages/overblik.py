@@ -1,0 +1,32 @@
+import streamlit as st
+
+from mi import overview, ui
+
+ui.require("overblik")
+p = overview.pack()
+st.title("Overblik")
+st.markdown(f"**{p.month_text}** · status mod målene for indsatstrappen, budgettet, sagstal og personale")
+if p.frozen:
+    st.success(
+        f"🔒 Tallene for {p.month_text} er frosset {p.frozen['frozen_at']:%d.%m.%Y} (dataversion {p.frozen['version_id']})."
+    )
+elif p.suppress:
+    st.warning(
+        f"Tallene for {p.month_text} er endnu ikke frosset: de kan ændre sig ved næste dataindlæsning."
+    )
+
+cards = overview.cards(p)
+for title, codes in overview.SECTIONS:
+    st.subheader(title)
+    figures = [(code, f) for code in codes for f in cards.get(code, [])]
+    for start in range(0, len(figures), 3):
+        cols = st.columns(3)
+        for col, (_, f) in zip(cols, figures[start : start + 3], strict=False):
+            ui.figure_card(col, f, ui.ytd_text() if f.key.endswith(("_ytd", "_ytd_dkk")) else p.month_text)
+    if title.startswith("Indsats"):
+        with st.expander("Fokuspunkterne i én sætning"):
+            for fp in p.focus:
+                st.markdown(f"**{fp.number}. {fp.title}.** {fp.sentence}")
+for note in p.footnotes:
+    st.caption(note)
+ui.caption(p.month_text)

@@ -1,0 +1,87 @@
+"""AppTest fixtures: one demo database per test session (the demo municipality through the normal import, with
+a fixed last month so the figures do not move with the calendar), and a helper that runs the app as a role."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from mi import demo, ingest
+from mi.settings import ROOT
+
+END_MONTH = "2026-10"
+MONTH = date(2026, 10, 1)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    demo.write(folder, end_month=END_MONTH)
+    path = tmp_path_factory.mktemp("db") / "mi.duckdb"
+    ingest.import_folder(folder, path)
+    return path
+
+
+@pytest.fixture
+def app_db(demo_db, tmp_path, monkeypatch) -> Path:
+    """A copy of the demo database for this test (a test may freeze or import into it)."""
+    path = tmp_path / "mi.duckdb"
+    shutil.copyfile(demo_db, path)
+    monkeypatch.setenv("MI_DB", str(path))
+    monkeypatch.delenv("MI_ROLE", raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def run_app(role: str, page: str | None = None, month: date | None = None, monkeypatch=None) -> AppTest:
+    """The app as `role` (demo mode, MI_ROLE), optionally switched to pages/<page>.py and to a month."""
+    import os  # noqa: PLC0415
+
+    os.environ["MI_ROLE"] = role
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    if month is not None:
+        at.sidebar.selectbox(key="month").set_value(month).run()
+    if page is not None:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every text the page shows (markdown, metrics, captions, headers, alerts), for `in` checks."""
+    parts = []
+    for kind in (
+        "markdown",
+        "caption",
+        "title",
+        "header",
+        "subheader",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
+        parts += [e.value for e in getattr(at, kind)]
+    parts += [f"{m.label}: {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def nav_pages(at: AppTest) -> set[str]:
+    """The pages the navigation offers (their url paths)."""
+    return {p.url_path or "overblik" for p in db_pages(at)}
+
+
+def db_pages(at: AppTest):
+    from mi import auth  # noqa: PLC0415
+
+    role = at.session_state["role"]
+    return [p for p in auth.pages_for(role) if (ROOT / "pages" / f"{p.slug}.py").exists()]

@@ -1,0 +1,64 @@
+"""The frame (app.py): the role decides the pages; the month picker; 'data pr.'; the server-side check."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mi import auth, fmt
+from mi.settings import ROOT
+from tests.pages.conftest import MONTH, run_app, texts
+
+pytestmark = pytest.mark.usefixtures("app_db")
+
+
+@pytest.mark.parametrize("role", auth.ROLES)
+def test_app_opens_on_the_latest_complete_month_with_data_as_of(role):
+    at = run_app(role)
+    assert not at.exception
+    assert at.sidebar.selectbox(key="month").value == MONTH  # demo written to October 2026
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "Data pr. " in captions and "dataversion 1" in captions
+    assert at.sidebar.selectbox(key="role").value == role
+    assert "Demotilstand" in at.sidebar.selectbox(key="role").label
+
+
+FORBIDDEN = [
+    (role, p.slug)
+    for role in auth.ROLES
+    for p in auth.PAGES
+    if role not in p.roles and (ROOT / "pages" / f"{p.slug}.py").exists()
+]
+
+
+@pytest.mark.parametrize(("role", "slug"), FORBIDDEN)
+def test_a_page_the_role_may_not_see_is_neither_offered_nor_shown(role, slug):
+    at = run_app(role)
+    assert slug not in {p.slug for p in auth.pages_for(role)}
+    page = ROOT / "pages" / f"{slug}.py"
+    assert page.exists(), f"pages/{slug}.py is missing"
+    # opened directly (a bookmarked URL, a crafted request), the page itself refuses on the server
+    direct = AppTest.from_file(str(page), default_timeout=60)
+    direct.session_state["role"] = role
+    direct.session_state["month"] = MONTH
+    direct.run()
+    assert not direct.exception
+    assert "har ikke adgang" in texts(direct)
+    assert len(direct.dataframe) == 0 and len(direct.metric) == 0
+    del at
+
+
+def test_pages_by_role():
+    assert [p.slug for p in auth.pages_for("udvalg")] == [
+        "overblik",
+        "indsatstrappen",
+        "oekonomi",
+        "udvalgsrapport",
+    ]
+    assert "data" in [p.slug for p in auth.pages_for("oekonomi")]
+    assert [p.slug for p in auth.pages_for("leder")] == [p.slug for p in auth.PAGES]
+    assert auth.pages_for(None) == []
+
+
+def test_month_names_are_danish():
+    assert fmt.month_name(MONTH) == "oktober 2026"
