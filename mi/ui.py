@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from datetime import date
 
 import duckdb
@@ -29,14 +30,33 @@ from mi import auth, db, fmt
 STATUS_COLOUR = {"god": "green", "neutral": "orange", "daarlig": "red", "ingen": "gray"}
 
 
+class _Holder:
+    """The open connection of one database path and the file stamp it was opened on."""
+
+    def __init__(self):
+        self.stamp: tuple[int, int] | None = None
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.lock = threading.Lock()
+
+
 @st.cache_resource(show_spinner=False)
-def _connect(path: str, stamp: tuple[int, int] | None) -> duckdb.DuckDBPyConnection:
-    return db.connect(path)
+def _holder(path: str) -> _Holder:
+    return _Holder()
 
 
 def con() -> duckdb.DuckDBPyConnection:
+    """One read-only connection per database file, shared by all sessions (each query takes its own cursor).
+    When an import or a freeze swaps in a new file, the old connection is closed first: DuckDB keeps one
+    instance per path in a process, so a new connection beside an open old one would still read the old file."""
     path = db.db_path()
-    return _connect(str(path), db.file_stamp(path))
+    stamp = db.file_stamp(path)
+    h = _holder(str(path))
+    with h.lock:
+        if h.con is None or h.stamp != stamp:
+            if h.con is not None:
+                h.con.close()
+            h.con, h.stamp = db.connect(path), stamp
+        return h.con
 
 
 def role() -> str | None:
