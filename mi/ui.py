@@ -103,20 +103,15 @@ def status_badge(status: str, label: str) -> str:
 
 
 def figure_card(container, f, period: str) -> None:
-    """One KPI (a mi.report.Figure, already frozen and suppressed for the role) as a card."""
+    """One KPI (a mi.report.Figure, already frozen and suppressed for the role) as a card: value, status in
+    words, the changes since last month and since the same month last year, the period and the definition."""
     with container.container(border=True):
-        st.metric(
-            f.label,
-            f.text(),
-            delta=None
-            if f.change_month is None or isinstance(f.change_month, str)
-            else f.change_text("change_month"),
-            delta_color="off",
-            help=f.definition,
-        )
+        st.metric(f.label, f.text(), help=f.definition)
         st.markdown(
-            f"**{status_badge(f.status, f.status_label)}**  \n"
-            f"Siden sidste år: {f.change_text('change_year')} · {period}"
+            f"{status_badge(f.status, f.status_label)}  \n"
+            f"Siden sidste måned: {f.change_text('change_month')} · "
+            f"siden samme måned sidste år: {f.change_text('change_year')}  \n"
+            f"*{period}*"
         )
         if f.is_revised:
             st.caption(f"Frosset tal revideret: {f.revision_text()}")
