@@ -102,7 +102,8 @@ def _scan_time(db_path: Path, runs: int) -> float:
 
 
 def _page_times(db_path: Path, runs: int) -> dict[str, dict[str, float]]:
-    """Each page as role leder through AppTest: cold (caches cleared, new AppTest) and warm (run again)."""
+    """Each page as role leder through AppTest: cold (caches cleared, a new session opening the page) and warm
+    (the same session runs it again)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -115,10 +116,11 @@ def _page_times(db_path: Path, runs: int) -> dict[str, dict[str, float]]:
         for _ in range(runs):
             st.cache_data.clear()
             st.cache_resource.clear()
+            # cold: a new session on this page with every cache empty (the frame's connection and month list
+            # included); warm: the same page run again, as when a user changes nothing or comes back
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-            at.run()
-            t = time.perf_counter()
             at.switch_page(f"pages/{page.name}")
+            t = time.perf_counter()
             at.run()
             cold.append(time.perf_counter() - t)
             t = time.perf_counter()
@@ -195,6 +197,45 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def goals(result: dict) -> list[tuple[str, float, float, bool]]:
+    """(goal, measured, limit, met) for one scale's result against the goals at 98 municipalities."""
+    pages = result["pages"].values()
+    measured = {
+        "import_s": result["import_s"],
+        "page_warm_s": max((p["warm_s"] for p in pages), default=float("nan")),
+        "page_cold_s": max((p["cold_s"] for p in pages), default=float("nan")),
+        "kpis_s": result["kpis_s"],
+        "vs_pandas": result["vs_pandas"],
+        "vs_scan": result["vs_scan"],
+        "peak_memory_mb": result["peak_memory_mb"],
+    }
+    return [(k, measured[k], limit, measured[k] is not None and measured[k] <= limit) for k, limit in GOALS_98.items()]
+
+
+def write_readme(doc: dict, path: Path = ROOT / "bench" / "README.md") -> None:
+    """Put the results table and the goal check between the markers of bench/README.md."""
+    m = doc["machine"]
+    lines = [
+        "<!-- results:start -->",
+        f"Run {doc['date']} on {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']} ({m['platform']}); "
+        f"medians of {doc['runs']} runs.",
+        "",
+        table(doc["results"]),
+        "",
+    ]
+    for r in doc["results"]:
+        if r["scale"] == 98:
+            lines += ["Goals at 98 municipalities:", "", "| goal | measured | limit | met |", "|---|---:|---:|---|"]
+            lines += [f"| {k} | {v} | {lim} | {'ja' if ok else '**nej**'} |" for k, v, lim, ok in goals(r)]
+            lines += [""]
+        lines += [f"Pages at scale {r['scale']} (s): " + ", ".join(
+            f"{name} {p['cold_s']:.2f} cold / {p['warm_s']:.3f} warm" for name, p in r["pages"].items()), ""]
+    lines.append("<!-- results:end -->")
+    text = path.read_text(encoding="utf-8") if path.exists() else "<!-- results:start -->\n<!-- results:end -->\n"
+    start, end = text.index("<!-- results:start -->"), text.index("<!-- results:end -->") + len("<!-- results:end -->")
+    path.write_text(text[:start] + "\n".join(lines) + text[end:], encoding="utf-8")
+
+
 def cli_bench(args) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     scales = [int(s) for s in str(args.scales).split(",") if s.strip()]
@@ -215,5 +256,6 @@ def cli_bench(args) -> int:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
     print(table(results))
-    print(f"written {args.out}")
+    write_readme(doc)
+    print(f"written {args.out} and bench/README.md")
     return 0
