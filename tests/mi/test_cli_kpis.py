@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from conftest import frame, read_catalogue
 from mi import db
 from mi.__main__ import main
 from mi.settings import Settings
+from tests.conftest import frame, read_catalogue
 
 KEYS = [
     "month", "f1_institution_children", "f1_institution_starts_ytd", "f2_family_care_share",

@@ -6,10 +6,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from conftest import build_db, frame, read_catalogue
 from mi import db, frozen, kpi
 from mi.__main__ import main
 from mi.settings import Settings
+from tests.conftest import build_db, frame, read_catalogue
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 12)]
 

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from conftest import build_db, frame, read_catalogue
 from mi import db, frozen, report
 from mi.__main__ import main
 from mi.settings import Settings
+from tests.conftest import build_db, frame, read_catalogue
 
 
 def m(mid, child, code, start, end=None, provider="kommunal", cost=None):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build_db, frame, read_catalogue
 from mi import db
 from mi.settings import BudgetSettings, Settings
+from tests.conftest import build_db, frame, read_catalogue
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 6)]
 SETTINGS = Settings(budget=BudgetSettings(baseline_year=2022, baseline_overspend_dkk=3_000_000,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build_db, kpis
 from mi.settings import BudgetSettings, Settings
+from tests.conftest import build_db, kpis
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 10)]
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from conftest import build_db
 from mi import db
+from tests.conftest import build_db
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 8)]
 
