@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
 import streamlit as st
 
 from mi import db, report, ui
@@ -40,3 +41,20 @@ def cards(p: report.Pack) -> dict[str, list]:
     for section, keys in CARD_KEYS.items():
         out[section] = [p.figures[k] for k in keys if k in p.figures]
     return out
+
+
+def figures_table(p: report.Pack) -> pl.DataFrame:
+    """Every KPI of the month as the role sees it (suppressed and frozen for the committee), as shown text."""
+    rows = [
+        {
+            "Nøgletal": f.label,
+            "Værdi": f.text(),
+            "Siden sidste måned": f.change_text("change_month"),
+            "Siden samme måned sidste år": f.change_text("change_year"),
+            "Status": f.status_label,
+            "Frosset": "ja" if f.is_frozen else "nej",
+            "Definition": f.definition,
+        }
+        for f in p.figures.values()
+    ]
+    return pl.DataFrame(rows)

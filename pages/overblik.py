@@ -27,6 +27,8 @@ for title, codes in overview.SECTIONS:
         with st.expander("Fokuspunkterne i én sætning"):
             for fp in p.focus:
                 st.markdown(f"**{fp.number}. {fp.title}.** {fp.sentence}")
+st.subheader("Alle nøgletal for måneden")
+ui.table_with_downloads(overview.figures_table(p), "noegletal")
 for note in p.footnotes:
     st.caption(note)
 ui.caption(p.month_text)

@@ -68,3 +68,12 @@ def test_committee_sees_suppressed_figures_and_the_frozen_marking(app_db):
     frozen.freeze_file(app_db, MONTH)
     at = run_app("udvalg")
     assert "er frosset" in texts(at)
+
+
+def test_the_months_figures_as_a_table_with_downloads(app_db):
+    at = run_app("leder")
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == ["Nøgletal", "Værdi", "Siden sidste måned"]
+    assert len(table) == len(kpi.REGISTRY)  # one row per KPI of the registry
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["⬇️ CSV", "⬇️ Excel"]
