@@ -29,7 +29,16 @@ DANISH = {
         "shortMonths": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
     },
 }
-UNIT_TITLES = {"count": "antal", "share": "andel", "ratio": "sager pr. årsværk", "dkk": "mio. kr."}
+UNIT_TITLES = {
+    "count": "antal",
+    "share": "andel",
+    "share2": "andel",
+    "ratio": "sager pr. årsværk",
+    "dkk": "mio. kr.",
+    "kr": "kr.",
+}
+AXIS_FORMATS = {"share": ".0%", "share2": ".1%", "dkk": ",.1f", "ratio": ",.1f", "count": ",d", "kr": ",d"}
+TIP_FORMATS = {"share": ".1%", "share2": ".2%", "dkk": ",.2f", "ratio": ",.1f", "count": ",d", "kr": ",d"}
 
 
 def _records(frame: pl.DataFrame) -> list[dict]:
@@ -51,7 +60,7 @@ def finish(chart: alt.Chart | alt.LayerChart, height: int = 280) -> alt.Chart:
 
 
 def _y(unit: str, field: str = "y", title: str | None = None) -> alt.Y:
-    form = {"share": ".0%", "dkk": ",.1f", "ratio": ",.1f", "count": ",d"}.get(unit, ",")
+    form = AXIS_FORMATS.get(unit, ",")
     return alt.Y(f"{field}:Q", title=title or UNIT_TITLES.get(unit, ""), axis=alt.Axis(format=form))
 
 
@@ -75,9 +84,7 @@ def lines(
         "y": _y(unit),
         "tooltip": [
             alt.Tooltip(f"{x}:T", title="måned", format="%B %Y"),
-            alt.Tooltip(
-                "y:Q", title=UNIT_TITLES.get(unit, "værdi"), format=",.2f" if unit != "count" else ",d"
-            ),
+            alt.Tooltip("y:Q", title=UNIT_TITLES.get(unit, "værdi"), format=TIP_FORMATS.get(unit, ",.2f")),
         ],
     }
     if series:
@@ -85,7 +92,7 @@ def lines(
         enc["tooltip"].insert(0, alt.Tooltip(f"{series}:N", title=""))
     layers = [
         alt.Chart(alt.Data(values=_records(data)))
-        .mark_line(point=True, strokeWidth=2, color=None if series else BLUE)
+        .mark_line(point=True, strokeWidth=2, color=alt.Undefined if series else BLUE)
         .encode(**enc)
     ]
     if band:
@@ -131,7 +138,7 @@ def bars(
     enc = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
     enc["tooltip"] = [
         alt.Tooltip(f"{category}:N", title=""),
-        alt.Tooltip("y:Q", title=UNIT_TITLES.get(unit, ""), format=",.2f" if unit != "count" else ",d"),
+        alt.Tooltip("y:Q", title=UNIT_TITLES.get(unit, ""), format=TIP_FORMATS.get(unit, ",.2f")),
     ]
     if color:
         enc["color"] = alt.Color(f"{color}:N", scale=alt.Scale(range=PALETTE), title=None)
@@ -142,7 +149,9 @@ def bars(
             enc["yOffset"] = f"{color}:N"
     height = max(160, 34 * data[category].n_unique() * (2 if color else 1)) if horizontal else 300
     return finish(
-        alt.Chart(alt.Data(values=_records(data))).mark_bar(color=None if color else BLUE).encode(**enc),
+        alt.Chart(alt.Data(values=_records(data)))
+        .mark_bar(color=alt.Undefined if color else BLUE)
+        .encode(**enc),
         height=min(height, 620),
     )
 

@@ -8,9 +8,15 @@ figure captions, KPI cards, and every table's view and downloads.
     caption(period)            "Periode: … · Data pr. … (version n)"
     status_badge(status, label)  a traffic light that always carries its text
     figure_card(col, figure)   one KPI card (value, changes, status, definition)
-    table_with_downloads(frame, name, caption)   a table with CSV and Excel downloads
-    chart_with_table(chart, frame, name, caption) a chart with a table view and CSV and Excel downloads
+    table_with_downloads(frame, name, period, shown=None)   a table with CSV and Excel downloads
+    chart_with_table(chart, frame, name, period, shown=None) a chart with a table view and CSV and Excel downloads
+        (`frame` is what the downloads hold: numbers stay numbers; `shown`, when given, is the same rows as Danish
+        text for the screen; a column of privacy.Shown values (pl.Object: number or mark such as `<5`) is written
+        as numbers and marks)
+    excel_bytes(frame), csv_bytes(frame), downloads(frame, name)
+    footnotes(notes)           the footnotes under a figure (suppression marks, revisions)
     empty(what)                an empty state that says what is missing
+    month_text(), ytd_text()   the chosen month / year to date in words
 """
 
 from __future__ import annotations
@@ -163,8 +169,22 @@ def excel_bytes(frame: pl.DataFrame, sheet: str = "Data") -> bytes:
     return buf.getvalue()
 
 
+def _object_text(v) -> str | None:
+    """A privacy.Shown cell as CSV text: numbers with a decimal comma, marks as they are."""
+    if v is None:
+        return None
+    if isinstance(v, float):
+        return repr(v).replace(".", ",")
+    return str(v)
+
+
 def csv_bytes(frame: pl.DataFrame) -> bytes:
     """CSV as Danish Excel opens it: `;`, decimal comma, UTF-8 with BOM; formula-like text neutralised."""
+    frame = frame.with_columns(
+        pl.Series(c, [_object_text(v) for v in frame[c].to_list()], dtype=pl.Utf8)
+        for c, t in frame.schema.items()
+        if t == pl.Object
+    )
     text_cols = [c for c, t in frame.schema.items() if t == pl.Utf8]
     safe = frame.with_columns([pl.col(c).map_elements(_safe, return_dtype=pl.Utf8) for c in text_cols])
     return ("\ufeff" + safe.write_csv(separator=";", decimal_comma=True, date_format="%Y-%m-%d")).encode(
@@ -185,17 +205,21 @@ def downloads(frame: pl.DataFrame, name: str) -> None:
     )
 
 
-def table_with_downloads(frame: pl.DataFrame, name: str, period: str | None = None) -> None:
+def table_with_downloads(
+    frame: pl.DataFrame, name: str, period: str | None = None, shown: pl.DataFrame | None = None
+) -> None:
     if frame.height == 0:
         empty("Ingen rækker i perioden.")
         return
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(frame if shown is None else shown, hide_index=True, width="stretch")
     if period:
         caption(period)
     downloads(frame, name)
 
 
-def chart_with_table(chart, frame: pl.DataFrame, name: str, period: str) -> None:
+def chart_with_table(
+    chart, frame: pl.DataFrame, name: str, period: str, shown: pl.DataFrame | None = None
+) -> None:
     """A chart with a table view of the same rows, and CSV and Excel downloads of them."""
     if frame.height == 0:
         empty("Ingen tal i perioden.")
@@ -204,9 +228,15 @@ def chart_with_table(chart, frame: pl.DataFrame, name: str, period: str) -> None
     with graf:
         st.altair_chart(chart, width="stretch")
     with tabel:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(frame if shown is None else shown, hide_index=True, width="stretch")
     caption(period)
     downloads(frame, name)
+
+
+def footnotes(notes) -> None:
+    """Footnotes under a figure, each once, in order."""
+    for note in dict.fromkeys(notes):
+        st.caption(note)
 
 
 def empty(what: str) -> None:

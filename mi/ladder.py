@@ -1,0 +1,526 @@
+"""What the Indsatstrappen screen shows, selected from the marts and shaped for display.
+
+Every figure is computed in SQL (mart_ladder_monthly, mart_ladder_moves, mart_placements_monthly,
+mart_family_treatment_monthly, mart_day_treatment_monthly, mart_lost_earnings_monthly); this module only selects
+rows and, for the committee (role udvalg), protects every count of children with mi.privacy:
+
+* a count of 1–4 children is shown as `<5`;
+* in a table with a total, more cells are hidden (`–`) until no small count can be worked out (privacy.protect_table);
+* a change built on a hidden count is `–`;
+* the ladder's placement steps (4–6) are hidden exactly where the month's placement table of the committee's pack
+  hides their placement types (mi.report), so the ladder and the pack cannot be combined to work out a small count;
+* the committee sees moves up and down the ladder, not the children arriving or leaving (those two would give away a
+  small count through the change of the total on the ladder).
+
+    STEPS                      the six steps: number → Danish label
+    view(con, month, role)     everything the page shows, as a LadderView (tables, chart frames, footnotes)
+    Table                      a table: `frame` for downloads (numbers stay numbers), `shown` (Danish text), footnotes
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from mi import db, fmt, privacy, report
+from mi.privacy import Shown
+
+STEPS = {
+    1: "Tidlig indsats i almenområdet",
+    2: "Forebyggende indsatser",
+    3: "Indsatser i hjemmet",
+    4: "Anbringelse i netværksplejefamilie",
+    5: "Anbringelse i plejefamilie",
+    6: "Anbringelse på institution",
+}
+PROVIDERS = {
+    "intern": "Kommunens egne tilbud",
+    "kommunal": "Andre kommuner",
+    "regional": "Regioner",
+    "privat": "Private leverandører",
+}
+TOTAL = "I alt"
+MONTH_SHORT = [m[:3] for m in fmt.MONTHS]  # jan … dec: the month axis of year-against-year charts
+SERIES_MONTHS = 24
+MOVES = {
+    "n_up": "Op ad trappen",
+    "n_down": "Ned ad trappen",
+    "n_new": "Nye på trappen",
+    "n_off": "Ude af trappen",
+}
+COMMITTEE_MOVES = ("n_up", "n_down")
+# the placement types behind the placement steps, as rows of the committee pack's placement table
+# (report.PLACEMENT_ROWS: netvaerk, plejefamilie, anden, institution)
+STEP_PLACEMENT_ROWS = {4: (0,), 5: (1, 2), 6: (3,)}
+
+
+@dataclass
+class Table:
+    """`frame`: for CSV/Excel (numbers as numbers; for the committee a hidden cell is its mark);
+    `shown`: the same rows as Danish text for the screen; `footnotes`: the notes the marks need."""
+
+    frame: pl.DataFrame
+    shown: pl.DataFrame
+    footnotes: list[str] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return self.frame.height
+
+
+@dataclass
+class LadderView:
+    month: date
+    role: str
+    suppress: bool
+    min_count: int
+    ladder_chart: pl.DataFrame  # ladder_step, step_label, children (null when hidden), shown
+    ladder: Table  # per step: this month, a year earlier, change
+    steps_chart: pl.DataFrame  # month, Trin, children (long; null when hidden)
+    steps: Table  # wide: month × step
+    moves_chart: pl.DataFrame  # month, Bevægelse, n
+    moves: Table
+    institution_providers: Table
+    placements: Table
+    family_treatment: Table
+    pupils: Table
+    lost_earnings_chart: pl.DataFrame  # Måned, År, amount_dkk
+    lost_earnings: Table
+    footnotes: list[str] = field(default_factory=list)
+
+
+def add_months(d: date, n: int) -> date:
+    y, mo = divmod(d.year * 12 + d.month - 1 + n, 12)
+    return date(y, mo + 1, 1)
+
+
+def _settings(con: duckdb.DuckDBPyConnection) -> int:
+    return int(db.scalar(con, "select privacy_min_count from stg_settings"))
+
+
+def _table(rows: list[dict], formats: dict[str, Callable[[float], str]], min_count: int) -> Table:
+    """Rows of Shown values → a Table. Columns in `formats` are figures (number or mark); others are labels."""
+    if not rows:
+        cols = list(rows[0]) if rows else list(formats)
+        empty = pl.DataFrame({c: [] for c in cols})
+        return Table(empty, empty, [])
+    cols = list(rows[0])
+    data: dict[str, pl.Series] = {}
+    text: dict[str, pl.Series] = {}
+    marks: list[Shown] = []
+    for c in cols:
+        vals = [r[c] for r in rows]
+        if c in formats:
+            marks += vals
+            if any(isinstance(v, str) for v in vals):
+                data[c] = pl.Series(c, vals, dtype=pl.Object)
+            elif any(isinstance(v, float) for v in vals):
+                data[c] = pl.Series(c, [None if v is None else float(v) for v in vals], dtype=pl.Float64)
+            else:
+                data[c] = pl.Series(c, vals, dtype=pl.Int64)
+            text[c] = pl.Series(c, [privacy.text(v, formats[c]) for v in vals], dtype=pl.Utf8)
+        else:
+            data[c] = pl.Series(c, vals)
+            text[c] = (
+                pl.Series(c, [fmt.month_name(v) for v in vals], dtype=pl.Utf8)
+                if vals and isinstance(vals[0], date)
+                else pl.Series(c, vals)
+            )
+    return Table(pl.DataFrame(data), pl.DataFrame(text), privacy.footnotes_for(marks, min_count))
+
+
+def _signed(v: float) -> str:
+    return fmt.signed(v)
+
+
+# ---- the ladder ------------------------------------------------------------------------------------
+
+
+def _ladder_counts(con, a: date, b: date) -> dict[date, dict[int, int]]:
+    rows = db.query(
+        con,
+        "select month, ladder_step, n_children from mart_ladder_monthly where month between $a and $b",
+        {"a": a, "b": b},
+    )
+    out: dict[date, dict[int, int]] = {}
+    for r in rows.iter_rows(named=True):
+        out.setdefault(r["month"], {})[r["ladder_step"]] = r["n_children"]
+    return out
+
+
+def _shown_steps(
+    counts: dict[int, int], placement: privacy.Protected | None, suppress: bool, min_count: int
+) -> dict[int, Shown]:
+    """The shown count of each step in one month (the committee's rules in the module docstring)."""
+    out: dict[int, Shown] = {}
+    for step in STEPS:
+        n = counts.get(step, 0)
+        if not suppress:
+            out[step] = n
+            continue
+        shown = privacy.protect_count(n, min_count)
+        rows = STEP_PLACEMENT_ROWS.get(step, ())
+        if (
+            not isinstance(shown, str)
+            and placement is not None
+            and rows
+            and (placement.withheld or any(placement.is_hidden(i, "n") for i in rows))
+        ):
+            shown = privacy.HIDDEN
+        out[step] = shown
+    return out
+
+
+def _ladder(con, m: date, suppress: bool, min_count: int):
+    start = add_months(m, -(SERIES_MONTHS - 1))
+    counts = _ladder_counts(con, start, m)
+    months = sorted(counts)
+    tables = report._placement_protection(con, months, min_count) if suppress else {}
+    shown = {mo: _shown_steps(counts[mo], tables.get(mo), suppress, min_count) for mo in months}
+    # this month against a year earlier (the change is computed in SQL)
+    prev = add_months(m, -12)
+    changes = db.query(
+        con,
+        """select c.ladder_step, c.n_children - p.n_children as change
+           from mart_ladder_monthly as c
+           join mart_ladder_monthly as p on p.ladder_step = c.ladder_step and p.month = $p
+           where c.month = $m""",
+        {"m": m, "p": prev},
+    )
+    change = dict(zip(changes["ladder_step"].to_list(), changes["change"].to_list(), strict=True))
+    now, before = shown.get(m, {}), shown.get(prev, {})
+    rows = []
+    for step, label in STEPS.items():
+        rows.append(
+            {
+                "Trin": f"{step}. {label}",
+                f"Børn, {fmt.month_name(m)}": now.get(step),
+                f"Børn, {fmt.month_name(prev)}": before.get(step),
+                "Ændring på et år": privacy.protect_change(change.get(step), now.get(step), before.get(step))
+                if step in change
+                else None,
+            }
+        )
+    formats = {k: fmt.number for k in list(rows[0])[1:3]} | {"Ændring på et år": _signed}
+    ladder = _table(rows, formats, min_count)
+    chart = pl.DataFrame(
+        {
+            "ladder_step": list(STEPS),
+            "step_label": list(STEPS.values()),
+            "children": [None if isinstance(now.get(s), str) else now.get(s) for s in STEPS],
+            "shown": [privacy.text(now.get(s)) for s in STEPS],
+        },
+        schema={"ladder_step": pl.Int64, "step_label": pl.Utf8, "children": pl.Int64, "shown": pl.Utf8},
+    )
+    # series per step
+    wide = [{"Måned": mo} | {f"{s}. {STEPS[s]}": shown[mo][s] for s in STEPS if s > 1} for mo in months]
+    steps = _table(wide, {k: fmt.number for k in (wide[0] if wide else {}) if k != "Måned"}, min_count)
+    long = pl.DataFrame(
+        [
+            {
+                "month": mo,
+                "Trin": f"{s}. {STEPS[s]}",
+                "children": None if isinstance(shown[mo][s], str) else shown[mo][s],
+            }
+            for mo in months
+            for s in STEPS
+            if s > 1
+        ],
+        schema={"month": pl.Date, "Trin": pl.Utf8, "children": pl.Int64},
+    )
+    return chart, ladder, long, steps
+
+
+def _moves(con, m: date, suppress: bool, min_count: int):
+    start = add_months(m, -11)
+    rows = db.query(
+        con,
+        "select * from mart_ladder_moves where month between $a and $b order by month",
+        {"a": start, "b": m},
+    )
+    keys = COMMITTEE_MOVES if suppress else tuple(MOVES)
+    out = []
+    for r in rows.iter_rows(named=True):
+        row = {"Måned": r["month"]}
+        for k in keys:
+            row[MOVES[k]] = privacy.protect_count(r[k], min_count) if suppress else r[k]
+        out.append(row)
+    table = _table(out, {MOVES[k]: fmt.number for k in keys}, min_count)
+    chart = pl.DataFrame(
+        [
+            {"month": row["Måned"], "Bevægelse": MOVES[k], "n": None if isinstance(v, str) else v}
+            for row in out
+            for k in keys
+            for v in [row[MOVES[k]]]
+        ],
+        schema={"month": pl.Date, "Bevægelse": pl.Utf8, "n": pl.Int64},
+    )
+    return chart, table
+
+
+# ---- the focus points' breakdowns -------------------------------------------------------------------
+
+
+def _protected_rows(
+    labels: list[str],
+    columns: dict[str, list[int]],
+    suppress: bool,
+    min_count: int,
+    keep_rows: tuple[int, ...] = (),
+) -> list[dict]:
+    """Rows `labels` + a total row (the sums come from SQL, the last element of each column) with each column
+    protected for the committee by privacy.protect_table (the total row is a line of every column)."""
+    names = list(columns)
+    frame = pl.DataFrame({"label": labels} | {c: columns[c] for c in names})
+    if not suppress:
+        return [{"label": labels[i]} | {c: columns[c][i] for c in names} for i in range(len(labels))]
+    p = privacy.protect_table(
+        frame,
+        names,
+        min_count,
+        label_col="label",
+        total_label=TOTAL,
+        keep=[(r, c) for r in keep_rows for c in names],
+    )
+    return [{"label": labels[i]} | {c: p.cell(i, c) for c in names} for i in range(len(labels))]
+
+
+def _institution_providers(con, m: date, suppress: bool, min_count: int) -> Table:
+    prev = add_months(m, -12)
+    rows = db.query(
+        con,
+        """select provider_type,
+               cast(sum(n_children) filter (where month = $m) as bigint) as n_month,
+               cast(sum(n_children) filter (where month = $p) as bigint) as n_prev,
+           from mart_placements_monthly
+           where placement_type = 'institution' and month in ($m, $p)
+           group by grouping sets ((provider_type), ())""",
+        {"m": m, "p": prev},
+    )
+    by = {r["provider_type"]: r for r in rows.iter_rows(named=True)}
+    order = [*PROVIDERS, None]
+    labels = [PROVIDERS.get(t, TOTAL) if t else TOTAL for t in order]
+    cols = {
+        f"Børn, {fmt.month_name(m)}": [(by.get(t) or {}).get("n_month") or 0 for t in order],
+        f"Børn, {fmt.month_name(prev)}": [(by.get(t) or {}).get("n_prev") or 0 for t in order],
+    }
+    # the total is focus point 1's headline: published, so protected by the providers, not by it
+    out = _protected_rows(labels, cols, suppress, min_count, keep_rows=(len(order) - 1,))
+    return _table([_rename(r, "Leverandør") for r in out], dict.fromkeys(cols, fmt.number), min_count)
+
+
+def _placements(con, m: date, suppress: bool, min_count: int) -> Table:
+    """The committee pack's placement table (already protected for udvalg): by placement type, this month and a
+    year earlier, with the change."""
+    frame = report._placements_table(
+        con,
+        m,
+        report._placement_protection(con, [m, add_months(m, -12)], min_count) if suppress else {},
+        suppress,
+    )
+    prev = add_months(m, -12)
+    rows = [
+        {
+            "Anbringelsestype": r["label"],
+            f"Børn, {fmt.month_name(m)}": r["n_month"],
+            f"Børn, {fmt.month_name(prev)}": r["n_prev_year"],
+            "Ændring på et år": r["change"],
+        }
+        for r in frame.iter_rows(named=True)
+    ]
+    formats = {k: fmt.number for k in list(rows[0])[1:3]} | {"Ændring på et år": _signed}
+    return _table(rows, formats, min_count)
+
+
+def _family_treatment(con, m: date, suppress: bool, min_count: int) -> Table:
+    prev = add_months(m, -12)
+    rows = db.query(
+        con,
+        """select provider_type,
+               cast(sum(n_starts_ytd) filter (where month = $m) as bigint) as n_month,
+               cast(sum(n_starts_ytd) filter (where month = $p) as bigint) as n_prev,
+           from mart_family_treatment_monthly
+           where month in ($m, $p)
+           group by grouping sets ((provider_type), ())""",
+        {"m": m, "p": prev},
+    )
+    by = {r["provider_type"]: r for r in rows.iter_rows(named=True)}
+    order = [*PROVIDERS, None]
+    labels = [PROVIDERS[t] if t else TOTAL for t in order]
+    cols = {
+        f"Startet {_ytd(m)}": [(by.get(t) or {}).get("n_month") or 0 for t in order],
+        f"Startet {_ytd(prev)}": [(by.get(t) or {}).get("n_prev") or 0 for t in order],
+    }
+    # private starts and all starts are focus point 3's figures (count and share): kept
+    out = _protected_rows(labels, cols, suppress, min_count, keep_rows=(3, len(order) - 1))
+    return _table([_rename(r, "Leverandør") for r in out], dict.fromkeys(cols, fmt.number), min_count)
+
+
+def _pupils(con, m: date, suppress: bool, min_count: int) -> Table:
+    rows = db.query(
+        con,
+        "select month, school_year, n_day_treatment_children, n_pupils, day_treatment_share "
+        "from mart_day_treatment_monthly where month in ($m, $p) order by month desc",
+        {"m": m, "p": add_months(m, -12)},
+    )
+    out = []
+    for r in rows.iter_rows(named=True):
+        n, pupils, share = r["n_day_treatment_children"], r["n_pupils"], r["day_treatment_share"]
+        out.append(
+            {
+                "Måned": r["month"],
+                "Skoleår": r["school_year"],
+                "Elever i kommunens skoler": pupils,
+                "Børn i skole-dagbehandling": privacy.protect_count(n, min_count) if suppress else n,
+                "Andel": privacy.protect_share(share, n, pupils, min_count) if suppress else share,
+            }
+        )
+    formats = {
+        "Elever i kommunens skoler": fmt.number,
+        "Børn i skole-dagbehandling": fmt.number,
+        "Andel": lambda v: fmt.pct(v, 2),
+    }
+    return _table(out, formats, min_count)
+
+
+def _lost_earnings(con, m: date):
+    """Payments on lost earnings by month, this year to date against the same months last year (money: not
+    suppressed, DOMAIN.md suppresses counts of children)."""
+    rows = db.query(
+        con,
+        """select month, year, month_no, amount_dkk, amount_ytd_dkk from mart_lost_earnings_monthly
+           where year in ($y, $y - 1) and month_no <= $n order by month_no, year""",
+        {"y": m.year, "n": m.month},
+    )
+    chart = rows.select(
+        pl.col("month_no").map_elements(lambda n: MONTH_SHORT[n - 1], return_dtype=pl.Utf8).alias("Måned"),
+        pl.col("year").cast(pl.Utf8).alias("År"),
+        pl.col("amount_dkk"),
+    )
+    prev_year = m.year - 1
+    by = {(r["year"], r["month_no"]): r for r in rows.iter_rows(named=True)}
+    out = []
+    for n in range(1, m.month + 1):
+        now, before = by.get((m.year, n), {}), by.get((prev_year, n), {})
+        out.append(
+            {
+                "Måned": fmt.MONTHS[n - 1],
+                f"Udbetalt {m.year} (kr.)": now.get("amount_dkk"),
+                f"Udbetalt {prev_year} (kr.)": before.get("amount_dkk"),
+                f"I året til dato {m.year} (kr.)": now.get("amount_ytd_dkk"),
+                f"I året til dato {prev_year} (kr.)": before.get("amount_ytd_dkk"),
+            }
+        )
+    table = _table(out, {k: fmt.number for k in (out[0] if out else {}) if k != "Måned"}, 0)
+    return chart, table
+
+
+def _rename(row: dict, label: str) -> dict:
+    return {(label if k == "label" else k): v for k, v in row.items()}
+
+
+def _ytd(m: date) -> str:
+    return (
+        f"i {fmt.month_name(m)}"
+        if m.month == 1
+        else f"jan.–{fmt.MONTHS[m.month - 1][:3]}. {m.year}".replace("maj.", "maj")
+    )
+
+
+# ---- all of it --------------------------------------------------------------------------------------
+
+
+def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
+    """Everything the Indsatstrappen screen shows for the month and role."""
+    suppress = role == "udvalg"
+    min_count = _settings(con)
+    chart, ladder, long, steps = _ladder(con, month, suppress, min_count)
+    moves_chart, moves = _moves(con, month, suppress, min_count)
+    le_chart, le = _lost_earnings(con, month)
+    v = LadderView(
+        month=month,
+        role=role,
+        suppress=suppress,
+        min_count=min_count,
+        ladder_chart=chart,
+        ladder=ladder,
+        steps_chart=long,
+        steps=steps,
+        moves_chart=moves_chart,
+        moves=moves,
+        institution_providers=_institution_providers(con, month, suppress, min_count),
+        placements=_placements(con, month, suppress, min_count),
+        family_treatment=_family_treatment(con, month, suppress, min_count),
+        pupils=_pupils(con, month, suppress, min_count),
+        lost_earnings_chart=le_chart,
+        lost_earnings=le,
+    )
+    if suppress:
+        v.footnotes = privacy.footnotes(min_count) + [
+            "Trappen, anbringelserne og fordelingerne er dagens data (de frosne månedstal gælder nøgletallene).",
+            "Udvalget ser bevægelser op og ned ad trappen, ikke børn, der kommer til eller går fra: "
+            "forskellen mellem dem ville kunne afsløre små tal.",
+        ]
+    return v
+
+
+def trend(pack: report.Pack, key: str) -> tuple[pl.DataFrame, Table]:
+    """A focus point's KPI over the pack's 24 months (already frozen and suppressed for the committee), with the
+    same month a year earlier beside it (the comparison the status is made against)."""
+    s = pack.series.filter(pl.col("kpi_key") == key).sort("month")
+    year_before = dict(zip(s["month"].to_list(), s["value"].to_list(), strict=True))
+    shown_before = dict(zip(s["month"].to_list(), s["shown"].to_list(), strict=True))
+    months = s["month"].to_list()
+    chart = pl.DataFrame(
+        {
+            "month": months,
+            "value": s["value"].to_list(),
+            "year_before": [year_before.get(add_months(mo, -12)) for mo in months],
+        },
+        schema={"month": pl.Date, "value": pl.Float64, "year_before": pl.Float64},
+    )
+    unit = s["unit"][0] if s.height else "count"
+    label = s["label"][0] if s.height else key
+    vals: list[Shown] = [
+        s["shown"][i] if s["is_hidden"][i] else (None if v is None else int(v) if unit == "count" else v)
+        for i, v in enumerate(s["value"].to_list())
+    ]
+    dtype = (
+        pl.Object if any(isinstance(v, str) for v in vals) else (pl.Int64 if unit == "count" else pl.Float64)
+    )
+    frame = pl.DataFrame({"Måned": months, label: pl.Series(label, vals, dtype=dtype)})
+    shown = pl.DataFrame(
+        {
+            "Måned": [fmt.month_name(mo) for mo in months],
+            label: s["shown"].to_list(),
+            "Samme måned året før": [shown_before.get(add_months(mo, -12), fmt.DASH) for mo in months],
+        }
+    )
+    notes = privacy.footnotes_for(s["shown"].to_list(), pack.min_count) if pack.suppress else []
+    return chart.with_columns(pl.lit(unit).alias("unit")), Table(frame, shown, notes)
+
+
+def current(month: date | None = None, role: str | None = None) -> LadderView:
+    """The view for the sidebar's month and the session's role, cached per database file, month and role."""
+    from mi import ui  # noqa: PLC0415 - the Streamlit side only
+
+    path = db.db_path()
+    return _cached(str(path), db.file_stamp(path), month or ui.month(), role or ui.role())
+
+
+def _cached_impl(path: str, stamp, month: date, role: str) -> LadderView:
+    from mi import ui  # noqa: PLC0415
+
+    return view(ui.con(), month, role)
+
+
+try:
+    import streamlit as _st
+
+    _cached = _st.cache_resource(show_spinner="Henter indsatstrappen …", max_entries=24)(_cached_impl)
+except ImportError:  # pragma: no cover - streamlit is a dependency; mi.ladder works without it
+    _cached = _cached_impl

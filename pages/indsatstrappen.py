@@ -1,0 +1,96 @@
+import streamlit as st
+
+from mi import charts, ladder, overview, ui
+
+ui.require("indsatstrappen")
+v, p = ladder.current(), overview.pack()
+month, prev = ui.month_text(), ladder.add_months(ui.month(), -12)
+st.title("Indsatstrappen")
+st.markdown(
+    f"**{month}** · børn på hvert trin af Socialstyrelsens indsatstrappe ved månedens udgang. "
+    "Målet er at hjælpe tidligere og lavere på trappen – færre børn på institution."
+)
+if p.frozen:
+    st.success(f"🔒 Nøgletallene for {month} er frosset {p.frozen['frozen_at']:%d.%m.%Y}.")
+
+st.subheader(f"Trappen i {month}")
+ui.chart_with_table(charts.ladder(v.ladder_chart), v.ladder.frame, "indsatstrappen", month, v.ladder.shown)
+st.caption(
+    "Trin 1 (tidlig indsats i almenområdet) registreres ikke i sagssystemet og står derfor altid på 0. "
+    "Et barn tæller én gang: på sin aktuelle anbringelse, ellers på det højeste trin blandt sine indsatser."
+)
+ui.footnotes(v.ladder.footnotes)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Udviklingen pr. trin")
+    ui.chart_with_table(
+        charts.lines(v.steps_chart, "month", "children", "Trin", "count"),
+        v.steps.frame,
+        "trin-pr-maaned",
+        f"de seneste 24 måneder til og med {month}",
+        v.steps.shown,
+    )
+    ui.footnotes(v.steps.footnotes)
+with right:
+    st.subheader("Bevægelser på trappen")
+    ui.chart_with_table(
+        charts.lines(v.moves_chart, "month", "n", "Bevægelse", "count"),
+        v.moves.frame,
+        "bevaegelser",
+        f"de seneste 12 måneder til og med {month}",
+        v.moves.shown,
+    )
+    st.caption(
+        "Op/ned: børn, hvis trin ved månedens udgang er højere/lavere end ved udgangen af måneden før."
+    )
+    ui.footnotes(v.moves.footnotes)
+
+st.header("De fem fokuspunkter")
+breakdowns = {
+    "f1": ("Institutionsanbringelser efter leverandør", v.institution_providers, "institution-leverandoer"),
+    "f2": ("Anbringelser efter type", v.placements, "anbringelser-type"),
+    "f3": ("Familiebehandlinger startet i året efter leverandør", v.family_treatment, "familiebehandling"),
+    "f4": ("Elever og børn i skole-dagbehandling", v.pupils, "skole-dagbehandling"),
+}
+for fp in p.focus:
+    st.subheader(f"{fp.number}. {fp.title}")
+    st.markdown(fp.sentence)
+    cards, trend = st.columns([1, 2])
+    for f in [fp.headline, *fp.extra]:
+        ui.figure_card(cards, f, ui.ytd_text() if "_ytd" in f.key else month)
+    chart, table = ladder.trend(p, fp.chart_key)
+    with trend:
+        ui.chart_with_table(
+            charts.lines(chart, "month", "value", None, chart["unit"][0], target="year_before"),
+            table.frame,
+            f"fokuspunkt-{fp.number}",
+            f"de seneste 24 måneder til og med {month}",
+            table.shown,
+        )
+        st.caption("Stiplet linje: samme måned året før – det, status sammenlignes med.")
+        ui.footnotes(table.footnotes)
+    if fp.code in breakdowns:
+        title, t, name = breakdowns[fp.code]
+        st.markdown(f"**{title}**")
+        ui.table_with_downloads(t.frame, name, month, t.shown)
+        ui.footnotes(t.footnotes)
+    else:
+        st.markdown(f"**Udbetalt pr. måned, {prev.year + 1} mod {prev.year}**")
+        ui.chart_with_table(
+            charts.bars(
+                v.lost_earnings_chart,
+                "Måned",
+                "amount_dkk",
+                "kr",
+                color="År",
+                horizontal=False,
+                sort=ladder.MONTH_SHORT,
+            ),
+            v.lost_earnings.frame,
+            "tabt-arbejdsfortjeneste",
+            ui.ytd_text(),
+            v.lost_earnings.shown,
+        )
+ui.footnotes(v.footnotes + p.footnotes)
+ui.caption(month)
