@@ -1,0 +1,365 @@
+"""What the Sagstal and Personale screens show: selections from the caseload and staff marts, shaped for display
+(a chart from mi.charts, the same rows as a table with Danish headings and formats, the period they cover).
+
+Numbers are computed in SQL (sql/marts/mart_caseload_*, mart_staff_*, mart_leavers_*); nothing is computed here.
+The caseworker level (pseudonymous ids) is for the leder role only: `caseworkers` refuses every other role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import altair as alt
+import duckdb
+import polars as pl
+
+from mi import charts, db, fmt
+
+TREND_MONTHS = 36  # how far back the trend charts reach (three years, so seasonality and direction show)
+
+NORM_LABELS = {"under": "Under normen", "inden": "Inden for normen", "over": "Over normen"}
+# the status colours of mi.ui.status_badge: within the band is good, over is bad, under is neither
+NORM_STATUS = {"under": "neutral", "inden": "god", "over": "daarlig"}
+ROLE_LABELS = {
+    "raadgiver": "Rådgiver",
+    "leder": "Leder",
+    "familiebehandler": "Familiebehandler",
+    "administrativ": "Administrativ",
+    "psykolog": "Psykolog",
+}
+# the norm's words in the colour-blind-safe palette: within green, over vermillion, under sky blue
+NORM_COLOURS = {
+    "Inden for normen": charts.GREEN,
+    "Over normen": charts.RED,
+    "Under normen": charts.SKY,
+    "Ingen årsværk": charts.GREY,
+}
+GROUP_LABELS = {"alle": "Alle ansatte", "raadgiver": "Rådgivere"}
+
+
+@dataclass(frozen=True)
+class View:
+    """One figure: a chart (None when a table says it better), its rows as a Danish table, the period it covers
+    and, when there are no rows, what is missing."""
+
+    chart: alt.Chart | alt.LayerChart | None
+    table: pl.DataFrame
+    period: str
+    missing: str
+
+    @property
+    def is_empty(self) -> bool:
+        return self.table.height == 0
+
+
+def _first_month(month: date, months: int) -> date:
+    index = month.year * 12 + month.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def trend_period(month: date, months: int = TREND_MONTHS) -> str:
+    return f"{fmt.month_name(_first_month(month, months))} – {fmt.month_name(month)}"
+
+
+def period_12m(month: date) -> str:
+    """The 12 calendar months ending with the month, as turnover counts them."""
+    return trend_period(month, 12)
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role.capitalize())
+
+
+def _norm_label(status: str | None) -> str:
+    return NORM_LABELS.get(status, "Ingen årsværk") if status else "Ingen årsværk"
+
+
+def _hbars(
+    frame: pl.DataFrame, category: str, value: str, unit: str, color: str | None = None, colours: bool = False
+) -> alt.Chart:
+    """Horizontal bars in the shared look. mi.charts.bars(horizontal=True) fails on Altair's axis object
+    (`_y(unit).axis.format`), so the horizontal case is built here from the same parts until it is fixed there."""
+    data = frame.filter(pl.col(value).is_not_null()).with_columns(pl.col(value).alias("y"))
+    form = {"share": ".0%", "ratio": ",.1f", "count": ",d"}.get(unit, ",")
+    enc = {
+        "y": alt.Y(f"{category}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+        "x": alt.X("y:Q", title=charts.UNIT_TITLES.get(unit, ""), axis=alt.Axis(format=form)),
+        "tooltip": [
+            alt.Tooltip(f"{category}:N", title=""),
+            alt.Tooltip(
+                "y:Q", title=charts.UNIT_TITLES.get(unit, ""), format=",.1f" if unit != "count" else ",d"
+            ),
+        ],
+    }
+    if color:
+        domain = [c for c in NORM_COLOURS if c in set(data[color])] if colours else None
+        scale = (
+            alt.Scale(domain=domain, range=[NORM_COLOURS[c] for c in domain])
+            if colours
+            else alt.Scale(range=charts.PALETTE)
+        )
+        enc["color"] = alt.Color(f"{color}:N", scale=scale, title=None)
+        enc["tooltip"].insert(0, alt.Tooltip(f"{color}:N", title=""))
+    height = max(160, 26 * data[category].n_unique())
+    mark = alt.Chart(alt.Data(values=charts._records(data)))
+    mark = mark.mark_bar() if color else mark.mark_bar(color=charts.BLUE)
+    return charts.finish(mark.encode(**enc), height=min(height, 620))
+
+
+def _dec(value: float | None, decimals: int = 1) -> str:
+    return fmt.number(value, decimals)
+
+
+# ---- Sagstal ---------------------------------------------------------------------------------------------
+
+
+def norm(con: duckdb.DuckDBPyConnection) -> tuple[float, float]:
+    """The caseload norm band of the settings (caseload.norm_low, caseload.norm_high)."""
+    row = db.query(con, "select caseload_norm_low as lo, caseload_norm_high as hi from stg_settings").row(0)
+    return float(row[0]), float(row[1])
+
+
+def norm_text(con: duckdb.DuckDBPyConnection) -> str:
+    lo, hi = norm(con)
+    return f"{fmt.number(lo)}–{fmt.number(hi)} sager pr. årsværk"
+
+
+def caseload_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TREND_MONTHS) -> View:
+    """Cases per raadgiver FTE for the whole department and each team, month by month, against the norm band."""
+    rows = db.query(
+        con,
+        "select month, unit, n_cases, fte, caseload_per_fte, norm_status from mart_caseload_norm "
+        "where level in ('afdeling', 'team') and month between $first and $month "
+        "order by month, level, unit",
+        {"first": _first_month(month, months), "month": month},
+    )
+    chart = (
+        charts.lines(rows, "month", "caseload_per_fte", "unit", "ratio", band=norm(con))
+        if rows.height
+        else None
+    )
+    table = pl.DataFrame(
+        {
+            "Måned": [fmt.month_name(m) for m in rows["month"]],
+            "Enhed": rows["unit"],
+            "Åbne sager": rows["n_cases"],
+            "Årsværk (rådgivere)": [_dec(v) for v in rows["fte"]],
+            "Sager pr. årsværk": [_dec(v) for v in rows["caseload_per_fte"]],
+            "I forhold til normen": [_norm_label(s) for s in rows["norm_status"]],
+        }
+    )
+    return View(chart, table, trend_period(month, months), "Ingen åbne sager eller rådgivere i perioden.")
+
+
+def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
+    """The month's caseload per team (and the department), with the team's place against the norm in words."""
+    rows = db.query(
+        con,
+        "select level, unit, n_cases, fte, caseload_per_fte, norm_status from mart_caseload_norm "
+        "where level in ('afdeling', 'team') and month = $month order by level = 'afdeling', unit",
+        {"month": month},
+    )
+    teams = rows.filter(pl.col("level") == "team")
+    chart = _hbars(teams, "unit", "caseload_per_fte", "ratio") if teams.height else None
+    table = pl.DataFrame(
+        {
+            "Team": rows["unit"],
+            "Åbne sager": rows["n_cases"],
+            "Årsværk (rådgivere)": [_dec(v) for v in rows["fte"]],
+            "Sager pr. årsværk": [_dec(v) for v in rows["caseload_per_fte"]],
+            "I forhold til normen": [_norm_label(s) for s in rows["norm_status"]],
+        }
+    )
+    missing = "Ingen teams med åbne sager eller rådgivere ved månedens udgang (tabellerne cases og staff)."
+    return View(chart, table if teams.height else table.clear(), fmt.month_name(month), missing)
+
+
+def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
+    """How many caseworkers are under, within and over the norm (an aggregate: no caseworker can be seen)."""
+    lo, hi = norm(con)
+    rows = db.query(
+        con,
+        "select norm_status, n_caseworkers, caseworkers_share from mart_caseload_bands "
+        "where month = $month order by band_no",
+        {"month": month},
+    )
+    band = {
+        "under": f"Under {fmt.number(lo)}",
+        "inden": f"{fmt.number(lo)}–{fmt.number(hi)}",
+        "over": f"Over {fmt.number(hi)}",
+    }
+    rows = rows.with_columns(pl.col("norm_status").replace_strict(band).alias("band"))
+    table = pl.DataFrame(
+        {
+            "Sager pr. årsværk": rows["band"],
+            "I forhold til normen": [_norm_label(s) for s in rows["norm_status"]],
+            "Rådgivere": rows["n_caseworkers"],
+            "Andel af rådgiverne": [fmt.pct(v) for v in rows["caseworkers_share"]],
+        }
+    )
+    if rows["n_caseworkers"].sum() == 0:
+        table = table.clear()
+    chart = charts.bars(rows, "band", "n_caseworkers", "count", horizontal=False, sort=list(band.values()))
+    missing = "Ingen rådgivere (rolle raadgiver i tabellen staff) ansat ved månedens udgang."
+    return View(chart, table, fmt.month_name(month), missing)
+
+
+def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
+    """Each caseworker's caseload (pseudonymous ids), highest first: for the leder role only."""
+    if role != "leder":
+        raise PermissionError("Kun rollen leder ser tal på rådgiverniveau.")
+    rows = db.query(
+        con,
+        "select unit as caseworker_id, team, n_cases, fte, caseload_per_fte, norm_status from mart_caseload_norm "
+        "where level = 'raadgiver' and month = $month "
+        "order by caseload_per_fte desc nulls last, n_cases desc, caseworker_id",
+        {"month": month},
+    )
+    rows = rows.with_columns(
+        pl.col("norm_status").replace_strict(NORM_LABELS, default="Ingen årsværk").alias("status")
+    )
+    employed = rows.filter(pl.col("fte").is_not_null())
+    chart = (
+        _hbars(employed, "caseworker_id", "caseload_per_fte", "ratio", color="status", colours=True)
+        if employed.height
+        else None
+    )
+    table = pl.DataFrame(
+        {
+            "Rådgiver (pseudonym)": rows["caseworker_id"],
+            "Team": rows["team"],
+            "Åbne sager": rows["n_cases"],
+            "Årsværk": [_dec(v) for v in rows["fte"]],
+            "Sager pr. årsværk": [_dec(v) for v in rows["caseload_per_fte"]],
+            "I forhold til normen": rows["status"],
+        }
+    )
+    missing = "Ingen rådgivere med sager eller ansættelse ved månedens udgang (tabellerne cases og staff)."
+    return View(chart, table, fmt.month_name(month), missing)
+
+
+# ---- Personale -------------------------------------------------------------------------------------------
+
+
+def summary(con: duckdb.DuckDBPyConnection, month: date) -> dict | None:
+    """The month's staff figures (mart_staff_summary), or None outside the data."""
+    rows = db.query(con, "select * from mart_staff_summary where month = $month", {"month": month})
+    return rows.row(0, named=True) if rows.height else None
+
+
+def summary_metrics(row: dict | None) -> list[tuple[str, str, str]]:
+    """(label, value, help) for the metric row of Personale, in Danish formats."""
+    if row is None:
+        return []
+    return [
+        ("Ansatte", fmt.number(row["n_staff"]), "Personer ansat ved månedens udgang (alle roller)."),
+        ("Årsværk", _dec(row["fte"]), "Summen af ansættelsesbrøker ved månedens udgang."),
+        ("Rådgivere (årsværk)", _dec(row["raadgiver_fte"]), "Årsværk for rådgivere (rolle raadgiver)."),
+        (
+            "Ansat, 12 måneder",
+            fmt.number(row["n_hires_12m"]),
+            "Ansættelser med start i de seneste 12 måneder.",
+        ),
+        (
+            "Fratrådt, 12 måneder",
+            fmt.number(row["n_leavers_12m"]),
+            "Ansættelser med sidste arbejdsdag i de seneste 12 måneder.",
+        ),
+    ]
+
+
+def turnover_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TREND_MONTHS) -> View:
+    """Turnover over 12 months, month by month (leavers ÷ mean headcount at the 12 month-ends)."""
+    rows = db.query(
+        con,
+        "select month, n_leavers_12m, mean_headcount, turnover_12m from mart_staff_summary "
+        "where month between $first and $month order by month",
+        {"first": _first_month(month, months), "month": month},
+    )
+    shown = rows.filter(pl.col("turnover_12m").is_not_null())
+    chart = charts.lines(shown, "month", "turnover_12m", None, "share") if shown.height else None
+    table = pl.DataFrame(
+        {
+            "Måned": [fmt.month_name(m) for m in shown["month"]],
+            "Fratrådte, 12 måneder": shown["n_leavers_12m"],
+            "Gennemsnitligt antal ansatte": [_dec(v, 2) for v in shown["mean_headcount"]],
+            "Personaleomsætning": [fmt.pct(v) for v in shown["turnover_12m"]],
+        }
+    )
+    return View(chart, table, trend_period(month, months), "Ingen ansatte i perioden (tabellen staff).")
+
+
+def leavers_by_reason(con: duckdb.DuckDBPyConnection, month: date) -> View:
+    rows = db.query(
+        con,
+        "select leave_reason, n_leavers, n_raadgiver_leavers, leavers_share from mart_leavers_reason_12m "
+        "where month = $month order by n_leavers desc, leave_reason",
+        {"month": month},
+    )
+    chart = _hbars(rows, "leave_reason", "n_leavers", "count") if rows.height else None
+    table = pl.DataFrame(
+        {
+            "Årsag": rows["leave_reason"],
+            "Fratrådte": rows["n_leavers"],
+            "Heraf rådgivere": rows["n_raadgiver_leavers"],
+            "Andel af de fratrådte": [fmt.pct(v) for v in rows["leavers_share"]],
+        }
+    )
+    missing = "Ingen fratrædelser (left_on i tabellen staff) i de 12 måneder."
+    return View(chart, table, period_12m(month), missing)
+
+
+def tenure(con: duckdb.DuckDBPyConnection, month: date) -> View:
+    """Seniority bands for all staff and for raadgivere: the share in each band and with less seniority."""
+    rows = db.query(
+        con,
+        "select staff_group, band_no, tenure_band, n_staff, staff_share, cumulative_share from mart_staff_tenure "
+        "where month = $month order by staff_group, band_no",
+        {"month": month},
+    ).with_columns(pl.col("staff_group").replace_strict(GROUP_LABELS).alias("group"))
+    order = rows.filter(pl.col("staff_group") == "alle")["tenure_band"].to_list()
+    upper = {1: "Under 1 år", 2: "Under 2 år", 3: "Under 5 år"}
+    table = pl.DataFrame(
+        {
+            "Gruppe": rows["group"],
+            "Anciennitet": rows["tenure_band"],
+            "Ansatte": rows["n_staff"],
+            "Andel": [fmt.pct(v) for v in rows["staff_share"]],
+            "Kortere anciennitet": [upper.get(b, "Alle") for b in rows["band_no"]],
+            "Andel med kortere anciennitet": [fmt.pct(v) for v in rows["cumulative_share"]],
+        }
+    )
+    if rows["n_staff"].sum() == 0:
+        table = table.clear()
+    chart = charts.bars(
+        rows, "tenure_band", "staff_share", "share", color="group", horizontal=False, sort=order
+    )
+    return View(chart, table, fmt.month_name(month), "Ingen ansatte ved månedens udgang (tabellen staff).")
+
+
+def headcount(con: duckdb.DuckDBPyConnection, month: date) -> View:
+    """Headcount and FTE at the month-end by team and role, with the month's hires and leavers."""
+    rows = db.query(
+        con,
+        "select team, role, headcount, fte, n_hires, n_leavers from mart_staff_monthly "
+        "where month = $month and (headcount > 0 or n_hires > 0 or n_leavers > 0) order by team, role",
+        {"month": month},
+    ).with_columns(pl.col("role").map_elements(role_label, return_dtype=pl.Utf8).alias("rolle"))
+    active = rows.filter(pl.col("headcount") > 0)
+    chart = (
+        charts.bars(active, "team", "headcount", "count", color="rolle", horizontal=False)
+        if active.height
+        else None
+    )
+    table = pl.DataFrame(
+        {
+            "Team": rows["team"],
+            "Rolle": rows["rolle"],
+            "Ansatte": rows["headcount"],
+            "Årsværk": [_dec(v) for v in rows["fte"]],
+            "Ansat i måneden": rows["n_hires"],
+            "Fratrådt i måneden": rows["n_leavers"],
+        }
+    )
+    return View(chart, table, fmt.month_name(month), "Ingen ansatte ved månedens udgang (tabellen staff).")
