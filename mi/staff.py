@@ -7,6 +7,7 @@ The caseworker level (pseudonymous ids) is for the leder role only: `caseworkers
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,13 +45,32 @@ class View:
     and, when there are no rows, what is missing."""
 
     chart: alt.Chart | alt.LayerChart | None
-    table: pl.DataFrame
+    data: (
+        pl.DataFrame
+    )  # what the CSV/Excel downloads hold: Danish headings, numbers as numbers, months as dates
+    table: pl.DataFrame  # the same rows as the screen shows them: Danish text formats
     period: str
     missing: str
 
     @property
     def is_empty(self) -> bool:
         return self.table.height == 0
+
+
+Column = tuple[str, pl.Series | list, Callable | None]
+
+
+def _frames(columns: list[Column], keep: bool = True) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(download frame, screen table) from (heading, values, formatter): the download keeps the values, the
+    screen shows formatter(value) (mi.fmt); a column without a formatter is the same in both. keep=False: no rows."""
+    data = pl.DataFrame({h: (v if isinstance(v, pl.Series) else pl.Series(v)) for h, v, _ in columns})
+    table = pl.DataFrame(
+        {
+            h: ([f(x) for x in v] if f else (v if isinstance(v, pl.Series) else pl.Series(v)))
+            for h, v, f in columns
+        }
+    )
+    return (data, table) if keep else (data.clear(), table.clear())
 
 
 def _first_month(month: date, months: int) -> date:
@@ -139,17 +159,18 @@ def caseload_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TR
         if rows.height
         else None
     )
-    table = pl.DataFrame(
-        {
-            "Måned": [fmt.month_name(m) for m in rows["month"]],
-            "Enhed": rows["unit"],
-            "Åbne sager": rows["n_cases"],
-            "Årsværk (rådgivere)": [_dec(v) for v in rows["fte"]],
-            "Sager pr. årsværk": [_dec(v) for v in rows["caseload_per_fte"]],
-            "I forhold til normen": [_norm_label(s) for s in rows["norm_status"]],
-        }
+    data, table = _frames(
+        [
+            ("Måned", rows["month"], fmt.month_name),
+            ("Enhed", rows["unit"], None),
+            ("Åbne sager", rows["n_cases"], None),
+            ("Årsværk (rådgivere)", rows["fte"], _dec),
+            ("Sager pr. årsværk", rows["caseload_per_fte"], _dec),
+            ("I forhold til normen", [_norm_label(s) for s in rows["norm_status"]], None),
+        ]
     )
-    return View(chart, table, trend_period(month, months), "Ingen åbne sager eller rådgivere i perioden.")
+    missing = "Ingen åbne sager eller rådgivere i perioden (tabellerne cases og staff)."
+    return View(chart, data, table, trend_period(month, months), missing)
 
 
 def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
@@ -162,17 +183,18 @@ def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
     )
     teams = rows.filter(pl.col("level") == "team")
     chart = _hbars(teams, "unit", "caseload_per_fte", "ratio") if teams.height else None
-    table = pl.DataFrame(
-        {
-            "Team": rows["unit"],
-            "Åbne sager": rows["n_cases"],
-            "Årsværk (rådgivere)": [_dec(v) for v in rows["fte"]],
-            "Sager pr. årsværk": [_dec(v) for v in rows["caseload_per_fte"]],
-            "I forhold til normen": [_norm_label(s) for s in rows["norm_status"]],
-        }
+    data, table = _frames(
+        [
+            ("Team", rows["unit"], None),
+            ("Åbne sager", rows["n_cases"], None),
+            ("Årsværk (rådgivere)", rows["fte"], _dec),
+            ("Sager pr. årsværk", rows["caseload_per_fte"], _dec),
+            ("I forhold til normen", [_norm_label(s) for s in rows["norm_status"]], None),
+        ],
+        keep=teams.height > 0,
     )
     missing = "Ingen teams med åbne sager eller rådgivere ved månedens udgang (tabellerne cases og staff)."
-    return View(chart, table if teams.height else table.clear(), fmt.month_name(month), missing)
+    return View(chart, data, table, fmt.month_name(month), missing)
 
 
 def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
@@ -190,19 +212,18 @@ def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
         "over": f"Over {fmt.number(hi)}",
     }
     rows = rows.with_columns(pl.col("norm_status").replace_strict(band).alias("band"))
-    table = pl.DataFrame(
-        {
-            "Sager pr. årsværk": rows["band"],
-            "I forhold til normen": [_norm_label(s) for s in rows["norm_status"]],
-            "Rådgivere": rows["n_caseworkers"],
-            "Andel af rådgiverne": [fmt.pct(v) for v in rows["caseworkers_share"]],
-        }
+    data, table = _frames(
+        [
+            ("Sager pr. årsværk", rows["band"], None),
+            ("I forhold til normen", [_norm_label(s) for s in rows["norm_status"]], None),
+            ("Rådgivere", rows["n_caseworkers"], None),
+            ("Andel af rådgiverne", rows["caseworkers_share"], fmt.pct),
+        ],
+        keep=rows["n_caseworkers"].sum() > 0,
     )
-    if rows["n_caseworkers"].sum() == 0:
-        table = table.clear()
     chart = charts.bars(rows, "band", "n_caseworkers", "count", horizontal=False, sort=list(band.values()))
     missing = "Ingen rådgivere (rolle raadgiver i tabellen staff) ansat ved månedens udgang."
-    return View(chart, table, fmt.month_name(month), missing)
+    return View(chart if data.height else None, data, table, fmt.month_name(month), missing)
 
 
 def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
@@ -225,18 +246,18 @@ def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
         if employed.height
         else None
     )
-    table = pl.DataFrame(
-        {
-            "Rådgiver (pseudonym)": rows["caseworker_id"],
-            "Team": rows["team"],
-            "Åbne sager": rows["n_cases"],
-            "Årsværk": [_dec(v) for v in rows["fte"]],
-            "Sager pr. årsværk": [_dec(v) for v in rows["caseload_per_fte"]],
-            "I forhold til normen": rows["status"],
-        }
+    data, table = _frames(
+        [
+            ("Rådgiver (pseudonym)", rows["caseworker_id"], None),
+            ("Team", rows["team"], None),
+            ("Åbne sager", rows["n_cases"], None),
+            ("Årsværk", rows["fte"], _dec),
+            ("Sager pr. årsværk", rows["caseload_per_fte"], _dec),
+            ("I forhold til normen", rows["status"], None),
+        ]
     )
     missing = "Ingen rådgivere med sager eller ansættelse ved månedens udgang (tabellerne cases og staff)."
-    return View(chart, table, fmt.month_name(month), missing)
+    return View(chart, data, table, fmt.month_name(month), missing)
 
 
 # ---- Personale -------------------------------------------------------------------------------------------
@@ -274,23 +295,23 @@ def turnover_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TR
     rows = db.query(
         con,
         "select month, n_leavers_12m, mean_headcount, turnover_12m from mart_staff_summary "
-        "where month between $first and $month order by month",
+        "where month between $first and $month and turnover_12m is not null order by month",
         {"first": _first_month(month, months), "month": month},
     )
-    shown = rows.filter(pl.col("turnover_12m").is_not_null())
-    chart = charts.lines(shown, "month", "turnover_12m", None, "share") if shown.height else None
-    table = pl.DataFrame(
-        {
-            "Måned": [fmt.month_name(m) for m in shown["month"]],
-            "Fratrådte, 12 måneder": shown["n_leavers_12m"],
-            "Gennemsnitligt antal ansatte": [_dec(v, 2) for v in shown["mean_headcount"]],
-            "Personaleomsætning": [fmt.pct(v) for v in shown["turnover_12m"]],
-        }
+    chart = charts.lines(rows, "month", "turnover_12m", None, "share") if rows.height else None
+    data, table = _frames(
+        [
+            ("Måned", rows["month"], fmt.month_name),
+            ("Fratrådte, 12 måneder", rows["n_leavers_12m"], None),
+            ("Gennemsnitligt antal ansatte", rows["mean_headcount"], lambda v: _dec(v, 2)),
+            ("Personaleomsætning", rows["turnover_12m"], fmt.pct),
+        ]
     )
-    return View(chart, table, trend_period(month, months), "Ingen ansatte i perioden (tabellen staff).")
+    return View(chart, data, table, trend_period(month, months), "Ingen ansatte i perioden (tabellen staff).")
 
 
 def leavers_by_reason(con: duckdb.DuckDBPyConnection, month: date) -> View:
+    """Employments ended in the 12 months by reason (all roles, raadgivere alone)."""
     rows = db.query(
         con,
         "select leave_reason, n_leavers, n_raadgiver_leavers, leavers_share from mart_leavers_reason_12m "
@@ -298,16 +319,16 @@ def leavers_by_reason(con: duckdb.DuckDBPyConnection, month: date) -> View:
         {"month": month},
     )
     chart = _hbars(rows, "leave_reason", "n_leavers", "count") if rows.height else None
-    table = pl.DataFrame(
-        {
-            "Årsag": rows["leave_reason"],
-            "Fratrådte": rows["n_leavers"],
-            "Heraf rådgivere": rows["n_raadgiver_leavers"],
-            "Andel af de fratrådte": [fmt.pct(v) for v in rows["leavers_share"]],
-        }
+    data, table = _frames(
+        [
+            ("Årsag", rows["leave_reason"], None),
+            ("Fratrådte", rows["n_leavers"], None),
+            ("Heraf rådgivere", rows["n_raadgiver_leavers"], None),
+            ("Andel af de fratrådte", rows["leavers_share"], fmt.pct),
+        ]
     )
     missing = "Ingen fratrædelser (left_on i tabellen staff) i de 12 måneder."
-    return View(chart, table, period_12m(month), missing)
+    return View(chart, data, table, period_12m(month), missing)
 
 
 def tenure(con: duckdb.DuckDBPyConnection, month: date) -> View:
@@ -320,22 +341,22 @@ def tenure(con: duckdb.DuckDBPyConnection, month: date) -> View:
     ).with_columns(pl.col("staff_group").replace_strict(GROUP_LABELS).alias("group"))
     order = rows.filter(pl.col("staff_group") == "alle")["tenure_band"].to_list()
     upper = {1: "Under 1 år", 2: "Under 2 år", 3: "Under 5 år"}
-    table = pl.DataFrame(
-        {
-            "Gruppe": rows["group"],
-            "Anciennitet": rows["tenure_band"],
-            "Ansatte": rows["n_staff"],
-            "Andel": [fmt.pct(v) for v in rows["staff_share"]],
-            "Kortere anciennitet": [upper.get(b, "Alle") for b in rows["band_no"]],
-            "Andel med kortere anciennitet": [fmt.pct(v) for v in rows["cumulative_share"]],
-        }
+    data, table = _frames(
+        [
+            ("Gruppe", rows["group"], None),
+            ("Anciennitet", rows["tenure_band"], None),
+            ("Ansatte", rows["n_staff"], None),
+            ("Andel", rows["staff_share"], fmt.pct),
+            ("Kortere anciennitet", [upper.get(b, "Alle") for b in rows["band_no"]], None),
+            ("Andel med kortere anciennitet", rows["cumulative_share"], fmt.pct),
+        ],
+        keep=rows["n_staff"].sum() > 0,
     )
-    if rows["n_staff"].sum() == 0:
-        table = table.clear()
     chart = charts.bars(
         rows, "tenure_band", "staff_share", "share", color="group", horizontal=False, sort=order
     )
-    return View(chart, table, fmt.month_name(month), "Ingen ansatte ved månedens udgang (tabellen staff).")
+    missing = "Ingen ansatte ved månedens udgang (tabellen staff)."
+    return View(chart if data.height else None, data, table, fmt.month_name(month), missing)
 
 
 def headcount(con: duckdb.DuckDBPyConnection, month: date) -> View:
@@ -352,14 +373,29 @@ def headcount(con: duckdb.DuckDBPyConnection, month: date) -> View:
         if active.height
         else None
     )
-    table = pl.DataFrame(
-        {
-            "Team": rows["team"],
-            "Rolle": rows["rolle"],
-            "Ansatte": rows["headcount"],
-            "Årsværk": [_dec(v) for v in rows["fte"]],
-            "Ansat i måneden": rows["n_hires"],
-            "Fratrådt i måneden": rows["n_leavers"],
-        }
+    data, table = _frames(
+        [
+            ("Team", rows["team"], None),
+            ("Rolle", rows["rolle"], None),
+            ("Ansatte", rows["headcount"], None),
+            ("Årsværk", rows["fte"], _dec),
+            ("Ansat i måneden", rows["n_hires"], None),
+            ("Fratrådt i måneden", rows["n_leavers"], None),
+        ]
     )
-    return View(chart, table, fmt.month_name(month), "Ingen ansatte ved månedens udgang (tabellen staff).")
+    missing = "Ingen ansatte ved månedens udgang (tabellen staff)."
+    return View(chart, data, table, fmt.month_name(month), missing)
+
+
+def show(view: View, name: str) -> None:
+    """A figure on a page: chart (or table alone) with table view, period, "data pr." and CSV/Excel downloads;
+    when there are no rows, what is missing."""
+    from mi import ui  # noqa: PLC0415 - Streamlit only when a page draws
+
+    if view.is_empty:
+        ui.empty(view.missing)
+        ui.caption(view.period)
+    elif view.chart is None:
+        ui.table_with_downloads(view.data, name, view.period, shown=view.table)
+    else:
+        ui.chart_with_table(view.chart, view.data, name, view.period, shown=view.table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
 import pytest
 
 from mi import staff
@@ -42,6 +43,9 @@ def test_caseload_by_team_in_danish(town):
         ("Hele afdelingen", 7, "2,5", "2,8", "Inden for normen"),
     ]
     assert v.chart is not None
+    # the downloads keep the numbers (Excel formats them), the screen shows Danish text
+    assert v.data.row(0) == ("Nord", 5, 1.5, pytest.approx(5 / 1.5), "Over normen")
+    assert v.data.schema["Sager pr. årsværk"] == pl.Float64
 
 
 def test_caseload_trend_runs_three_years_back_to_the_month(town):
