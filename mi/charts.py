@@ -54,7 +54,7 @@ def finish(chart: alt.Chart | alt.LayerChart, height: int = 280) -> alt.Chart:
         chart.properties(height=height, width="container")
         .configure(font=FONT, locale=DANISH)
         .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#E5E5E5", domainColor="#999999")
-        .configure_legend(orient="top", labelFontSize=12, title=None)
+        .configure_legend(orient="top", labelFontSize=12, labelLimit=0, columns=3, title=None)
         .configure_view(stroke=None)
     )
 
@@ -76,8 +76,11 @@ def lines(
     unit: str,
     band: tuple[float, float] | None = None,
     target: str | None = None,
+    group: str | None = None,
 ) -> alt.Chart:
-    """One line per series over months; optional green band (e.g. the caseload norm) and dashed target line."""
+    """One line per series over months; optional green band (e.g. the caseload norm) and dashed target line.
+    `group`: a column that breaks the line between its values (e.g. the year of a year-to-date figure, so the
+    curve does not fall from December to January)."""
     data = _scaled(frame.filter(pl.col(y).is_not_null()), y, unit)
     enc = {
         "x": alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
@@ -90,6 +93,8 @@ def lines(
     if series:
         enc["color"] = alt.Color(f"{series}:N", scale=alt.Scale(range=PALETTE), title=None)
         enc["tooltip"].insert(0, alt.Tooltip(f"{series}:N", title=""))
+    if group:
+        enc["detail"] = alt.Detail(f"{group}:N")
     layers = [
         alt.Chart(alt.Data(values=_records(data)))
         .mark_line(point=True, strokeWidth=2, color=alt.Undefined if series else BLUE)
@@ -109,7 +114,7 @@ def lines(
         layers.append(
             alt.Chart(alt.Data(values=_records(t)))
             .mark_line(strokeDash=[6, 4], color=GREY)
-            .encode(x=f"{x}:T", y="y:Q")
+            .encode(x=f"{x}:T", y="y:Q", **({"detail": alt.Detail(f"{group}:N")} if group else {}))
         )
     return finish(alt.layer(*layers))
 

@@ -37,6 +37,15 @@ STEPS = {
     5: "Anbringelse i plejefamilie",
     6: "Anbringelse på institution",
 }
+# short names for legends and column headers
+STEP_SHORT = {
+    1: "1. Almenområdet",
+    2: "2. Forebyggende",
+    3: "3. I hjemmet",
+    4: "4. Netværkspleje",
+    5: "5. Plejefamilie",
+    6: "6. Institution",
+}
 PROVIDERS = {
     "intern": "Kommunens egne tilbud",
     "kommunal": "Andre kommuner",
@@ -217,13 +226,13 @@ def _ladder(con, m: date, suppress: bool, min_count: int):
         schema={"ladder_step": pl.Int64, "step_label": pl.Utf8, "children": pl.Int64, "shown": pl.Utf8},
     )
     # series per step
-    wide = [{"Måned": mo} | {f"{s}. {STEPS[s]}": shown[mo][s] for s in STEPS if s > 1} for mo in months]
+    wide = [{"Måned": mo} | {STEP_SHORT[s]: shown[mo][s] for s in STEPS if s > 1} for mo in months]
     steps = _table(wide, {k: fmt.number for k in (wide[0] if wide else {}) if k != "Måned"}, min_count)
     long = pl.DataFrame(
         [
             {
                 "month": mo,
-                "Trin": f"{s}. {STEPS[s]}",
+                "Trin": STEP_SHORT[s],
                 "children": None if isinstance(shown[mo][s], str) else shown[mo][s],
             }
             for mo in months
@@ -236,26 +245,52 @@ def _ladder(con, m: date, suppress: bool, min_count: int):
 
 
 def _moves(con, m: date, suppress: bool, min_count: int):
+    """Moves per month over the last 12 months with their 12-month total (summed in SQL); for the committee the
+    12-month totals of moves up and down only, each protected as a count."""
     start = add_months(m, -11)
     rows = db.query(
         con,
-        "select * from mart_ladder_moves where month between $a and $b order by month",
+        """select month,
+               cast(sum(n_up) as bigint) as n_up, cast(sum(n_down) as bigint) as n_down,
+               cast(sum(n_new) as bigint) as n_new, cast(sum(n_off) as bigint) as n_off,
+           from mart_ladder_moves where month between $a and $b
+           group by grouping sets ((month), ())
+           order by month nulls last""",
         {"a": start, "b": m},
     )
     keys = COMMITTEE_MOVES if suppress else tuple(MOVES)
-    out = []
-    for r in rows.iter_rows(named=True):
-        row = {"Måned": r["month"]}
-        for k in keys:
-            row[MOVES[k]] = privacy.protect_count(r[k], min_count) if suppress else r[k]
-        out.append(row)
+    months = rows["month"].to_list()
+    if suppress:
+        # the committee: the 12-month totals only (monthly counts are mostly under 5, and beside their total they
+        # would have to be hidden altogether)
+        total = rows.filter(pl.col("month").is_null())
+        out = [
+            {"Periode": "Seneste 12 måneder"}
+            | {
+                MOVES[k]: privacy.protect_count(total[k][0] if total.height else None, min_count)
+                for k in keys
+            }
+        ]
+        table = _table(out, {MOVES[k]: fmt.number for k in keys}, min_count)
+        chart = pl.DataFrame(
+            [
+                {"Bevægelse": MOVES[k], "n": None if isinstance(out[0][MOVES[k]], str) else out[0][MOVES[k]]}
+                for k in keys
+            ],
+            schema={"Bevægelse": pl.Utf8, "n": pl.Int64},
+        )
+        return chart, table
+    out = [
+        {"Måned": fmt.month_name(mo) if mo else f"{TOTAL}, 12 måneder"} | {MOVES[k]: r[k] for k in keys}
+        for mo, r in zip(months, rows.iter_rows(named=True), strict=True)
+    ]
     table = _table(out, {MOVES[k]: fmt.number for k in keys}, min_count)
     chart = pl.DataFrame(
         [
-            {"month": row["Måned"], "Bevægelse": MOVES[k], "n": None if isinstance(v, str) else v}
-            for row in out
+            {"month": mo, "Bevægelse": MOVES[k], "n": r[k]}
+            for mo, r in zip(months, rows.iter_rows(named=True), strict=True)
+            if mo
             for k in keys
-            for v in [row[MOVES[k]]]
         ],
         schema={"month": pl.Date, "Bevægelse": pl.Utf8, "n": pl.Int64},
     )
@@ -480,8 +515,10 @@ def trend(pack: report.Pack, key: str) -> tuple[pl.DataFrame, Table]:
             "month": months,
             "value": s["value"].to_list(),
             "year_before": [year_before.get(add_months(mo, -12)) for mo in months],
+            # a year-to-date figure starts again each January: its curve breaks there
+            "segment": [mo.year if key in report.YTD_KEYS else 0 for mo in months],
         },
-        schema={"month": pl.Date, "value": pl.Float64, "year_before": pl.Float64},
+        schema={"month": pl.Date, "value": pl.Float64, "year_before": pl.Float64, "segment": pl.Int64},
     )
     unit = s["unit"][0] if s.height else "count"
     label = s["label"][0] if s.height else key

@@ -76,6 +76,15 @@ def month() -> date:
 def require(slug: str) -> str:
     """The role, if it may see the page; otherwise an error and the page stops (also when opened directly)."""
     r = role()
+    if r is None and not st.session_state.get("_rerun_through_app"):
+        # The first session after the server starts, opened on a page's URL: Streamlit's legacy `pages/` mode runs
+        # the page without app.py (so no role yet) until some run has called st.navigation. Switch that mode off
+        # (as st.navigation does) and run again, now through app.py.
+        from streamlit.runtime.pages_manager import PagesManager  # noqa: PLC0415
+
+        PagesManager.uses_pages_directory = False
+        st.session_state["_rerun_through_app"] = True
+        st.rerun()
     if r is None or not auth.may_see(r, slug):
         st.error(f"Din rolle ({auth.ROLE_LABELS.get(r, 'ingen')}) har ikke adgang til denne side.")
         st.stop()
@@ -194,9 +203,9 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
 
 def downloads(frame: pl.DataFrame, name: str) -> None:
     stem = f"{name}-{month():%Y-%m}" if "month" in st.session_state else name
-    a, b, _ = st.columns([1, 1, 4])
-    a.download_button("⬇️ CSV", csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"csv-{name}")
-    b.download_button(
+    row = st.container(horizontal=True)
+    row.download_button("⬇️ CSV", csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"csv-{name}")
+    row.download_button(
         "⬇️ Excel",
         excel_bytes(frame, name),
         f"{stem}.xlsx",
@@ -205,13 +214,26 @@ def downloads(frame: pl.DataFrame, name: str) -> None:
     )
 
 
+def _screen_table(frame: pl.DataFrame, shown: pl.DataFrame | None) -> None:
+    """The table on screen: `shown` (Danish text) when given, its figures right-aligned like numbers."""
+    if shown is None:
+        st.dataframe(frame, hide_index=True, width="stretch")
+        return
+    figures = {
+        c: st.column_config.TextColumn(alignment="right")
+        for c, t in frame.schema.items()
+        if c in shown.columns and (t.is_numeric() or t == pl.Object) and shown.schema[c] == pl.Utf8
+    }
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=figures)
+
+
 def table_with_downloads(
     frame: pl.DataFrame, name: str, period: str | None = None, shown: pl.DataFrame | None = None
 ) -> None:
     if frame.height == 0:
         empty("Ingen rækker i perioden.")
         return
-    st.dataframe(frame if shown is None else shown, hide_index=True, width="stretch")
+    _screen_table(frame, shown)
     if period:
         caption(period)
     downloads(frame, name)
@@ -224,11 +246,11 @@ def chart_with_table(
     if frame.height == 0:
         empty("Ingen tal i perioden.")
         return
-    graf, tabel = st.tabs(["📈 Graf", "📋 Tabel"])
+    graf, tabel = st.tabs(["Graf", "Tabel"])
     with graf:
         st.altair_chart(chart, width="stretch")
     with tabel:
-        st.dataframe(frame if shown is None else shown, hide_index=True, width="stretch")
+        _screen_table(frame, shown)
     caption(period)
     downloads(frame, name)
 

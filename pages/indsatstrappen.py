@@ -35,7 +35,9 @@ with left:
 with right:
     st.subheader("Bevægelser på trappen")
     ui.chart_with_table(
-        charts.lines(v.moves_chart, "month", "n", "Bevægelse", "count"),
+        charts.bars(v.moves_chart, "Bevægelse", "n", "count")
+        if v.suppress
+        else charts.lines(v.moves_chart, "month", "n", "Bevægelse", "count"),
         v.moves.frame,
         "bevaegelser",
         f"de seneste 12 måneder til og med {month}",
@@ -62,7 +64,9 @@ for fp in p.focus:
     chart, table = ladder.trend(p, fp.chart_key)
     with trend:
         ui.chart_with_table(
-            charts.lines(chart, "month", "value", None, chart["unit"][0], target="year_before"),
+            charts.lines(
+                chart, "month", "value", None, chart["unit"][0], target="year_before", group="segment"
+            ),
             table.frame,
             f"fokuspunkt-{fp.number}",
             f"de seneste 24 måneder til og med {month}",
