@@ -1,0 +1,152 @@
+import streamlit as st
+
+from mi import charts, economy, fmt, overview, report, ui
+
+role = ui.require("oekonomi")
+con, m = ui.con(), ui.month()
+p = overview.pack()
+detail = economy.may_see_detail(role)
+year, ytd = m.year, ui.ytd_text()
+
+st.title("Økonomi")
+st.markdown(
+    f"**{p.month_text}** · budget og forbrug år til dato, forventet forbrug for {year} og målet for merforbruget"
+)
+if p.frozen and p.suppress:
+    st.success(
+        f"🔒 Nøgletallene øverst er frosset {fmt.day(p.frozen['frozen_at'])}; tabellerne viser dagens data."
+    )
+
+cols = st.columns(4)
+for col, h in zip(cols, economy.headline(p)[:4], strict=False):
+    with col.container(border=True):
+        st.metric(h["label"], h["text"], help=h["definition"])
+        if h["good"] != "none":
+            st.markdown(ui.status_badge(h["status"], h["status_label"]))
+        if h["revision"]:
+            st.caption(f"Frosset tal revideret: {h['revision']}")
+st.markdown(p.sentences["budget"])
+
+with st.expander("Filtre", expanded=True):
+    opts = economy.options(con, m, role)
+    fcols = st.columns(len(opts))
+    filters = economy.Filters(
+        {
+            d: c.multiselect(economy.DIMS[d], opts[d], key=f"oek-{d}", placeholder="Alle")
+            for (d, c) in zip(opts, fcols, strict=True)
+        }
+    )
+    if filters.below_area:
+        st.caption("Budgettet findes pr. budgetområde: budgetlinjen dækker de valgte budgetområder i alt.")
+
+st.header("1. Budget og forbrug år til dato")
+areas = economy.budget_by_area(con, m, filters)
+ui.table_with_downloads(areas, "budget-omraader", ytd, economy.danish(areas))
+st.subheader("Forbrug år til dato mod budgettet i 1/12-dele")
+cum = economy.cumulative(con, m, filters)
+ui.chart_with_table(
+    charts.lines(cum, "Måned", "Beløb", "Serie", "dkk"),
+    cum,
+    "forbrug-mod-profil",
+    f"januar–december {year}",
+    economy.danish(cum),
+)
+if detail:
+    dim = st.selectbox("Fordel forbruget på", list(economy.DIMS), format_func=economy.DIMS.get, key="oek-dim")
+    bd = economy.breakdown(con, m, dim, filters)
+    chart = economy.hbars(economy.breakdown_long(bd, dim), economy.DIMS[dim], "Beløb", "Del", stack=True)
+    ui.chart_with_table(chart, bd, f"forbrug-{dim}", ytd, economy.danish(bd))
+
+st.header(f"2. Forventet forbrug for {year}")
+st.markdown(
+    f"Forventet forbrug = forbrug år til dato + hvad de bevilgede indsatser koster resten af året "
+    f"(månedspris × dage aktive i hver måned efter {p.month_text}; uden slutdato til 31. december)."
+)
+wf = economy.waterfall(con, m, filters)
+ui.chart_with_table(
+    economy.waterfall_chart(wf),
+    wf,
+    "fra-budget-til-forventet",
+    f"{year}, opgjort {p.month_text}",
+    economy.danish(wf),
+)
+if detail:
+    st.subheader("De største bevillinger resten af året")
+    top = economy.commitments(con, m, filters)
+    ui.table_with_downloads(
+        top, "bevillinger", f"efter {p.month_text} til 31. december {year}", economy.danish(top)
+    )
+
+st.header("3. Merforbruget mod målet")
+path = economy.path(con, m)
+status = economy.path_status(path)
+if status:
+    st.markdown(f"{ui.status_badge(status['status'], status['label'])} · {status['text']}")
+ui.chart_with_table(
+    report.path_chart(path),
+    pt := economy.path_table(path),
+    "maal-for-merforbrug",
+    f"{p.baseline_year}–{year}",
+    economy.danish(pt),
+)
+
+if detail:
+    st.header("4. Enhedspriser")
+    st.markdown(
+        "Gennemsnitlig månedlig udgift pr. barn: kontraktpris (aktive indsatser ved månedens udgang) ved siden af det betalte i måneden."
+    )
+    up = economy.unit_prices(con, m, filters)
+    ui.chart_with_table(
+        economy.hbars(
+            economy.unit_prices_long(up), "Indsats og leverandørtype", "Kr. pr. barn", "Pris", unit="kr"
+        ),
+        up,
+        "enhedspriser",
+        p.month_text,
+        economy.danish(up),
+    )
+    kind = st.selectbox("Udvikling for indsatstype", economy.unit_price_types(con, m), key="oek-unit")
+    trend = economy.unit_price_trend(con, m, kind)
+    ui.chart_with_table(
+        charts.lines(trend, "Måned", "Kr. pr. barn", "Serie", "kr"),
+        trend,
+        "enhedspris-udvikling",
+        "de seneste 24 måneder",
+        economy.danish(trend),
+    )
+
+st.header("5. Ændringer siden sidste indlæsning")
+fc = economy.forecast_change(con, m)
+if fc["has_previous"]:
+    st.markdown(
+        f"Forventet forbrug før: **{fmt.money(fc['previous_forecast_dkk'])}**, nu: **{fmt.money(fc['forecast_dkk'])}**. "
+        "Forskellen er ændringen i faktisk forbrug plus virkningen af de ændrede indsatser:"
+    )
+    rec = economy.reconciliation(con, m)
+    ui.table_with_downloads(rec, "afstemning", f"{year}, opgjort {p.month_text}", economy.danish(rec, 2))
+    if detail:
+        st.subheader("Virkning pr. indsatstype")
+        eff = economy.effects_by_type(con, m)
+        ui.table_with_downloads(
+            eff, "virkning-pr-indsatstype", f"{year}, opgjort {p.month_text}", economy.danish(eff, 2)
+        )
+        st.subheader("De ændrede indsatser")
+        ch = economy.measure_changes(con, m)
+        ui.table_with_downloads(
+            ch, "aendrede-indsatser", f"{year}, opgjort {p.month_text}", economy.danish(ch, 2)
+        )
+else:
+    ui.empty(
+        f"Der er kun én dataindlæsning, så der er intet at sammenligne med. I stedet vises indsatser startet eller afsluttet i {p.month_text}."
+        if detail
+        else "Der er kun én dataindlæsning, så der er intet at sammenligne med."
+    )
+    if detail:
+        ch = economy.measure_changes(con, m).drop(
+            "Virkning på forventet forbrug", "Slut før", "Månedspris før"
+        )
+        ui.table_with_downloads(ch, "startet-afsluttet", p.month_text, economy.danish(ch))
+if not detail:
+    st.caption(
+        "Udvalget ser samlede tal: budgetområder, målet og totaler (ingen lister over indsatser, leverandører eller børn)."
+    )
