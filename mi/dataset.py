@@ -1,0 +1,167 @@
+"""What the Data screen shows and does: the current data version, rows per table, the import history, and an
+upload (several files or a zip) → validation report → import (mi.ingest) for the leder role.
+
+Everything here reads the database's own records (data_versions, written by mi.db at each import) or calls
+mi.ingest; nothing is computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from mi import db, fmt, ingest
+
+TABLE_LABELS = {
+    "children": "Børn",
+    "cases": "Sager",
+    "measures": "Indsatser",
+    "payments": "Udbetalinger",
+    "budget": "Budget",
+    "staff": "Personale",
+    "pupils": "Elever",
+}
+UPLOAD_TYPES = ["csv", "xlsx", "parquet", "zip", "toml"]
+
+
+def _latest(con: duckdb.DuckDBPyConnection) -> dict | None:
+    rows = db.query(con, "select * from data_versions order by version_id desc limit 1")
+    return rows.row(0, named=True) if rows.height else None
+
+
+def current(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(label, value) for the current data version, in Danish formats; empty when nothing was imported."""
+    v = _latest(con)
+    if v is None:
+        return []
+    return [
+        ("Dataversion", fmt.number(v["version_id"])),
+        ("Data pr.", fmt.day(v["data_as_of"])),
+        ("Indlæst", f"{v['imported_at']:%d.%m.%Y %H:%M}"),
+        ("Rækker i alt", fmt.number(sum(json.loads(v["row_counts"] or "{}").values()))),
+    ]
+
+
+def row_counts(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows per input table as the current version's import recorded them: (download frame, screen table)."""
+    v = _latest(con)
+    counts = json.loads(v["row_counts"] or "{}") if v else {}
+    data = pl.DataFrame(
+        {
+            "Tabel": list(counts),
+            "Indhold": [TABLE_LABELS.get(t, t) for t in counts],
+            "Rækker": [int(n) for n in counts.values()],
+        },
+        schema={"Tabel": pl.Utf8, "Indhold": pl.Utf8, "Rækker": pl.Int64},
+    )
+    return data, data.with_columns(pl.Series("Rækker", [fmt.number(n) for n in data["Rækker"]], pl.Utf8))
+
+
+def history(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every import, newest first: version, time, data as of, source folder, files and rows."""
+    rows = db.query(
+        con,
+        "select version_id, imported_at, data_as_of, source, files, row_counts from data_versions "
+        "order by version_id desc",
+    )
+    files = [json.loads(f or "[]") for f in rows["files"]]
+    totals = [sum(json.loads(r or "{}").values()) for r in rows["row_counts"]]
+    data = pl.DataFrame(
+        {
+            "Version": rows["version_id"],
+            "Indlæst": rows["imported_at"],
+            "Data pr.": rows["data_as_of"],
+            "Kilde": [Path(s).name if s else "" for s in rows["source"]],
+            "Filer": [", ".join(f["file"] for f in fs) for fs in files],
+            "Rækker i alt": pl.Series(totals, dtype=pl.Int64),
+        }
+    )
+    shown = data.with_columns(
+        pl.Series("Indlæst", [f"{t:%d.%m.%Y %H:%M}" for t in data["Indlæst"]], pl.Utf8),
+        pl.Series("Data pr.", [fmt.day(d) for d in data["Data pr."]], pl.Utf8),
+        pl.Series("Rækker i alt", [fmt.number(n) for n in data["Rækker i alt"]], pl.Utf8),
+    )
+    return data, shown
+
+
+# ---- upload → validation → import ----------------------------------------------------------------------
+
+
+@dataclass
+class Checked:
+    """An uploaded folder and its validation: every problem with file, line and column."""
+
+    folder: Path
+    names: list[str]
+    issues: list[ingest.Issue] = field(default_factory=list)
+
+    @property
+    def n_errors(self) -> int:
+        return sum(i.is_error for i in self.issues)
+
+    @property
+    def n_warnings(self) -> int:
+        return len(self.issues) - self.n_errors
+
+    @property
+    def may_import(self) -> bool:
+        return self.n_errors == 0
+
+    def summary(self) -> str:
+        files = ", ".join(sorted(p.name for p in self.folder.iterdir())) if self.folder.exists() else ""
+        return (
+            f"{fmt.number(self.n_errors)} fejl og {fmt.number(self.n_warnings)} advarsler "
+            f"i {files or 'ingen datafiler'}."
+        )
+
+    def report(self) -> pl.DataFrame:
+        """Fil, Linje, Kolonne, Alvorlighed, Besked (mi.ingest.issues_frame)."""
+        return ingest.issues_frame(self.issues)
+
+
+def check(files: list[tuple[str, bytes]]) -> Checked:
+    """Stage the uploaded files (a zip is unpacked) in a new folder and validate it; nothing is imported."""
+    folder = ingest.stage_upload(files)
+    return Checked(folder, [name for name, _ in files], ingest.validate_folder(folder))
+
+
+def import_checked(checked: Checked, db_path: Path | str | None = None) -> int:
+    """Import a checked upload into the database (db.db_path() by default); the new data version. Raises
+    mi.ingest.ImportBlocked when the folder has errors (the database is then untouched)."""
+    if not checked.may_import:
+        raise ingest.ImportBlocked(checked.issues)
+    try:
+        return ingest.import_folder(checked.folder, db_path or db.db_path())
+    finally:
+        ingest.discard_upload(checked.folder)
+
+
+def import_upload(checked: Checked, round_no: int) -> None:
+    """The Importér button's callback (runs before the page is drawn again, so the page shows the new version):
+    import, clear cached figures, leave a message, and give the page a fresh, empty uploader."""
+    import streamlit as st  # noqa: PLC0415 - only the page's callback needs Streamlit
+
+    try:
+        version = import_checked(checked)
+    except ingest.ImportBlocked as exc:
+        st.session_state["data_import_failed"] = f"Intet er indlæst: {exc}"
+        return
+    st.cache_data.clear()
+    st.session_state["data_imported"] = f"Data indlæst som dataversion {version}."
+    st.session_state["upload_round"] = round_no + 1
+    st.session_state.pop("upload_sig", None)
+    st.session_state.pop("upload_checked", None)
+
+
+def signature(files: list[tuple[str, bytes]]) -> str:
+    """Which upload this is (names and contents), so a page validates it once, not at every rerun."""
+    h = hashlib.sha256()
+    for name, data in files:
+        h.update(name.encode())
+        h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()

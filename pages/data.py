@@ -1,0 +1,60 @@
+import streamlit as st
+
+from mi import dataset, ui
+
+role = ui.require("data")
+con = ui.con()
+st.title("Data")
+st.markdown("Den indlæste dataversion, rækker pr. tabel og historikken over indlæsninger.")
+if done := st.session_state.pop("data_imported", None):
+    st.success(done)
+if failed := st.session_state.pop("data_import_failed", None):
+    st.error(failed)
+facts = dataset.current(con)
+if not facts:
+    ui.empty("Databasen har ingen dataversion: ingen data er indlæst endnu (tabellen data_versions er tom).")
+for col, (label, value) in zip(st.columns(len(facts) or 1), facts, strict=False):
+    col.metric(label, value)
+
+st.subheader("Rækker pr. tabel")
+data, shown = dataset.row_counts(con)
+ui.table_with_downloads(data, "raekker-pr-tabel", shown=shown)
+st.subheader("Indlæsninger")
+data, shown = dataset.history(con)
+ui.table_with_downloads(data, "indlaesninger", shown=shown)
+
+st.subheader("Indlæs nye data")
+if role != "leder":
+    st.caption("Kun ledere kan indlæse nye data.")
+    st.stop()
+st.caption(
+    "Vælg alle datafilerne (children, cases, measures, payments, budget, staff, pupils som CSV, Excel eller "
+    "Parquet, evt. settings.toml) eller én zip-fil. Filerne valideres først; intet indlæses før du bekræfter."
+)
+n = st.session_state.setdefault("upload_round", 0)
+files = st.file_uploader(
+    "Datafiler", type=dataset.UPLOAD_TYPES, accept_multiple_files=True, key=f"upload-{n}"
+)
+if files:
+    upload = [(f.name, f.getvalue()) for f in files]
+    sig = dataset.signature(upload)
+    if st.session_state.get("upload_sig") != sig:
+        with st.spinner("Validerer filerne …"):
+            st.session_state["upload_checked"] = dataset.check(upload)
+        st.session_state["upload_sig"] = sig
+    checked = st.session_state["upload_checked"]
+    st.markdown(f"**Valideringsrapport:** {checked.summary()}")
+    if checked.issues:
+        ui.table_with_downloads(checked.report(), "valideringsrapport")
+    if not checked.may_import:
+        st.error("Filerne har fejl og kan ikke indlæses. Ret dem, og vælg filerne igen.")
+    else:
+        sure = st.checkbox("Jeg har læst rapporten og vil erstatte de nuværende data", key=f"sure-{n}")
+        st.button(
+            "Importér",
+            type="primary",
+            disabled=not sure,
+            key=f"import-{n}",
+            on_click=dataset.import_upload,
+            args=(checked, n),
+        )

@@ -1,0 +1,156 @@
+"""Data: the current version, rows per table and the import history for leder and oekonomi; for leder an
+upload → validation report → import; udvalg cannot reach the page."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mi import auth, db, fmt
+from mi.settings import ROOT
+from tests.pages.conftest import MONTH, run_app, texts
+
+pytestmark = pytest.mark.usefixtures("app_db")
+
+# A small valid data folder (semicolons, as municipal systems write): one child, case, measure, payment,
+# budget line, caseworker and school year. Its latest posting, 31 March 2024, becomes "data pr.".
+SMALL = {
+    "children.csv": "child_id;birth_date;sex;district\nB1;2012-01-01;M;Nord\n",
+    "cases.csv": "case_id;child_id;caseworker_id;team;opened_on;closed_on\nS1;B1;R1;Team A;2024-01-01;\n",
+    "measures.csv": "measure_id;child_id;measure_code;provider_type;provider_name;start_on;end_on;"
+    "monthly_cost_dkk;decided_on\nM1;B1;KONSULENT;intern;;2024-01-01;;1000;\n",
+    "payments.csv": "payment_id;posted_on;amount_dkk;measure_id;measure_code\nP1;2024-03-31;1000;M1;\n",
+    "budget.csv": "year;budget_area;budget_dkk\n2024;Forebyggelse;100000\n",
+    "staff.csv": "employee_id;role;team;fte;hired_on;left_on;leave_reason\nR1;raadgiver;Team A;1;2020-01-01;;\n",
+    "pupils.csv": "school_year;pupils\n2023/24;300\n",
+}
+
+
+def zipped(files: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(f"udtraek/{name}", text)
+    return buf.getvalue()
+
+
+def run_page(role: str) -> AppTest:
+    """pages/data.py on its own with the role and month in the session (as app.py leaves them). Used where the
+    test interacts with the page: AppTest resets Streamlit's pages/ mode at every run, so a widget event after
+    switch_page may run the page without app.py (and without the role) - see the report to the lead."""
+    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=90)
+    at.session_state["role"] = role
+    at.session_state["month"] = MONTH
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def recorded_counts(path) -> dict[str, int]:
+    con = db.connect(path)
+    try:
+        return json.loads(
+            db.scalar(con, "select row_counts from data_versions order by version_id desc limit 1")
+        )
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("role", ["leder", "oekonomi"])
+def test_current_version_rows_and_history(app_db, role):
+    at = run_app(role, "data")
+    assert not at.exception
+    assert at.title[0].value == "Data"
+    counts = recorded_counts(app_db)
+    assert metrics(at) == {
+        "Dataversion": "1",
+        "Data pr.": "7. november 2026",  # the demo's latest posting
+        "Indlæst": metrics(at)["Indlæst"],
+        "Rækker i alt": fmt.number(sum(counts.values())),
+    }
+    assert "." in metrics(at)["Rækker i alt"]  # Danish thousands separator (the demo has > 50.000 rows)
+    rows = at.dataframe[0].value
+    assert dict(zip(rows["Tabel"], rows["Rækker"], strict=True)) == {
+        t: fmt.number(n) for t, n in counts.items()
+    }
+    history = at.dataframe[1].value
+    assert list(history["Version"]) == [1] and list(history["Data pr."]) == ["7. november 2026"]
+    assert len(at.get("download_button")) == 4  # CSV and Excel for each table
+
+
+def test_oekonomi_sees_no_upload(app_db):
+    at = run_app("oekonomi", "data")
+    assert len(at.file_uploader) == 0
+    assert len(at.button) == 0
+    assert "Kun ledere kan indlæse nye data." in texts(at)
+
+
+def test_udvalg_cannot_reach_the_data_page(app_db):
+    at = run_app("udvalg")
+    assert not at.exception
+    assert "data" not in {p.slug for p in auth.pages_for("udvalg")}
+    direct = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
+    direct.session_state["role"] = "udvalg"
+    direct.session_state["month"] = MONTH
+    direct.run()
+    assert "har ikke adgang" in texts(direct)
+    assert len(direct.file_uploader) == 0 and len(direct.metric) == 0 and len(direct.dataframe) == 0
+
+
+def test_upload_a_valid_folder_then_import_shows_the_new_version(app_db):
+    at = run_page("leder")
+    at.file_uploader(key="upload-0").set_value(("udtraek.zip", zipped(SMALL), "application/zip")).run()
+    assert not at.exception
+    assert "**Valideringsrapport:** 0 fejl og 0 advarsler" in texts(at)
+    importer = at.button(key="import-0")
+    assert importer.disabled  # only on confirmation
+    at.checkbox(key="sure-0").check().run()
+    at.button(key="import-0").click().run()
+    assert not at.exception
+    assert "Data indlæst som dataversion 2." in texts(at)
+    shown = metrics(at)
+    assert shown["Dataversion"] == "2"
+    assert shown["Data pr."] == "31. marts 2024"
+    assert shown["Rækker i alt"] == "7"  # one row in each of the seven tables
+    assert list(at.dataframe[1].value["Version"]) == [2, 1]
+    assert recorded_counts(app_db) == {t: 1 for t in db.INPUT_TABLES}
+    assert len(at.file_uploader(key="upload-1").value or []) == 0  # a fresh, empty uploader
+
+
+def test_upload_with_an_error_reports_where_and_offers_no_import(app_db):
+    before = hashlib.sha256(app_db.read_bytes()).hexdigest()
+    at = run_page("leder")
+    files = [(name, text.encode(), "text/csv") for name, text in SMALL.items()]
+    # staff.csv line 2: an FTE of 2 (must be over 0 and at most 1)
+    files = [
+        (
+            n,
+            b"employee_id;role;team;fte;hired_on;left_on;leave_reason\nR1;raadgiver;Team A;2;2020-01-01;;\n",
+            m,
+        )
+        if n == "staff.csv"
+        else (n, c, m)
+        for n, c, m in files
+    ]
+    at.file_uploader(key="upload-0").set_value(files).run()
+    assert not at.exception
+    report = at.dataframe[-1].value
+    bad = report[report["Fil"] == "staff.csv"]
+    assert (
+        list(bad["Linje"]) == [2] and list(bad["Kolonne"]) == ["fte"] and list(bad["Alvorlighed"]) == ["fejl"]
+    )
+    assert "kan ikke indlæses" in texts(at)
+    assert not [b for b in at.button if b.label == "Importér"]
+    assert len(at.checkbox) == 0
+    assert any(
+        b.label == "⬇️ CSV" and "valideringsrapport" in (b.key or "") for b in at.get("download_button")
+    )
+    assert hashlib.sha256(app_db.read_bytes()).hexdigest() == before  # the database is unchanged
+    assert metrics(at)["Dataversion"] == "1"
