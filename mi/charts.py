@@ -138,7 +138,7 @@ def bars(
     val = (
         _y(unit)
         if not horizontal
-        else alt.X("y:Q", title=UNIT_TITLES.get(unit, ""), axis=alt.Axis(format=_y(unit).axis.format))
+        else alt.X("y:Q", title=UNIT_TITLES.get(unit, ""), axis=alt.Axis(format=AXIS_FORMATS.get(unit, ",")))
     )
     enc = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
     enc["tooltip"] = [

@@ -18,6 +18,22 @@ END_MONTH = "2026-10"
 MONTH = date(2026, 10, 1)
 
 
+@pytest.fixture(autouse=True)
+def _app_runs_like_the_server(monkeypatch):
+    """Every run goes through app.py, as on the server. AppTest resets Streamlit's legacy `pages/` flag before each
+    run, so a page opened with switch_page would run on its own (no sidebar, no role check in app.py); the server
+    sets the flag off for good once app.py has called st.navigation."""
+    from streamlit.runtime.pages_manager import PagesManager  # noqa: PLC0415
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("demo")

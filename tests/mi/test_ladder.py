@@ -1,0 +1,126 @@
+"""mi.ladder on hand-written rows: what the Indsatstrappen screen shows per role, with the committee's suppression."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from mi import ladder
+from tests.conftest import build_db
+
+MARCH = date(2024, 3, 1)
+
+
+def m(mid, child, code, start, end=None, provider="kommunal"):
+    return {
+        "measure_id": mid,
+        "child_id": child,
+        "measure_code": code,
+        "provider_type": provider,
+        "start_on": start,
+        "end_on": end,
+    }
+
+
+def children(n: int) -> list[dict]:
+    return [{"child_id": f"B{i}"} for i in range(1, n + 1)]
+
+
+# the extract's clock: a posting on 2 April makes March the latest complete month
+CLOCK = [{"payment_id": "P1", "posted_on": "2024-04-02", "amount_dkk": "1", "measure_code": "MERUDGIFTER"}]
+
+# 31 March 2024: step 2 six children, step 3 two, step 5 nine (seven foster family + two own room), step 6 three
+LADDER = (
+    [m(f"F{i}", f"B{i}", "FOREBYG_TIDLIG", "2024-01-01") for i in range(1, 7)]
+    + [m(f"K{i}", f"B{i}", "KONSULENT", "2024-01-01") for i in (7, 8)]
+    + [m(f"I{i}", f"B{i}", "ANBR_DOGNINSTITUTION", "2024-01-01") for i in (9, 10, 11)]
+    + [m(f"P{i}", f"B{i}", "ANBR_PLEJEFAMILIE", "2024-01-01") for i in range(12, 19)]
+    + [m(f"E{i}", f"B{i}", "ANBR_EGET_VAERELSE", "2024-01-01") for i in (19, 20)]
+)
+
+
+def ladder_column(v: ladder.LadderView) -> list:
+    frame = v.ladder.frame
+    return frame[frame.columns[1]].to_list()
+
+
+def test_children_per_step_as_leder_see_them():
+    con = build_db(children=children(20), measures=LADDER, payments=CLOCK)
+    v = ladder.view(con, MARCH, "leder")
+    # steps 1–6: 0 (no measures), 6 (F1–F6), 2 (K7, K8), 0, 7 + 2 = 9 (P12–P18, E19–E20), 3 (I9–I11)
+    assert ladder_column(v) == [0, 6, 2, 0, 9, 3]
+    assert v.ladder_chart["children"].to_list() == [0, 6, 2, 0, 9, 3]
+    assert v.ladder.shown["Trin"].to_list()[5] == "6. Anbringelse på institution"
+    # no March 2023 in the data: no change against a year earlier
+    assert v.ladder.shown["Ændring på et år"].to_list() == ["–"] * 6
+    assert v.ladder.footnotes == []
+
+
+def test_committee_sees_small_counts_as_marks_and_no_step_that_gives_one_away():
+    con = build_db(children=children(20), measures=LADDER, payments=CLOCK)
+    v = ladder.view(con, MARCH, "udvalg")
+    # step 3 (2) and step 6 (3) are under 5. Step 5 (9) is not small, but it is foster family (7, shown in the
+    # placement table) + own room (2, hidden there): showing 9 would give 9 − 7 = 2 away, so it is hidden too.
+    assert ladder_column(v) == [0, 6, "<5", 0, "–", "<5"]
+    assert v.ladder_chart["children"].to_list() == [0, 6, None, 0, None, None]
+    assert v.ladder_chart["shown"].to_list() == ["0", "6", "<5", "0", "–", "<5"]
+    assert any(n.startswith("<5: færre end 5 børn") for n in v.ladder.footnotes)
+    assert any(n.startswith("–: tallet vises ikke") for n in v.ladder.footnotes)
+    # the placement table (the pack's): own room and institution <5; their sum 12 − 7 − 0 = 5 cannot be split
+    # into two known values (2+3, 3+2, 1+4, 4+1), so the total may stay
+    shown = v.placements.shown
+    assert shown[shown.columns[1]].to_list() == ["0", "7", "<5", "<5", "12"]
+
+
+def test_moves_up_and_down_and_the_committees_12_month_totals():
+    con = build_db(
+        payments=CLOCK,
+        children=children(2),
+        measures=[
+            # B1: step 2 from January, home-based measure from 5 March: step 2 → 3 at the end of March (up)
+            m("A1", "B1", "FOREBYG_TIDLIG", "2024-01-01"),
+            m("A2", "B1", "KONSULENT", "2024-03-05"),
+            # B2: step 3 until 29 February, then only step 2: 3 → 2 at the end of March (down)
+            m("B1", "B2", "FOREBYG_TIDLIG", "2024-01-01"),
+            m("B2", "B2", "KONSULENT", "2024-01-01", "2024-02-29"),
+        ],
+    )
+    leader = ladder.view(con, MARCH, "leder").moves.frame
+    march = leader.filter(leader["Måned"] == "marts 2024").row(0, named=True)
+    assert (march["Op ad trappen"], march["Ned ad trappen"]) == (1, 1)
+    # January is the first month of data: both children are new then (2), none move
+    jan = leader.filter(leader["Måned"] == "januar 2024").row(0, named=True)
+    assert (jan["Nye på trappen"], jan["Op ad trappen"]) == (2, 0)
+    total = leader.filter(leader["Måned"] == "I alt, 12 måneder").row(0, named=True)
+    assert (total["Op ad trappen"], total["Ned ad trappen"], total["Nye på trappen"]) == (1, 1, 2)
+    committee = ladder.view(con, MARCH, "udvalg").moves
+    # the committee: one row (April 2023 – March 2024), up 1 and down 1, both under 5; no arrivals/leavers
+    assert committee.shown.columns == ["Periode", "Op ad trappen", "Ned ad trappen"]
+    assert committee.shown.row(0) == ("Seneste 12 måneder", "<5", "<5")
+
+
+def test_family_treatment_by_provider_with_complementary_suppression():
+    con = build_db(
+        payments=CLOCK,
+        children=children(8),
+        measures=[
+            m(f"T{i}", f"B{i}", "FAMILIEBEHANDLING", "2024-02-01", provider="intern") for i in range(1, 7)
+        ]
+        + [m(f"T{i}", f"B{i}", "FAMILIEBEHANDLING", "2024-03-10", provider="privat") for i in (7, 8)],
+    )
+    col = "Startet jan.–mar. 2024"
+    leader = ladder.view(con, MARCH, "leder").family_treatment.frame
+    # own 6, other municipalities 0, regions 0, private 2, total 8 (starts 1 January – 31 March)
+    assert leader[col].to_list() == [6, 0, 0, 2, 8]
+    committee = ladder.view(con, MARCH, "udvalg").family_treatment
+    # private 2 → <5; the total (8) is published through focus point 3's share, so the own 6 is hidden
+    # instead: otherwise 8 − 6 = 2
+    assert committee.shown[col].to_list() == ["–", "0", "0", "<5", "8"]
+    # downloads keep numbers as numbers and marks as text
+    assert committee.frame[col].to_list() == ["–", 0, 0, "<5", 8]
+
+
+def test_one_child_is_a_mark_and_empty_breakdowns_are_zeros():
+    con = build_db(children=children(1), measures=[m("A", "B1", "KONSULENT", "2024-01-01")], payments=CLOCK)
+    v = ladder.view(con, MARCH, "udvalg")
+    assert ladder_column(v) == [0, 0, "<5", 0, 0, 0]
+    assert v.institution_providers.shown[v.institution_providers.shown.columns[1]].to_list() == ["0"] * 5
