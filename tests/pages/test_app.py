@@ -62,3 +62,59 @@ def test_pages_by_role():
 
 def test_month_names_are_danish():
     assert fmt.month_name(MONTH) == "oktober 2026"
+
+
+# ---- signed in with OIDC ([auth] in the secrets): the roles file decides ---------------------------------
+
+AUTH = {
+    "auth": {
+        "redirect_uri": "http://localhost/oauth2callback",
+        "cookie_secret": "x",
+        "client_id": "c",
+        "client_secret": "s",
+        "server_metadata_url": "http://idp.example/.well-known/openid-configuration",
+    }
+}
+
+
+def signed_in(tmp_path, monkeypatch, user: dict | None) -> AppTest:
+    roles = tmp_path / "roles.toml"
+    roles.write_text(
+        '[users]\n"chef@kommune.dk" = "leder"\n[domains]\n"politiker.kommune.dk" = "udvalg"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MI_ROLES", str(roles))
+    monkeypatch.delenv("MI_ROLE", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets = dict(AUTH)
+    at.user = user if user is not None else {"is_logged_in": False}
+    return at.run()
+
+
+def test_not_signed_in_sees_only_the_login(tmp_path, monkeypatch):
+    at = signed_in(tmp_path, monkeypatch, None)
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Log ind"]
+    assert len(at.metric) == 0 and len(at.sidebar.selectbox) == 0
+
+
+def test_unknown_user_gets_no_role_and_a_clear_message(tmp_path, monkeypatch):
+    at = signed_in(tmp_path, monkeypatch, {"is_logged_in": True, "email": "fremmed@andet.dk"})
+    assert not at.exception
+    assert "fremmed@andet.dk har ingen rolle i rollefilen" in texts(at)
+    assert len(at.metric) == 0  # no page ran
+    assert "Log ud" in [b.label for b in at.button]
+
+
+def test_signed_in_user_gets_the_role_of_the_roles_file_and_no_picker(tmp_path, monkeypatch):
+    at = signed_in(tmp_path, monkeypatch, {"is_logged_in": True, "email": "anna@politiker.kommune.dk"})
+    assert not at.exception
+    assert at.session_state["role"] == "udvalg"
+    # no demo role picker: the role comes from the roles file (by domain); the sidebar says who and which role
+    assert [s.key for s in at.sidebar.selectbox] == ["month"]
+    assert "anna@politiker.kommune.dk** · Udvalg" in texts(at)
+    # the committee's figures: the Overblik page with the not-yet-frozen marking
+    assert "endnu ikke frosset" in texts(at)
+    # the exact address beats its domain
+    at = signed_in(tmp_path, monkeypatch, {"is_logged_in": True, "email": "chef@kommune.dk"})
+    assert at.session_state["role"] == "leder"
