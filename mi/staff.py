@@ -96,15 +96,27 @@ def _norm_label(status: str | None) -> str:
 
 
 def _hbars(
-    frame: pl.DataFrame, category: str, value: str, unit: str, color: str | None = None, colours: bool = False
+    frame: pl.DataFrame,
+    category: str,
+    value: str,
+    unit: str,
+    color: str | None = None,
+    colours: bool = False,
+    sort: list[str] | None = None,
 ) -> alt.Chart:
     """Horizontal bars in the shared look. mi.charts.bars(horizontal=True) fails on Altair's axis object
     (`_y(unit).axis.format`), so the horizontal case is built here from the same parts until it is fixed there."""
     data = frame.filter(pl.col(value).is_not_null()).with_columns(pl.col(value).alias("y"))
-    form = {"share": ".0%", "ratio": ",.1f", "count": ",d"}.get(unit, ",")
+    form = {"share": ".0%", "ratio": ",.0f", "count": ",d"}.get(unit, ",")
     enc = {
-        "y": alt.Y(f"{category}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
-        "x": alt.X("y:Q", title=charts.UNIT_TITLES.get(unit, ""), axis=alt.Axis(format=form)),
+        "y": alt.Y(
+            f"{category}:N", title=None, sort=sort or "-x", axis=alt.Axis(labelLimit=260, labelOverlap=False)
+        ),
+        "x": alt.X(
+            "y:Q",
+            title=charts.UNIT_TITLES.get(unit, ""),
+            axis=alt.Axis(format=form, tickMinStep=1 if unit == "count" else alt.Undefined),
+        ),
         "tooltip": [
             alt.Tooltip(f"{category}:N", title=""),
             alt.Tooltip(
@@ -121,10 +133,11 @@ def _hbars(
         )
         enc["color"] = alt.Color(f"{color}:N", scale=scale, title=None)
         enc["tooltip"].insert(0, alt.Tooltip(f"{color}:N", title=""))
-    height = max(160, 26 * data[category].n_unique())
+    # Streamlit fits the whole chart (legend and axis included) into the height: room for them plus 30 px a bar
+    height = 110 + 30 * data[category].n_unique()
     mark = alt.Chart(alt.Data(values=charts._records(data)))
     mark = mark.mark_bar() if color else mark.mark_bar(color=charts.BLUE)
-    return charts.finish(mark.encode(**enc), height=min(height, 620))
+    return charts.finish(mark.encode(**enc), height=min(height, 800))
 
 
 def _dec(value: float | None, decimals: int = 1) -> str:
@@ -182,7 +195,12 @@ def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
         {"month": month},
     )
     teams = rows.filter(pl.col("level") == "team")
-    chart = _hbars(teams, "unit", "caseload_per_fte", "ratio") if teams.height else None
+    teams = teams.with_columns(
+        pl.col("norm_status").replace_strict(NORM_LABELS, default="Ingen årsværk").alias("s")
+    )
+    chart = (
+        _hbars(teams, "unit", "caseload_per_fte", "ratio", color="s", colours=True) if teams.height else None
+    )
     data, table = _frames(
         [
             ("Team", rows["unit"], None),
@@ -221,7 +239,8 @@ def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
         ],
         keep=rows["n_caseworkers"].sum() > 0,
     )
-    chart = charts.bars(rows, "band", "n_caseworkers", "count", horizontal=False, sort=list(band.values()))
+    rows = rows.with_columns(pl.col("norm_status").replace_strict(NORM_LABELS).alias("s"))
+    chart = _hbars(rows, "band", "n_caseworkers", "count", color="s", colours=True, sort=list(band.values()))
     missing = "Ingen rådgivere (rolle raadgiver i tabellen staff) ansat ved månedens udgang."
     return View(chart if data.height else None, data, table, fmt.month_name(month), missing)
 

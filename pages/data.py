@@ -13,7 +13,7 @@ if failed := st.session_state.pop("data_import_failed", None):
 facts = dataset.current(con)
 if not facts:
     ui.empty("Databasen har ingen dataversion: ingen data er indlæst endnu (tabellen data_versions er tom).")
-for col, (label, value) in zip(st.columns(len(facts) or 1), facts, strict=False):
+for col, (label, value) in zip(st.columns([1, 2, 2, 1.4][: len(facts)] or 1), facts, strict=False):
     col.metric(label, value)
 
 st.subheader("Rækker pr. tabel")
