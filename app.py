@@ -66,9 +66,18 @@ st.sidebar.caption(
     + (f", indlæst {info['imported_at']:%d.%m.%Y %H:%M}" if info.get("imported_at") else "")
 )
 
+present = [p for p in auth.pages_for(role) if (db.ROOT / "pages" / f"{p.slug}.py").exists()]
 pages = [
-    st.Page(f"pages/{p.slug}.py", title=p.title, icon=p.icon, url_path=p.slug, default=(i == 0))
-    for i, p in enumerate(auth.pages_for(role))
-    if (db.ROOT / "pages" / f"{p.slug}.py").exists()
+    st.Page(
+        f"pages/{p.slug}.py", title=p.title, icon=p.icon, url_path=p.slug if i else "start", default=(i == 0)
+    )
+    for i, p in enumerate(present)
 ]
+if present:
+    # The default page is served at "/" (Streamlit reserves its url_path without serving it); a bookmark of its
+    # slug (/overblik) opens the same file through a hidden page.
+    first = present[0]
+    pages.append(
+        st.Page(f"pages/{first.slug}.py", title=first.title, url_path=first.slug, visibility="hidden")
+    )
 st.navigation(pages).run()
