@@ -39,16 +39,6 @@ def zipped(files: dict[str, str]) -> bytes:
     return buf.getvalue()
 
 
-def run_page(role: str) -> AppTest:
-    """pages/data.py on its own with the role and month in the session (as app.py leaves them). Used where the
-    test interacts with the page: AppTest resets Streamlit's pages/ mode at every run, so a widget event after
-    switch_page may run the page without app.py (and without the role) - see the report to the lead."""
-    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=90)
-    at.session_state["role"] = role
-    at.session_state["month"] = MONTH
-    return at.run()
-
-
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -105,7 +95,7 @@ def test_udvalg_cannot_reach_the_data_page(app_db):
 
 
 def test_upload_a_valid_folder_then_import_shows_the_new_version(app_db):
-    at = run_page("leder")
+    at = run_app("leder", "data")
     at.file_uploader(key="upload-0").set_value(("udtraek.zip", zipped(SMALL), "application/zip")).run()
     assert not at.exception
     assert "**Valideringsrapport:** 0 fejl og 0 advarsler" in texts(at)
@@ -126,7 +116,7 @@ def test_upload_a_valid_folder_then_import_shows_the_new_version(app_db):
 
 def test_upload_with_an_error_reports_where_and_offers_no_import(app_db):
     before = hashlib.sha256(app_db.read_bytes()).hexdigest()
-    at = run_page("leder")
+    at = run_app("leder", "data")
     files = [(name, text.encode(), "text/csv") for name, text in SMALL.items()]
     # staff.csv line 2: an FTE of 2 (must be over 0 and at most 1)
     files = [
