@@ -544,3 +544,56 @@ def hbars(
     chart = alt.Chart(alt.Data(values=charts._records(data))).mark_bar().encode(**enc)
     # the height holds the legend and the axis as well (width='container' makes Vega-Lite fit inside it)
     return charts.finish(chart, height=per_row * len(order) + 110)
+
+
+# ---- the committee's pack on screen (pages/udvalgsrapport.py): the Pack's rows as Danish text ---------------
+
+
+def pack_placements(p) -> pl.DataFrame:
+    """Children by placement type now and a year earlier, as the pack shows them (marks for the committee)."""
+    from mi import report  # noqa: PLC0415
+
+    return pl.DataFrame(
+        [
+            {
+                "Anbringelsessted": r["label"],
+                p.month_text.capitalize(): report._text(r["n_month"], "count"),
+                "Samme måned sidste år": report._text(r["n_prev_year"], "count"),
+                "Ændring": report._change_text(r["change"], "count"),
+            }
+            for r in p.placements.iter_rows(named=True)
+        ]
+    )
+
+
+def pack_budget(p) -> pl.DataFrame:
+    keys = ("budget_dkk", "actual_ytd_dkk", "forecast_dkk", "overspend_dkk", "overspend_target_dkk")
+    rows = []
+    for k in keys:
+        f = p.figures[k]
+        rows.append(
+            {
+                "Nøgletal": f.label,
+                p.month_text.capitalize(): f.revision_text() if f.is_revised else f.text(),
+                "Status": f.status_label if f.good != "none" else "",
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def pack_revisions(p) -> pl.DataFrame:
+    from mi import report  # noqa: PLC0415
+
+    rows = []
+    for r in p.revisions:
+        old, new = report.revision_texts(r["frozen"], r["current"], r["unit"])
+        rows.append({"Nøgletal": r["label"], "Frosset": old, "I dag": new, "Note": "revideret"})
+    return pl.DataFrame(
+        rows, schema={"Nøgletal": pl.Utf8, "Frosset": pl.Utf8, "I dag": pl.Utf8, "Note": pl.Utf8}
+    )
+
+
+def definitions() -> pl.DataFrame:
+    from mi import kpi  # noqa: PLC0415
+
+    return pl.DataFrame([{"Nøgletal": k.label, "Definition": k.definition} for k in kpi.REGISTRY])

@@ -1,0 +1,100 @@
+import streamlit as st
+
+from mi import charts, db, economy, frozen, overview, report, ui
+
+role = ui.require("udvalgsrapport")
+p = overview.pack()
+images = {k: charts.finish(c, height=220) for k, c in report.charts(p).items()}
+
+
+@st.cache_data(show_spinner="Danner PDF …", max_entries=12)
+def _pdf(path: str, stamp, month, role: str) -> bytes:
+    return report.render_pdf(overview.pack(month, role))
+
+
+st.title("Udvalgsrapport")
+st.markdown(f"**{p.month_text.capitalize()}** · {report.ROLE_LABELS[p.role]}")
+(st.success if p.frozen else st.warning)(("🔒 " if p.frozen else "") + report._frozen_text(p))
+
+a, b, c = st.columns(3)
+if a.button("Dan PDF", key="pdf-build"):
+    st.session_state["pdf-wanted"] = True
+if st.session_state.get("pdf-wanted"):
+    path = db.db_path()
+    a.download_button(
+        "⬇️ PDF",
+        _pdf(str(path), db.file_stamp(path), p.month, p.role),
+        f"{p.stem}.pdf",
+        "application/pdf",
+        key="pdf",
+    )
+b.download_button(
+    "⬇️ Excel",
+    report.render_xlsx(p),
+    f"{p.stem}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="xlsx",
+)
+if role == "leder" and not p.frozen and c.button(f"🔒 Frys {p.month_text}", key="freeze"):
+    try:
+        frozen.freeze_file(db.db_path(), p.month)
+    except frozen.AlreadyFrozen as exc:
+        st.info(str(exc))
+    except ValueError as exc:
+        st.error(str(exc))
+    else:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        st.rerun()
+elif role == "leder" and p.frozen:
+    c.caption(f"{p.month_text.capitalize()} er frosset; de første tal bevares.")
+
+st.header("De fem fokuspunkter")
+for fp in p.focus:
+    with st.container(border=True):
+        st.subheader(f"{fp.number}. {fp.title}")
+        left, right = st.columns([2, 3])
+        for f in [fp.headline, *fp.extra]:
+            left.metric(
+                f.label,
+                f.text(),
+                f"{f.change_text('change_year')} siden sidste år",
+                delta_color="off",
+                help=f.definition,
+            )
+            left.markdown(ui.status_badge(f.status, f.status_label))
+            if f.is_revised:
+                left.caption(f"Frosset tal revideret: {f.revision_text()}")
+        right.markdown(fp.sentence)
+        right.altair_chart(images[fp.code], width="stretch")
+        right.caption(report.chart_caption(p, fp))
+
+st.header("Anbragte børn efter anbringelsessted")
+ui.table_with_downloads(economy.pack_placements(p), "anbringelser", p.month_text)
+
+st.header("Økonomi")
+st.markdown(p.sentences["budget"])
+ui.table_with_downloads(
+    economy.pack_budget(p), "oekonomi-noegletal", f"{p.month.year}, opgjort {p.month_text}"
+)
+st.subheader("Merforbrug år for år mod målet")
+path = economy.path_table(p.path)
+ui.chart_with_table(
+    images["path"], path, "maal-for-merforbrug", f"{p.baseline_year}–{p.month.year}", economy.danish(path)
+)
+
+st.header("Sagstal og personale")
+st.markdown(p.sentences["caseload"])
+st.altair_chart(images["caseload"], width="stretch")
+st.markdown(p.sentences["staff"])
+st.altair_chart(images["turnover"], width="stretch")
+
+if p.revisions:
+    st.header("Revisioner")
+    ui.table_with_downloads(economy.pack_revisions(p), "revisioner", p.month_text)
+
+with st.expander("Definitioner"):
+    ui.table_with_downloads(economy.definitions(), "definitioner")
+for note in p.footnotes:
+    st.caption(note)
+ui.caption(p.month_text)
