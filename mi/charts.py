@@ -127,8 +127,10 @@ def bars(
     color: str | None = None,
     horizontal: bool = True,
     sort: list[str] | None = None,
+    label: str | None = None,
 ) -> alt.Chart:
-    """Bars per category (horizontal by default), optionally split by colour."""
+    """Bars per category (horizontal by default), optionally split by colour. `label`: a text column written at
+    the end of each horizontal bar, also where the value is hidden (e.g. `<5` for the committee)."""
     data = _scaled(frame.filter(pl.col(value).is_not_null()), value, unit)
     cat = (
         alt.Y(f"{category}:N", title=None, sort=sort or "-x")
@@ -152,13 +154,21 @@ def bars(
             enc["xOffset"] = f"{color}:N"
         else:
             enc["yOffset"] = f"{color}:N"
-    height = max(160, 34 * data[category].n_unique() * (2 if color else 1)) if horizontal else 300
-    return finish(
+    height = max(160, 34 * frame[category].n_unique() * (2 if color else 1)) if horizontal else 300
+    chart = (
         alt.Chart(alt.Data(values=_records(data)))
         .mark_bar(color=alt.Undefined if color else BLUE)
-        .encode(**enc),
-        height=min(height, 620),
+        .encode(**enc)
     )
+    if label and horizontal and not color:
+        texts = _scaled(frame.with_columns(pl.col(value).fill_null(0)), value, unit)
+        chart = alt.layer(
+            chart,
+            alt.Chart(alt.Data(values=_records(texts)))
+            .mark_text(align="left", dx=4, fontSize=13)
+            .encode(y=cat, x="y:Q", text=f"{label}:N"),
+        )
+    return finish(chart, height=min(height, 620))
 
 
 def ladder(frame: pl.DataFrame) -> alt.Chart:

@@ -274,10 +274,14 @@ def _moves(con, m: date, suppress: bool, min_count: int):
         table = _table(out, {MOVES[k]: fmt.number for k in keys}, min_count)
         chart = pl.DataFrame(
             [
-                {"Bevægelse": MOVES[k], "n": None if isinstance(out[0][MOVES[k]], str) else out[0][MOVES[k]]}
+                {
+                    "Bevægelse": MOVES[k],
+                    "n": None if isinstance(out[0][MOVES[k]], str) else out[0][MOVES[k]],
+                    "shown": privacy.text(out[0][MOVES[k]]),
+                }
                 for k in keys
             ],
-            schema={"Bevægelse": pl.Utf8, "n": pl.Int64},
+            schema={"Bevægelse": pl.Utf8, "n": pl.Int64, "shown": pl.Utf8},
         )
         return chart, table
     out = [

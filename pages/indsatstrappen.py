@@ -35,7 +35,7 @@ with left:
 with right:
     st.subheader("Bevægelser på trappen")
     ui.chart_with_table(
-        charts.bars(v.moves_chart, "Bevægelse", "n", "count")
+        charts.bars(v.moves_chart, "Bevægelse", "n", "count", label="shown")
         if v.suppress
         else charts.lines(v.moves_chart, "month", "n", "Bevægelse", "count"),
         v.moves.frame,
@@ -45,6 +45,7 @@ with right:
     )
     st.caption(
         "Op/ned: børn, hvis trin ved månedens udgang er højere/lavere end ved udgangen af måneden før."
+        + (" Udvalget ser de seneste 12 måneder under ét." if v.suppress else "")
     )
     ui.footnotes(v.moves.footnotes)
 
