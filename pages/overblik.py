@@ -27,6 +27,9 @@ for title, codes in overview.SECTIONS:
         with st.expander("Fokuspunkterne i én sætning"):
             for fp in p.focus:
                 st.markdown(f"**{fp.number}. {fp.title}.** {fp.sentence}")
+    for code in codes:
+        if code in p.sentences:
+            st.markdown(p.sentences[code])
 st.subheader("Alle nøgletal for måneden")
 ui.table_with_downloads(overview.figures_table(p), "noegletal")
 for note in p.footnotes:

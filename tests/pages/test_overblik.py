@@ -77,3 +77,17 @@ def test_the_months_figures_as_a_table_with_downloads(app_db):
     assert len(table) == len(kpi.REGISTRY)  # one row per KPI of the registry
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["⬇️ CSV", "⬇️ Excel"]
+
+
+def test_budget_and_caseload_are_explained_in_words_against_their_targets(app_db):
+    at = run_app("oekonomi")
+    shown = texts(at)
+    con = db.connect(app_db)
+    v = kpi.values(con, MONTH)
+    con.close()
+    # the budget sentence names the forecast and the political target for the overspend
+    assert f"Det forventede forbrug for 2026 er {report._money(v['forecast_dkk'])}" in shown
+    assert "Målet er" in shown or "målet er" in shown
+    # caseload against DS' recommended band 20–30 (data/settings.toml)
+    assert f"{fmt.number(v['caseload_per_fte'], 1)} sager pr. årsværk" in shown
+    assert "anbefaler 20–30" in shown
