@@ -92,12 +92,8 @@ def texts(at: AppTest) -> str:
 
 
 def nav_pages(at: AppTest) -> set[str]:
-    """The pages the navigation offers (their url paths)."""
-    return {p.url_path or "overblik" for p in db_pages(at)}
-
-
-def db_pages(at: AppTest):
-    from mi import auth  # noqa: PLC0415
-
-    role = at.session_state["role"]
-    return [p for p in auth.pages_for(role) if (ROOT / "pages" / f"{p.slug}.py").exists()]
+    """The pages the app's navigation registered in the last run (their url paths; the default page is served at
+    "/" under the url path "start", and also registered under its slug as a hidden page)."""
+    return {
+        info.get("url_pathname") for info in at._registered_pages.values() if info.get("url_pathname")
+    } - {"start"}

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from mi import auth, fmt
 from mi.settings import ROOT
-from tests.pages.conftest import MONTH, run_app, texts
+from tests.pages.conftest import MONTH, nav_pages, run_app, texts
 
 pytestmark = pytest.mark.usefixtures("app_db")
 
@@ -34,7 +34,13 @@ FORBIDDEN = [
 @pytest.mark.parametrize(("role", "slug"), FORBIDDEN)
 def test_a_page_the_role_may_not_see_is_neither_offered_nor_shown(role, slug):
     at = run_app(role)
-    assert slug not in {p.slug for p in auth.pages_for(role)}
+    # the navigation the app built for the role lacks the page, and it cannot be switched to
+    assert slug not in nav_pages(at)
+    assert nav_pages(at) == {
+        p.slug for p in auth.pages_for(role) if (ROOT / "pages" / f"{p.slug}.py").exists()
+    }
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(f"pages/{slug}.py")
     page = ROOT / "pages" / f"{slug}.py"
     assert page.exists(), f"pages/{slug}.py is missing"
     # opened directly (a bookmarked URL, a crafted request), the page itself refuses on the server
@@ -45,7 +51,6 @@ def test_a_page_the_role_may_not_see_is_neither_offered_nor_shown(role, slug):
     assert not direct.exception
     assert "har ikke adgang" in texts(direct)
     assert len(direct.dataframe) == 0 and len(direct.metric) == 0
-    del at
 
 
 def test_pages_by_role():
