@@ -500,7 +500,6 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
     )
     if suppress:
         v.footnotes = privacy.footnotes(min_count) + [
-            "Trappen, anbringelserne og fordelingerne er dagens data (de frosne månedstal gælder nøgletallene).",
             "Udvalget ser bevægelser op og ned ad trappen, ikke børn, der kommer til eller går fra: "
             "forskellen mellem dem ville kunne afsløre små tal.",
         ]

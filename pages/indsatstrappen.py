@@ -11,7 +11,10 @@ st.markdown(
     "Målet er at hjælpe tidligere og lavere på trappen – færre børn på institution."
 )
 if p.frozen:
-    st.success(f"🔒 Nøgletallene for {month} er frosset {p.frozen['frozen_at']:%d.%m.%Y}.")
+    st.success(
+        f"🔒 Nøgletallene for {month} er frosset {p.frozen['frozen_at']:%d.%m.%Y}. Trappen, bevægelserne og "
+        "fordelingerne er dagens data."
+    )
 
 st.subheader(f"Trappen i {month}")
 ui.chart_with_table(charts.ladder(v.ladder_chart), v.ladder.frame, "indsatstrappen", month, v.ladder.shown)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from mi import auth, db, fmt, kpi
+from mi import auth, db, fmt, frozen, kpi
 from tests.pages.conftest import MONTH, run_app, texts
 
 STEP_ROWS = [
@@ -83,7 +83,7 @@ def test_ladder_and_headlines_equal_the_marts_in_danish_formats(app_db, role):
 def test_month_picker_changes_the_ladder(app_db):
     at = run_app("leder", page="indsatstrappen")
     before = list(ladder_table(at)["Børn, oktober 2026"])
-    at.sidebar.selectbox(key="month").set_value(date(2025, 10, 1)).run()
+    at.sidebar.selectbox(key="_month").set_value(date(2025, 10, 1)).run()
     assert not at.exception
     after = ladder_table(at)
     # the month is now October 2025, compared with October 2024
@@ -106,4 +106,12 @@ def test_committee_sees_no_count_of_one_to_four_children(app_db):
     assert list(moves.columns) == ["Periode", "Op ad trappen", "Ned ad trappen"]
     assert list(moves["Ned ad trappen"]) == ["<5"]
     assert "<5: færre end 5 børn" in shown
-    assert "Trappen, anbringelserne og fordelingerne er dagens data" in shown
+    assert "Udvalget ser bevægelser op og ned ad trappen" in shown
+    assert "er frosset" not in shown
+
+
+def test_committee_sees_the_frozen_marking_once_the_month_is_frozen(app_db):
+    frozen.freeze_file(app_db, MONTH)
+    at = run_app("udvalg", page="indsatstrappen")
+    assert not at.exception
+    assert "Nøgletallene for oktober 2026 er frosset" in texts(at)
