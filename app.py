@@ -35,13 +35,15 @@ if auth.auth_configured(st.secrets):
     st.sidebar.button("Log ud", on_click=st.logout)
 else:
     preset = auth.preset_role()
-    if "role" not in st.session_state:
+    if st.session_state.get("role") not in auth.ROLES:
         st.session_state["role"] = preset or "leder"
-    st.sidebar.selectbox(
+    # the widget has its own key; the role lives in a plain session key, which Streamlit never clears
+    st.session_state["role"] = st.sidebar.selectbox(
         "Demotilstand – vælg rolle",
         auth.ROLES,
+        index=auth.ROLES.index(st.session_state["role"]),
         format_func=lambda r: auth.ROLE_LABELS[r],
-        key="role",
+        key="_role",
         help="Uden login (ingen [auth] i .streamlit/secrets.toml) kan rollen vælges frit. "
         + " · ".join(f"{auth.ROLE_LABELS[r]}: {auth.ROLE_HELP[r]}" for r in auth.ROLES),
     )
@@ -59,7 +61,9 @@ if not months:
     st.stop()
 if st.session_state.get("month") not in months:
     st.session_state["month"] = months[0]
-st.sidebar.selectbox("Måned", months, format_func=fmt.month_name, key="month")
+st.session_state["month"] = st.sidebar.selectbox(
+    "Måned", months, index=months.index(st.session_state["month"]), format_func=fmt.month_name, key="_month"
+)
 info = ui.data_info()
 st.sidebar.caption(
     f"Data pr. {fmt.day(info.get('data_as_of'))} · dataversion {info.get('version_id', '–')}"

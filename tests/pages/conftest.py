@@ -65,7 +65,7 @@ def run_app(role: str, page: str | None = None, month: date | None = None, monke
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
     if month is not None:
-        at.sidebar.selectbox(key="month").set_value(month).run()
+        at.sidebar.selectbox(key="_month").set_value(month).run()
     if page is not None:
         at.switch_page(f"pages/{page}.py")
         at.run()

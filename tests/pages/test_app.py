@@ -16,11 +16,11 @@ pytestmark = pytest.mark.usefixtures("app_db")
 def test_app_opens_on_the_latest_complete_month_with_data_as_of(role):
     at = run_app(role)
     assert not at.exception
-    assert at.sidebar.selectbox(key="month").value == MONTH  # demo written to October 2026
+    assert at.sidebar.selectbox(key="_month").value == MONTH  # demo written to October 2026
     captions = " ".join(c.value for c in at.sidebar.caption)
     assert "Data pr. " in captions and "dataversion 1" in captions
-    assert at.sidebar.selectbox(key="role").value == role
-    assert "Demotilstand" in at.sidebar.selectbox(key="role").label
+    assert at.sidebar.selectbox(key="_role").value == role
+    assert "Demotilstand" in at.sidebar.selectbox(key="_role").label
 
 
 FORBIDDEN = [
@@ -116,7 +116,7 @@ def test_signed_in_user_gets_the_role_of_the_roles_file_and_no_picker(tmp_path, 
     assert not at.exception
     assert at.session_state["role"] == "udvalg"
     # no demo role picker: the role comes from the roles file (by domain); the sidebar says who and which role
-    assert [s.key for s in at.sidebar.selectbox] == ["month"]
+    assert [s.key for s in at.sidebar.selectbox] == ["_month"]
     assert "anna@politiker.kommune.dk** · Udvalg" in texts(at)
     # the committee's figures: the Overblik page with the not-yet-frozen marking
     assert "endnu ikke frosset" in texts(at)

@@ -43,7 +43,7 @@ def test_cards_show_the_months_kpis_in_danish_formats(app_db, role):
 def test_month_picker_changes_the_figures(app_db):
     at = run_app("leder")
     before = {m.label: m.value for m in at.metric}
-    at.sidebar.selectbox(key="month").set_value(date(2025, 10, 1)).run()
+    at.sidebar.selectbox(key="_month").set_value(date(2025, 10, 1)).run()
     after = {m.label: m.value for m in at.metric}
     con = db.connect(app_db)
     v = kpi.values(con, date(2025, 10, 1))
