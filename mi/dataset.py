@@ -63,7 +63,8 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFra
 
 
 def history(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Every import, newest first: version, time, data as of, source folder, files and rows."""
+    """Every import, newest first: version, time, data as of, source folder, files and rows (`files` gives each
+    file's SHA-256)."""
     rows = db.query(
         con,
         "select version_id, imported_at, data_as_of, source, files, row_counts from data_versions "
@@ -87,6 +88,25 @@ def history(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]
         pl.Series("Rækker i alt", [fmt.number(n) for n in data["Rækker i alt"]], pl.Utf8),
     )
     return data, shown
+
+
+def files(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every imported file, newest version first: version, file, rows and its SHA-256 (as recorded at import, so a
+    file can be matched with the extract it came from)."""
+    rows = db.query(con, "select version_id, files from data_versions order by version_id desc")
+    out = [
+        (v, f.get("file", ""), f.get("rows"), f.get("sha256", ""))
+        for v, fs in zip(rows["version_id"], rows["files"], strict=True)
+        for f in json.loads(fs or "[]")
+    ]
+    data = pl.DataFrame(
+        out,
+        schema={"Version": pl.Int64, "Fil": pl.Utf8, "Rækker": pl.Int64, "SHA-256": pl.Utf8},
+        orient="row",
+    )
+    return data, data.with_columns(
+        pl.Series("Rækker", [fmt.number(n) if n is not None else "" for n in data["Rækker"]], pl.Utf8)
+    )
 
 
 # ---- upload → validation → import ----------------------------------------------------------------------

@@ -22,6 +22,9 @@ ui.table_with_downloads(data, "raekker-pr-tabel", shown=shown)
 st.subheader("Indlæsninger")
 data, shown = dataset.history(con)
 ui.table_with_downloads(data, "indlaesninger", shown=shown)
+with st.expander("Filer og kontrolsummer (SHA-256) pr. indlæsning"):
+    data, shown = dataset.files(con)
+    ui.table_with_downloads(data, "indlaeste-filer", shown=shown)
 
 st.subheader("Indlæs nye data")
 if role != "leder":

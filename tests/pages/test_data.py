@@ -72,7 +72,10 @@ def test_current_version_rows_and_history(app_db, role):
     }
     history = at.dataframe[1].value
     assert list(history["Version"]) == [1] and list(history["Data pr."]) == ["7. november 2026"]
-    assert len(at.get("download_button")) == 4  # CSV and Excel for each table
+    files = at.dataframe[2].value  # the files of each import with their SHA-256
+    assert list(files["Fil"]) == [f"{t}.csv" for t in counts]
+    assert all(len(h) == 64 for h in files["SHA-256"])
+    assert len(at.get("download_button")) == 6  # CSV and Excel for each of the three tables
 
 
 def test_oekonomi_sees_no_upload(app_db):
@@ -111,6 +114,12 @@ def test_upload_a_valid_folder_then_import_shows_the_new_version(app_db):
     assert shown["Rækker i alt"] == "7"  # one row in each of the seven tables
     assert list(at.dataframe[1].value["Version"]) == [2, 1]
     assert recorded_counts(app_db) == {t: 1 for t in db.INPUT_TABLES}
+    files = at.dataframe[2].value
+    new = files[files["Version"] == 2]
+    # each uploaded file (unpacked from the zip) with the SHA-256 of exactly the bytes sent
+    assert dict(zip(new["Fil"], new["SHA-256"], strict=True)) == {
+        name: hashlib.sha256(text.encode()).hexdigest() for name, text in SMALL.items()
+    }
     assert len(at.file_uploader(key="upload-1").value or []) == 0  # a fresh, empty uploader
 
 
