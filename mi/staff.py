@@ -30,10 +30,11 @@ ROLE_LABELS = {
     "psykolog": "Psykolog",
 }
 # the norm's words in the colour-blind-safe palette: within green, over vermillion, under sky blue
+# (in the legend's order: under, within, over the band)
 NORM_COLOURS = {
+    "Under normen": charts.SKY,
     "Inden for normen": charts.GREEN,
     "Over normen": charts.RED,
-    "Under normen": charts.SKY,
     "Ingen årsværk": charts.GREY,
 }
 GROUP_LABELS = {"alle": "Alle ansatte", "raadgiver": "Rådgivere"}
@@ -103,9 +104,10 @@ def _hbars(
     color: str | None = None,
     colours: bool = False,
     sort: list[str] | None = None,
+    band: tuple[float, float] | None = None,
 ) -> alt.Chart:
-    """Horizontal bars in the shared look. mi.charts.bars(horizontal=True) fails on Altair's axis object
-    (`_y(unit).axis.format`), so the horizontal case is built here from the same parts until it is fixed there."""
+    """Horizontal bars in the shared look (mi.charts parts), with what mi.charts.bars does not offer: colours fixed
+    to the norm's words, every category label shown, and a height that leaves room for legend and axis."""
     data = frame.filter(pl.col(value).is_not_null()).with_columns(pl.col(value).alias("y"))
     form = {"share": ".0%", "ratio": ",.0f", "count": ",d"}.get(unit, ",")
     enc = {
@@ -135,9 +137,45 @@ def _hbars(
         enc["tooltip"].insert(0, alt.Tooltip(f"{color}:N", title=""))
     # Streamlit fits the whole chart (legend and axis included) into the height: room for them plus 30 px a bar
     height = 110 + 30 * data[category].n_unique()
-    mark = alt.Chart(alt.Data(values=charts._records(data)))
-    mark = mark.mark_bar() if color else mark.mark_bar(color=charts.BLUE)
-    return charts.finish(mark.encode(**enc), height=min(height, 800))
+    base = alt.Chart(alt.Data(values=charts._records(data)))
+    bars = (base.mark_bar() if color else base.mark_bar(color=charts.BLUE)).encode(**enc)
+    # the value at the end of each bar (also a zero, which has no bar), in the chart's Danish number format
+    labels = base.mark_text(align="left", dx=4, fontSize=12, color="#333333").encode(
+        y=enc["y"], x="y:Q", text=alt.Text("y:Q", format=",.1f" if unit != "count" else ",d")
+    )
+    layers = [bars, labels]
+    if band:
+        # the norm as a light green band behind the bars (as on the trend chart)
+        layers.insert(
+            0,
+            alt.Chart(alt.Data(values=[{"lo": band[0], "hi": band[1]}]))
+            .mark_rect(color=charts.GREEN, opacity=0.15)
+            .encode(x="lo:Q", x2="hi:Q"),
+        )
+    return charts.finish(alt.layer(*layers), height=min(height, 800))
+
+
+def _stacked(frame: pl.DataFrame, category: str, value: str, color: str, title: str) -> alt.Chart:
+    """Vertical bars per category stacked by `color` (e.g. staff per team by role), the total above each bar.
+    mi.charts.bars sets colours side by side, which leaves most of a team's slots empty when roles differ."""
+    data = frame.filter(pl.col(value).is_not_null())
+    base = alt.Chart(alt.Data(values=charts._records(data)))
+    x = alt.X(f"{category}:N", title=None, axis=alt.Axis(labelAngle=0, labelLimit=160))
+    bars = base.mark_bar().encode(
+        x=x,
+        y=alt.Y(f"sum({value}):Q", title=title, axis=alt.Axis(format=",d", tickMinStep=1)),
+        color=alt.Color(f"{color}:N", scale=alt.Scale(range=charts.PALETTE), title=None),
+        order=alt.Order(f"{color}:N"),
+        tooltip=[
+            alt.Tooltip(f"{category}:N", title=""),
+            alt.Tooltip(f"{color}:N", title=""),
+            alt.Tooltip(f"{value}:Q", title=title, format=",d"),
+        ],
+    )
+    totals = base.mark_text(dy=-8, fontSize=12, color="#333333").encode(
+        x=x, y=alt.Y(f"sum({value}):Q"), text=alt.Text(f"sum({value}):Q", format=",d")
+    )
+    return charts.finish(alt.layer(bars, totals), height=320)
 
 
 def _dec(value: float | None, decimals: int = 1) -> str:
@@ -199,7 +237,9 @@ def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
         pl.col("norm_status").replace_strict(NORM_LABELS, default="Ingen årsværk").alias("s")
     )
     chart = (
-        _hbars(teams, "unit", "caseload_per_fte", "ratio", color="s", colours=True) if teams.height else None
+        _hbars(teams, "unit", "caseload_per_fte", "ratio", color="s", colours=True, band=norm(con))
+        if teams.height
+        else None
     )
     data, table = _frames(
         [
@@ -261,7 +301,15 @@ def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
     )
     employed = rows.filter(pl.col("fte").is_not_null())
     chart = (
-        _hbars(employed, "caseworker_id", "caseload_per_fte", "ratio", color="status", colours=True)
+        _hbars(
+            employed,
+            "caseworker_id",
+            "caseload_per_fte",
+            "ratio",
+            color="status",
+            colours=True,
+            band=norm(con),
+        )
         if employed.height
         else None
     )
@@ -387,11 +435,7 @@ def headcount(con: duckdb.DuckDBPyConnection, month: date) -> View:
         {"month": month},
     ).with_columns(pl.col("role").map_elements(role_label, return_dtype=pl.Utf8).alias("rolle"))
     active = rows.filter(pl.col("headcount") > 0)
-    chart = (
-        charts.bars(active, "team", "headcount", "count", color="rolle", horizontal=False)
-        if active.height
-        else None
-    )
+    chart = _stacked(active, "team", "headcount", "rolle", "ansatte") if active.height else None
     data, table = _frames(
         [
             ("Team", rows["team"], None),

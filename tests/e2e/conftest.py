@@ -1,0 +1,113 @@
+"""Browser tests: a real `streamlit run app.py` on a free port over a demo database built in a temporary folder
+(as tests/pages/conftest.py builds it), driven by Playwright with Debian's chromium (DESIGN.md's launch flags)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from mi import demo, ingest
+from mi.settings import ROOT
+
+END_MONTH = "2026-10"
+# a page draws its charts within seconds, but the machine is shared: wait generously, never assert on time
+expect.set_options(timeout=90_000)
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def e2e_db(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("e2e-demo")
+    demo.write(folder, end_month=END_MONTH)
+    path = tmp_path_factory.mktemp("e2e-db") / "mi.duckdb"
+    ingest.import_folder(folder, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_db, tmp_path_factory) -> Iterator[str]:
+    """The app served by `streamlit run` as the leder role; stopped (only this process) after the session."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
+    env = {**os.environ, "MI_DB": str(e2e_db), "MI_ROLE": "leder", "PYTHONUNBUFFERED": "1"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):  # the server is up when its health endpoint answers (up to 2 minutes)
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit stopped: {log.read_text(errors='replace')[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="da-DK"
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(90_000)
+    yield pg
+    context.close()
