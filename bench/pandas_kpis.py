@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _read(folder: Path, table: str, dates: list[str]) -> pd.DataFrame:
-    return pd.read_csv(folder / f"{table}.csv", dtype=str, keep_default_na=False, na_values=[""],
-                       parse_dates=dates, date_format="%Y-%m-%d")
+    return pd.read_csv(
+        folder / f"{table}.csv",
+        dtype=str,
+        keep_default_na=False,
+        na_values=[""],
+        parse_dates=dates,
+        date_format="%Y-%m-%d",
+    )
 
 
 def load(folder: Path | str) -> dict[str, pd.DataFrame]:
@@ -77,19 +83,28 @@ def compute(t: dict, month: str) -> dict:
     sy_start = y if mo >= 8 else y - 1
     sy = f"{sy_start}/{(sy_start + 1) % 100:02d}"
     pupils = t["pupils"].loc[t["pupils"]["school_year"] == sy, "pupils"]
-    out["f4_day_treatment_share"] = (dt["child_id"].nunique() / pupils.iloc[0]
-                                     if len(pupils) and pupils.iloc[0] else None)
+    out["f4_day_treatment_share"] = (
+        dt["child_id"].nunique() / pupils.iloc[0] if len(pupils) and pupils.iloc[0] else None
+    )
 
-    pay = t["payments"].merge(t["measures"][["measure_id", "measure_code"]], on="measure_id", how="left",
-                              suffixes=("", "_m"))
+    pay = t["payments"].merge(
+        t["measures"][["measure_id", "measure_code"]], on="measure_id", how="left", suffixes=("", "_m")
+    )
     pay["code"] = pay["measure_code"].fillna(pay["measure_code_m"])
     pay = pay.join(cat[["focus_flag"]], on="code")
     lost = pay[pay["focus_flag"] == "lost_earnings"]
-    out["f5_lost_earnings_ytd_dkk"] = round(float(lost.loc[(lost["posted_on"] >= jan1) & (lost["posted_on"] <= E),
-                                                           "amount_dkk"].sum()), 2)
+    out["f5_lost_earnings_ytd_dkk"] = round(
+        float(lost.loc[(lost["posted_on"] >= jan1) & (lost["posted_on"] <= E), "amount_dkk"].sum()), 2
+    )
     E_prev = pd.Timestamp(y - 1, mo, calendar.monthrange(y - 1, mo)[1])
-    out["f5_lost_earnings_prev_ytd_dkk"] = round(float(lost.loc[
-        (lost["posted_on"] >= pd.Timestamp(y - 1, 1, 1)) & (lost["posted_on"] <= E_prev), "amount_dkk"].sum()), 2)
+    out["f5_lost_earnings_prev_ytd_dkk"] = round(
+        float(
+            lost.loc[
+                (lost["posted_on"] >= pd.Timestamp(y - 1, 1, 1)) & (lost["posted_on"] <= E_prev), "amount_dkk"
+            ].sum()
+        ),
+        2,
+    )
 
     b = t["budget"][t["budget"]["year"] == y]
     budget = float(b["budget_dkk"].sum()) if len(b) else None
@@ -109,14 +124,15 @@ def compute(t: dict, month: str) -> dict:
     out["forecast_dkk"] = round(actual + committed, 2)
     out["overspend_dkk"] = round(actual + committed - budget, 2) if budget is not None else None
     bs = t["settings"]["budget"]
-    out["overspend_target_dkk"] = float(bs["baseline_overspend_dkk"]
-                                        - bs["annual_reduction_dkk"] * (y - bs["baseline_year"]))
+    out["overspend_target_dkk"] = float(
+        bs["baseline_overspend_dkk"] - bs["annual_reduction_dkk"] * (y - bs["baseline_year"])
+    )
 
     st, cs = t["staff"], t["cases"]
     n_cases = int(_active(cs, "opened_on", "closed_on", E).sum())
     fte = st.loc[(st["role"] == "raadgiver") & _active(st, "hired_on", "left_on", E), "fte"].sum()
     out["caseload_per_fte"] = n_cases / fte if fte else None
-    first12 = (pd.Timestamp(y, mo, 1) - pd.DateOffset(months=11))
+    first12 = pd.Timestamp(y, mo, 1) - pd.DateOffset(months=11)
     leavers = int(((st["left_on"] >= first12) & (st["left_on"] <= E)).sum())
     heads = []
     for k in range(12):

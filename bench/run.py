@@ -27,7 +27,12 @@ OUT = ROOT / "bench" / "out"
 PY = sys.executable
 
 GOALS_98 = {
-    "import_s": 60.0, "page_warm_s": 0.3, "page_cold_s": 1.5, "kpis_s": 2.0, "vs_pandas": 0.2, "vs_scan": 3.0,
+    "import_s": 60.0,
+    "page_warm_s": 0.3,
+    "page_cold_s": 1.5,
+    "kpis_s": 2.0,
+    "vs_pandas": 0.2,
+    "vs_scan": 3.0,
     "peak_memory_mb": 1536.0,
 }
 
@@ -42,7 +47,9 @@ def _timed_process(args: list[str], env: dict | None = None) -> tuple[float, flo
         "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(json.dumps({'s': dt, 'mb': rss, 'rc': p.returncode, 'out': p.stdout[-20000:], 'err': p.stderr[-4000:]}))\n"
     )
-    res = subprocess.run([PY, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    res = subprocess.run(
+        [PY, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    )
     data = json.loads(res.stdout)
     if data["rc"] != 0:
         raise RuntimeError(f"{' '.join(args)} failed: {data['err']}")
@@ -57,8 +64,12 @@ def _demo(scale: int) -> Path:
     folder = OUT / f"demo-{scale}"
     if not (folder / "payments.csv").exists():
         t = time.perf_counter()
-        subprocess.run([PY, "-m", "mi", "demo", "--out", str(folder), "--scale", str(scale)], cwd=ROOT, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [PY, "-m", "mi", "demo", "--out", str(folder), "--scale", str(scale)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         print(f"  demo scale {scale} written in {time.perf_counter() - t:.1f} s", flush=True)
     return folder
 
@@ -95,7 +106,9 @@ def _scan_time(db_path: Path, runs: int) -> float:
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        db.query(con, "select date_trunc('month', posted_on) as month, sum(amount_dkk) from payments group by 1")
+        db.query(
+            con, "select date_trunc('month', posted_on) as month, sum(amount_dkk) from payments group by 1"
+        )
         times.append(time.perf_counter() - t)
     con.close()
     return _median(times)
@@ -152,7 +165,9 @@ def bench_scale(scale: int, runs: int) -> dict:
         s, mb, _ = _timed_process([PY, "-m", "mi", "kpis", "--month", f"{month:%Y-%m}"], env)
         kp.append(s)
         kp_mb.append(mb)
-        s, _, _ = _timed_process([PY, str(ROOT / "bench" / "pandas_kpis.py"), str(folder), f"{month:%Y-%m}"], env)
+        s, _, _ = _timed_process(
+            [PY, str(ROOT / "bench" / "pandas_kpis.py"), str(folder), f"{month:%Y-%m}"], env
+        )
         pd_times.append(s)
     rows = {t.stem: sum(1 for _ in t.open(encoding="utf-8")) - 1 for t in sorted(folder.glob("*.csv"))}
     marts = _mart_times(db_path, month, runs)
@@ -174,8 +189,11 @@ def bench_scale(scale: int, runs: int) -> dict:
         "marts_s": marts,
         "pages": pages,
         "peak_memory_mb": round(max(max(import_mb), max(kp_mb), self_mb), 1),
-        "peak_memory_mb_by_step": {"import": round(max(import_mb), 1), "kpis": round(max(kp_mb), 1),
-                                   "pages_and_marts": round(self_mb, 1)},
+        "peak_memory_mb_by_step": {
+            "import": round(max(import_mb), 1),
+            "kpis": round(max(kp_mb), 1),
+            "pages_and_marts": round(self_mb, 1),
+        },
     }
     return result
 
@@ -209,7 +227,10 @@ def goals(result: dict) -> list[tuple[str, float, float, bool]]:
         "vs_scan": result["vs_scan"],
         "peak_memory_mb": result["peak_memory_mb"],
     }
-    return [(k, measured[k], limit, measured[k] is not None and measured[k] <= limit) for k, limit in GOALS_98.items()]
+    return [
+        (k, measured[k], limit, measured[k] is not None and measured[k] <= limit)
+        for k, limit in GOALS_98.items()
+    ]
 
 
 def write_readme(doc: dict, path: Path = ROOT / "bench" / "README.md") -> None:
@@ -225,14 +246,31 @@ def write_readme(doc: dict, path: Path = ROOT / "bench" / "README.md") -> None:
     ]
     for r in doc["results"]:
         if r["scale"] == 98:
-            lines += ["Goals at 98 municipalities:", "", "| goal | measured | limit | met |", "|---|---:|---:|---|"]
+            lines += [
+                "Goals at 98 municipalities:",
+                "",
+                "| goal | measured | limit | met |",
+                "|---|---:|---:|---|",
+            ]
             lines += [f"| {k} | {v} | {lim} | {'ja' if ok else '**nej**'} |" for k, v, lim, ok in goals(r)]
             lines += [""]
-        lines += [f"Pages at scale {r['scale']} (s): " + ", ".join(
-            f"{name} {p['cold_s']:.2f} cold / {p['warm_s']:.3f} warm" for name, p in r["pages"].items()), ""]
+        lines += [
+            f"Pages at scale {r['scale']} (s): "
+            + ", ".join(
+                f"{name} {p['cold_s']:.2f} cold / {p['warm_s']:.3f} warm" for name, p in r["pages"].items()
+            ),
+            "",
+        ]
     lines.append("<!-- results:end -->")
-    text = path.read_text(encoding="utf-8") if path.exists() else "<!-- results:start -->\n<!-- results:end -->\n"
-    start, end = text.index("<!-- results:start -->"), text.index("<!-- results:end -->") + len("<!-- results:end -->")
+    text = (
+        path.read_text(encoding="utf-8")
+        if path.exists()
+        else "<!-- results:start -->\n<!-- results:end -->\n"
+    )
+    start, end = (
+        text.index("<!-- results:start -->"),
+        text.index("<!-- results:end -->") + len("<!-- results:end -->"),
+    )
     path.write_text(text[:start] + "\n".join(lines) + text[end:], encoding="utf-8")
 
 
@@ -246,9 +284,12 @@ def cli_bench(args) -> int:
         print(table(results[-1:]), flush=True)
     doc = {
         "date": datetime.now().isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "memory_gb": round(os.sysconf("SC_PAGE_SIZE")
-                                                                * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
-                    "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cores": os.cpu_count(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "runs": args.runs,
         "goals_at_98": GOALS_98,
         "results": results,

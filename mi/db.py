@@ -29,32 +29,63 @@ DEFAULT_DB = ROOT / "data" / "mi.duckdb"
 # it is stored. Order is the order of the columns in the table.
 RAW_SCHEMA: dict[str, list[tuple[str, str]]] = {
     "children": [
-        ("child_id", "varchar"), ("birth_date", "date"), ("sex", "varchar"), ("district", "varchar"),
+        ("child_id", "varchar"),
+        ("birth_date", "date"),
+        ("sex", "varchar"),
+        ("district", "varchar"),
     ],
     "cases": [
-        ("case_id", "varchar"), ("child_id", "varchar"), ("caseworker_id", "varchar"), ("team", "varchar"),
-        ("opened_on", "date"), ("closed_on", "date"),
+        ("case_id", "varchar"),
+        ("child_id", "varchar"),
+        ("caseworker_id", "varchar"),
+        ("team", "varchar"),
+        ("opened_on", "date"),
+        ("closed_on", "date"),
     ],
     "measures": [
-        ("measure_id", "varchar"), ("child_id", "varchar"), ("measure_code", "varchar"),
-        ("provider_type", "varchar"), ("provider_name", "varchar"), ("start_on", "date"), ("end_on", "date"),
-        ("monthly_cost_dkk", "decimal(18,2)"), ("decided_on", "date"),
+        ("measure_id", "varchar"),
+        ("child_id", "varchar"),
+        ("measure_code", "varchar"),
+        ("provider_type", "varchar"),
+        ("provider_name", "varchar"),
+        ("start_on", "date"),
+        ("end_on", "date"),
+        ("monthly_cost_dkk", "decimal(18,2)"),
+        ("decided_on", "date"),
     ],
     "payments": [
-        ("payment_id", "varchar"), ("posted_on", "date"), ("amount_dkk", "decimal(18,2)"),
-        ("measure_id", "varchar"), ("measure_code", "varchar"), ("account", "varchar"), ("child_id", "varchar"),
-        ("provider_name", "varchar"), ("description", "varchar"),
+        ("payment_id", "varchar"),
+        ("posted_on", "date"),
+        ("amount_dkk", "decimal(18,2)"),
+        ("measure_id", "varchar"),
+        ("measure_code", "varchar"),
+        ("account", "varchar"),
+        ("child_id", "varchar"),
+        ("provider_name", "varchar"),
+        ("description", "varchar"),
     ],
     "budget": [("year", "integer"), ("budget_area", "varchar"), ("budget_dkk", "decimal(18,2)")],
     "staff": [
-        ("employee_id", "varchar"), ("role", "varchar"), ("team", "varchar"), ("fte", "double"),
-        ("hired_on", "date"), ("left_on", "date"), ("leave_reason", "varchar"),
+        ("employee_id", "varchar"),
+        ("role", "varchar"),
+        ("team", "varchar"),
+        ("fte", "double"),
+        ("hired_on", "date"),
+        ("left_on", "date"),
+        ("leave_reason", "varchar"),
     ],
     "pupils": [("school_year", "varchar"), ("pupils", "integer")],
     "catalogue": [
-        ("measure_code", "varchar"), ("label_da", "varchar"), ("label_en", "varchar"), ("ladder_step", "integer"),
-        ("placement_type", "varchar"), ("focus_flag", "varchar"), ("legal_basis_sel", "varchar"),
-        ("legal_basis_bl", "varchar"), ("account_function", "varchar"), ("budget_area", "varchar"),
+        ("measure_code", "varchar"),
+        ("label_da", "varchar"),
+        ("label_en", "varchar"),
+        ("ladder_step", "integer"),
+        ("placement_type", "varchar"),
+        ("focus_flag", "varchar"),
+        ("legal_basis_sel", "varchar"),
+        ("legal_basis_bl", "varchar"),
+        ("account_function", "varchar"),
+        ("budget_area", "varchar"),
     ],
 }
 INPUT_TABLES = ("children", "cases", "measures", "payments", "budget", "staff", "pupils")
@@ -106,9 +137,7 @@ def _create_raw(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame 
     if frame is None or frame.height == 0:
         return
     present = set(frame.columns)
-    select = ", ".join(
-        f"cast(src.{c} as {t})" if c in present else f"cast(null as {t})" for c, t in cols
-    )
+    select = ", ".join(f"cast(src.{c} as {t})" if c in present else f"cast(null as {t})" for c, t in cols)
     con.register("src", frame)
     try:
         con.sql(f"insert into {table} select {select} from src")
@@ -119,8 +148,7 @@ def _create_raw(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame 
 def _create_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     flat = settings.flat()
     con.sql(
-        "create table settings as select "
-        + ", ".join(f"cast(${k} as double) as {k}" for k in flat),
+        "create table settings as select " + ", ".join(f"cast(${k} as double) as {k}" for k in flat),
         params=flat,
     )
 
@@ -189,8 +217,8 @@ def _copy_history(con: duckdb.DuckDBPyConnection, old_path: Path | None) -> None
     con.sql(f"attach '{Path(old_path).as_posix()}' as old (read_only)")
     try:
         old_tables = {
-            r[0] for r in con.sql(
-                "select table_name from duckdb_tables() where database_name = 'old'").fetchall()
+            r[0]
+            for r in con.sql("select table_name from duckdb_tables() where database_name = 'old'").fetchall()
         }
         for table in HISTORY_DDL:
             if table in old_tables:
@@ -209,12 +237,17 @@ def _record_version(con: duckdb.DuckDBPyConnection, source: str, files: list[dic
     con.sql(
         "insert into data_versions values ($v, $at, $src, $files, $counts, $as_of)",
         params={
-            "v": version_id, "at": datetime.now().replace(microsecond=0), "src": source,
-            "files": json.dumps(files, ensure_ascii=False), "counts": json.dumps(counts), "as_of": as_of,
+            "v": version_id,
+            "at": datetime.now().replace(microsecond=0),
+            "src": source,
+            "files": json.dumps(files, ensure_ascii=False),
+            "counts": json.dumps(counts),
+            "as_of": as_of,
         },
     )
     con.sql(
-        "insert into measures_history select $v, * from measures", params={"v": version_id},
+        "insert into measures_history select $v, * from measures",
+        params={"v": version_id},
     )
     con.sql(
         """insert into payments_history
@@ -277,7 +310,12 @@ def build(
         con = duckdb.connect(str(tmp), config={"memory_limit": os.environ.get("MI_DUCKDB_MEMORY", "1GB")})
         try:
             version = populate(
-                con, frames, settings, catalogue, source=source, files=files,
+                con,
+                frames,
+                settings,
+                catalogue,
+                source=source,
+                files=files,
                 history_from=path if path.exists() else None,
             )
             con.sql("checkpoint")
@@ -309,9 +347,7 @@ def file_stamp(path: Path | str | None = None) -> tuple[int, int] | None:
     return (st.st_ino, st.st_mtime_ns)
 
 
-def query(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
-) -> pl.DataFrame:
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
     """Run one select on a fresh cursor (safe across Streamlit sessions) and return a polars frame."""
     cur = con.cursor()
     try:
@@ -330,5 +366,10 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | No
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> Iterable[str]:
-    return [r[0] for r in con.sql("select table_name from duckdb_tables() union all "
-                                  "select view_name from duckdb_views() where not internal").fetchall()]
+    return [
+        r[0]
+        for r in con.sql(
+            "select table_name from duckdb_tables() union all "
+            "select view_name from duckdb_views() where not internal"
+        ).fetchall()
+    ]

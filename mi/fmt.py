@@ -10,8 +10,20 @@ from babel.numbers import format_decimal
 LOCALE = "da_DK"
 DASH = "–"  # shown for an undefined or suppressed value
 
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-          "november", "december")
+MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:

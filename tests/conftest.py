@@ -43,7 +43,9 @@ def build_db(settings: Settings | None = None, **tables: list[dict]) -> duckdb.D
 
 def kpis(con: duckdb.DuckDBPyConnection, month: str) -> dict:
     """The mart_kpi_monthly row for YYYY-MM as a dict."""
-    rows = db.query(con, "select * from mart_kpi_monthly where month = cast($m as date)", {"m": month + "-01"})
+    rows = db.query(
+        con, "select * from mart_kpi_monthly where month = cast($m as date)", {"m": month + "-01"}
+    )
     assert rows.height == 1, f"no KPI row for {month}"
     return rows.row(0, named=True)
 

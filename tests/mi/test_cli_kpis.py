@@ -12,10 +12,23 @@ from mi.settings import Settings
 from tests.conftest import frame, read_catalogue
 
 KEYS = [
-    "month", "f1_institution_children", "f1_institution_starts_ytd", "f2_family_care_share",
-    "f3_private_family_treatment_starts_ytd", "f3_private_share_ytd", "f4_day_treatment_share",
-    "f5_lost_earnings_ytd_dkk", "f5_lost_earnings_prev_ytd_dkk", "budget_dkk", "actual_ytd_dkk", "forecast_dkk",
-    "overspend_dkk", "overspend_target_dkk", "caseload_per_fte", "turnover_12m", "tenure_under_1y_share",
+    "month",
+    "f1_institution_children",
+    "f1_institution_starts_ytd",
+    "f2_family_care_share",
+    "f3_private_family_treatment_starts_ytd",
+    "f3_private_share_ytd",
+    "f4_day_treatment_share",
+    "f5_lost_earnings_ytd_dkk",
+    "f5_lost_earnings_prev_ytd_dkk",
+    "budget_dkk",
+    "actual_ytd_dkk",
+    "forecast_dkk",
+    "overspend_dkk",
+    "overspend_target_dkk",
+    "caseload_per_fte",
+    "turnover_12m",
+    "tenure_under_1y_share",
     "tenure_under_2y_share",
 ]
 
@@ -26,12 +39,27 @@ def small_db(tmp_path, monkeypatch):
     tables = {
         "children": [{"child_id": "B1"}, {"child_id": "B2"}],
         "measures": [
-            {"measure_id": "M1", "child_id": "B1", "measure_code": "ANBR_DOGNINSTITUTION", "provider_type": "regional",
-             "start_on": "2024-02-01", "monthly_cost_dkk": "100000"},
-            {"measure_id": "M2", "child_id": "B2", "measure_code": "ANBR_PLEJEFAMILIE", "provider_type": "kommunal",
-             "start_on": "2023-05-01", "end_on": "2024-10-31", "monthly_cost_dkk": "40000"},
+            {
+                "measure_id": "M1",
+                "child_id": "B1",
+                "measure_code": "ANBR_DOGNINSTITUTION",
+                "provider_type": "regional",
+                "start_on": "2024-02-01",
+                "monthly_cost_dkk": "100000",
+            },
+            {
+                "measure_id": "M2",
+                "child_id": "B2",
+                "measure_code": "ANBR_PLEJEFAMILIE",
+                "provider_type": "kommunal",
+                "start_on": "2023-05-01",
+                "end_on": "2024-10-31",
+                "monthly_cost_dkk": "40000",
+            },
         ],
-        "payments": [{"payment_id": "P1", "posted_on": "2024-03-31", "amount_dkk": "140000", "measure_id": "M1"}],
+        "payments": [
+            {"payment_id": "P1", "posted_on": "2024-03-31", "amount_dkk": "140000", "measure_id": "M1"}
+        ],
         "budget": [{"year": 2024, "budget_area": "Anbringelser", "budget_dkk": "1500000"}],
     }
     db.build(path, {t: frame(t, rows) for t, rows in tables.items()}, Settings(), read_catalogue())
@@ -61,12 +89,15 @@ def test_text_format_is_danish(small_db, capsys):
     assert "Andel i netværks- og plejefamilier: 50,0 %" in text
 
 
-@pytest.mark.parametrize(("month", "message"), [
-    # the data runs from M2's start (May 2023) to its end (31 October 2024), the latest date recorded
-    ("2031-01", "2031-01 ligger uden for data (data dækker 2023-05 til 2024-10)"),
-    ("marts", "Måneden skal skrives ÅÅÅÅ-MM"),
-    ("2024-13", "Måneden skal skrives ÅÅÅÅ-MM"),
-])
+@pytest.mark.parametrize(
+    ("month", "message"),
+    [
+        # the data runs from M2's start (May 2023) to its end (31 October 2024), the latest date recorded
+        ("2031-01", "2031-01 ligger uden for data (data dækker 2023-05 til 2024-10)"),
+        ("marts", "Måneden skal skrives ÅÅÅÅ-MM"),
+        ("2024-13", "Måneden skal skrives ÅÅÅÅ-MM"),
+    ],
+)
 def test_bad_month_is_a_clear_error(small_db, capsys, month, message):
     assert main(["kpis", "--month", month]) == 1
     assert message in capsys.readouterr().err

@@ -10,13 +10,23 @@ from mi.settings import BudgetSettings, Settings
 from tests.conftest import build_db, frame, read_catalogue
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 6)]
-SETTINGS = Settings(budget=BudgetSettings(baseline_year=2022, baseline_overspend_dkk=3_000_000,
-                                          annual_reduction_dkk=2_000_000))
+SETTINGS = Settings(
+    budget=BudgetSettings(
+        baseline_year=2022, baseline_overspend_dkk=3_000_000, annual_reduction_dkk=2_000_000
+    )
+)
 
 
 def m(mid, child, code, start, end=None, provider="kommunal", cost=None):
-    return {"measure_id": mid, "child_id": child, "measure_code": code, "provider_type": provider,
-            "start_on": start, "end_on": end, "monthly_cost_dkk": cost}
+    return {
+        "measure_id": mid,
+        "child_id": child,
+        "measure_code": code,
+        "provider_type": provider,
+        "start_on": start,
+        "end_on": end,
+        "monthly_cost_dkk": cost,
+    }
 
 
 MEASURES = [
@@ -53,7 +63,10 @@ def one(con, sql, **params):
 
 
 def test_budget_by_area_in_twelfths_and_forecast(con):
-    anb = one(con, "select * from mart_budget_area_monthly where month = '2024-04-01' and budget_area = 'Anbringelser'")
+    anb = one(
+        con,
+        "select * from mart_budget_area_monthly where month = '2024-04-01' and budget_area = 'Anbringelser'",
+    )
     # profile: 1200000 × 4/12 = 400000; actual to April: 30000 + 30000 - 5000 = 55000
     assert anb["budget_profile_ytd_dkk"] == pytest.approx(400_000)
     assert anb["actual_ytd_dkk"] == pytest.approx(55_000)
@@ -61,8 +74,11 @@ def test_budget_by_area_in_twelfths_and_forecast(con):
     assert anb["committed_dkk"] == pytest.approx(960_000)
     assert anb["forecast_dkk"] == pytest.approx(1_015_000)
     assert anb["deviation_dkk"] == pytest.approx(1_015_000 - 1_200_000)
-    fore = one(con, "select * from mart_budget_area_monthly where month = '2024-04-01' "
-                    "and budget_area = 'Forebyggende foranstaltninger'")
+    fore = one(
+        con,
+        "select * from mart_budget_area_monthly where month = '2024-04-01' "
+        "and budget_area = 'Forebyggende foranstaltninger'",
+    )
     # actual 6000; committed: May 6000 + June 6000 × 16/30 = 3200 → 9200
     assert fore["committed_dkk"] == pytest.approx(9_200)
     total = one(con, "select sum(forecast_dkk) as f from mart_budget_area_monthly where month = '2024-04-01'")
@@ -72,8 +88,11 @@ def test_budget_by_area_in_twelfths_and_forecast(con):
 
 
 def test_target_path(con):
-    path = db.query(con, "select year, overspend_dkk, target_dkk, gap_dkk, is_on_track from mart_overspend_path "
-                         "where month = '2024-04-01' order by year").rows()
+    path = db.query(
+        con,
+        "select year, overspend_dkk, target_dkk, gap_dkk, is_on_track from mart_overspend_path "
+        "where month = '2024-04-01' order by year",
+    ).rows()
     assert path == [
         # 2022 (baseline): no payments, no budget: overspend unknown; target = the baseline 3000000
         (2022, None, 3_000_000.0, None, None),
@@ -85,21 +104,28 @@ def test_target_path(con):
 
 
 def test_unit_prices_contracted_and_paid(con):
-    row = one(con, "select * from mart_unit_prices_monthly where month = '2024-03-01' "
-                   "and measure_code = 'ANBR_PLEJEFAMILIE'")
+    row = one(
+        con,
+        "select * from mart_unit_prices_monthly where month = '2024-03-01' "
+        "and measure_code = 'ANBR_PLEJEFAMILIE'",
+    )
     # contracted: A 30000 for one child; paid in March: the refund -5000 for one child
     assert (row["contracted_per_child_dkk"], row["paid_per_child_dkk"]) == (30_000, -5_000)
 
 
 def test_commitments_list_for_the_rest_of_the_year(con):
-    got = db.query(con, "select measure_id, committed_dkk from mart_commitments where month = '2024-04-01' "
-                        "order by committed_dkk desc").rows()
+    got = db.query(
+        con,
+        "select measure_id, committed_dkk from mart_commitments where month = '2024-04-01' "
+        "order by committed_dkk desc",
+    ).rows()
     assert got == [("C", pytest.approx(720_000)), ("A", pytest.approx(240_000)), ("B", pytest.approx(9_200))]
 
 
 def test_single_import_lists_measures_started_and_ended_in_the_month(con):
-    got = db.query(con, "select measure_id, change_type, basis from mart_measure_changes where month = '2024-06-01'"
-                   ).rows()
+    got = db.query(
+        con, "select measure_id, change_type, basis from mart_measure_changes where month = '2024-06-01'"
+    ).rows()
     # June: B ends on 16 June; no earlier import to compare with
     assert got == [("B", "afsluttet", "kun én indlæsning: startet eller afsluttet i måneden")]
 
@@ -113,7 +139,9 @@ def test_changes_between_two_imports_reconcile(tmp_path):
     path = tmp_path / "mi.duckdb"
     _build(path, MEASURES, PAYMENTS)
     with db.connect(path) as before:
-        old = one(before, "select forecast_dkk from mart_kpi_monthly where month = '2024-04-01'")["forecast_dkk"]
+        old = one(before, "select forecast_dkk from mart_kpi_monthly where month = '2024-04-01'")[
+            "forecast_dkk"
+        ]
     # the next import: C's price rises to 99000; B gets ended earlier (31 May); D is new (1 July, 10000);
     # A's April payment arrives (30000) and P4's refund is corrected to -6000
     measures = [
@@ -128,15 +156,23 @@ def test_changes_between_two_imports_reconcile(tmp_path):
     ]
     assert _build(path, measures, payments) == 2
     with db.connect(path) as after:
-        changes = dict(db.query(after, "select measure_id, effect_dkk from mart_measure_changes "
-                                       "where month = '2024-04-01'").rows())
+        changes = dict(
+            db.query(
+                after, "select measure_id, effect_dkk from mart_measure_changes where month = '2024-04-01'"
+            ).rows()
+        )
         # C: 8 months × (99000 - 90000) = 72000; B: loses June's 16/30 × 6000 = 3200; D: Jul–Dec 6 × 10000
         assert changes == {"C": pytest.approx(72_000), "B": pytest.approx(-3_200), "D": pytest.approx(60_000)}
-        kinds = dict(db.query(after, "select measure_id, change_type from mart_measure_changes "
-                                     "where month = '2024-04-01'").rows())
+        kinds = dict(
+            db.query(
+                after, "select measure_id, change_type from mart_measure_changes where month = '2024-04-01'"
+            ).rows()
+        )
         assert kinds == {"C": "pris", "B": "afsluttet", "D": "ny"}
         rec = one(after, "select * from mart_forecast_changes where month = '2024-04-01'")
-        new = one(after, "select forecast_dkk from mart_kpi_monthly where month = '2024-04-01'")["forecast_dkk"]
+        new = one(after, "select forecast_dkk from mart_kpi_monthly where month = '2024-04-01'")[
+            "forecast_dkk"
+        ]
     # the previous forecast recomputed from the history equals the one the first database showed
     assert rec["previous_forecast_dkk"] == pytest.approx(old)
     # actual: +30000 (P6) - 1000 (refund corrected) = +29000

@@ -11,8 +11,15 @@ CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 10)]
 
 
 def m(mid, child, code, start, end=None, provider="kommunal", cost=None):
-    return {"measure_id": mid, "child_id": child, "measure_code": code, "provider_type": provider,
-            "start_on": start, "end_on": end, "monthly_cost_dkk": cost}
+    return {
+        "measure_id": mid,
+        "child_id": child,
+        "measure_code": code,
+        "provider_type": provider,
+        "start_on": start,
+        "end_on": end,
+        "monthly_cost_dkk": cost,
+    }
 
 
 def test_current_placement_latest_start_and_tie_by_measure_id():
@@ -102,22 +109,39 @@ def test_day_treatment_share_empty_without_pupils():
 def test_lost_earnings_by_own_code_or_measure_code_refunds_and_previous_year():
     con = build_db(
         children=CHILDREN,
-        measures=[m("T1", "B1", "TABT_ARBEJDSFORTJENESTE", "2023-01-01"), m("K1", "B2", "KONSULENT", "2023-01-01")],
+        measures=[
+            m("T1", "B1", "TABT_ARBEJDSFORTJENESTE", "2023-01-01"),
+            m("K1", "B2", "KONSULENT", "2023-01-01"),
+        ],
         payments=[
             {"payment_id": "P1", "posted_on": "2023-02-28", "amount_dkk": "10000", "measure_id": "T1"},
             {"payment_id": "P2", "posted_on": "2023-03-01", "amount_dkk": "7000", "measure_id": "T1"},
             {"payment_id": "P3", "posted_on": "2024-01-31", "amount_dkk": "20000", "measure_id": "T1"},
             # coded only by measure_code (no measure): counts by its own code
-            {"payment_id": "P4", "posted_on": "2024-02-29", "amount_dkk": "3000.50",
-             "measure_code": "TABT_ARBEJDSFORTJENESTE"},
+            {
+                "payment_id": "P4",
+                "posted_on": "2024-02-29",
+                "amount_dkk": "3000.50",
+                "measure_code": "TABT_ARBEJDSFORTJENESTE",
+            },
             # a refund (negative) on lost earnings
             {"payment_id": "P5", "posted_on": "2024-02-10", "amount_dkk": "-1500", "measure_id": "T1"},
             # its own code wins over its measure's: on measure K1 but coded as lost earnings
-            {"payment_id": "P6", "posted_on": "2024-02-01", "amount_dkk": "100", "measure_id": "K1",
-             "measure_code": "TABT_ARBEJDSFORTJENESTE"},
+            {
+                "payment_id": "P6",
+                "posted_on": "2024-02-01",
+                "amount_dkk": "100",
+                "measure_id": "K1",
+                "measure_code": "TABT_ARBEJDSFORTJENESTE",
+            },
             # its own code (KONSULENT) wins over its measure's lost earnings
-            {"payment_id": "P7", "posted_on": "2024-02-01", "amount_dkk": "999", "measure_id": "T1",
-             "measure_code": "KONSULENT"},
+            {
+                "payment_id": "P7",
+                "posted_on": "2024-02-01",
+                "amount_dkk": "999",
+                "measure_id": "T1",
+                "measure_code": "KONSULENT",
+            },
             # after February: not in February's YTD
             {"payment_id": "P8", "posted_on": "2024-03-01", "amount_dkk": "5000", "measure_id": "T1"},
         ],
@@ -132,8 +156,11 @@ def test_lost_earnings_by_own_code_or_measure_code_refunds_and_previous_year():
 
 
 def test_budget_forecast_overspend_and_target():
-    settings = Settings(budget=BudgetSettings(baseline_year=2019, baseline_overspend_dkk=9_000_000,
-                                              annual_reduction_dkk=2_000_000))
+    settings = Settings(
+        budget=BudgetSettings(
+            baseline_year=2019, baseline_overspend_dkk=9_000_000, annual_reduction_dkk=2_000_000
+        )
+    )
     con = build_db(
         settings=settings,
         children=CHILDREN,
@@ -151,9 +178,24 @@ def test_budget_forecast_overspend_and_target():
         ],
         payments=[
             {"payment_id": "P1", "posted_on": "2024-01-31", "amount_dkk": "100000", "measure_id": "A"},
-            {"payment_id": "P2", "posted_on": "2024-03-15", "amount_dkk": "-2500", "measure_id": "A"},  # refund
-            {"payment_id": "P3", "posted_on": "2023-12-31", "amount_dkk": "777", "measure_id": "A"},  # last year
-            {"payment_id": "P4", "posted_on": "2024-12-31", "amount_dkk": "1000", "measure_id": "A"},  # December
+            {
+                "payment_id": "P2",
+                "posted_on": "2024-03-15",
+                "amount_dkk": "-2500",
+                "measure_id": "A",
+            },  # refund
+            {
+                "payment_id": "P3",
+                "posted_on": "2023-12-31",
+                "amount_dkk": "777",
+                "measure_id": "A",
+            },  # last year
+            {
+                "payment_id": "P4",
+                "posted_on": "2024-12-31",
+                "amount_dkk": "1000",
+                "measure_id": "A",
+            },  # December
         ],
         budget=[
             {"year": 2024, "budget_area": "Anbringelser", "budget_dkk": "1000000"},
@@ -192,8 +234,15 @@ STAFF = [
     # E1: caseworker, full time, since 2020
     {"employee_id": "E1", "role": "raadgiver", "team": "Nord", "fte": "1", "hired_on": "2020-01-01"},
     # E2: caseworker 0.5 FTE, left 31 Jan 2024 (last working day: still active on 31 Jan)
-    {"employee_id": "E2", "role": "raadgiver", "team": "Nord", "fte": "0.5", "hired_on": "2023-03-01",
-     "left_on": "2024-01-31", "leave_reason": "Nyt job"},
+    {
+        "employee_id": "E2",
+        "role": "raadgiver",
+        "team": "Nord",
+        "fte": "0.5",
+        "hired_on": "2023-03-01",
+        "left_on": "2024-01-31",
+        "leave_reason": "Nyt job",
+    },
     # E2 rehired 1 March 2024 as 0.8 FTE: a new employment row
     {"employee_id": "E2", "role": "raadgiver", "team": "Syd", "fte": "0.8", "hired_on": "2024-03-01"},
     # E3: leader, hired 1 March 2023
@@ -201,9 +250,21 @@ STAFF = [
 ]
 CASES = [
     {"case_id": "C1", "child_id": "B1", "caseworker_id": "E1", "opened_on": "2023-01-01"},
-    {"case_id": "C2", "child_id": "B2", "caseworker_id": "E1", "opened_on": "2023-06-01", "closed_on": "2024-01-31"},
+    {
+        "case_id": "C2",
+        "child_id": "B2",
+        "caseworker_id": "E1",
+        "opened_on": "2023-06-01",
+        "closed_on": "2024-01-31",
+    },
     {"case_id": "C3", "child_id": "B3", "caseworker_id": "E2", "opened_on": "2024-01-15"},
-    {"case_id": "C4", "child_id": "B4", "caseworker_id": "E2", "opened_on": "2024-02-01", "closed_on": "2024-02-29"},
+    {
+        "case_id": "C4",
+        "child_id": "B4",
+        "caseworker_id": "E2",
+        "opened_on": "2024-02-01",
+        "closed_on": "2024-02-29",
+    },
 ]
 
 

@@ -13,8 +13,15 @@ CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 8)]
 
 
 def m(mid, child, code, start, end=None, provider="kommunal", cost=None):
-    return {"measure_id": mid, "child_id": child, "measure_code": code, "provider_type": provider,
-            "start_on": start, "end_on": end, "monthly_cost_dkk": cost}
+    return {
+        "measure_id": mid,
+        "child_id": child,
+        "measure_code": code,
+        "provider_type": provider,
+        "start_on": start,
+        "end_on": end,
+        "monthly_cost_dkk": cost,
+    }
 
 
 MEASURES = [
@@ -31,29 +38,58 @@ MEASURES = [
 ]
 STAFF = [
     {"employee_id": "E1", "role": "raadgiver", "team": "Nord", "fte": "1", "hired_on": "2022-01-01"},
-    {"employee_id": "E2", "role": "raadgiver", "team": "Syd", "fte": "0.5", "hired_on": "2023-01-01",
-     "left_on": "2024-02-10", "leave_reason": "Nyt job"},
+    {
+        "employee_id": "E2",
+        "role": "raadgiver",
+        "team": "Syd",
+        "fte": "0.5",
+        "hired_on": "2023-01-01",
+        "left_on": "2024-02-10",
+        "leave_reason": "Nyt job",
+    },
 ]
 CASES = [
     {"case_id": "C1", "child_id": "B1", "caseworker_id": "E1", "team": "Nord", "opened_on": "2023-12-01"},
     {"case_id": "C2", "child_id": "B2", "caseworker_id": "E2", "team": "Syd", "opened_on": "2024-01-01"},
-    {"case_id": "C3", "child_id": "B3", "caseworker_id": "E1", "team": "Nord", "opened_on": "2024-01-01",
-     "closed_on": "2024-01-31"},
+    {
+        "case_id": "C3",
+        "child_id": "B3",
+        "caseworker_id": "E1",
+        "team": "Nord",
+        "opened_on": "2024-01-01",
+        "closed_on": "2024-01-31",
+    },
 ]
 PAYMENTS = [
     {"payment_id": "P1", "posted_on": "2024-01-31", "amount_dkk": "86000", "measure_id": "M3"},
     {"payment_id": "P2", "posted_on": "2024-02-29", "amount_dkk": "-1000", "measure_id": "M3"},
-    {"payment_id": "P3", "posted_on": "2024-02-29", "amount_dkk": "5000", "measure_code": "TABT_ARBEJDSFORTJENESTE"},
-    {"payment_id": "P4", "posted_on": "2024-03-31", "amount_dkk": "45000", "measure_id": "M2",
-     "provider_name": "Privat Døgn ApS"},
+    {
+        "payment_id": "P3",
+        "posted_on": "2024-02-29",
+        "amount_dkk": "5000",
+        "measure_code": "TABT_ARBEJDSFORTJENESTE",
+    },
+    {
+        "payment_id": "P4",
+        "posted_on": "2024-03-31",
+        "amount_dkk": "45000",
+        "measure_id": "M2",
+        "provider_name": "Privat Døgn ApS",
+    },
 ]
 
 
 @pytest.fixture(scope="module")
 def town():
-    return build_db(children=CHILDREN, measures=MEASURES, staff=STAFF, cases=CASES, payments=PAYMENTS,
-                    pupils=[{"school_year": "2023/24", "pupils": 300}],
-                    budget=[{"year": 2024, "budget_area": "Anbringelser", "budget_dkk": "2000000"}])
+    return build_db(
+        children=CHILDREN,
+        measures=MEASURES,
+        staff=STAFF,
+        cases=CASES,
+        payments=PAYMENTS,
+        pupils=[{"school_year": "2023/24", "pupils": 300}],
+        budget=[{"year": 2024, "budget_area": "Anbringelser", "budget_dkk": "2000000"}],
+    )
 
 
 def declared_views():
@@ -69,7 +105,9 @@ def declared_views():
 def test_every_view_key_is_unique_and_not_null(town, view, key):
     cols = ", ".join(key)
     nulls = db.scalar(town, f"select count(*) from {view} where " + " or ".join(f"{k} is null" for k in key))
-    dupes = db.scalar(town, f"select count(*) from (select {cols} from {view} group by all having count(*) > 1)")
+    dupes = db.scalar(
+        town, f"select count(*) from (select {cols} from {view} group by all having count(*) > 1)"
+    )
     assert (nulls, dupes) == (0, 0)
 
 
@@ -84,23 +122,33 @@ def rows(con, sql, **params):
 
 
 def test_ladder_stock_per_step(town):
-    got = rows(town, "select month, ladder_step, n_children, n_starts, n_ends from mart_ladder_monthly "
-                     "where n_children + n_starts + n_ends > 0 order by month, ladder_step")
+    got = rows(
+        town,
+        "select month, ladder_step, n_children, n_starts, n_ends from mart_ladder_monthly "
+        "where n_children + n_starts + n_ends > 0 order by month, ladder_step",
+    )
     got = [(str(mo), s, n, a, e) for mo, s, n, a, e in got]
     assert got == [
         # 31 Jan: B3 on step 2 (M5 ends that day), B1 on 3, B2 on 6 (placed). Starts in Jan: M5 (2), M1 (3),
         # M3 (6). Ends in Jan: M5 (2).
-        ("2024-01-01", 2, 1, 1, 1), ("2024-01-01", 3, 1, 1, 0), ("2024-01-01", 6, 1, 1, 0),
+        ("2024-01-01", 2, 1, 1, 1),
+        ("2024-01-01", 3, 1, 1, 0),
+        ("2024-01-01", 6, 1, 1, 0),
         # 29 Feb: B2's current placement is M4 (network, step 4: latest start), B1 placed at 6 (M2).
         # Starts in Feb: M4 (4), M2 (6). Ends in Feb: M3 (6).
-        ("2024-02-01", 4, 1, 1, 0), ("2024-02-01", 6, 1, 1, 1),
+        ("2024-02-01", 4, 1, 1, 0),
+        ("2024-02-01", 6, 1, 1, 1),
         # 31 Mar: unchanged stock, no starts or ends.
-        ("2024-03-01", 4, 1, 0, 0), ("2024-03-01", 6, 1, 0, 0),
+        ("2024-03-01", 4, 1, 0, 0),
+        ("2024-03-01", 6, 1, 0, 0),
     ]
 
 
 def test_ladder_moves(town):
-    got = {str(r[0]): r[1:] for r in rows(town, "select month, n_up, n_down, n_new, n_off from mart_ladder_moves")}
+    got = {
+        str(r[0]): r[1:]
+        for r in rows(town, "select month, n_up, n_down, n_new, n_off from mart_ladder_moves")
+    }
     # February: B1 3 → 6 (up), B2 6 → 4 (down), B3 off the ladder (its measure ended 31 Jan)
     assert got["2024-02-01"] == (1, 1, 0, 1)
     # January is the first month: all three children are new
@@ -109,15 +157,21 @@ def test_ladder_moves(town):
 
 
 def test_placements_by_type_and_provider(town):
-    got = rows(town, "select placement_type, provider_type, n_children from mart_placements_monthly "
-                     "where month = '2024-02-01' and n_children > 0 order by all")
+    got = rows(
+        town,
+        "select placement_type, provider_type, n_children from mart_placements_monthly "
+        "where month = '2024-02-01' and n_children > 0 order by all",
+    )
     # 29 Feb: B1 institution (privat, M2), B2 network (kommunal, M4)
     assert got == [("institution", "privat", 1), ("netvaerk", "kommunal", 1)]
 
 
 def test_spend_by_area_code_provider(town):
-    got = rows(town, "select month, budget_area, measure_code, provider_name, amount_dkk from mart_spend_monthly "
-                     "order by month, measure_code")
+    got = rows(
+        town,
+        "select month, budget_area, measure_code, provider_name, amount_dkk from mart_spend_monthly "
+        "order by month, measure_code",
+    )
     got = [(str(a), b, c, d, e) for a, b, c, d, e in got]
     assert got == [
         ("2024-01-01", "Anbringelser", "ANBR_OPHOLDSSTED", "Ukendt leverandør", 86000.0),
@@ -129,19 +183,31 @@ def test_spend_by_area_code_provider(town):
 
 
 def test_lost_earnings_monthly_cumulates_within_year(town):
-    got = rows(town, "select month, amount_dkk, amount_ytd_dkk from mart_lost_earnings_monthly order by month")
+    got = rows(
+        town, "select month, amount_dkk, amount_ytd_dkk from mart_lost_earnings_monthly order by month"
+    )
     # the range starts in December 2023 (case C1 opened then); the new year starts the sum again
     assert [(str(a), b, c) for a, b, c in got] == [
-        ("2023-12-01", 0.0, 0.0), ("2024-01-01", 0.0, 0.0), ("2024-02-01", 5000.0, 5000.0), ("2024-03-01", 0.0, 5000.0)]
+        ("2023-12-01", 0.0, 0.0),
+        ("2024-01-01", 0.0, 0.0),
+        ("2024-02-01", 5000.0, 5000.0),
+        ("2024-03-01", 0.0, 5000.0),
+    ]
 
 
 def test_caseload_by_team_and_caseworker(town):
-    team = rows(town, "select team, n_cases, raadgiver_fte from mart_caseload_monthly where month = '2024-01-01' "
-                      "order by team")
+    team = rows(
+        town,
+        "select team, n_cases, raadgiver_fte from mart_caseload_monthly where month = '2024-01-01' "
+        "order by team",
+    )
     # 31 Jan: Nord C1 + C3 (closes that day) = 2 cases, E1 1.0 FTE; Syd C2 = 1, E2 0.5 FTE
     assert team == [("Nord", 2, 1.0), ("Syd", 1, 0.5)]
-    worker = rows(town, "select caseworker_id, n_cases, is_employed from mart_caseload_caseworker "
-                        "where month = '2024-02-01' order by 1")
+    worker = rows(
+        town,
+        "select caseworker_id, n_cases, is_employed from mart_caseload_caseworker "
+        "where month = '2024-02-01' order by 1",
+    )
     # 29 Feb: E1 has C1; E2 left 10 Feb but still holds C2 (an open case whose caseworker has left)
     assert worker == [("E1", 1, True), ("E2", 1, False)]
 
