@@ -112,7 +112,11 @@ def _hbars(
     form = {"share": ".0%", "ratio": ",.0f", "count": ",d"}.get(unit, ",")
     enc = {
         "y": alt.Y(
-            f"{category}:N", title=None, sort=sort or "-x", axis=alt.Axis(labelLimit=260, labelOverlap=False)
+            f"{category}:N",
+            title=None,
+            # an explicit order: a layered chart drops Vega-Lite's "-x" sort
+            sort=sort or data.sort("y", descending=True, maintain_order=True)[category].to_list(),
+            axis=alt.Axis(labelLimit=260, labelOverlap=False),
         ),
         "x": alt.X(
             "y:Q",
