@@ -62,6 +62,11 @@ MOVES = {
     "n_off": "Ude af trappen",
 }
 COMMITTEE_MOVES = ("n_up", "n_down")
+# the series per step in two charts: the steps at home hold ten times the children of the placement steps
+STEP_GROUPS = (
+    ("Trin 2–3: forebyggende indsatser og indsatser i hjemmet", "trin-2-3", (2, 3)),
+    ("Trin 4–6: anbringelser", "trin-4-6", (4, 5, 6)),
+)
 # the placement types behind the placement steps, as rows of the committee pack's placement table
 # (report.PLACEMENT_ROWS: netvaerk, plejefamilie, anden, institution)
 STEP_PLACEMENT_ROWS = {4: (0,), 5: (1, 2), 6: (3,)}
@@ -82,6 +87,14 @@ class Table:
 
 
 @dataclass
+class StepGroup:
+    title: str
+    name: str  # the download file's stem
+    chart: pl.DataFrame  # month, Trin, children (long; null when hidden)
+    table: Table  # wide: month × step
+
+
+@dataclass
 class LadderView:
     month: date
     role: str
@@ -91,6 +104,7 @@ class LadderView:
     ladder: Table  # per step: this month, a year earlier, change
     steps_chart: pl.DataFrame  # month, Trin, children (long; null when hidden)
     steps: Table  # wide: month × step
+    step_groups: list[StepGroup]  # the same series in two charts (STEP_GROUPS)
     moves_chart: pl.DataFrame  # month, Bevægelse, n
     moves: Table
     institution_providers: Table
@@ -225,9 +239,17 @@ def _ladder(con, m: date, suppress: bool, min_count: int):
         },
         schema={"ladder_step": pl.Int64, "step_label": pl.Utf8, "children": pl.Int64, "shown": pl.Utf8},
     )
-    # series per step
-    wide = [{"Måned": mo} | {STEP_SHORT[s]: shown[mo][s] for s in STEPS if s > 1} for mo in months]
-    steps = _table(wide, {k: fmt.number for k in (wide[0] if wide else {}) if k != "Måned"}, min_count)
+    # series per step: all steps with children (2–6), and in groups
+    long, steps = _series(months, shown, (2, 3, 4, 5, 6), min_count)
+    groups = [StepGroup(title, name, *_series(months, shown, g, min_count)) for title, name, g in STEP_GROUPS]
+    return chart, ladder, long, steps, groups
+
+
+def _series(
+    months: list[date], shown: dict, steps: tuple[int, ...], min_count: int
+) -> tuple[pl.DataFrame, Table]:
+    wide = [{"Måned": mo} | {STEP_SHORT[s]: shown[mo][s] for s in steps} for mo in months]
+    table = _table(wide, {STEP_SHORT[s]: fmt.number for s in steps}, min_count)
     long = pl.DataFrame(
         [
             {
@@ -236,12 +258,11 @@ def _ladder(con, m: date, suppress: bool, min_count: int):
                 "children": None if isinstance(shown[mo][s], str) else shown[mo][s],
             }
             for mo in months
-            for s in STEPS
-            if s > 1
+            for s in steps
         ],
         schema={"month": pl.Date, "Trin": pl.Utf8, "children": pl.Int64},
     )
-    return chart, ladder, long, steps
+    return long, table
 
 
 def _moves(con, m: date, suppress: bool, min_count: int):
@@ -477,7 +498,7 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
     """Everything the Indsatstrappen screen shows for the month and role."""
     suppress = role == "udvalg"
     min_count = _settings(con)
-    chart, ladder, long, steps = _ladder(con, month, suppress, min_count)
+    chart, ladder, long, steps, groups = _ladder(con, month, suppress, min_count)
     moves_chart, moves = _moves(con, month, suppress, min_count)
     le_chart, le = _lost_earnings(con, month)
     v = LadderView(
@@ -489,6 +510,7 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
         ladder=ladder,
         steps_chart=long,
         steps=steps,
+        step_groups=groups,
         moves_chart=moves_chart,
         moves=moves,
         institution_providers=_institution_providers(con, month, suppress, min_count),

@@ -24,33 +24,38 @@ st.caption(
 )
 ui.footnotes(v.ladder.footnotes)
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Udviklingen pr. trin")
-    ui.chart_with_table(
-        charts.lines(v.steps_chart, "month", "children", "Trin", "count"),
-        v.steps.frame,
-        "trin-pr-maaned",
-        f"de seneste 24 måneder til og med {month}",
-        v.steps.shown,
-    )
-    ui.footnotes(v.steps.footnotes)
-with right:
-    st.subheader("Bevægelser på trappen")
-    ui.chart_with_table(
-        charts.bars(v.moves_chart, "Bevægelse", "n", "count", label="shown")
+st.subheader("Udviklingen pr. trin")
+for col, g in zip(st.columns(2), v.step_groups, strict=True):
+    with col:
+        st.markdown(f"**{g.title}**")
+        ui.chart_with_table(
+            charts.lines(g.chart, "month", "children", "Trin", "count"),
+            g.table.frame,
+            g.name,
+            f"de seneste 24 måneder til og med {month}",
+            g.table.shown,
+        )
+        ui.footnotes(g.table.footnotes)
+
+st.subheader("Bevægelser på trappen")
+ui.chart_with_table(
+    charts.bars(v.moves_chart, "Bevægelse", "n", "count", label="shown")
+    if v.suppress
+    else charts.lines(v.moves_chart, "month", "n", "Bevægelse", "count"),
+    v.moves.frame,
+    "bevaegelser",
+    f"de seneste 12 måneder til og med {month}",
+    v.moves.shown,
+)
+st.caption(
+    "Op/ned: børn, hvis trin ved månedens udgang er højere/lavere end ved udgangen af måneden før. "
+    + (
+        "Udvalget ser de seneste 12 måneder under ét."
         if v.suppress
-        else charts.lines(v.moves_chart, "month", "n", "Bevægelse", "count"),
-        v.moves.frame,
-        "bevaegelser",
-        f"de seneste 12 måneder til og med {month}",
-        v.moves.shown,
+        else "Nye/ude: børn, der ikke stod på trappen måneden før / ikke gør det længere."
     )
-    st.caption(
-        "Op/ned: børn, hvis trin ved månedens udgang er højere/lavere end ved udgangen af måneden før."
-        + (" Udvalget ser de seneste 12 måneder under ét." if v.suppress else "")
-    )
-    ui.footnotes(v.moves.footnotes)
+)
+ui.footnotes(v.moves.footnotes)
 
 st.header("De fem fokuspunkter")
 breakdowns = {

@@ -53,6 +53,11 @@ def test_children_per_step_as_leder_see_them():
     # no March 2023 in the data: no change against a year earlier
     assert v.ladder.shown["Ændring på et år"].to_list() == ["–"] * 6
     assert v.ladder.footnotes == []
+    # the series in two charts: steps 2–3 and the placement steps 4–6 (January to March: the same children)
+    placed = v.step_groups[1].table.frame
+    assert placed.columns == ["Måned", "4. Netværkspleje", "5. Plejefamilie", "6. Institution"]
+    assert placed.row(-1) == (MARCH, 0, 9, 3)
+    assert v.step_groups[0].chart["Trin"].unique().sort().to_list() == ["2. Forebyggende", "3. I hjemmet"]
 
 
 def test_committee_sees_small_counts_as_marks_and_no_step_that_gives_one_away():

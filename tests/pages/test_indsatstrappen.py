@@ -55,9 +55,9 @@ def test_page_opens_for_every_role_with_the_focus_points_and_downloads(app_db, r
     ):
         assert f"{n}. {title}" in shown
     assert "Data pr. 7. november 2026" in shown
-    # every chart and table has CSV and Excel: ladder, steps, moves, 5 trends, 4 breakdowns, lost earnings = 13
+    # every chart and table has CSV and Excel: ladder, 2 step groups, moves, 5 trends, 4 breakdowns, lost earnings = 14
     labels = [b.label for b in at.get("download_button")]
-    assert labels.count("⬇️ CSV") == 13 and labels.count("⬇️ Excel") == 13
+    assert labels.count("⬇️ CSV") == 14 and labels.count("⬇️ Excel") == 14
     ladder_table(at)
 
 
