@@ -37,11 +37,13 @@ else:
     preset = auth.preset_role()
     if st.session_state.get("role") not in auth.ROLES:
         st.session_state["role"] = preset or "leder"
-    # the widget has its own key; the role lives in a plain session key, which Streamlit never clears
+    # the widget keeps its own key (set from the role when Streamlit has dropped it); the role lives in a plain
+    # session key, which Streamlit never clears
+    if st.session_state.get("_role") not in auth.ROLES:
+        st.session_state["_role"] = st.session_state["role"]
     st.session_state["role"] = st.sidebar.selectbox(
         "Demotilstand – vælg rolle",
         auth.ROLES,
-        index=auth.ROLES.index(st.session_state["role"]),
         format_func=lambda r: auth.ROLE_LABELS[r],
         key="_role",
         help="Uden login (ingen [auth] i .streamlit/secrets.toml) kan rollen vælges frit. "
@@ -61,9 +63,9 @@ if not months:
     st.stop()
 if st.session_state.get("month") not in months:
     st.session_state["month"] = months[0]
-st.session_state["month"] = st.sidebar.selectbox(
-    "Måned", months, index=months.index(st.session_state["month"]), format_func=fmt.month_name, key="_month"
-)
+if st.session_state.get("_month") not in months:
+    st.session_state["_month"] = st.session_state["month"]
+st.session_state["month"] = st.sidebar.selectbox("Måned", months, format_func=fmt.month_name, key="_month")
 info = ui.data_info()
 st.sidebar.caption(
     f"Data pr. {fmt.day(info.get('data_as_of'))} · dataversion {info.get('version_id', '–')}"
