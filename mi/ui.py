@@ -3,7 +3,7 @@ figure captions, KPI cards, and every table's view and downloads.
 
     con()                      the cached read-only connection (reopened when an import swaps the file)
     role(), month()            what the sidebar chose (set by app.py)
-    require(slug)              stop the page unless the role may see it (checked on the server)
+    require(slug | roles)      stop the page unless the role may see it (checked on the server)
     data_info()                data as of, version, import time
     caption(period)            "Periode: … · Data pr. … (version n)"
     status_badge(status, label)  a traffic light that always carries its text
@@ -73,8 +73,10 @@ def month() -> date:
     return st.session_state["month"]
 
 
-def require(slug: str) -> str:
-    """The role, if it may see the page; otherwise an error and the page stops (also when opened directly)."""
+def require(slug: str | tuple[str, ...] | list[str]) -> str:
+    """The role, if it may see the page; otherwise an error and the page stops (also when opened directly).
+    `slug`: the page's slug (its roles come from mi.auth.PAGES), or the roles allowed, e.g. ("leder", "oekonomi")
+    for a part of a page."""
     r = role()
     if r is None and not st.session_state.get("_rerun_through_app"):
         # The first session after the server starts, opened on a page's URL: Streamlit's legacy `pages/` mode runs
@@ -85,7 +87,8 @@ def require(slug: str) -> str:
         PagesManager.uses_pages_directory = False
         st.session_state["_rerun_through_app"] = True
         st.rerun()
-    if r is None or not auth.may_see(r, slug):
+    allowed = auth.may_see(r, slug) if isinstance(slug, str) else r in slug
+    if r is None or not allowed:
         st.error(f"Din rolle ({auth.ROLE_LABELS.get(r, 'ingen')}) har ikke adgang til denne side.")
         st.stop()
     return r

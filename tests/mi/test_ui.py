@@ -49,3 +49,28 @@ def test_csv_is_semicolon_decimal_comma_with_bom_and_neutralised():
     # 1234567.5 → 1234567,5 (decimal comma, no thousands separator); the Object column as its values
     assert lines[1] == '2026-09-01;"\'=HYPERLINK(""http://x"")";12;1234567,5;-3'
     assert lines[2] == "2026-10-01;'@SUM(A1);<5;-250,0;+2"
+
+
+def test_require_takes_a_page_or_the_roles_allowed():
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415
+
+    def page(arg):
+        from mi import ui  # noqa: PLC0415
+
+        ui.require(arg)
+        import streamlit as st  # noqa: PLC0415
+
+        st.write("synlig")
+
+    for arg, role, seen in [
+        ("data", "oekonomi", True),
+        ("data", "udvalg", False),
+        (("leder",), "leder", True),
+        (("leder", "oekonomi"), "udvalg", False),
+    ]:
+        at = AppTest.from_function(page, args=(arg,))
+        at.session_state["role"] = role
+        at.run()
+        shown = [m.value for m in at.markdown]
+        assert ("synlig" in shown) is seen, (arg, role)
+        assert any("har ikke adgang" in e.value for e in at.error) is not seen
