@@ -62,6 +62,13 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFra
     return data, data.with_columns(pl.Series("Rækker", [fmt.number(n) for n in data["Rækker"]], pl.Utf8))
 
 
+def _source(source: str | None) -> str:
+    """Where an import came from: the folder's name, or "Upload" for files uploaded on this page (mi.ingest
+    stages them in a temporary folder named mi-upload-…)."""
+    name = Path(source).name if source else ""
+    return "Upload" if name.startswith("mi-upload-") else name
+
+
 def history(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Every import, newest first: version, time, data as of, source folder, files and rows (`files` gives each
     file's SHA-256)."""
@@ -77,9 +84,9 @@ def history(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]
             "Version": rows["version_id"],
             "Indlæst": rows["imported_at"],
             "Data pr.": rows["data_as_of"],
-            "Kilde": [Path(s).name if s else "" for s in rows["source"]],
-            "Filer": [", ".join(f["file"] for f in fs) for fs in files],
+            "Kilde": [_source(s) for s in rows["source"]],
             "Rækker i alt": pl.Series(totals, dtype=pl.Int64),
+            "Filer": [", ".join(f["file"] for f in fs) for fs in files],
         }
     )
     shown = data.with_columns(

@@ -83,6 +83,13 @@ def trend_period(month: date, months: int = TREND_MONTHS) -> str:
     return f"{fmt.month_name(_first_month(month, months))} – {fmt.month_name(month)}"
 
 
+def shown_period(rows: pl.DataFrame, month: date, months: int = TREND_MONTHS) -> str:
+    """The months a trend actually shows: from its first month with figures (the data may start later than the
+    trend could reach) to the month."""
+    first = rows["month"].min() if rows.height else None
+    return f"{fmt.month_name(first)} – {fmt.month_name(month)}" if first else trend_period(month, months)
+
+
 def period_12m(month: date) -> str:
     """The 12 calendar months ending with the month, as turnover counts them."""
     return trend_period(month, 12)
@@ -225,7 +232,7 @@ def caseload_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TR
         ]
     )
     missing = "Ingen åbne sager eller rådgivere i perioden (tabellerne cases og staff)."
-    return View(chart, data, table, trend_period(month, months), missing)
+    return View(chart, data, table, shown_period(rows, month, months), missing)
 
 
 def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
@@ -378,7 +385,9 @@ def turnover_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TR
             ("Personaleomsætning", rows["turnover_12m"], fmt.pct),
         ]
     )
-    return View(chart, data, table, trend_period(month, months), "Ingen ansatte i perioden (tabellen staff).")
+    return View(
+        chart, data, table, shown_period(rows, month, months), "Ingen ansatte i perioden (tabellen staff)."
+    )
 
 
 def leavers_by_reason(con: duckdb.DuckDBPyConnection, month: date) -> View:
