@@ -41,6 +41,12 @@ AXIS_FORMATS = {"share": ".0%", "share2": ".1%", "dkk": ",.1f", "ratio": ",.1f",
 TIP_FORMATS = {"share": ".1%", "share2": ".2%", "dkk": ",.2f", "ratio": ",.1f", "count": ",d", "kr": ",d"}
 
 
+def palette_for(labels) -> dict[str, str]:
+    """A fixed colour per label, in the palette's order (pass to `colors=` so e.g. a step has one colour on
+    every chart)."""
+    return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
+
+
 def _records(frame: pl.DataFrame) -> list[dict]:
     return [
         {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in r.items()}
@@ -59,9 +65,15 @@ def finish(chart: alt.Chart | alt.LayerChart, height: int = 280) -> alt.Chart:
     )
 
 
+def _axis(unit: str) -> alt.Axis:
+    """The value axis: Danish number format; counts get whole-number ticks only."""
+    if unit == "count":
+        return alt.Axis(format=AXIS_FORMATS["count"], tickMinStep=1)
+    return alt.Axis(format=AXIS_FORMATS.get(unit, ","))
+
+
 def _y(unit: str, field: str = "y", title: str | None = None) -> alt.Y:
-    form = AXIS_FORMATS.get(unit, ",")
-    return alt.Y(f"{field}:Q", title=title or UNIT_TITLES.get(unit, ""), axis=alt.Axis(format=form))
+    return alt.Y(f"{field}:Q", title=title or UNIT_TITLES.get(unit, ""), axis=_axis(unit))
 
 
 def _scaled(frame: pl.DataFrame, col: str, unit: str) -> pl.DataFrame:
@@ -77,10 +89,12 @@ def lines(
     band: tuple[float, float] | None = None,
     target: str | None = None,
     group: str | None = None,
+    colors: dict[str, str] | None = None,
 ) -> alt.Chart:
     """One line per series over months; optional green band (e.g. the caseload norm) and dashed target line.
     `group`: a column that breaks the line between its values (e.g. the year of a year-to-date figure, so the
-    curve does not fall from December to January)."""
+    curve does not fall from December to January). `colors`: series → colour, so a series keeps its colour across
+    charts (see palette_for)."""
     data = _scaled(frame.filter(pl.col(y).is_not_null()), y, unit)
     enc = {
         "x": alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
@@ -91,7 +105,10 @@ def lines(
         ],
     }
     if series:
-        enc["color"] = alt.Color(f"{series}:N", scale=alt.Scale(range=PALETTE), title=None)
+        present = set(data[series].to_list())
+        used = {k: v for k, v in (colors or {}).items() if k in present}
+        scale = alt.Scale(domain=list(used), range=list(used.values())) if used else alt.Scale(range=PALETTE)
+        enc["color"] = alt.Color(f"{series}:N", scale=scale, title=None)
         enc["tooltip"].insert(0, alt.Tooltip(f"{series}:N", title=""))
     if group:
         enc["detail"] = alt.Detail(f"{group}:N")
@@ -137,11 +154,7 @@ def bars(
         if horizontal
         else alt.X(f"{category}:N", title=None, sort=sort, axis=alt.Axis(labelAngle=0))
     )
-    val = (
-        _y(unit)
-        if not horizontal
-        else alt.X("y:Q", title=UNIT_TITLES.get(unit, ""), axis=alt.Axis(format=AXIS_FORMATS.get(unit, ",")))
-    )
+    val = _y(unit) if not horizontal else alt.X("y:Q", title=UNIT_TITLES.get(unit, ""), axis=_axis(unit))
     enc = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
     enc["tooltip"] = [
         alt.Tooltip(f"{category}:N", title=""),

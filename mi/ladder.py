@@ -62,6 +62,11 @@ MOVES = {
     "n_off": "Ude af trappen",
 }
 COMMITTEE_MOVES = ("n_up", "n_down")
+# the leaders' moves in two charts: moves between steps are a handful a month beside dozens arriving and leaving
+MOVE_GROUPS = (
+    ("Op og ned ad trappen", "bevaegelser-op-ned", ("n_up", "n_down")),
+    ("Nye på og ude af trappen", "bevaegelser-nye-ude", ("n_new", "n_off")),
+)
 # the series per step in two charts: the steps at home hold ten times the children of the placement steps
 STEP_GROUPS = (
     ("Trin 2–3: forebyggende indsatser og indsatser i hjemmet", "trin-2-3", (2, 3)),
@@ -107,6 +112,7 @@ class LadderView:
     step_groups: list[StepGroup]  # the same series in two charts (STEP_GROUPS)
     moves_chart: pl.DataFrame  # month, Bevægelse, n
     moves: Table
+    move_groups: list[StepGroup]  # leaders: up/down and new/off in two charts (MOVE_GROUPS); committee: none
     institution_providers: Table
     placements: Table
     family_treatment: Table
@@ -304,12 +310,27 @@ def _moves(con, m: date, suppress: bool, min_count: int):
             ],
             schema={"Bevægelse": pl.Utf8, "n": pl.Int64, "shown": pl.Utf8},
         )
-        return chart, table
+        return chart, table, []
     out = [
         {"Måned": fmt.month_name(mo) if mo else f"{TOTAL}, 12 måneder"} | {MOVES[k]: r[k] for k in keys}
         for mo, r in zip(months, rows.iter_rows(named=True), strict=True)
     ]
     table = _table(out, {MOVES[k]: fmt.number for k in keys}, min_count)
+    groups = []
+    for title, name, part in MOVE_GROUPS:
+        rows_part = [{"Måned": r["Måned"]} | {MOVES[k]: r[MOVES[k]] for k in part} for r in out]
+        frame = pl.DataFrame(
+            [
+                {"month": mo, "Bevægelse": MOVES[k], "n": r[k]}
+                for mo, r in zip(months, rows.iter_rows(named=True), strict=True)
+                if mo
+                for k in part
+            ],
+            schema={"month": pl.Date, "Bevægelse": pl.Utf8, "n": pl.Int64},
+        )
+        groups.append(
+            StepGroup(title, name, frame, _table(rows_part, {MOVES[k]: fmt.number for k in part}, min_count))
+        )
     chart = pl.DataFrame(
         [
             {"month": mo, "Bevægelse": MOVES[k], "n": r[k]}
@@ -319,7 +340,7 @@ def _moves(con, m: date, suppress: bool, min_count: int):
         ],
         schema={"month": pl.Date, "Bevægelse": pl.Utf8, "n": pl.Int64},
     )
-    return chart, table
+    return chart, table, groups
 
 
 # ---- the focus points' breakdowns -------------------------------------------------------------------
@@ -499,7 +520,7 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
     suppress = role == "udvalg"
     min_count = _settings(con)
     chart, ladder, long, steps, groups = _ladder(con, month, suppress, min_count)
-    moves_chart, moves = _moves(con, month, suppress, min_count)
+    moves_chart, moves, move_groups = _moves(con, month, suppress, min_count)
     le_chart, le = _lost_earnings(con, month)
     v = LadderView(
         month=month,
@@ -513,6 +534,7 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
         step_groups=groups,
         moves_chart=moves_chart,
         moves=moves,
+        move_groups=move_groups,
         institution_providers=_institution_providers(con, month, suppress, min_count),
         placements=_placements(con, month, suppress, min_count),
         family_treatment=_family_treatment(con, month, suppress, min_count),

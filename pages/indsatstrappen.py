@@ -25,11 +25,12 @@ st.caption(
 ui.footnotes(v.ladder.footnotes)
 
 st.subheader("Udviklingen pr. trin")
+steps = charts.palette_for(list(ladder.STEP_SHORT.values())[1:])  # one colour per step on both charts
 for col, g in zip(st.columns(2), v.step_groups, strict=True):
     with col:
         st.markdown(f"**{g.title}**")
         ui.chart_with_table(
-            charts.lines(g.chart, "month", "children", "Trin", "count"),
+            charts.lines(g.chart, "month", "children", "Trin", "count", colors=steps),
             g.table.frame,
             g.name,
             f"de seneste 24 måneder til og med {month}",
@@ -38,15 +39,24 @@ for col, g in zip(st.columns(2), v.step_groups, strict=True):
         ui.footnotes(g.table.footnotes)
 
 st.subheader("Bevægelser på trappen")
-ui.chart_with_table(
-    charts.bars(v.moves_chart, "Bevægelse", "n", "count", label="shown")
-    if v.suppress
-    else charts.lines(v.moves_chart, "month", "n", "Bevægelse", "count"),
-    v.moves.frame,
-    "bevaegelser",
-    f"de seneste 12 måneder til og med {month}",
-    v.moves.shown,
-)
+if v.suppress:
+    ui.chart_with_table(
+        charts.bars(v.moves_chart, "Bevægelse", "n", "count", label="shown"),
+        v.moves.frame,
+        "bevaegelser",
+        f"de seneste 12 måneder til og med {month}",
+        v.moves.shown,
+    )
+for col, g in zip(st.columns(2) if v.move_groups else [], v.move_groups, strict=True):
+    with col:
+        st.markdown(f"**{g.title}**")
+        ui.chart_with_table(
+            charts.lines(g.chart, "month", "n", "Bevægelse", "count"),
+            g.table.frame,
+            g.name,
+            f"de seneste 12 måneder til og med {month}",
+            g.table.shown,
+        )
 st.caption(
     "Op/ned: børn, hvis trin ved månedens udgang er højere/lavere end ved udgangen af måneden før. "
     + (
