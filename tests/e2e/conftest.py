@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,12 +51,12 @@ def e2e_db(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def app_url(e2e_db, tmp_path_factory) -> Iterator[str]:
-    """The app served by `streamlit run` as the leder role; stopped (only this process) after the session."""
+@contextmanager
+def serve(db_path: Path, log: Path) -> Iterator[str]:
+    """`streamlit run app.py` as the leder role over db_path on a free port, until the block ends (then only this
+    process is stopped)."""
     port = free_port()
-    log = tmp_path_factory.mktemp("e2e-log") / "streamlit.log"
-    env = {**os.environ, "MI_DB": str(e2e_db), "MI_ROLE": "leder", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "MI_DB": str(db_path), "MI_ROLE": "leder", "PYTHONUNBUFFERED": "1"}
     cmd = [
         sys.executable,
         "-m",
@@ -90,6 +92,31 @@ def app_url(e2e_db, tmp_path_factory) -> Iterator[str]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_db, browser, tmp_path_factory) -> Iterator[str]:
+    """The app served by `streamlit run` for the session, after one browser session has opened it: the first
+    session after a start behaves differently (see test_browser.test_first_session_after_start_keeps_the_month),
+    and the other tests should not depend on which of them comes first."""
+    with serve(e2e_db, tmp_path_factory.mktemp("e2e-log") / "streamlit.log") as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            pg = context.new_page()
+            pg.goto(url, timeout=120_000)
+            pg.get_by_role("heading", name="Overblik", level=1).wait_for(timeout=120_000)
+        finally:
+            context.close()
+        yield url
+
+
+@pytest.fixture
+def cold_app_url(e2e_db, tmp_path) -> Iterator[str]:
+    """A freshly started server over its own copy of the database, not yet opened by any browser."""
+    path = tmp_path / "mi.duckdb"
+    shutil.copyfile(e2e_db, path)
+    with serve(path, tmp_path / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
