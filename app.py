@@ -7,10 +7,18 @@ each page lays out what mi.* returns.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from mi import auth, db, demo, fmt, kpi, ui
 
 st.set_page_config(page_title="Ledelsesinformation · Børn og unge", page_icon="📊", layout="wide")
+
+# The first run after the server starts: with a pages/ folder beside app.py, Streamlit begins in its legacy
+# multipage mode until st.navigation has run once, and widgets drawn in that run get other ids than in every later
+# run (the session's first month change would be lost). Leave that mode and start the run again, before any widget.
+if PagesManager.uses_pages_directory:
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 # ---- the database: the demo municipality on a fresh machine -------------------------------------------
 if not db.db_path().exists():
