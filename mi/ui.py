@@ -207,10 +207,11 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
 def downloads(frame: pl.DataFrame, name: str) -> None:
     stem = f"{name}-{month():%Y-%m}" if "month" in st.session_state else name
     row = st.container(horizontal=True)
-    row.download_button("⬇️ CSV", csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"csv-{name}")
+    # the files are made when the button is clicked (not at every run of the page)
+    row.download_button("⬇️ CSV", lambda: csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"csv-{name}")
     row.download_button(
         "⬇️ Excel",
-        excel_bytes(frame, name),
+        lambda: excel_bytes(frame, name),
         f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{name}",
