@@ -133,10 +133,10 @@ def budget_by_area(con: duckdb.DuckDBPyConnection, month: date, filters: Filters
     forecast and the deviations, in whole kroner."""
     sql = f"""
         select coalesce(budget_area, 'I alt') as "Budgetområde",
-            round(sum(budget_dkk)) as "Budget for året",
-            round(sum(budget_profile_ytd_dkk)) as "Budget til dato (1/12-dele)",
-            round(sum(actual_ytd_dkk)) as "Forbrug år til dato",
-            round(sum(actual_ytd_dkk) - sum(budget_profile_ytd_dkk)) as "Forbrug minus budget til dato",
+            round(sum(budget_dkk)) as "Budget",
+            round(sum(budget_profile_ytd_dkk)) as "Budget til dato (1/12)",
+            round(sum(actual_ytd_dkk)) as "Forbrug til dato",
+            round(sum(actual_ytd_dkk) - sum(budget_profile_ytd_dkk)) as "Afvigelse til dato",
             round(sum(committed_dkk)) as "Bevilget resten af året",
             round(sum(forecast_dkk)) as "Forventet forbrug",
             round(sum(forecast_dkk) - sum(budget_dkk)) as "Forventet afvigelse",
@@ -150,11 +150,11 @@ def budget_by_area(con: duckdb.DuckDBPyConnection, month: date, filters: Filters
 
 
 def cumulative(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> pl.DataFrame:
-    """Month by month in M's year: actual spending to date (all filters) against the budget in twelfths (the
-    chosen budget areas: the budget exists per area only), long format for charts.lines."""
+    """Month by month in M's year: actual spending to date (all filters, to M) against the budget in twelfths
+    (all twelve months; the chosen budget areas: the budget exists per area only), long format for charts.lines."""
     sql = f"""
         with profile as (
-            select month, sum(budget_profile_ytd_dkk) as v from mart_budget_area_monthly
+            select month, sum(budget_profile_ytd_dkk) as v from mart_budget_profile
             where year = year($m) and {_where(["budget_area"])} group by month
         ),
         spent as (
@@ -238,12 +238,25 @@ WATERFALL_COLOURS = {
 }
 
 
+def _step_text(amount: float | None, nr: int) -> str:
+    """A total as it is; a step with its sign (+ more than budgeted, - less); millions with two decimals (the
+    steps are small beside the totals)."""
+    if amount is None:
+        return fmt.money(amount)
+    text = fmt.mio(abs(amount), 2) if abs(amount) >= 1_000_000 else fmt.kr(abs(amount))
+    if nr in (0, 1000) or amount == 0:
+        return text
+    return ("+" if amount > 0 else "-") + text
+
+
 def waterfall_chart(frame: pl.DataFrame) -> alt.Chart:
     order = frame.sort("Nr")["Trin"].to_list()
     data = frame.with_columns(
         (pl.col("Fra") / 1e6).alias("fra0"),
         (pl.col("Til") / 1e6).alias("til"),
-        pl.col("Beløb").map_elements(fmt.money, return_dtype=pl.Utf8).alias("tekst"),
+        pl.struct("Nr", "Beløb")
+        .map_elements(lambda r: _step_text(r["Beløb"], r["Nr"]), return_dtype=pl.Utf8)
+        .alias("tekst"),
     )
     # the steps are small beside the totals: the axis starts just below the lowest step (the caption says so)
     steps = data.filter(pl.col("Nr").is_between(1, 999))
@@ -372,6 +385,7 @@ def unit_prices(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -
         from u
         where (len($f_measure_label) = 0 or list_contains($f_measure_label, measure_label))
             and (len($f_provider_type) = 0 or list_contains($f_provider_type, provider_type))
+            and (contracted_per_child_dkk is not null or paid_per_child_dkk is not null)
         order by 1, 2
     """
     p = filters.params()
@@ -391,6 +405,40 @@ def unit_prices_long(frame: pl.DataFrame) -> pl.DataFrame:
         variable_name="Pris",
         value_name="Kr. pr. barn",
     )
+
+
+def unit_price_chart(frame: pl.DataFrame) -> alt.Chart:
+    """Contracted beside paid price per child: one line per measure and provider type with a dot for each
+    (a dumbbell; the gap between the dots is the difference), in the frame's order."""
+    long = unit_prices_long(frame).filter(pl.col("Kr. pr. barn").is_not_null())
+    # plain field names: Vega-Lite reads a '.' in a field name as a nested field
+    data = long.select(
+        pl.col("Indsats og leverandørtype").alias("kat"),
+        pl.col("Pris").alias("pris"),
+        pl.col("Kr. pr. barn").alias("v"),
+        pl.col("Kr. pr. barn").map_elements(fmt.kr, return_dtype=pl.Utf8).alias("tekst"),
+    )
+    order = list(dict.fromkeys(frame["Indsatstype"] + " · " + frame["Leverandørtype"]))
+    base = alt.Chart(alt.Data(values=charts._records(data)))
+    y = alt.Y("kat:N", title=None, sort=order, axis=alt.Axis(labelLimit=360))
+    kinds = ["Kontraktpris pr. barn", "Betalt pr. barn"]
+    link = base.mark_rule(color=charts.GREY, strokeWidth=1.5).encode(
+        y=y, x=alt.X("min(v):Q"), x2=alt.X2("max(v):Q")
+    )
+    dots = base.mark_point(filled=True, size=90, opacity=1).encode(
+        y=y,
+        x=alt.X("v:Q", title="kr. pr. barn pr. måned", axis=alt.Axis(format=",d")),
+        color=alt.Color(
+            "pris:N", title=None, scale=alt.Scale(domain=kinds, range=[charts.BLUE, charts.ORANGE])
+        ),
+        shape=alt.Shape("pris:N", title=None, scale=alt.Scale(domain=kinds, range=["circle", "diamond"])),
+        tooltip=[
+            alt.Tooltip("kat:N", title=""),
+            alt.Tooltip("pris:N", title=""),
+            alt.Tooltip("tekst:N", title=""),
+        ],
+    )
+    return charts.finish(alt.layer(link, dots), height=22 * len(order) + 90)
 
 
 def unit_price_types(con: duckdb.DuckDBPyConnection, month: date) -> list[str]:
@@ -456,6 +504,36 @@ def reconciliation(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     ).drop("nr")
 
 
+def started_ended(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
+    """With a single import: the measures started or ended in the month, one row each."""
+    return db.query(
+        con,
+        """select measure_id as "Indsats-id", coalesce(measure_label, measure_code) as "Indsatstype",
+               provider_type as "Leverandørtype", provider_name as "Leverandør", change_type as "Ændring",
+               start_on as "Start", current_end_on as "Slut", current_monthly_cost_dkk as "Månedspris",
+           from mart_measure_changes where month = $m and effect_dkk is null
+           order by change_type desc, "Indsatstype", measure_id""",
+        {"m": month},
+    )
+
+
+def started_ended_by_type(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
+    """With a single import: how many measures of each type started and ended in the month, and their monthly
+    costs."""
+    return db.query(
+        con,
+        """select coalesce(measure_label, measure_code) as "Indsatstype",
+               count(*) filter (where change_type = 'startet') as "Startet",
+               count(*) filter (where change_type = 'afsluttet') as "Afsluttet",
+               round(sum(current_monthly_cost_dkk) filter (where change_type = 'startet')) as "Månedspris, startede",
+               round(sum(current_monthly_cost_dkk) filter (where change_type = 'afsluttet'))
+                   as "Månedspris, afsluttede",
+           from mart_measure_changes where month = $m and effect_dkk is null
+           group by all order by 1""",
+        {"m": month},
+    )
+
+
 def effects_by_type(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     """The measures' effects on the forecast summed by measure type and kind of change."""
     return db.query(
@@ -487,14 +565,16 @@ def measure_changes(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame
 # ---- display --------------------------------------------------------------------------------------------
 
 
-def danish(frame: pl.DataFrame, decimals: int = 0) -> pl.DataFrame:
-    """The same rows as Danish text for the screen: amounts as '1.234.567 kr.', counts '1.234', dates
-    '05.03.2026' (the downloads keep the numbers)."""
+def danish(frame: pl.DataFrame, decimals: int = 0, kr: bool = True) -> pl.DataFrame:
+    """The same rows as Danish text for the screen: amounts as '1.234.567 kr.' (without ' kr.' when `kr` is
+    false: a wide table says 'kroner' once), counts '1.234', dates '05.03.2026' (the downloads keep the
+    numbers)."""
+    money = fmt.kr if kr else fmt.number
 
     def col(name: str, dtype) -> pl.Series:
         values = frame[name].to_list()
         if dtype.is_float():
-            return pl.Series(name, [fmt.kr(v, decimals) if v is not None else "" for v in values], pl.Utf8)
+            return pl.Series(name, [money(v, decimals) if v is not None else "" for v in values], pl.Utf8)
         if dtype.is_integer():
             return pl.Series(name, [fmt.number(v) if v is not None else "" for v in values], pl.Utf8)
         if dtype == pl.Date:

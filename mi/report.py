@@ -800,30 +800,42 @@ def _records(frame: pl.DataFrame) -> list[dict]:
 
 
 def path_chart(path: pl.DataFrame) -> alt.Chart:
-    """Overspend per year (bars; the current year is the forecast, lighter) against the target (black ticks)."""
+    """Overspend per year (bars; the current year is the forecast, lighter) against the target (black ticks);
+    the legend names all three."""
     data = _records(
         path.with_columns(
             (pl.col("overspend_dkk") / 1e6).alias("over"),
             (pl.col("target_dkk") / 1e6).alias("target"),
             pl.col("year").cast(pl.Utf8).alias("år"),
             pl.when(pl.col("is_forecast"))
-            .then(pl.lit("forventet"))
-            .otherwise(pl.lit("regnskab"))
+            .then(pl.lit("forventet merforbrug"))
+            .otherwise(pl.lit("merforbrug (regnskab)"))
             .alias("kind"),
+            pl.lit("mål").alias("mål"),
         )
+    )
+    colour = alt.Scale(
+        domain=["merforbrug (regnskab)", "forventet merforbrug", "mål"], range=[BLUE, SKY, "black"]
     )
     base = alt.Chart(alt.Data(values=data))
     bars = base.mark_bar(width=26).encode(
         x=alt.X("år:O", title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("over:Q", title="mio. kr.", axis=alt.Axis(format=",.1f")),
-        color=alt.Color(
-            "kind:N",
-            title=None,
-            scale=alt.Scale(domain=["regnskab", "forventet"], range=[BLUE, SKY]),
-            legend=alt.Legend(orient="top"),
-        ),
+        color=alt.Color("kind:N", title=None, scale=colour, legend=alt.Legend(orient="top")),
+        tooltip=[
+            alt.Tooltip("år:O", title="år"),
+            alt.Tooltip("over:Q", title="merforbrug, mio. kr.", format=",.2f"),
+        ],
     )
-    target = base.mark_tick(color="black", thickness=3, size=34).encode(x="år:O", y="target:Q")
+    target = base.mark_tick(thickness=3, size=34).encode(
+        x="år:O",
+        y="target:Q",
+        color=alt.Color("mål:N", title=None, scale=colour, legend=alt.Legend(orient="top")),
+        tooltip=[
+            alt.Tooltip("år:O", title="år"),
+            alt.Tooltip("target:Q", title="mål, mio. kr.", format=",.2f"),
+        ],
+    )
     zero = alt.Chart(alt.Data(values=[{"z": 0}])).mark_rule(color="#999999").encode(y="z:Q")
     return alt.layer(bars, target, zero).properties(width=460, height=190)
 

@@ -41,7 +41,8 @@ with st.expander("Filtre", expanded=True):
 
 st.header("1. Budget og forbrug år til dato")
 areas = economy.budget_by_area(con, m, filters)
-ui.table_with_downloads(areas, "budget-omraader", ytd, economy.danish(areas))
+st.caption("Beløb i kroner. Afvigelse: forbrug minus budget (positiv: merforbrug).")
+ui.table_with_downloads(areas, "budget-omraader", ytd, economy.danish(areas, kr=False))
 st.subheader("Forbrug år til dato mod budgettet i 1/12-dele")
 cum = economy.cumulative(con, m, filters)
 ui.chart_with_table(
@@ -97,9 +98,7 @@ if detail:
     )
     up = economy.unit_prices(con, m, filters)
     ui.chart_with_table(
-        economy.hbars(
-            economy.unit_prices_long(up), "Indsats og leverandørtype", "Kr. pr. barn", "Pris", unit="kr"
-        ),
+        economy.unit_price_chart(up),
         up,
         "enhedspriser",
         p.month_text,
@@ -142,9 +141,10 @@ else:
         else "Der er kun én dataindlæsning, så der er intet at sammenligne med."
     )
     if detail:
-        ch = economy.measure_changes(con, m).drop(
-            "Virkning på forventet forbrug", "Slut før", "Månedspris før"
-        )
+        by_type = economy.started_ended_by_type(con, m)
+        ui.table_with_downloads(by_type, "startet-afsluttet-pr-type", p.month_text, economy.danish(by_type))
+        st.subheader(f"Indsatser startet eller afsluttet i {p.month_text}")
+        ch = economy.started_ended(con, m)
         ui.table_with_downloads(ch, "startet-afsluttet", p.month_text, economy.danish(ch))
 if not detail:
     st.caption(
