@@ -15,7 +15,7 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from mi import charts, db, fmt
+from mi import charts, db, fmt, ui
 
 TREND_MONTHS = 36  # how far back the trend charts reach (three years, so seasonality and direction show)
 
@@ -207,6 +207,7 @@ def norm_text(con: duckdb.DuckDBPyConnection) -> str:
     return f"{fmt.number(lo)}–{fmt.number(hi)} sager pr. årsværk"
 
 
+@ui.cached
 def caseload_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TREND_MONTHS) -> View:
     """Cases per raadgiver FTE for the whole department and each team, month by month, against the norm band."""
     rows = db.query(
@@ -235,6 +236,7 @@ def caseload_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TR
     return View(chart, data, table, shown_period(rows, month, months), missing)
 
 
+@ui.cached
 def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """The month's caseload per team (and the department), with the team's place against the norm in words."""
     rows = db.query(
@@ -266,6 +268,7 @@ def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
     return View(chart, data, table, fmt.month_name(month), missing)
 
 
+@ui.cached
 def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """How many caseworkers are under, within and over the norm (an aggregate: no caseworker can be seen)."""
     lo, hi = norm(con)
@@ -296,6 +299,7 @@ def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
     return View(chart if data.height else None, data, table, fmt.month_name(month), missing)
 
 
+@ui.cached
 def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
     """Each caseworker's caseload (pseudonymous ids), highest first: for the leder role only."""
     if role != "leder":
@@ -341,6 +345,7 @@ def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
 # ---- Personale -------------------------------------------------------------------------------------------
 
 
+@ui.cached
 def summary(con: duckdb.DuckDBPyConnection, month: date) -> dict | None:
     """The month's staff figures (mart_staff_summary), or None outside the data."""
     rows = db.query(con, "select * from mart_staff_summary where month = $month", {"month": month})
@@ -368,6 +373,7 @@ def summary_metrics(row: dict | None) -> list[tuple[str, str, str]]:
     ]
 
 
+@ui.cached
 def turnover_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TREND_MONTHS) -> View:
     """Turnover over 12 months, month by month (leavers ÷ mean headcount at the 12 month-ends)."""
     rows = db.query(
@@ -390,6 +396,7 @@ def turnover_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TR
     )
 
 
+@ui.cached
 def leavers_by_reason(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """Employments ended in the 12 months by reason (all roles, raadgivere alone)."""
     rows = db.query(
@@ -411,6 +418,7 @@ def leavers_by_reason(con: duckdb.DuckDBPyConnection, month: date) -> View:
     return View(chart, data, table, period_12m(month), missing)
 
 
+@ui.cached
 def tenure(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """Seniority bands for all staff and for raadgivere: the share in each band and with less seniority."""
     rows = db.query(
@@ -439,6 +447,7 @@ def tenure(con: duckdb.DuckDBPyConnection, month: date) -> View:
     return View(chart if data.height else None, data, table, fmt.month_name(month), missing)
 
 
+@ui.cached
 def headcount(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """Headcount and FTE at the month-end by team and role, with the month's hires and leavers."""
     rows = db.query(

@@ -21,6 +21,7 @@ figure captions, KPI cards, and every table's view and downloads.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import threading
@@ -63,6 +64,28 @@ def con() -> duckdb.DuckDBPyConnection:
                 h.con.close()
             h.con, h.stamp = db.connect(path), stamp
         return h.con
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _cached_view(_fn, name: str, path: str, stamp, args: tuple, kwargs: tuple):
+    return _fn(con(), *args, **dict(kwargs))
+
+
+def cached(fn):
+    """Decorator for a screen function `fn(con, *args)` that reads marts and builds a view (frames, charts): when
+    called with the app's own connection, the result is kept per database file (its stamp) and arguments for every
+    session, so a page that runs again does not rebuild its charts. Called with any other connection (tests, the
+    CLI), it simply runs. The result must not be changed by its callers."""
+
+    @functools.wraps(fn)
+    def wrapper(connection, *args, **kwargs):
+        path = db.db_path()
+        if connection is not _holder(str(path)).con:
+            return fn(connection, *args, **kwargs)
+        name = f"{fn.__module__}.{fn.__qualname__}"
+        return _cached_view(fn, name, str(path), db.file_stamp(path), args, tuple(sorted(kwargs.items())))
+
+    return wrapper
 
 
 def role() -> str | None:
