@@ -134,11 +134,11 @@ def budget_by_area(con: duckdb.DuckDBPyConnection, month: date, filters: Filters
     sql = f"""
         select coalesce(budget_area, 'I alt') as "Budgetområde",
             round(sum(budget_dkk)) as "Budget",
-            round(sum(budget_profile_ytd_dkk)) as "Budget til dato (1/12)",
+            round(sum(budget_profile_ytd_dkk)) as "Budget til dato",
             round(sum(actual_ytd_dkk)) as "Forbrug til dato",
             round(sum(actual_ytd_dkk) - sum(budget_profile_ytd_dkk)) as "Afvigelse til dato",
-            round(sum(committed_dkk)) as "Bevilget resten af året",
-            round(sum(forecast_dkk)) as "Forventet forbrug",
+            round(sum(committed_dkk)) as "Bevilget resten",
+            round(sum(forecast_dkk)) as "Forventet",
             round(sum(forecast_dkk) - sum(budget_dkk)) as "Forventet afvigelse",
         from mart_budget_area_monthly
         where month = $m and {_where(["budget_area"])}
@@ -472,22 +472,27 @@ def forecast_change(con: duckdb.DuckDBPyConnection, month: date) -> dict:
     return rows.row(0, named=True) if rows.height else {"has_previous": False}
 
 
-def reconciliation(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
+def reconciliation(con: duckdb.DuckDBPyConnection, month: date, detail: bool = True) -> pl.DataFrame:
     """Previous import's forecast + the change in actual spending + the measures' effects by kind = this
-    import's forecast (to the øre), one line each; empty with a single import."""
+    import's forecast (to the øre), one line each; empty with a single import. Without `detail` (the
+    committee) the measures' effects are one line, without the number of measures (a kind of change with one
+    or two measures would point at single children's cases)."""
     sql = """
         with fc as (select * from mart_forecast_changes where month = $m and has_previous),
         eff as (
-            select change_type, sum(effect_dkk) as effect_dkk, count(*) as n
-            from mart_measure_changes where month = $m and effect_dkk is not null group by change_type
+            select case when $detail then change_type else 'i alt' end as change_type,
+                sum(effect_dkk) as effect_dkk, count(*) as n
+            from mart_measure_changes where month = $m and effect_dkk is not null group by all
         )
         select 1 as nr, 'Forventet forbrug, forrige indlæsning (version ' || previous_version_id || ')' as "Post",
             null::bigint as "Antal indsatser", round(previous_forecast_dkk, 2) as "Beløb" from fc
         union all
         select 2, 'Ændring i faktisk forbrug (nye og rettede posteringer)', null, round(actual_change_dkk, 2) from fc
         union all
-        select 3 + list_position(['ny', 'afsluttet', 'forlænget', 'pris', 'fjernet', 'ændret'], change_type),
-            'Virkning: ' || change_type, n, round(effect_dkk, 2) from eff where exists (select 1 from fc)
+        select 3 + coalesce(list_position(['ny', 'afsluttet', 'forlænget', 'pris', 'fjernet', 'ændret'], change_type), 0),
+            case when $detail then 'Virkning: ' || change_type else 'Virkning af ændrede indsatser' end,
+            case when $detail then n end, round(effect_dkk, 2)
+        from eff where exists (select 1 from fc)
         union all
         select 20, 'Uforklaret rest', null, unexplained_dkk from fc
         union all
@@ -495,13 +500,14 @@ def reconciliation(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
             round(forecast_dkk, 2) from fc
         order by 1
     """
-    frame = db.query(con, sql, {"m": month})
-    return frame.with_columns(
+    frame = db.query(con, sql, {"m": month, "detail": detail})
+    frame = frame.with_columns(
         pl.col("Post").str.replace_many(
             [f"Virkning: {k}" for k in CHANGE_LABELS],
             [f"Virkning: {v.lower()}" for v in CHANGE_LABELS.values()],
         )
     ).drop("nr")
+    return frame if detail else frame.drop("Antal indsatser")
 
 
 def started_ended(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
@@ -550,8 +556,7 @@ def measure_changes(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame
     """The changed measures (or, with a single import, those started or ended in the month), one row each."""
     return db.query(
         con,
-        """select measure_id as "Indsats-id", child_id as "Barn (pseudonym)",
-               coalesce(measure_label, measure_code) as "Indsatstype", provider_type as "Leverandørtype",
+        """select measure_id as "Indsats-id", coalesce(measure_label, measure_code) as "Indsatstype",
                provider_name as "Leverandør", change_type as "Ændring", start_on as "Start",
                previous_end_on as "Slut før", current_end_on as "Slut nu",
                previous_monthly_cost_dkk as "Månedspris før", current_monthly_cost_dkk as "Månedspris nu",
@@ -677,3 +682,21 @@ def definitions() -> pl.DataFrame:
     from mi import kpi  # noqa: PLC0415
 
     return pl.DataFrame([{"Nøgletal": k.label, "Definition": k.definition} for k in kpi.REGISTRY])
+
+
+def pack_series(p, key: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The months behind one of the pack's charts: (for the downloads: month, figure, value — empty where the
+    figure is hidden for the committee — and the value as shown; for the screen: the same as Danish text)."""
+    part = p.series.filter(pl.col("kpi_key") == key).sort("month")
+    frame = part.select(
+        pl.col("month").alias("Måned"),
+        pl.col("label").alias("Nøgletal"),
+        pl.col("value").alias("Værdi"),
+        pl.col("shown").alias("Vist som"),
+    )
+    shown = frame.select(
+        pl.col("Måned").map_elements(fmt.month_name, return_dtype=pl.Utf8),
+        "Nøgletal",
+        pl.col("Vist som").alias("Værdi"),
+    )
+    return frame, shown

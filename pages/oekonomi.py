@@ -7,6 +7,7 @@ con, m = ui.con(), ui.month()
 p = overview.pack()
 detail = economy.may_see_detail(role)
 year, ytd = m.year, ui.ytd_text()
+no = iter(range(1, 10))  # the sections' numbers (the committee sees fewer)
 
 st.title("Økonomi")
 st.markdown(
@@ -39,9 +40,13 @@ with st.expander("Filtre", expanded=True):
     if filters.below_area:
         st.caption("Budgettet findes pr. budgetområde: budgetlinjen dækker de valgte budgetområder i alt.")
 
-st.header("1. Budget og forbrug år til dato")
+st.header(f"{next(no)}. Budget og forbrug år til dato")
 areas = economy.budget_by_area(con, m, filters)
-st.caption("Beløb i kroner. Afvigelse: forbrug minus budget (positiv: merforbrug).")
+st.caption(
+    "Beløb i kroner. Budget til dato: årets budget i 1/12-dele. Bevilget resten: hvad de bevilgede indsatser "
+    "koster resten af året. Forventet = forbrug til dato + bevilget resten. Afvigelse: forbrug minus budget "
+    "(positiv: merforbrug)."
+)
 ui.table_with_downloads(areas, "budget-omraader", ytd, economy.danish(areas, kr=False))
 st.subheader("Forbrug år til dato mod budgettet i 1/12-dele")
 cum = economy.cumulative(con, m, filters)
@@ -58,7 +63,7 @@ if detail:
     chart = economy.hbars(economy.breakdown_long(bd, dim), economy.DIMS[dim], "Beløb", "Del", stack=True)
     ui.chart_with_table(chart, bd, f"forbrug-{dim}", ytd, economy.danish(bd))
 
-st.header(f"2. Forventet forbrug for {year}")
+st.header(f"{next(no)}. Forventet forbrug for {year}")
 st.markdown(
     f"Forventet forbrug = forbrug år til dato + hvad de bevilgede indsatser koster resten af året "
     f"(månedspris × dage aktive i hver måned efter {p.month_text}; uden slutdato til 31. december)."
@@ -78,7 +83,7 @@ if detail:
         top, "bevillinger", f"efter {p.month_text} til 31. december {year}", economy.danish(top)
     )
 
-st.header("3. Merforbruget mod målet")
+st.header(f"{next(no)}. Merforbruget mod målet")
 path = economy.path(con, m)
 status = economy.path_status(path)
 if status:
@@ -92,7 +97,7 @@ ui.chart_with_table(
 )
 
 if detail:
-    st.header("4. Enhedspriser")
+    st.header(f"{next(no)}. Enhedspriser")
     st.markdown(
         "Gennemsnitlig månedlig udgift pr. barn: kontraktpris (aktive indsatser ved månedens udgang) ved siden af det betalte i måneden."
     )
@@ -114,14 +119,14 @@ if detail:
         economy.danish(trend),
     )
 
-st.header("5. Ændringer siden sidste indlæsning")
+st.header(f"{next(no)}. Ændringer siden sidste indlæsning")
 fc = economy.forecast_change(con, m)
 if fc["has_previous"]:
     st.markdown(
         f"Forventet forbrug før: **{fmt.money(fc['previous_forecast_dkk'])}**, nu: **{fmt.money(fc['forecast_dkk'])}**. "
         "Forskellen er ændringen i faktisk forbrug plus virkningen af de ændrede indsatser:"
     )
-    rec = economy.reconciliation(con, m)
+    rec = economy.reconciliation(con, m, detail)
     ui.table_with_downloads(rec, "afstemning", f"{year}, opgjort {p.month_text}", economy.danish(rec, 2))
     if detail:
         st.subheader("Virkning pr. indsatstype")

@@ -65,9 +65,11 @@ for fp in p.focus:
             left.markdown(ui.status_badge(f.status, f.status_label))
             if f.is_revised:
                 left.caption(f"Frosset tal revideret: {f.revision_text()}")
-        right.markdown(fp.sentence)
-        right.altair_chart(images[fp.code], width="stretch")
-        right.caption(report.chart_caption(p, fp))
+        with right:
+            st.markdown(fp.sentence)
+            frame, shown = economy.pack_series(p, fp.chart_key)
+            ui.chart_with_table(images[fp.code], frame, f"fokus-{fp.number}", "de seneste 24 måneder", shown)
+            st.caption(report.chart_caption(p, fp))
 
 st.header("Anbragte børn efter anbringelsessted")
 ui.table_with_downloads(economy.pack_placements(p), "anbringelser", p.month_text)
@@ -84,10 +86,20 @@ ui.chart_with_table(
 )
 
 st.header("Sagstal og personale")
+staff_keys = ("caseload_per_fte", "turnover_12m", "tenure_under_1y_share", "tenure_under_2y_share")
+for col, key in zip(st.columns(len(staff_keys)), staff_keys, strict=True):
+    f = p.figures[key]
+    with col.container(border=True):
+        st.metric(f.label, f.text(), help=f.definition)
+        st.markdown(ui.status_badge(f.status, f.status_label))
+        if f.is_revised:
+            st.caption(f"Frosset tal revideret: {f.revision_text()}")
 st.markdown(p.sentences["caseload"])
-st.altair_chart(images["caseload"], width="stretch")
+frame, shown = economy.pack_series(p, "caseload_per_fte")
+ui.chart_with_table(images["caseload"], frame, "sagstal", "de seneste 24 måneder", shown)
 st.markdown(p.sentences["staff"])
-st.altair_chart(images["turnover"], width="stretch")
+frame, shown = economy.pack_series(p, "turnover_12m")
+ui.chart_with_table(images["turnover"], frame, "personaleomsaetning", "de seneste 24 måneder", shown)
 
 if p.revisions:
     st.header("Revisioner")

@@ -118,18 +118,18 @@ def test_budget_by_area(con):
     rows = {r["Budgetområde"]: r for r in got.iter_rows(named=True)}
     anb = rows["Anbringelser"]
     # twelfths: 1.200.000 × 4/12 = 400.000; actual 145.000 → 255.000 under the profile
-    assert anb["Budget til dato (1/12)"] == 400_000
+    assert anb["Budget til dato"] == 400_000
     assert anb["Forbrug til dato"] == 145_000
     assert anb["Afvigelse til dato"] == -255_000
-    assert anb["Bevilget resten af året"] == 960_000
-    assert anb["Forventet forbrug"] == 1_105_000
+    assert anb["Bevilget resten"] == 960_000
+    assert anb["Forventet"] == 1_105_000
     assert anb["Forventet afvigelse"] == -95_000
     # no budget for Handicapkompensation: no deviation, but its spending is counted
     hc = rows["Handicapkompensation"]
-    assert hc["Budget"] is None and hc["Forventet afvigelse"] is None and hc["Forventet forbrug"] == 2_000
+    assert hc["Budget"] is None and hc["Forventet afvigelse"] is None and hc["Forventet"] == 2_000
     total = rows["I alt"]
     # 1.105.000 + 15.200 + 2.000 = 1.122.200 against 1.260.000 → -137.800
-    assert (total["Budget"], total["Forventet forbrug"], total["Forventet afvigelse"]) == (
+    assert (total["Budget"], total["Forventet"], total["Forventet afvigelse"]) == (
         1_260_000,
         1_122_200,
         -137_800,
@@ -139,7 +139,7 @@ def test_budget_by_area(con):
 def test_budget_area_filter(con):
     got = economy.budget_by_area(con, M, economy.Filters({"budget_area": ["Forebyggende foranstaltninger"]}))
     # the area and its total: budget 60.000, forecast 15.200
-    assert got.select("Budgetområde", "Budget", "Forventet forbrug").rows() == [
+    assert got.select("Budgetområde", "Budget", "Forventet").rows() == [
         ("Forebyggende foranstaltninger", 60_000, 15_200),
         ("I alt", 60_000, 15_200),
     ]
@@ -360,3 +360,16 @@ def test_detail_only_for_leder_and_oekonomi():
     assert economy.may_see_detail("leder") and economy.may_see_detail("oekonomi")
     assert not economy.may_see_detail("udvalg") and not economy.may_see_detail(None)
     assert list(economy.dims_for("udvalg")) == ["budget_area"]
+
+
+def test_committee_reconciliation_has_one_effect_line_and_no_counts(two):
+    rec = economy.reconciliation(two, M, detail=False)
+    assert "Antal indsatser" not in rec.columns
+    assert rec.rows() == [
+        ("Forventet forbrug, forrige indlæsning (version 1)", 1_122_200),
+        ("Ændring i faktisk forbrug (nye og rettede posteringer)", -3_000),
+        # 60.000 - 90.000 + 72.000
+        ("Virkning af ændrede indsatser", 42_000),
+        ("Uforklaret rest", 0),
+        ("Forventet forbrug, denne indlæsning (version 2)", 1_161_200),
+    ]

@@ -69,3 +69,57 @@ def test_already_frozen_month_says_so(app_db):
     at = run_app("udvalg", page="udvalgsrapport")
     assert not at.exception
     assert "blev frosset" in texts(at)
+
+
+def test_committee_series_tables_show_no_count_from_one_to_four(app_db):
+    at = run_app("udvalg", page="udvalgsrapport")
+    assert not at.exception
+    series = [d.value for d in at.dataframe if {"Måned", "Nøgletal", "Værdi"} <= set(d.value.columns)]
+    # a table behind each chart: the five focus points, caseload and turnover
+    assert len(series) == 7
+    for frame in series:
+        assert frame.shape[0] == 24
+        for cell in frame["Værdi"]:
+            assert not re.fullmatch(r"[1-4]", str(cell)), cell
+    labels = {m.label for m in at.metric}
+    assert {"Sager pr. rådgiver (årsværk)", "Personaleomsætning, 12 måneder"} <= labels
+
+
+def test_revised_figures_are_marked_after_a_new_import(app_db, tmp_path):
+    """October is frozen, then a late-registered institution placement (20 October, a child with no placement)
+    is imported: the committee keeps the frozen count and sees it marked revideret, old → new."""
+    import polars as pl  # noqa: PLC0415
+
+    from mi import demo, ingest  # noqa: PLC0415
+    from tests.pages.conftest import END_MONTH  # noqa: PLC0415
+
+    frozen.freeze_file(app_db, MONTH)
+    with db.connect(app_db) as con:
+        before = kpi.values(con, MONTH)["f1_institution_children"]
+    folder = tmp_path / "data"
+    demo.write(folder, end_month=END_MONTH)
+    measures = pl.read_csv(folder / "measures.csv", infer_schema_length=0)
+    placed = measures.filter(pl.col("measure_code").str.starts_with("ANBR_"))["child_id"].unique()
+    child = measures.filter(~pl.col("child_id").is_in(placed.implode()))["child_id"][0]
+    late = pl.DataFrame(
+        {
+            "measure_id": ["K001-F999998"],
+            "child_id": [child],
+            "measure_code": ["ANBR_DOGNINSTITUTION"],
+            "provider_type": ["regional"],
+            "start_on": ["2026-10-20"],
+            "monthly_cost_dkk": ["90000.00"],
+        }
+    )
+    pl.concat([measures, late], how="diagonal").write_csv(folder / "measures.csv")
+    ingest.import_folder(folder, app_db)
+    with db.connect(app_db) as con:
+        assert kpi.values(con, MONTH)["f1_institution_children"] == before + 1
+    at = run_app("udvalg", page="udvalgsrapport")
+    assert not at.exception
+    shown = texts(at)
+    # the frozen count stays; the revision is shown as old → new, marked revideret
+    assert {m.label: m.value for m in at.metric}["Børn anbragt på institution"] == fmt.number(before)
+    assert f"{fmt.number(before)} → {fmt.number(before + 1)} (revideret)" in shown
+    revisions = [d.value for d in at.dataframe if "Frosset" in d.value.columns]
+    assert revisions and set(revisions[0]["Note"]) == {"revideret"}
