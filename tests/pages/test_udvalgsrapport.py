@@ -123,3 +123,14 @@ def test_revised_figures_are_marked_after_a_new_import(app_db, tmp_path):
     assert f"{fmt.number(before)} → {fmt.number(before + 1)} (revideret)" in shown
     revisions = [d.value for d in at.dataframe if "Frosset" in d.value.columns]
     assert revisions and set(revisions[0]["Note"]) == {"revideret"}
+
+
+def test_pdf_is_built_on_click_for_the_committee(app_db):
+    at = run_app("udvalg", page="udvalgsrapport")
+    # no PDF is rendered before it is asked for (it is slow)
+    before = {d.proto.label for d in at.get("download_button")}
+    assert "⬇️ Excel" in before and "⬇️ PDF" not in before
+    at.button(key="pdf-build").click().run()
+    assert not at.exception
+    downloads = {d.proto.label: d for d in at.get("download_button")}
+    assert "⬇️ PDF" in downloads and "⬇️ Excel" in downloads
