@@ -36,6 +36,16 @@ CHANGE_LABELS = {
     "ændret": "Andre ændringer",
     "startet": "Startet i måneden",
 }
+# one measure's kind of change, in words (the lists' column "Ændring")
+CHANGE_WORDS = {
+    "ny": "ny",
+    "fjernet": "fjernet fra data",
+    "afsluttet": "afsluttet eller fået slutdato",
+    "forlænget": "forlænget",
+    "pris": "ændret månedspris",
+    "ændret": "andet ændret",
+    "startet": "startet",
+}
 TOP_COMMITMENTS = 25
 
 
@@ -549,7 +559,7 @@ def effects_by_type(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame
            from mart_measure_changes where month = $m and effect_dkk is not null
            group by all order by 1, 2""",
         {"m": month},
-    )
+    ).with_columns(pl.col("Ændring").replace(CHANGE_WORDS))
 
 
 def measure_changes(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
@@ -564,7 +574,7 @@ def measure_changes(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame
            from mart_measure_changes where month = $m
            order by abs(coalesce(effect_dkk, 0)) desc, change_type, measure_id""",
         {"m": month},
-    )
+    ).with_columns(pl.col("Ændring").replace(CHANGE_WORDS))
 
 
 # ---- display --------------------------------------------------------------------------------------------

@@ -272,7 +272,7 @@ def test_single_import_lists_started_and_ended(con):
     assert economy.reconciliation(con, M).height == 0
     got = economy.measure_changes(con, M)
     # April: E ended on 15 April (C starts in May, B ends in June)
-    assert got.select("Indsats-id", "Ændring").rows() == [("E", "afsluttet")]
+    assert got.select("Indsats-id", "Ændring").rows() == [("E", "afsluttet eller fået slutdato")]
     may = economy.measure_changes(con, date(2024, 5, 1))
     assert may.select("Indsats-id", "Ændring").rows() == [("C", "startet")]
     # the list on screen: started before ended, with the end date and the monthly cost
@@ -335,8 +335,8 @@ def test_reconciliation_lines(two):
 def test_effects_summed_by_measure_type(two):
     got = economy.effects_by_type(two, M)
     assert got.select("Indsatstype", "Ændring", "Virkning på forventet forbrug").rows() == [
-        ("Anbringelse i almen plejefamilie", "afsluttet", -90_000),
-        ("Anbringelse på opholdssted (børne- og ungehjem)", "pris", 72_000),
+        ("Anbringelse i almen plejefamilie", "afsluttet eller fået slutdato", -90_000),
+        ("Anbringelse på opholdssted (børne- og ungehjem)", "ændret månedspris", 72_000),
         ("Familiebehandling", "ny", 60_000),
     ]
     changes = economy.measure_changes(two, M)

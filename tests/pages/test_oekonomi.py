@@ -168,7 +168,7 @@ def test_two_imports_show_the_changes_and_reconcile_to_the_ore(two_imports):
     assert "kun én dataindlæsning" not in shown
     changes = frame_with(at, "Månedspris før")
     row = changes.loc[changes["Indsats-id"] == two_imports["measure_id"]]
-    assert list(row["Ændring"]) == ["pris"]
+    assert list(row["Ændring"]) == ["ændret månedspris"]
     assert list(row["Virkning på forventet forbrug"]) == [fmt.kr(2000, 2)]
     recon = frame_with(at, "Post")
     assert any("Virkning: ændret månedspris" in p for p in recon["Post"])
