@@ -299,6 +299,9 @@ def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
     return View(chart if data.height else None, data, table, fmt.month_name(month), missing)
 
 
+CHART_MAX_CASEWORKERS = 40
+
+
 @ui.cached
 def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
     """Each caseworker's caseload (pseudonymous ids), highest first: for the leder role only."""
@@ -314,7 +317,8 @@ def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
     rows = rows.with_columns(
         pl.col("norm_status").replace_strict(NORM_LABELS, default="Ingen årsværk").alias("status")
     )
-    employed = rows.filter(pl.col("fte").is_not_null())
+    # the chart shows the highest caseloads (a department has tens, the whole country thousands); the table all
+    employed = rows.filter(pl.col("fte").is_not_null()).head(CHART_MAX_CASEWORKERS)
     chart = (
         _hbars(
             employed,

@@ -25,4 +25,9 @@ staff.show(staff.caseload_bands(con, month), "sagstal-fordeling")
 if role == "leder":
     st.subheader("Sager pr. årsværk pr. rådgiver")
     st.caption("Pseudonyme medarbejder-id'er. Kun for ledere; vises ikke for økonomi og udvalg.")
-    staff.show(staff.caseworkers(con, month, role), "sagstal-raadgivere")
+    workers = staff.caseworkers(con, month, role)
+    if workers.data.height > staff.CHART_MAX_CASEWORKERS:
+        st.caption(
+            f"Grafen viser de {staff.CHART_MAX_CASEWORKERS} rådgivere med flest sager pr. årsværk; tabellen viser alle."
+        )
+    staff.show(workers, "sagstal-raadgivere")

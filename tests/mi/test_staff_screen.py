@@ -77,6 +77,15 @@ def test_caseworker_level_is_for_leder_only(town):
             staff.caseworkers(town, MARCH, role)
 
 
+def test_caseworker_chart_keeps_the_highest_caseloads_the_table_all(town, monkeypatch):
+    # with room for two bars: E2 (4,0) and E1 (the next highest) are drawn; the table keeps all four rows
+    monkeypatch.setattr(staff, "CHART_MAX_CASEWORKERS", 2)
+    v = staff.caseworkers(town, MARCH, "leder")
+    assert v.table.height == 4
+    (bars,) = [layer for layer in v.chart.to_dict()["layer"] if layer["mark"]["type"] == "bar"]
+    assert [r["caseworker_id"] for r in bars["data"]["values"]] == ["E2", "E1"]
+
+
 def test_staff_summary_metrics(town):
     metrics = {label: value for label, value, _ in staff.summary_metrics(staff.summary(town, MARCH))}
     # 5 people, 4,5 FTE, raadgivere 2,5 FTE, 2 hired and 3 left in the 12 months (see test_staff_marts)
