@@ -38,7 +38,11 @@ with st.expander("Filtre", expanded=True):
         }
     )
     if filters.below_area:
-        st.caption("Budgettet findes pr. budgetområde: budgetlinjen dækker de valgte budgetområder i alt.")
+        st.caption(
+            "Budgettet findes pr. budgetområde: tabellen over budgetområder, budgetlinjen og vandfaldet følger kun "
+            "filteret på budgetområde; de øvrige filtre virker på forbruget i kurven, fordelingen, bevillingerne "
+            "og enhedspriserne (dem på indsatstype og leverandørtype)."
+        )
 
 st.header(f"{next(no)}. Budget og forbrug år til dato")
 areas = economy.budget_by_area(con, m, filters)
