@@ -131,6 +131,9 @@ def empty_frame(table: str) -> pl.DataFrame:
     return pl.DataFrame({col: pl.Series([], dtype=pl.Utf8) for col, _ in RAW_SCHEMA[table]})
 
 
+RAW_SLICE_ROWS = 500_000
+
+
 def _create_raw(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame | None) -> None:
     cols = RAW_SCHEMA[table]
     con.sql(f"create table {table} ({', '.join(f'{c} {t}' for c, t in cols)})")
@@ -138,11 +141,14 @@ def _create_raw(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame 
         return
     present = set(frame.columns)
     select = ", ".join(f"cast(src.{c} as {t})" if c in present else f"cast(null as {t})" for c, t in cols)
-    con.register("src", frame)
-    try:
-        con.sql(f"insert into {table} select {select} from src")
-    finally:
-        con.unregister("src")
+    # in slices: DuckDB reads a frame through a copy in Arrow's layout, which for a national extract at once
+    # would hold every text twice
+    for part in frame.iter_slices(RAW_SLICE_ROWS):
+        con.register("src", part)
+        try:
+            con.sql(f"insert into {table} select {select} from src")
+        finally:
+            con.unregister("src")
 
 
 def _create_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
@@ -269,9 +275,10 @@ def populate(
     materialize: bool = True,
 ) -> int:
     """Fill an empty connection: input tables, catalogue, settings, carried history, views; record the
-    data version. Returns the new version id."""
+    data version. Returns the new version id. The frames are taken out of `frames` as their tables are loaded, so
+    a national extract is not held in memory twice while the views are built."""
     for table in INPUT_TABLES:
-        _create_raw(con, table, frames.get(table))
+        _create_raw(con, table, frames.pop(table, None))
     _create_raw(con, "catalogue", catalogue)
     _create_settings(con, settings)
     from mi.kpi import registry_frame  # noqa: PLC0415 - mi.kpi reads through this module

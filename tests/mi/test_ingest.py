@@ -685,6 +685,27 @@ def test_batched_reading_gives_the_same_rows_lines_and_issues(tmp_path, monkeypa
     assert where(batched.errors) == [("payments.csv", 4, "amount_dkk"), ("payments.csv", 4, "payment_id")]
 
 
+def test_repeated_text_held_as_categories_and_loaded_in_slices_arrives_as_text(folder, tmp_path, monkeypatch):
+    # payments' account, provider_name and description are held as categories between reading and building, and
+    # the frames go into DuckDB in slices: with one-row batches and slices, both payments still arrive whole,
+    # as plain text columns (an empty provider_name stays null)
+    monkeypatch.setattr(ingest, "BATCH_ROWS", 1)
+    monkeypatch.setattr(db, "RAW_SLICE_ROWS", 1)
+    loaded = ingest.read_folder(folder)
+    assert loaded.frames["payments"].schema["provider_name"] == pl.Categorical
+    path = tmp_path / "mi.duckdb"
+    ingest.import_loaded(loaded, folder, path)
+    assert loaded.frames == {}  # handed over to the database, not held twice
+    con = duckdb.connect(str(path), read_only=True)
+    rows = con.sql(
+        "select payment_id, account, provider_name, description from payments order by 1"
+    ).fetchall()
+    assert rows == [("P1", "5.28.23", "Plejefamilie A", "Februar"), ("P2", "5.28.21", None, "Refusion")]
+    types = dict(con.sql("select column_name, column_type from (describe payments)").fetchall())
+    assert {types[c] for c in ("account", "provider_name", "description")} == {"VARCHAR"}
+    con.close()
+
+
 def test_more_problems_than_listed_are_counted_in_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(ingest, "MAX_LINES_PER_PROBLEM", 2)
     monkeypatch.setattr(ingest, "BATCH_ROWS", 2)
