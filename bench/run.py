@@ -120,6 +120,8 @@ def _page_times(db_path: Path, runs: int) -> dict[str, dict[str, float]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from mi import charts
+
     os.environ["MI_DB"] = str(db_path)
     os.environ["MI_ROLE"] = "leder"
     out: dict[str, dict[str, float]] = {}
@@ -129,6 +131,7 @@ def _page_times(db_path: Path, runs: int) -> dict[str, dict[str, float]]:
         for _ in range(runs):
             st.cache_data.clear()
             st.cache_resource.clear()
+            charts.clear_memo()
             # cold: a new session on this page with every cache empty (the frame's connection and month list
             # included); warm: the same page run again, as when a user changes nothing or comes back
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)

@@ -3,6 +3,9 @@ palette (Okabe–Ito). Every builder takes a polars frame whose numbers come fro
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections import OrderedDict
 from datetime import date, datetime
 
 import altair as alt
@@ -41,6 +44,62 @@ AXIS_FORMATS = {"share": ".0%", "share2": ".1%", "dkk": ",.1f", "ratio": ",.1f",
 TIP_FORMATS = {"share": ".1%", "share2": ".2%", "dkk": ",.2f", "ratio": ",.1f", "count": ",d", "kr": ",d"}
 
 
+MEMO_SIZE = 512
+_memo_lock = threading.Lock()
+_memo: OrderedDict[str, tuple[tuple, dict, object]] = OrderedDict()
+
+
+def _key(value, frames_by: str) -> object:
+    if isinstance(value, pl.DataFrame):
+        if frames_by == "identity":
+            return ("frame", id(value))
+        return ("frame", tuple((c, str(t)) for c, t in value.schema.items()), value.rows())
+    if isinstance(value, dict):
+        return ("dict", [(k, _key(v, frames_by)) for k, v in value.items()])
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_key(v, frames_by) for v in value])
+    if isinstance(value, alt.TopLevelMixin | alt.SchemaBase):
+        return ("chart", id(value))
+    return value
+
+
+def memo(fn=None, *, frames_by: str = "content"):
+    """Decorator for a chart builder (or another pure function of frames and charts): the same arguments give the
+    same result object, made once. A page runs again on every click, and building an Altair chart (which copies its
+    rows at every step) and checking it against the Vega-Lite schema costs tens of milliseconds a chart.
+    Frames are the same when their rows are (`frames_by="content"`) or when they are the same object
+    (`frames_by="identity"`, for the frames the cached screen functions return); a chart argument is the same
+    object. The arguments are kept with the result, so an id is not reused while it is a key. The result must not
+    be changed by its callers (Altair's methods return copies)."""
+    if fn is None:
+        return functools.partial(memo, frames_by=frames_by)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        key = repr(
+            (fn.__module__, fn.__qualname__, _key(args, frames_by), _key(sorted(kwargs.items()), frames_by))
+        )
+        with _memo_lock:
+            kept = _memo.get(key)
+            if kept is not None:
+                _memo.move_to_end(key)
+                return kept[2]
+        result = fn(*args, **kwargs)
+        with _memo_lock:
+            _memo[key] = (args, kwargs, result)
+            while len(_memo) > MEMO_SIZE:
+                _memo.popitem(last=False)
+        return result
+
+    return wrapper
+
+
+def clear_memo() -> None:
+    """Forget every memoised result (the benchmark's cold runs start from nothing)."""
+    with _memo_lock:
+        _memo.clear()
+
+
 def palette_for(labels) -> dict[str, str]:
     """A fixed colour per label, in the palette's order (pass to `colors=` so e.g. a step has one colour on
     every chart)."""
@@ -54,6 +113,7 @@ def _records(frame: pl.DataFrame) -> list[dict]:
     ]
 
 
+@memo
 def finish(chart: alt.Chart | alt.LayerChart, height: int = 280) -> alt.Chart:
     """The common look: Danish locale, font, light grid, full width."""
     return (
@@ -80,6 +140,7 @@ def _scaled(frame: pl.DataFrame, col: str, unit: str) -> pl.DataFrame:
     return frame.with_columns((pl.col(col) / (1_000_000 if unit == "dkk" else 1)).alias("y"))
 
 
+@memo
 def lines(
     frame: pl.DataFrame,
     x: str,
@@ -136,6 +197,7 @@ def lines(
     return finish(alt.layer(*layers))
 
 
+@memo
 def bars(
     frame: pl.DataFrame,
     category: str,
@@ -184,6 +246,7 @@ def bars(
     return finish(chart, height=min(height, 620))
 
 
+@memo
 def ladder(frame: pl.DataFrame) -> alt.Chart:
     """The intervention ladder as a ladder: step 1 at the bottom, one rung per step, children on each rung."""
     data = frame.with_columns(

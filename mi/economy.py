@@ -16,7 +16,7 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from mi import charts, db, fmt
+from mi import charts, db, fmt, ui
 
 # the finance dimensions: column in the marts → Danish heading
 DIMS: dict[str, str] = {
@@ -100,17 +100,13 @@ detail as (
 """
 
 
+@ui.cached
 def options(con: duckdb.DuckDBPyConnection, month: date, role: str | None) -> dict[str, list[str]]:
-    """The values each filter offers in the month (spending to date or commitments after it)."""
-    out = {}
-    for d in dims_for(role):
-        rows = db.query(
-            con,
-            _DETAIL + f"select distinct {d} as v from detail where {d} is not null order by v",
-            {"m": month},
-        )
-        out[d] = rows["v"].to_list()
-    return out
+    """The values each filter offers in the month (spending to date or commitments after it), in one pass."""
+    dims = dims_for(role)
+    lists = ", ".join(f"list(distinct {d} order by {d}) filter (where {d} is not null) as {d}" for d in dims)
+    row = db.query(con, _DETAIL + f"select {lists} from detail", {"m": month}).row(0, named=True)
+    return {d: row[d] or [] for d in dims}
 
 
 def headline(pack) -> list[dict]:
@@ -138,6 +134,7 @@ def headline(pack) -> list[dict]:
 # ---- 1. budget against actual ---------------------------------------------------------------------------
 
 
+@ui.cached
 def budget_by_area(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> pl.DataFrame:
     """Per budget area (and in total): budget, the budget in twelfths to date, actual to date, committed,
     forecast and the deviations, in whole kroner."""
@@ -159,6 +156,7 @@ def budget_by_area(con: duckdb.DuckDBPyConnection, month: date, filters: Filters
     return db.query(con, sql, {"m": month, "f_budget_area": filters.params()["f_budget_area"]})
 
 
+@ui.cached
 def cumulative(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> pl.DataFrame:
     """Month by month in M's year: actual spending to date (all filters, to M) against the budget in twelfths
     (all twelve months; the chosen budget areas: the budget exists per area only), long format for charts.lines."""
@@ -179,6 +177,7 @@ def cumulative(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) ->
     return db.query(con, sql, {"m": month, **filters.params()})
 
 
+@ui.cached
 def breakdown(con: duckdb.DuckDBPyConnection, month: date, dim: str, filters: Filters) -> pl.DataFrame:
     """Actual to date, committed and forecast by one dimension within the filters."""
     if dim not in DIMS:
@@ -211,6 +210,7 @@ def breakdown_long(frame: pl.DataFrame, dim: str) -> pl.DataFrame:
 # ---- 2. forecast ------------------------------------------------------------------------------------------
 
 
+@ui.cached
 def waterfall(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> pl.DataFrame:
     """From the budget to the forecast: the budget, each area's forecast minus its budget as a step, the
     forecast; start and end of every bar."""
@@ -259,6 +259,7 @@ def _step_text(amount: float | None, nr: int) -> str:
     return ("+" if amount > 0 else "-") + text
 
 
+@charts.memo
 def waterfall_chart(frame: pl.DataFrame) -> alt.Chart:
     order = frame.sort("Nr")["Trin"].to_list()
     data = frame.with_columns(
@@ -299,6 +300,7 @@ def waterfall_chart(frame: pl.DataFrame) -> alt.Chart:
     return charts.finish(alt.layer(bars, labels), height=320)
 
 
+@ui.cached
 def commitments(
     con: duckdb.DuckDBPyConnection, month: date, filters: Filters, n: int = TOP_COMMITMENTS
 ) -> pl.DataFrame:
@@ -328,6 +330,7 @@ def commitments(
 # ---- 3. target path ---------------------------------------------------------------------------------------
 
 
+@ui.cached
 def path(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     return db.query(
         con,
@@ -384,6 +387,7 @@ _UNIT = """
 """
 
 
+@ui.cached
 def unit_prices(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> pl.DataFrame:
     """Average monthly cost per child by measure type and provider type: contracted (measures active at the
     month's end) beside paid (the month's postings)."""
@@ -417,6 +421,7 @@ def unit_prices_long(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@charts.memo
 def unit_price_chart(frame: pl.DataFrame) -> alt.Chart:
     """Contracted beside paid price per child: one line per measure and provider type with a dot for each
     (a dumbbell; the gap between the dots is the difference), in the frame's order."""
@@ -451,6 +456,7 @@ def unit_price_chart(frame: pl.DataFrame) -> alt.Chart:
     return charts.finish(alt.layer(link, dots), height=22 * len(order) + 90)
 
 
+@ui.cached
 def unit_price_types(con: duckdb.DuckDBPyConnection, month: date) -> list[str]:
     rows = db.query(
         con, f"select distinct measure_label from ({_UNIT} where u.month = $m) order by 1", {"m": month}
@@ -458,6 +464,7 @@ def unit_price_types(con: duckdb.DuckDBPyConnection, month: date) -> list[str]:
     return rows["measure_label"].to_list()
 
 
+@ui.cached
 def unit_price_trend(
     con: duckdb.DuckDBPyConnection, month: date, measure_label: str, months: int = 24
 ) -> pl.DataFrame:
@@ -477,11 +484,13 @@ def unit_price_trend(
 # ---- 5. changes since the last import ---------------------------------------------------------------------
 
 
+@ui.cached
 def forecast_change(con: duckdb.DuckDBPyConnection, month: date) -> dict:
     rows = db.query(con, "select * from mart_forecast_changes where month = $m", {"m": month})
     return rows.row(0, named=True) if rows.height else {"has_previous": False}
 
 
+@ui.cached
 def reconciliation(con: duckdb.DuckDBPyConnection, month: date, detail: bool = True) -> pl.DataFrame:
     """Previous import's forecast + the change in actual spending + the measures' effects by kind = this
     import's forecast (to the øre), one line each; empty with a single import. Without `detail` (the
@@ -520,6 +529,7 @@ def reconciliation(con: duckdb.DuckDBPyConnection, month: date, detail: bool = T
     return frame if detail else frame.drop("Antal indsatser")
 
 
+@ui.cached
 def started_ended(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     """With a single import: the measures started or ended in the month, one row each."""
     return db.query(
@@ -533,6 +543,7 @@ def started_ended(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     )
 
 
+@ui.cached
 def started_ended_by_type(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     """With a single import: how many measures of each type started and ended in the month, and their monthly
     costs."""
@@ -550,6 +561,7 @@ def started_ended_by_type(con: duckdb.DuckDBPyConnection, month: date) -> pl.Dat
     )
 
 
+@ui.cached
 def effects_by_type(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     """The measures' effects on the forecast summed by measure type and kind of change."""
     return db.query(
@@ -562,6 +574,7 @@ def effects_by_type(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame
     ).with_columns(pl.col("Ændring").replace(CHANGE_WORDS))
 
 
+@ui.cached
 def measure_changes(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     """The changed measures (or, with a single import, those started or ended in the month), one row each."""
     return db.query(
@@ -580,6 +593,7 @@ def measure_changes(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame
 # ---- display --------------------------------------------------------------------------------------------
 
 
+@charts.memo(frames_by="identity")
 def danish(frame: pl.DataFrame, decimals: int = 0, kr: bool = True) -> pl.DataFrame:
     """The same rows as Danish text for the screen: amounts as '1.234.567 kr.' (without ' kr.' when `kr` is
     false: a wide table says 'kroner' once), counts '1.234', dates '05.03.2026' (the downloads keep the
@@ -599,6 +613,7 @@ def danish(frame: pl.DataFrame, decimals: int = 0, kr: bool = True) -> pl.DataFr
     return pl.DataFrame([col(n, t) for n, t in frame.schema.items()])
 
 
+@charts.memo
 def hbars(
     frame: pl.DataFrame, category: str, value: str, color: str, unit: str = "dkk", stack: bool = False
 ) -> alt.Chart:

@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 
 from mi import db, fmt, frozen, kpi, privacy
+from mi.charts import memo
 from mi.privacy import Shown
 
 ROLES = ("udvalg", "leder", "oekonomi")
@@ -713,6 +714,7 @@ def _base_config(chart: alt.Chart) -> alt.Chart:
     )
 
 
+@memo
 def kpi_chart(
     series: pl.DataFrame,
     key: str,
@@ -799,6 +801,7 @@ def _records(frame: pl.DataFrame) -> list[dict]:
     return out
 
 
+@memo
 def path_chart(path: pl.DataFrame) -> alt.Chart:
     """Overspend per year (bars; the current year is the forecast, lighter) against the target (black ticks);
     the legend names all three."""

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import re
 import threading
 from datetime import date
@@ -31,7 +32,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from mi import auth, db, fmt
+from mi import auth, charts, db, fmt
 
 # status from mart_kpi_status; the text label always goes with the light (never colour alone)
 STATUS_COLOUR = {"god": "green", "neutral": "orange", "daarlig": "red", "ingen": "gray"}
@@ -266,6 +267,18 @@ def table_with_downloads(
     downloads(frame, name)
 
 
+@charts.memo
+def _spec_text(chart) -> str:
+    return json.dumps(chart.to_dict())
+
+
+def vega_spec(chart) -> dict:
+    """The chart's Vega-Lite spec, checked against the schema once per chart object (charts.memo: the builders
+    give the same object for the same rows, so a page that runs again neither rebuilds nor rechecks its charts).
+    A fresh copy each time: Streamlit may change the dict it is given."""
+    return json.loads(_spec_text(chart))
+
+
 def chart_with_table(
     chart, frame: pl.DataFrame, name: str, period: str, shown: pl.DataFrame | None = None
 ) -> None:
@@ -275,7 +288,7 @@ def chart_with_table(
         return
     graf, tabel = st.tabs(["Graf", "Tabel"])
     with graf:
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(spec=vega_spec(chart), width="stretch")
     with tabel:
         _screen_table(frame, shown)
     caption(period)
