@@ -125,6 +125,12 @@ def finish(chart: alt.Chart | alt.LayerChart, height: int = 280) -> alt.Chart:
     )
 
 
+def _room_for_labels(values: pl.Series) -> alt.Scale:
+    """A value scale with room after the longest bar for the label written at its end."""
+    top = values.max()
+    return alt.Scale(domainMax=float(top) * 1.12) if top is not None and top > 0 else alt.Scale()
+
+
 def _axis(unit: str) -> alt.Axis:
     """The value axis: Danish number format; counts get whole-number ticks only."""
     if unit == "count":
@@ -216,7 +222,16 @@ def bars(
         if horizontal
         else alt.X(f"{category}:N", title=None, sort=sort, axis=alt.Axis(labelAngle=0))
     )
-    val = _y(unit) if not horizontal else alt.X("y:Q", title=UNIT_TITLES.get(unit, ""), axis=_axis(unit))
+    val = (
+        _y(unit)
+        if not horizontal
+        else alt.X(
+            "y:Q",
+            title=UNIT_TITLES.get(unit, ""),
+            axis=_axis(unit),
+            scale=_room_for_labels(data["y"]) if label else alt.Undefined,
+        )
+    )
     enc = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
     enc["tooltip"] = [
         alt.Tooltip(f"{category}:N", title=""),
@@ -257,7 +272,12 @@ def ladder(frame: pl.DataFrame) -> alt.Chart:
     base = alt.Chart(alt.Data(values=_records(data)))
     bar = base.mark_bar(color=BLUE, height=26).encode(
         y=alt.Y("trin:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("children:Q", title="børn ved månedens udgang", axis=alt.Axis(format=",d")),
+        x=alt.X(
+            "children:Q",
+            title="børn ved månedens udgang",
+            axis=alt.Axis(format=",d"),
+            scale=_room_for_labels(data["children"]),
+        ),
         tooltip=[alt.Tooltip("trin:N", title="trin"), alt.Tooltip("tekst:N", title="børn")],
     )
     text = base.mark_text(align="left", dx=4, fontSize=13).encode(

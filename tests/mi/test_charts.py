@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
+import pytest
 
 from mi import charts, economy, ui
 
@@ -43,3 +44,10 @@ def test_the_spec_is_checked_once_and_handed_out_as_a_fresh_copy():
     assert spec == chart.to_dict()
     spec["layer"] = "changed by Streamlit"
     assert ui.vega_spec(chart) == chart.to_dict()  # the kept spec is untouched
+
+
+def test_bars_with_labels_leave_room_after_the_longest_bar():
+    # the label written after the longest bar (25) must not be cut off: the axis runs to 25 × 1,12 = 28
+    frame = pl.DataFrame({"k": ["x", "y"], "v": [10, 25], "t": ["10", "25"]})
+    spec = charts.bars(frame, "k", "v", "count", label="t").to_dict()
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domainMax"] == pytest.approx(28)
