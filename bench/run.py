@@ -118,10 +118,12 @@ def _page_times(db_path: Path, runs: int) -> dict[str, dict[str, float]]:
     """Each page as role leder through AppTest: cold (caches cleared, a new session opening the page) and warm
     (the same session runs it again)."""
     import streamlit as st
+    from streamlit import logger
     from streamlit.testing.v1 import AppTest
 
     from mi import charts
 
+    logger.set_log_level("error")  # AppTest outside a server warns "no runtime" at every run
     os.environ["MI_DB"] = str(db_path)
     os.environ["MI_ROLE"] = "leder"
     out: dict[str, dict[str, float]] = {}
