@@ -63,7 +63,7 @@ def compute(t: dict, month: str) -> dict:
     E = pd.Timestamp(y, mo, calendar.monthrange(y, mo)[1])
     jan1 = pd.Timestamp(y, 1, 1)
     cat = t["catalogue"].set_index("measure_code")
-    ms = t["measures"].join(cat[["placement_type", "focus_flag"]], on="measure_code")
+    ms = t["measures"].join(cat[["placement_type"]], on="measure_code")
     out: dict = {"month": month}
 
     # current placement per child on E
@@ -75,11 +75,11 @@ def compute(t: dict, month: str) -> dict:
     ytd = (ms["start_on"] >= jan1) & (ms["start_on"] <= E)
     out["f1_institution_starts_ytd"] = int(((ms["placement_type"] == "institution") & ytd).sum())
     out["f2_family_care_share"] = n_fam / (n_fam + n_inst) if n_fam + n_inst else None
-    ft = ms[(ms["focus_flag"] == "family_treatment") & ytd]
+    ft = ms[(ms["measure_code"] == "FAMILIEBEHANDLING") & ytd]
     n_priv = int((ft["provider_type"] == "privat").sum())
     out["f3_private_family_treatment_starts_ytd"] = n_priv
     out["f3_private_share_ytd"] = n_priv / len(ft) if len(ft) else None
-    dt = ms[(ms["focus_flag"] == "day_treatment") & _active(ms, "start_on", "end_on", E)]
+    dt = ms[(ms["measure_code"] == "SKOLE_DAGBEHANDLING") & _active(ms, "start_on", "end_on", E)]
     sy_start = y if mo >= 8 else y - 1
     sy = f"{sy_start}/{(sy_start + 1) % 100:02d}"
     pupils = t["pupils"].loc[t["pupils"]["school_year"] == sy, "pupils"]
@@ -91,8 +91,7 @@ def compute(t: dict, month: str) -> dict:
         t["measures"][["measure_id", "measure_code"]], on="measure_id", how="left", suffixes=("", "_m")
     )
     pay["code"] = pay["measure_code"].fillna(pay["measure_code_m"])
-    pay = pay.join(cat[["focus_flag"]], on="code")
-    lost = pay[pay["focus_flag"] == "lost_earnings"]
+    lost = pay[pay["code"] == "TABT_ARBEJDSFORTJENESTE"]
     out["f5_lost_earnings_ytd_dkk"] = round(
         float(lost.loc[(lost["posted_on"] >= jan1) & (lost["posted_on"] <= E), "amount_dkk"].sum()), 2
     )

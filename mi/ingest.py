@@ -634,6 +634,14 @@ def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker)
                     num.is_not_null() & (num != num.round(0)), c, _quote(c) + pl.lit(" er ikke et helt tal")
                 )
                 text = pl.when(num == num.round(0)).then(num.cast(pl.Int64).cast(pl.Utf8)).otherwise(None)
+            if col.kind == contract.MONEY:
+                # kroner are stored in whole øre (two decimals): say so where a value has more
+                ck.flag(
+                    v.str.contains(r"\.[0-9]{2}0*[1-9][0-9]*$"),  # a digit other than 0 after the øre
+                    c,
+                    _quote(c) + pl.lit(" har mere end to decimaler; beløbet gemmes afrundet til hele øre"),
+                    WARNING,
+                )
             _bounds_check(ck, table, col, num)
             clean.append(text.alias(c))
         elif col.kind == contract.ENUM:
@@ -802,7 +810,7 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
             + pl.col("measure_code")
             + pl.lit("' afviger fra foranstaltningens kode '")
             + pl.col("_code")
-            + pl.lit("'; foranstaltningens kode bruges"),
+            + pl.lit("'; betalingen tæller under sin egen kode"),
             WARNING,
         )
         ck.run(frame)
@@ -851,7 +859,41 @@ def _catalogue(folder: Path) -> tuple[pl.DataFrame, list[Issue]]:
     if issues:
         return db.empty_frame("catalogue"), issues
     frame, more = check_table(raw)
+    if frame.height:
+        more += _catalogue_flags(raw.name, frame)
     return (frame.drop(LINE) if frame.height else db.empty_frame("catalogue")), more
+
+
+# DOMAIN.md's KPI definitions name the code of focus points 3–5: the flag stays with its code (sql/staging/
+# stg_catalogue.sql); a catalogue that moves or drops it is told so, without blocking the import
+KPI_FLAG_CODES = {
+    "family_treatment": "FAMILIEBEHANDLING",
+    "day_treatment": "SKOLE_DAGBEHANDLING",
+    "lost_earnings": "TABT_ARBEJDSFORTJENESTE",
+}
+
+
+def _catalogue_flags(name: str, frame: pl.DataFrame) -> list[Issue]:
+    ck = _Checker(name)
+    flag, code = pl.col("focus_flag"), pl.col("measure_code")
+    for kpi_flag, kpi_code in KPI_FLAG_CODES.items():
+        ck.flag(
+            (flag == kpi_flag) & (code != kpi_code),
+            "focus_flag",
+            pl.lit(f"flaget '{kpi_flag}' hører til koden {kpi_code} (nøgletallenes definition); ")
+            + pl.lit("det ses bort fra det på '")
+            + code
+            + pl.lit("'"),
+            WARNING,
+        )
+        ck.flag(
+            (code == kpi_code) & (flag.is_null() | (flag != kpi_flag)),
+            "focus_flag",
+            f"koden {kpi_code} har altid flaget '{kpi_flag}' (nøgletallenes definition); det bruges",
+            WARNING,
+        )
+    ck.run(frame)
+    return ck.finish()
 
 
 def _sha256(path: Path) -> str:

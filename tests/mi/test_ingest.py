@@ -436,6 +436,42 @@ def test_warnings_do_not_block_the_import(tmp_path):
     assert ingest.import_folder(folder, tmp_path / "mi.duckdb") == 1
 
 
+def test_a_payment_coded_unlike_its_measure_is_warned_and_counts_under_its_own_code(tmp_path):
+    # P1 (line 2) points at M1 but carries its own code MERUDGIFTER: DOMAIN.md counts a payment under its own code
+    folder = write_folder(tmp_path / "data", **changed("payments", 0, measure_code="MERUDGIFTER"))
+    issues = ingest.validate_folder(folder)
+    assert where(issues) == [("payments.csv", 2, "measure_code")]
+    assert issues[0].message.endswith("'; betalingen tæller under sin egen kode")
+    path = tmp_path / "mi.duckdb"
+    ingest.import_folder(folder, path)
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.sql("select measure_code from int_payments where payment_id = 'P1'").fetchall() == [
+        ("MERUDGIFTER",)
+    ]
+    con.close()
+
+
+def test_amounts_beyond_whole_oere_are_warned_and_rounded(tmp_path):
+    # kroner are stored in whole øre: 31234.505 (line 2) is warned about and stored as 31234.51; -1500.250 (line 3)
+    # is exact at two decimals and passes silently
+    rows = [
+        dict(TABLES["payments"][0], amount_dkk="31234.505"),
+        dict(TABLES["payments"][1], amount_dkk="-1500.250"),
+    ]
+    folder = write_folder(tmp_path / "data", payments=rows)
+    issues = ingest.validate_folder(folder)
+    assert [(i.file, i.line, i.column, i.severity) for i in issues] == [
+        ("payments.csv", 2, "amount_dkk", "advarsel")
+    ]
+    assert issues[0].message == "'31234.505' har mere end to decimaler; beløbet gemmes afrundet til hele øre"
+    path = tmp_path / "mi.duckdb"
+    ingest.import_folder(folder, path)
+    con = duckdb.connect(str(path), read_only=True)
+    # 31234.51 + (−1500.25) = 29734.26
+    assert con.sql("select sum(amount_dkk)::double from payments").fetchall() == [(29734.26,)]
+    con.close()
+
+
 def test_empty_tables_are_valid_and_not_warnings(tmp_path):
     # header-only files: every table but staff (references into an empty table would be errors)
     folder = write_folder(
@@ -671,6 +707,31 @@ def test_a_folder_may_bring_its_own_catalogue_checked_like_the_data(tmp_path):
         ("payments.csv", 3, "measure_code"),
     ]
     assert "findes ikke i kataloget (catalogue.csv)" in errors(folder)[1].message
+
+
+def test_a_catalogue_that_moves_a_kpi_flag_is_warned_and_does_not_block(tmp_path):
+    folder = write_folder(tmp_path / "data")
+    lines = (ROOT / "data" / "catalogue" / "measures.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    flag = header.index("focus_flag")
+
+    def with_flag(line: str, value: str) -> str:
+        cells = line.split(",")
+        cells[flag] = value
+        return ",".join(cells)
+
+    # the flag of focus point 3 moved from FAMILIEBEHANDLING to KONSULENT: both lines are warned about (the KPI
+    # definitions name the code), and the import may go on
+    fb = next(i for i, ln in enumerate(lines) if ln.startswith("FAMILIEBEHANDLING,"))
+    ko = next(i for i, ln in enumerate(lines) if ln.startswith("KONSULENT,"))
+    lines[fb], lines[ko] = with_flag(lines[fb], ""), with_flag(lines[ko], "family_treatment")
+    (folder / "catalogue.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    issues = ingest.validate_folder(folder)
+    assert not [i for i in issues if i.is_error]
+    assert sorted(where(issues)) == sorted(
+        [("catalogue.csv", fb + 1, "focus_flag"), ("catalogue.csv", ko + 1, "focus_flag")]
+    )
+    assert "hører til koden FAMILIEBEHANDLING" in next(i.message for i in issues if i.line == ko + 1)
 
 
 def test_batched_reading_gives_the_same_rows_lines_and_issues(tmp_path, monkeypatch):

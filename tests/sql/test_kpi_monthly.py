@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import duckdb
+import polars as pl
 import pytest
 
+from mi import db
 from mi.settings import BudgetSettings, Settings
-from tests.conftest import build_db, kpis
+from tests.conftest import build_db, frame, kpis, read_catalogue
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 10)]
 
@@ -316,3 +319,61 @@ def test_data_range_and_default_month():
     # the latest complete month by then is March
     assert (str(r["first_month"]), str(r["last_month"])) == ("2024-01-01", "2024-06-01")
     assert str(r["data_as_of"]) == "2024-04-12" and str(r["default_month"]) == "2024-03-01"
+
+
+def test_focus_points_3_to_5_follow_their_codes_whatever_a_catalogue_flags():
+    # A municipality's catalogue adds three codes carrying the flags of focus points 3–5 and drops the flag from
+    # FAMILIEBEHANDLING. DOMAIN.md defines f3–f5 by code, so only the contract's codes count.
+    product = read_catalogue().with_columns(
+        pl.when(pl.col("measure_code") == "FAMILIEBEHANDLING")
+        .then(None)
+        .otherwise(pl.col("focus_flag"))
+        .alias("focus_flag")
+    )
+    own = {
+        "FAMILIEBEHANDLING_MST": ("FAMILIEBEHANDLING", "family_treatment"),
+        "DAGBEH_3_22": ("SKOLE_DAGBEHANDLING", "day_treatment"),
+        "TABT_ARB_BL87": ("TABT_ARBEJDSFORTJENESTE", "lost_earnings"),
+    }
+    added = pl.concat(
+        [
+            product.filter(pl.col("measure_code") == like).with_columns(
+                pl.lit(code).alias("measure_code"), pl.lit(flag).alias("focus_flag")
+            )
+            for code, (like, flag) in own.items()
+        ]
+    )
+    con = duckdb.connect()
+    tables = {
+        "children": [{"child_id": c} for c in ("C1", "C2", "C3", "C4")],
+        "measures": [
+            m("F1", "C1", "FAMILIEBEHANDLING", "2024-01-10", provider="intern"),
+            m("F2", "C2", "FAMILIEBEHANDLING_MST", "2024-01-10", provider="privat"),
+            m("D1", "C3", "SKOLE_DAGBEHANDLING", "2024-01-01"),
+            m("D2", "C4", "DAGBEH_3_22", "2024-01-01"),
+        ],
+        "payments": [
+            {
+                "payment_id": "P1",
+                "posted_on": "2024-01-15",
+                "amount_dkk": "1000",
+                "measure_code": "TABT_ARBEJDSFORTJENESTE",
+            },
+            {
+                "payment_id": "P2",
+                "posted_on": "2024-01-15",
+                "amount_dkk": "500",
+                "measure_code": "TABT_ARB_BL87",
+            },
+        ],
+        "pupils": [{"school_year": "2023/24", "pupils": "100"}],
+    }
+    frames = {t: frame(t, rows) for t, rows in tables.items()}
+    db.populate(con, frames, Settings(), pl.concat([product, added]), source="test")
+    jan = kpis(con, "2024-01")
+    # f3: FAMILIEBEHANDLING starts = F1 only (intern): 0 private of 1 → share 0
+    assert (jan["f3_private_family_treatment_starts_ytd"], jan["f3_private_share_ytd"]) == (0, 0)
+    # f4: SKOLE_DAGBEHANDLING active on 31 January: C3 only → 1 ÷ 100 pupils = 0,01
+    assert jan["f4_day_treatment_share"] == pytest.approx(0.01)
+    # f5: payments coded TABT_ARBEJDSFORTJENESTE: 1.000 kr. (P2's own code is not the contract's)
+    assert jan["f5_lost_earnings_ytd_dkk"] == 1000
