@@ -28,25 +28,37 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 # ------------------------------------------------------------------------------------------------- CPR guard
 
-# DDMMYY-XXXX or DDMMYYXXXX (optionally inside a longer value), where DDMMYY is a possible date.
-CPR_PATTERN = r"(?:^|[^0-9])(0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])([0-9]{2})-?[0-9]{4}(?:[^0-9]|$)"
+# DDMMYY-XXXX, DDMMYYXXXX, DDMMYY XXXX or DD.MM.YY-XXXX (optionally inside a longer value), where DDMMYY is a
+# possible date; and nine digits that are one of these with the leading 0 dropped (as Excel does to a number).
+CPR_PATTERN = r"(?:^|[^0-9])(0[1-9]|[12][0-9]|3[01])\.?(0[1-9]|1[0-2])\.?([0-9]{2})[- ]?[0-9]{4}(?:[^0-9]|$)"
 _CPR = re.compile(CPR_PATTERN)
+# a cheap first look (a run of digits long enough to be one); looks_like_cpr decides
+CPR_CANDIDATE = r"[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[- ]?[0-9]{4}|^[1-9][0-9]{8}$"
+_STRIPPED = re.compile(r"[1-9][0-9]{8}")
 _DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 CPR_MASK = "XXXXXX-XXXX"
 
 
 def looks_like_cpr(value: str | None) -> bool:
     """True when the value is, or contains, something shaped like a Danish CPR number on a possible date
-    (DDMMYY-XXXX or ten digits). 29 February passes: some century makes it a leap day."""
+    (DDMMYY-XXXX, ten digits, with a space or dots), or is nine digits that are one with the leading 0 dropped.
+    29 February passes: some century makes it a leap day."""
     if not value:
         return False
-    return any(int(m.group(1)) <= _DAYS[int(m.group(2))] for m in _CPR.finditer(str(value)))
+    text = str(value).strip()
+    if _STRIPPED.fullmatch(text):
+        text = "0" + text
+    return any(int(m.group(1)) <= _DAYS[int(m.group(2))] for m in _CPR.finditer(text))
+
+
+_MASKED = re.compile(r"[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[- ]?[0-9]{4}|(?<![0-9])[0-9]{9}(?![0-9])")
 
 
 def mask(value: object) -> str:
-    """The value as it may be shown in a message: every CPR-shaped run of digits replaced by XXXXXX-XXXX."""
+    """The value as it may be shown in a message: every CPR-shaped run of digits (and every run of nine digits)
+    replaced by XXXXXX-XXXX."""
     text = "" if value is None else str(value)
-    return re.sub(r"[0-9]{6}-?[0-9]{4}", CPR_MASK, text)
+    return _MASKED.sub(CPR_MASK, text)
 
 
 # ---------------------------------------------------------------------------------------------- column kinds

@@ -386,6 +386,10 @@ CPR = "0101801234"  # shaped like a CPR number (1 January 1980); not a real pers
         ("measures", "measure_id", f"X{CPR}"),
         ("payments", "description", f"betaling til {CPR[:6]}-{CPR[6:]}"),
         ("staff", "employee_id", CPR),
+        # other spellings: with a space, with dots, and as a number cell that lost its leading 0 in Excel
+        ("children", "child_id", f"{CPR[:6]} {CPR[6:]}"),
+        ("cases", "case_id", f"{CPR[:2]}.{CPR[2:4]}.{CPR[4:6]}-{CPR[6:]}"),
+        ("staff", "employee_id", CPR[1:]),
     ],
 )
 def test_cpr_numbers_are_rejected_and_never_written(tmp_path, capsys, table, column, value):
@@ -406,11 +410,26 @@ def test_cpr_numbers_are_rejected_and_never_written(tmp_path, capsys, table, col
     assert not db_file.exists()
 
 
+def test_a_cpr_shaped_column_name_is_masked_in_every_field(tmp_path, capsys):
+    # a header cell holding a CPR number (a pasted value) is an unknown column: warned about, never echoed
+    folder = write_folder(tmp_path / "data")
+    path = folder / "children.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + f",{CPR}"] + [ln + "," for ln in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    issues = ingest.validate_folder(folder)
+    assert [(i.file, i.line, i.column) for i in issues] == [("children.csv", 1, "XXXXXX-XXXX")]
+    ingest.cli_validate(type("A", (), {"data": folder, "format": "json"})())
+    assert CPR not in capsys.readouterr().out
+
+
 def test_cpr_shape_needs_a_possible_date():
     assert contract.looks_like_cpr("3101801234")  # 31 January
     assert not contract.looks_like_cpr("3102801234")  # 31 February is no date: an ordinary number
     assert contract.looks_like_cpr("290200-1234")  # 29 February (a leap day in 2000)
     assert not contract.looks_like_cpr("K001-B000001")
+    # nine digits: read as a CPR number that lost its leading 0 only when that gives a date (0123456789: month 23)
+    assert contract.looks_like_cpr("101801234") and not contract.looks_like_cpr("123456789")
     assert contract.mask(f"id {CPR} x") == "id XXXXXX-XXXX x"
 
 
