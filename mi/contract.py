@@ -61,6 +61,11 @@ def mask(value: object) -> str:
     return _MASKED.sub(CPR_MASK, text)
 
 
+# what the database can hold (decimal(18,2), integer): larger values are reported by the validation, with their line
+MAX_DKK = 999_999_999_999  # kroner: well inside decimal(18,2), and exact as a float
+MAX_PUPILS = 2_147_483_647
+
+
 # ---------------------------------------------------------------------------------------------- column kinds
 
 ID, TEXT, DATE, MONEY, INT, FTE, ENUM, SCHOOL_YEAR = (
@@ -155,7 +160,7 @@ class Measure(_Row):
     provider_name: Annotated[str | None, Col(TEXT)] = None
     start_on: Annotated[date, Col(DATE)]
     end_on: Annotated[date | None, Col(DATE)] = None
-    monthly_cost_dkk: Annotated[Decimal | None, Col(MONEY), Field(ge=0)] = None
+    monthly_cost_dkk: Annotated[Decimal | None, Col(MONEY), Field(ge=0, le=MAX_DKK)] = None
     decided_on: Annotated[date | None, Col(DATE)] = None
 
     @model_validator(mode="after")
@@ -168,7 +173,7 @@ class Measure(_Row):
 class Payment(_Row):
     payment_id: Annotated[str, Col(ID, unique=True)]
     posted_on: Annotated[date, Col(DATE)]
-    amount_dkk: Annotated[Decimal, Col(MONEY)]
+    amount_dkk: Annotated[Decimal, Col(MONEY), Field(ge=-MAX_DKK, le=MAX_DKK)]
     measure_id: Annotated[str | None, Col(ID, ref=("measures", "measure_id"))] = None
     measure_code: Annotated[str | None, Col(ID, ref=("catalogue", "measure_code"))] = None
     account: Annotated[str | None, Col(TEXT)] = None
@@ -186,7 +191,7 @@ class Payment(_Row):
 class BudgetLine(_Row):
     year: Annotated[int, Col(INT), Field(ge=1990, le=2100)]
     budget_area: Annotated[str, Col(TEXT)]
-    budget_dkk: Annotated[Decimal, Col(MONEY)]
+    budget_dkk: Annotated[Decimal, Col(MONEY), Field(ge=-MAX_DKK, le=MAX_DKK)]
 
 
 class Employment(_Row):
@@ -209,7 +214,7 @@ class Employment(_Row):
 
 class SchoolYear(_Row):
     school_year: Annotated[str, Col(SCHOOL_YEAR, unique=True), Field(pattern=r"^[0-9]{4}/[0-9]{2}$")]
-    pupils: Annotated[int, Col(INT), Field(ge=0)]
+    pupils: Annotated[int, Col(INT), Field(ge=0, le=MAX_PUPILS)]
 
 
 class CatalogueEntry(_Row):

@@ -34,7 +34,7 @@ import duckdb
 import polars as pl
 import pydantic
 
-from mi import contract, db
+from mi import contract, db, fmt
 from mi import settings as settings_mod
 from mi.contract import Column
 from mi.settings import ROOT, Settings
@@ -100,7 +100,7 @@ class _Raw:
     table: str
     name: str  # file name as reported
     frame: pl.DataFrame  # text columns (stripped, empty → null) plus _line
-    delimiter: str  # "," or ";" for CSV; "" otherwise
+    delimiter: str  # "," or ";" for CSV; ";" for Excel and Parquet (Danish number spelling in text)
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -201,7 +201,9 @@ def _cell_text(v: object) -> str | None:
     if isinstance(v, bool):
         return str(v)
     if isinstance(v, float):
-        return str(int(v)) if v.is_integer() else repr(v)
+        # a number cell is written with a decimal comma: Excel files are read with Danish number spelling
+        # (see read_file), so that 1.234 kr. in a number cell is not taken for 1.234 thousands
+        return str(int(v)) if v.is_integer() else f"{v:.10f}".rstrip("0").rstrip(".").replace(".", ",")
     return str(v)
 
 
@@ -251,8 +253,31 @@ def _read_parquet(path: Path) -> tuple[pl.DataFrame, list[Issue]]:
         c = pl.col(name)
         if dtype == pl.Date or dtype == pl.Datetime:
             c = c.dt.strftime("%Y-%m-%d")
+        elif dtype.is_float() or dtype.is_decimal():
+            c = c.cast(pl.Utf8).str.replace(".", ",", literal=True)  # Danish spelling, as for Excel
         cols.append(c.cast(pl.Utf8))
-    return frame.select(cols).with_row_index(LINE, offset=2), []
+    try:
+        return frame.select(cols).with_row_index(LINE, offset=2), []
+    except pl.exceptions.PolarsError:
+        # a column that has no text form (a list, a struct): name it instead of failing
+        bad = [n for n, c in zip(frame.columns, cols, strict=True) if not _castable(frame, c)]
+        return pl.DataFrame(), [
+            Issue(
+                path.name,
+                1,
+                n,
+                f"kolonnen '{n}' har typen {frame.schema[n]}, som ikke kan læses som en værdi",
+            )
+            for n in bad
+        ]
+
+
+def _castable(frame: pl.DataFrame, column: pl.Expr) -> bool:
+    try:
+        frame.head(1).select(column)
+    except pl.exceptions.PolarsError:
+        return False
+    return True
 
 
 def _header(names: list[str], file: str) -> tuple[list[str], list[Issue]]:
@@ -295,8 +320,10 @@ def read_file(path: Path, table: str) -> tuple[_Raw, list[Issue]]:
         frame, delimiter, issues = _read_csv(path)
     elif suffix == ".xlsx":
         frame, issues = _read_xlsx(path)
+        delimiter = ";"  # Danish number spelling (1.234,50) in text cells, as in a ';' CSV
     else:
         frame, issues = _read_parquet(path)
+        delimiter = ";"
     if issues:
         return _Raw(table, path.name, pl.DataFrame(), delimiter), issues
     names, issues = _header(frame.columns, path.name)
@@ -334,8 +361,7 @@ def read_and_check(path: Path, table: str) -> tuple[pl.DataFrame, int, list[Issu
         names, issues = _header(scan.collect_schema().names(), path.name)
         if issues:
             return pl.DataFrame(), 0, issues
-        if not _check_header(table, names, ck):
-            return pl.DataFrame(), 0, ck.issues
+        _check_header(table, names, ck)  # a missing column is an error; the other columns are still checked
         parts, rows = [], 0
         for batch in scan.collect_batches(chunk_size=BATCH_ROWS):
             batch.columns = names
@@ -537,7 +563,11 @@ def _bounds_check(ck: _Checker, table: str, col: Column, num: pl.Expr) -> None:
 
 
 def _n(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else str(v).replace(".", ",")
+    if not float(v).is_integer():
+        return str(v).replace(".", ",")
+    return (
+        fmt.number(int(v)) if abs(v) >= 10_000 else str(int(v))
+    )  # years stay 1990, large bounds 2.147.483.647
 
 
 NUMBER_KINDS = (contract.MONEY, contract.INT, contract.FTE)
@@ -547,8 +577,9 @@ def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
     """Check one table's values and rows; return its clean frame (contract columns + _line: dates as dates,
     numbers as plain number text, allowed values in their canonical spelling) and the issues."""
     ck = _Checker(raw.name)
-    if not _check_header(raw.table, raw.frame.columns, ck):
-        return pl.DataFrame(), ck.issues
+    _check_header(
+        raw.table, raw.frame.columns, ck
+    )  # a missing column is an error; the others are still checked
     frame = _check_values(raw.table, raw.frame, raw.delimiter, ck)
     _check_keys(raw.table, frame, ck)
     return frame, ck.finish()
@@ -569,9 +600,8 @@ def _check_header(table: str, header: list[str], ck: _Checker) -> bool:
 def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker) -> pl.DataFrame:
     """Every check of a value or a row (not across rows); returns the clean frame."""
     cols = contract.columns(table)
-    frame = frame.with_columns(
-        [pl.lit(None, pl.Utf8).alias(c.name) for c in cols if c.name not in frame.columns]
-    )
+    absent = {c.name for c in cols if c.name not in frame.columns}  # reported once by _check_header
+    frame = frame.with_columns([pl.lit(None, pl.Utf8).alias(c) for c in absent])
     frame = frame.select([LINE, *[c.name for c in cols]])
 
     # 1. parse every column once (fast path for the plain spelling; the dialects only where needed)
@@ -579,7 +609,9 @@ def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker)
     for col in cols:
         c = col.name
         if col.kind == contract.DATE:
-            parsed.append(pl.col(c).str.to_date("%Y-%m-%d", strict=False).alias(f"_v_{c}"))
+            # only four-digit years: chrono would read '01-02-22' as 22 February of year 1
+            iso = pl.col(c).str.contains(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
+            parsed.append(pl.when(iso).then(pl.col(c).str.to_date("%Y-%m-%d", strict=False)).alias(f"_v_{c}"))
         elif col.kind in NUMBER_KINDS:
             parsed.append(_fast_number(c, delimiter).alias(f"_v_{c}"))
         elif col.kind == contract.ENUM:
@@ -604,7 +636,7 @@ def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker)
     for col in cols:
         c, v = col.name, pl.col(f"_v_{col.name}")
         value = pl.col(c)
-        if col.required:
+        if col.required and c not in absent:
             ck.flag(value.is_null(), c, f"værdi mangler (kolonnen {c} er påkrævet)")
         if col.kind in (contract.ID, contract.TEXT):
             candidates = frame.filter(value.str.contains(contract.CPR_CANDIDATE).fill_null(False))
@@ -849,6 +881,8 @@ def _settings(folder: Path) -> tuple[Settings, list[Issue]]:
                 "settings.toml", int(m.group(1)) if m else None, None, f"filen kan ikke læses som TOML: {exc}"
             )
         ]
+    except OSError as exc:  # e.g. a folder named settings.toml
+        return Settings(), [Issue("settings.toml", None, None, f"filen kan ikke læses: {exc.strerror}")]
     except pydantic.ValidationError as exc:
         out = []
         for err in exc.errors():
@@ -911,6 +945,10 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+# tables a municipality may not have: a missing file is a warning, a header-only file normal
+OPTIONAL_TABLES = ("children", "pupils")
+
+
 def read_folder(folder: Path | str) -> Loaded:
     """Read and check every table of a data folder; nothing is written anywhere."""
     folder = Path(folder)
@@ -934,7 +972,7 @@ def read_folder(folder: Path | str) -> Loaded:
         if frame.width:
             clean[table] = frame
         files.append({"file": path.name, "sha256": _sha256(path), "rows": rows})
-    for table in ("children", "pupils"):
+    for table in OPTIONAL_TABLES:
         if table not in paths:
             issues.append(
                 Issue(
@@ -947,7 +985,9 @@ def read_folder(folder: Path | str) -> Loaded:
             )
     # references only make sense when the tables themselves could be read
     if all(t in clean or t not in paths for t in db.INPUT_TABLES):
-        issues += _references(names, clean, catalogue, present=set(paths))
+        # an optional table that is missing or header-only is not there to refer to: its references are not checked
+        given = {t for t in paths if t not in OPTIONAL_TABLES or (t in clean and clean[t].height)}
+        issues += _references(names, clean, catalogue, present=given)
     frames = {t: f.drop(LINE) for t, f in clean.items()}
     issues.sort(key=lambda i: (not i.is_error, i.file, i.line if i.line is not None else sys.maxsize))
     return Loaded(frames, settings, catalogue, issues, files)

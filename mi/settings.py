@@ -12,7 +12,8 @@ DEFAULTS_FILE = ROOT / "data" / "settings.toml"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: `min_count = true` is not 1, and no setting may be nan or infinite
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class BudgetSettings(_Section):
@@ -50,6 +51,15 @@ class Settings(_Section):
         }
 
 
+def read_text(path: Path) -> str:
+    """A settings file as text: UTF-8 (a BOM dropped) or, failing that, Windows-1252 as Notepad and Excel write it."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
 def _merge(base: dict, override: dict) -> dict:
     out = dict(base)
     for key, value in override.items():
@@ -60,11 +70,11 @@ def _merge(base: dict, override: dict) -> dict:
 def load(data_dir: Path | str | None = None) -> Settings:
     """Defaults from data/settings.toml, then the data folder's settings.toml on top.
 
-    Raises pydantic.ValidationError or tomllib.TOMLDecodeError on a bad file; ingest reports them.
+    Raises pydantic.ValidationError, tomllib.TOMLDecodeError or OSError on a bad file; ingest reports them.
     """
     raw = tomllib.loads(DEFAULTS_FILE.read_text(encoding="utf-8")) if DEFAULTS_FILE.exists() else {}
     if data_dir is not None:
         local = Path(data_dir) / "settings.toml"
         if local.exists():
-            raw = _merge(raw, tomllib.loads(local.read_text(encoding="utf-8")))
+            raw = _merge(raw, tomllib.loads(read_text(local)))
     return Settings.model_validate(raw)

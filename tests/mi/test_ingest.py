@@ -219,6 +219,30 @@ DEFECTS = [
         "ikke en gyldig dato",
     ),
     (
+        "two-digit year",
+        changed("payments", 0, posted_on="01-02-22"),
+        "payments.csv",
+        2,
+        "posted_on",
+        "ikke en gyldig dato (skriv ÅÅÅÅ-MM-DD",
+    ),
+    (
+        "amount larger than the database holds",
+        changed("payments", 0, amount_dkk="99999999999999999.99"),
+        "payments.csv",
+        2,
+        "amount_dkk",
+        "højst 999.999.999.999",
+    ),
+    (
+        "pupils larger than the database holds",
+        {"pupils": [{"school_year": "2019/20", "pupils": "3000000000"}]},
+        "pupils.csv",
+        2,
+        "pupils",
+        "højst 2.147.483.647",
+    ),
+    (
         "end before start",
         changed("measures", 1, end_on="2019-02-28"),
         "measures.csv",
@@ -356,6 +380,20 @@ def test_missing_required_column_is_named(tmp_path):
     found = errors(write_folder(tmp_path / "data", payments=rows))
     assert where(found) == [("payments.csv", 1, "posted_on")]
     assert "påkrævede kolonne 'posted_on' mangler" in found[0].message
+
+
+def test_a_missing_column_does_not_hide_the_other_problems(tmp_path):
+    # cases without caseworker_id, and S2 (line 3) opened on 30 February; M2 (measures line 3) for a child B9
+    # that does not exist: all three are reported, not only the missing column
+    cases = [{k: v for k, v in r.items() if k != "caseworker_id"} for r in TABLES["cases"]]
+    cases[1]["opened_on"] = "2022-02-30"
+    changes = {"cases": cases} | changed("measures", 1, child_id="B9")
+    found = errors(write_folder(tmp_path / "data", **changes))
+    assert where(found) == [
+        ("cases.csv", 1, "caseworker_id"),
+        ("cases.csv", 3, "opened_on"),
+        ("measures.csv", 3, "child_id"),
+    ]
 
 
 def test_all_problems_are_reported_at_once(tmp_path):
@@ -501,6 +539,14 @@ def test_empty_tables_are_valid_and_not_warnings(tmp_path):
     assert con.sql("select count(*) from payments").fetchall() == [(0,)]
 
 
+def test_a_header_only_children_table_is_like_a_missing_one(tmp_path):
+    # children is optional: header-only, the cases' and measures' child_ids have nothing to be checked against
+    # (as when the file is missing), so the folder imports without errors and without a warning
+    folder = write_folder(tmp_path / "data", children=[])
+    assert ingest.validate_folder(folder) == []
+    assert ingest.import_folder(folder, tmp_path / "mi.duckdb") == 1
+
+
 # ------------------------------------------------------------------------------------------- dialects
 
 
@@ -570,6 +616,44 @@ def test_excel_and_parquet_inputs_read_the_same_rows(tmp_path):
         assert loaded.issues == [], kind
         for table in db.INPUT_TABLES:
             assert loaded.frames[table].equals(plain.frames[table]), (kind, table)
+
+
+def test_excel_and_parquet_read_danish_number_text_and_keep_number_cells(tmp_path):
+    # Text cells (as a Danish user or system types them) are read with Danish spelling, as in a ';' CSV: '1.500'
+    # is 1.500 kr. and '2.000,50' is 2.000,50 kr. A number cell is a number: 1.234 stays 1,234 kr.
+    for kind in ("xlsx", "parquet"):
+        folder = write_folder(tmp_path / kind)
+        (folder / "budget.csv").unlink()
+        text = pl.DataFrame(
+            {"year": ["2019", "2020"], "budget_area": ["A", "B"], "budget_dkk": ["1.500", "2.000,50"]}
+        )
+        cells = pl.DataFrame({"year": [2021], "budget_area": ["C"], "budget_dkk": [1.234]})
+        if kind == "xlsx":
+            import openpyxl
+
+            book = openpyxl.Workbook()
+            sheet = book.active
+            sheet.append(text.columns)
+            for row in [*text.rows(), *cells.rows()]:
+                sheet.append(list(row))
+            book.save(folder / "budget.xlsx")
+            loaded = ingest.read_folder(folder)
+            assert loaded.frames["budget"]["budget_dkk"].to_list() == ["1500", "2000.50", "1.234"], kind
+        else:
+            text.write_parquet(folder / "budget.parquet")
+            loaded = ingest.read_folder(folder)
+            assert loaded.frames["budget"]["budget_dkk"].to_list() == ["1500", "2000.50"], kind
+            (folder / "budget.parquet").unlink()
+            cells.write_parquet(folder / "budget.parquet")
+            assert ingest.read_folder(folder).frames["budget"]["budget_dkk"].to_list() == ["1.234"], kind
+
+
+def test_a_parquet_column_without_a_text_form_is_named(tmp_path):
+    folder = write_folder(tmp_path / "data")
+    (folder / "children.csv").unlink()
+    rows = pl.DataFrame({"child_id": ["B1", "B2"], "tags": [["a"], ["b", "c"]]})
+    rows.write_parquet(folder / "children.parquet")
+    assert where(errors(folder)) == [("children.parquet", 1, "tags")]
 
 
 def test_excel_error_points_at_the_spreadsheet_line(tmp_path):
@@ -798,3 +882,40 @@ def test_more_problems_than_listed_are_counted_in_one_line(tmp_path, monkeypatch
         ("payments.csv", None, "posted_on"),
     ]
     assert found[2].message == "og 3 linjer mere med samme slags problem (til og med linje 6)"
+
+
+# ------------------------------------------------------------------------------------------ settings.toml
+
+
+def test_settings_toml_overrides_the_defaults_in_any_common_encoding(tmp_path):
+    text = "# år og øre\n[privacy]\nmin_count = 3\n[budget]\nbaseline_overspend_dkk = 1500000\n"
+    for encoding in ("utf-8", "utf-8-sig", "cp1252"):
+        folder = write_folder(tmp_path / encoding)
+        (folder / "settings.toml").write_bytes(text.encode(encoding))
+        loaded = ingest.read_folder(folder)
+        assert loaded.issues == [], encoding
+        # the folder's values on top of the defaults (baseline year 2019, reduction 2.000.000 stay)
+        assert loaded.settings.privacy.min_count == 3
+        assert loaded.settings.budget.baseline_overspend_dkk == 1_500_000
+        assert loaded.settings.budget.annual_reduction_dkk == 2_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[budget]\nbaseline_overspend_dkk = nan\n", "budget.baseline_overspend_dkk"),
+        ("[budget]\nannual_reduction_dkk = inf\n", "budget.annual_reduction_dkk"),
+        ("[privacy]\nmin_count = true\n", "privacy.min_count"),
+        ("[caseload]\nnorm_low = 40\n", "caseload"),  # above norm_high 30
+    ],
+)
+def test_settings_that_make_no_sense_are_errors(tmp_path, text, key):
+    folder = write_folder(tmp_path / "data")
+    (folder / "settings.toml").write_text(text, encoding="utf-8")
+    assert [(i.file, i.column) for i in errors(folder)] == [("settings.toml", key)]
+
+
+def test_a_settings_toml_that_cannot_be_read_is_an_issue_not_a_crash(tmp_path):
+    folder = write_folder(tmp_path / "data")
+    (folder / "settings.toml").mkdir()
+    assert [(i.file, i.line) for i in errors(folder)] == [("settings.toml", None)]
