@@ -130,15 +130,16 @@ def _delimiter(header: str) -> str:
 
 
 def _ragged_line(data: bytes, delimiter: str) -> tuple[int, int, int] | None:
-    """(line, fields, expected) of the first row whose field count differs from the header's."""
+    """(line, fields, expected) of the first row whose field count differs from the header's. The line is the row's
+    number as a spreadsheet shows it (the header is 1), also after a quoted value that spans lines."""
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""), delimiter=delimiter)
     expected = None
-    for row in reader:
+    for number, row in enumerate(reader, start=1):
         if expected is None:
             expected = len(row)
             continue
         if row and len(row) != expected:
-            return reader.line_num, len(row), expected
+            return number, len(row), expected
     return None
 
 
@@ -807,6 +808,25 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
             .agg(pl.col("left_on").is_null().any().alias("_employed"), pl.col("left_on").max().alias("_left"))
             .filter(~pl.col("_employed") & (pl.col("_left") < as_of))
         )
+        not_caseworkers = (
+            staff.group_by("employee_id")
+            .agg((pl.col("role") == "raadgiver").any().alias("_raadgiver"), pl.col("role").last().alias("_role"))
+            .filter(~pl.col("_raadgiver"))
+        )
+        frame = cases.join(not_caseworkers, left_on="caseworker_id", right_on="employee_id", how="inner")
+        ck = _Checker(names["cases"])
+        ck.flag(
+            pl.lit(True),
+            "caseworker_id",
+            pl.lit("sagen står på '")
+            + pl.col("caseworker_id")
+            + pl.lit("', som har rollen ")
+            + pl.col("_role")
+            + pl.lit(" og ikke raadgiver; sagen tæller med i sagstallet, men medarbejderens årsværk gør ikke"),
+            WARNING,
+        )
+        ck.run(frame)
+        issues += ck.finish()
         frame = cases.join(left, left_on="caseworker_id", right_on="employee_id", how="inner")
         ck = _Checker(names["cases"])
         ck.flag(

@@ -396,6 +396,19 @@ def test_a_missing_column_does_not_hide_the_other_problems(tmp_path):
     ]
 
 
+def test_a_row_with_too_many_fields_is_named_by_its_spreadsheet_line(tmp_path):
+    # row 2 has a quoted district that spans two lines of the file; row 3 has five fields for a four-field header:
+    # the error names line 3, as a spreadsheet numbers the rows (the file line would be 4)
+    folder = write_folder(tmp_path / "data")
+    (folder / "children.csv").write_text(
+        'child_id,birth_date,sex,district\nB1,2010-01-01,M,"Nord\nøst"\nB2,2011-01-01,K,Syd,x\n',
+        encoding="utf-8",
+    )
+    found = errors(folder)
+    assert where(found)[0] == ("children.csv", 3, None)
+    assert found[0].message == "linjen har 5 felter, men overskriften har 4 (skilletegn ',')"
+
+
 def test_all_problems_are_reported_at_once(tmp_path):
     changes = changed("payments", 0, posted_on="2021-02-30") | changed("staff", 0, fte="2")
     assert where(errors(write_folder(tmp_path / "data", **changes))) == [
@@ -527,6 +540,17 @@ def test_amounts_beyond_whole_oere_are_warned_and_rounded(tmp_path):
     # 31234.51 + (−1500.25) = 29734.26
     assert con.sql("select sum(amount_dkk)::double from payments").fetchall() == [(29734.26,)]
     con.close()
+
+
+def test_a_case_held_by_someone_who_is_not_a_caseworker_is_warned_about(tmp_path):
+    # S2 (cases line 3) moved to L1, a leder in both employments: the case counts in the caseload, L1's FTE not
+    issues = ingest.validate_folder(
+        write_folder(tmp_path / "data", **changed("cases", 1, caseworker_id="L1"))
+    )
+    assert [(i.file, i.line, i.column, i.severity) for i in issues] == [
+        ("cases.csv", 3, "caseworker_id", "advarsel")
+    ]
+    assert "har rollen leder og ikke raadgiver" in issues[0].message
 
 
 def test_empty_tables_are_valid_and_not_warnings(tmp_path):
