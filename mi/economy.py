@@ -9,6 +9,7 @@ budget areas, the target path and totals, never rows per measure, provider or ch
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -45,6 +46,7 @@ CHANGE_WORDS = {
     "pris": "ændret månedspris",
     "ændret": "andet ændret",
     "startet": "startet",
+    "startet og afsluttet": "startet og afsluttet",
 }
 TOP_COMMITMENTS = 25
 
@@ -510,7 +512,7 @@ def reconciliation(con: duckdb.DuckDBPyConnection, month: date, detail: bool = T
         union all
         select 3 + coalesce(list_position(['ny', 'afsluttet', 'forlænget', 'pris', 'fjernet', 'ændret'], change_type), 0),
             case when $detail then 'Virkning: ' || change_type else 'Virkning af ændrede indsatser' end,
-            case when $detail then n end, round(effect_dkk, 2)
+            case when $detail then n end, effect_dkk
         from eff where exists (select 1 from fc)
         union all
         select 20, 'Uforklaret rest', null, unexplained_dkk from fc
@@ -519,7 +521,7 @@ def reconciliation(con: duckdb.DuckDBPyConnection, month: date, detail: bool = T
             round(forecast_dkk, 2) from fc
         order by 1
     """
-    frame = db.query(con, sql, {"m": month, "detail": detail})
+    frame = _in_oere(db.query(con, sql, {"m": month, "detail": detail}))
     frame = frame.with_columns(
         pl.col("Post").str.replace_many(
             [f"Virkning: {k}" for k in CHANGE_LABELS],
@@ -527,6 +529,28 @@ def reconciliation(con: duckdb.DuckDBPyConnection, month: date, detail: bool = T
         )
     ).drop("nr")
     return frame if detail else frame.drop("Antal indsatser")
+
+
+def _in_oere(frame: pl.DataFrame) -> pl.DataFrame:
+    """The reconciliation's lines in whole øre that add up, as shown, to this import's forecast: the previous
+    forecast and the actual change are øre already; the measures' effects (fractions of a day's price) are rounded
+    so that they sum to what is left, the largest remainders taking the øre that separate rounding would lose. The
+    unexplained rest is 0 when it is within the two forecasts' own rounding (±1 øre), else shown as it is."""
+    if frame.height < 4:
+        return frame
+    amounts = frame["Beløb"].to_list()
+    prev, actual, effects, current = amounts[0], amounts[1], amounts[2:-2], amounts[-1]
+    rest = current - prev - actual - sum(effects)
+    rest = 0.0 if effects and abs(rest) <= 0.0100001 else round(rest, 2)
+    target = round((current - prev - actual - rest) * 100)
+    cents = [e * 100 for e in effects]
+    floors = [math.floor(c) for c in cents]
+    left = target - sum(floors)
+    by_remainder = sorted(range(len(cents)), key=lambda i: cents[i] - floors[i], reverse=left > 0)
+    for k in range(abs(left)):
+        floors[by_remainder[k % len(floors)]] += 1 if left > 0 else -1
+    shown = [round(prev, 2), round(actual, 2), *[f / 100 for f in floors], rest, round(current, 2)]
+    return frame.with_columns(pl.Series("Beløb", shown, dtype=pl.Float64))
 
 
 @ui.cached
@@ -550,10 +574,11 @@ def started_ended_by_type(con: duckdb.DuckDBPyConnection, month: date) -> pl.Dat
     return db.query(
         con,
         """select coalesce(measure_label, measure_code) as "Indsatstype",
-               count(*) filter (where change_type = 'startet') as "Startet",
-               count(*) filter (where change_type = 'afsluttet') as "Afsluttet",
-               round(sum(current_monthly_cost_dkk) filter (where change_type = 'startet')) as "Månedspris, startede",
-               round(sum(current_monthly_cost_dkk) filter (where change_type = 'afsluttet'))
+               count(*) filter (where change_type like 'startet%') as "Startet",
+               count(*) filter (where change_type like '%afsluttet') as "Afsluttet",
+               round(sum(current_monthly_cost_dkk) filter (where change_type like 'startet%'))
+                   as "Månedspris, startede",
+               round(sum(current_monthly_cost_dkk) filter (where change_type like '%afsluttet'))
                    as "Månedspris, afsluttede",
            from mart_measure_changes where month = $m and effect_dkk is null
            group by all order by 1""",

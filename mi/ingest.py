@@ -810,7 +810,10 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
         )
         not_caseworkers = (
             staff.group_by("employee_id")
-            .agg((pl.col("role") == "raadgiver").any().alias("_raadgiver"), pl.col("role").last().alias("_role"))
+            .agg(
+                (pl.col("role") == "raadgiver").any().alias("_raadgiver"),
+                pl.col("role").last().alias("_role"),
+            )
             .filter(~pl.col("_raadgiver"))
         )
         frame = cases.join(not_caseworkers, left_on="caseworker_id", right_on="employee_id", how="inner")
@@ -822,7 +825,9 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
             + pl.col("caseworker_id")
             + pl.lit("', som har rollen ")
             + pl.col("_role")
-            + pl.lit(" og ikke raadgiver; sagen tæller med i sagstallet, men medarbejderens årsværk gør ikke"),
+            + pl.lit(
+                " og ikke raadgiver; sagen tæller med i sagstallet, men medarbejderens årsværk gør ikke"
+            ),
             WARNING,
         )
         ck.run(frame)

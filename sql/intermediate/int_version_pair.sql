@@ -1,16 +1,29 @@
 -- grain: one row: this database's import (current) and the import the previous month's figures rest on
 -- reads: data_versions
--- previous: the latest earlier import whose data_as_of lies in an earlier month; failing that, the import just
--- before this one (several imports in one month). Empty when this is the only import.
-with cur as (
-    select version_id, data_as_of, imported_at from data_versions order by version_id desc limit 1
+-- previous: the latest earlier import whose figures are for an earlier month; failing that, the import just
+-- before this one (several imports for one month). Empty when this is the only import. An import's figures are
+-- for the latest month that has ended by its data_as_of (int_data_range's default_month): an extract dated
+-- 30 November reports November, one dated 7 November reports October.
+with figures as (
+    select
+        version_id,
+        data_as_of,
+        imported_at,
+        case
+            when last_day(data_as_of) = data_as_of then date_trunc('month', data_as_of)
+            else date_trunc('month', data_as_of) - interval 1 month
+        end as figures_month,
+    from data_versions
+),
+
+cur as (
+    select * from figures order by version_id desc limit 1
 ),
 
 earlier_month as (
     select max(v.version_id) as version_id,
-    from data_versions as v, cur
-    where v.version_id < cur.version_id
-        and date_trunc('month', v.data_as_of) < date_trunc('month', cur.data_as_of)
+    from figures as v, cur
+    where v.version_id < cur.version_id and v.figures_month < cur.figures_month
 ),
 
 just_before as (

@@ -41,7 +41,11 @@ single as (
         s.month,
         m.measure_id,
         'kun én indlæsning: startet eller afsluttet i måneden' as basis,
-        case when m.start_on >= s.month then 'startet' else 'afsluttet' end as change_type,
+        case
+            when m.start_on >= s.month and m.end_on <= s.month_end then 'startet og afsluttet'
+            when m.start_on >= s.month then 'startet'
+            else 'afsluttet'
+        end as change_type,
         null::date as previous_end_on,
         m.end_on as current_end_on,
         null::double as previous_monthly_cost_dkk,

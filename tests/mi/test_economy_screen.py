@@ -373,3 +373,47 @@ def test_committee_reconciliation_has_one_effect_line_and_no_counts(two):
         ("Uforklaret rest", 0),
         ("Forventet forbrug, denne indlæsning (version 2)", 1_161_200),
     ]
+
+
+def test_reconciliation_lines_add_up_to_the_ore_as_shown():
+    # three effects of 0,335 kr. each (exact sum 1,005) between 100,00 and a forecast of 101,00: rounded one by one
+    # they would show 0,34 × 3 = 1,02 and the lines would not add up. In whole øre that add up: 100 øre, the first
+    # of the equal remainders takes the øre left (33 + 33 + 33 + 1), the rest is 0 (within the forecasts' rounding)
+    lines = pl.DataFrame(
+        {
+            "Post": ["forrige", "faktisk", "ny", "pris", "afsluttet", "Uforklaret rest", "denne"],
+            "Beløb": [100.00, 0.00, 0.335, 0.335, 0.335, -0.005, 101.00],
+        }
+    )
+    shown = economy._in_oere(lines)["Beløb"].to_list()
+    assert shown == [100.00, 0.00, 0.34, 0.33, 0.33, 0.0, 101.00]
+    assert round(sum(shown[:-1]), 2) == shown[-1]
+    # a real gap (here 2,00 kr. that no line explains) is shown as the rest, not spread over the effects
+    gap = lines.with_columns(pl.Series("Beløb", [100.00, 0.00, 0.335, 0.335, 0.335, 0.0, 103.00]))
+    shown = economy._in_oere(gap)["Beløb"].to_list()
+    assert shown[5] == 1.99 and round(sum(shown[:-1]), 2) == 103.00
+
+
+def test_single_import_a_measure_started_and_ended_in_the_month_counts_as_both():
+    # S runs 13–27 February 2024: it started and ended in February, so it is one row saying both, and it counts
+    # among the started and among the ended measures of the month (1 and 1, 3.000 kr. a month each)
+    one = build_db(
+        children=[{"child_id": "B1"}],
+        measures=[
+            {
+                "measure_id": "S",
+                "child_id": "B1",
+                "measure_code": "KONTAKTPERSON",
+                "provider_type": "intern",
+                "start_on": "2024-02-13",
+                "end_on": "2024-02-27",
+                "monthly_cost_dkk": 3000,
+            }
+        ],
+        payments=[{"payment_id": "P", "posted_on": "2024-02-29", "amount_dkk": 1500, "measure_id": "S"}],
+    )
+    feb = date(2024, 2, 1)
+    assert economy.started_ended(one, feb).select("Indsats-id", "Ændring").rows() == [
+        ("S", "startet og afsluttet")
+    ]
+    assert economy.started_ended_by_type(one, feb).rows() == [("Fast kontaktperson", 1, 1, 3_000, 3_000)]

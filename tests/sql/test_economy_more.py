@@ -147,3 +147,21 @@ def test_budget_profile_has_all_twelve_months():
     n_rows = db.scalar(con, "select count(*) from mart_budget_profile")
     # three budget lines × 12 months
     assert n_rows == 36
+
+
+def test_the_previous_import_is_the_one_the_previous_months_figures_rest_on(tmp_path):
+    # extracts dated 7 October (September's figures), 7 November (October's) and 30 November (November's: the
+    # month has ended): November's changes are measured against the import of 7 November, not 7 October
+    path = tmp_path / "mi.duckdb"
+    for day in ("2024-10-07", "2024-11-07", "2024-11-30"):
+        _build(path, MEASURES_1, [*PAYMENTS_1, pay("Q9", day, 100, "G")])
+    with db.connect(path) as con:
+        pair = db.query(con, "select current_version_id, previous_version_id from int_version_pair").row(0)
+    assert pair == (3, 2)
+    # a second import of October's figures (8 November): still compared with the import September's figures rest
+    # on (7 October), not with the first import of October's (7 November)
+    path2 = tmp_path / "two.duckdb"
+    for day in ("2024-10-07", "2024-11-07", "2024-11-08"):
+        _build(path2, MEASURES_1, [*PAYMENTS_1, pay("Q9", day, 100, "G")])
+    with db.connect(path2) as con:
+        assert db.query(con, "select previous_version_id from int_version_pair").item() == 1
