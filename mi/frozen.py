@@ -36,6 +36,11 @@ SUPPORT_KEYS: tuple[str, ...] = (
     "n_family_treatment_starts_ytd",
     "n_day_treatment_children",
     "n_pupils",
+    # the placement table's rows besides institution (f1): a frozen month's figures are hidden by the table the
+    # committee saw when it was frozen, not only by today's
+    "n_network_children",
+    "n_foster_children",
+    "n_other_placed_children",
 )
 
 

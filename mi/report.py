@@ -282,16 +282,43 @@ def _placement_protection(con, months: list[date], min_count: int) -> dict[date,
            group by grouping sets ((month, placement_type), (month))""",
         {"a": min(months), "b": max(months)},
     )
-    out = {}
-    order = [t for t, _ in PLACEMENT_ROWS] + [None]
     by_month = rows.partition_by("month", as_dict=True)
-    for (mo,), part in by_month.items():
-        counts = dict(zip(part["placement_type"].to_list(), part["n"].to_list(), strict=True))
-        frame = pl.DataFrame({"type": [t or TOTAL for t in order], "n": [counts.get(t, 0) for t in order]})
-        out[mo] = privacy.protect_table(
-            frame, ["n"], min_count, label_col="type", total_label=TOTAL, keep=[(0, "n"), (1, "n"), (3, "n")]
+    return {
+        mo: _protect_placements(
+            dict(zip(part["placement_type"].to_list(), part["n"].to_list(), strict=True)), min_count
         )
-    return out
+        for (mo,), part in by_month.items()
+    }
+
+
+def _protect_placements(counts: dict[str | None, int], min_count: int) -> privacy.Protected:
+    """The placement table of one month (counts by placement type, None: the total) as the committee sees it."""
+    order = [t for t, _ in PLACEMENT_ROWS] + [None]
+    frame = pl.DataFrame({"type": [t or TOTAL for t in order], "n": [counts.get(t) or 0 for t in order]})
+    return privacy.protect_table(
+        frame, ["n"], min_count, label_col="type", total_label=TOTAL, keep=[(0, "n"), (1, "n"), (3, "n")]
+    )
+
+
+# the placement table's rows as frozen with a month's KPIs (mi.frozen.SUPPORT_KEYS)
+FROZEN_PLACEMENT_KEYS = {
+    "netvaerk": "n_network_children",
+    "plejefamilie": "n_foster_children",
+    "anden": "n_other_placed_children",
+    "institution": "f1_institution_children",
+}
+
+
+def _hidden_at_freeze(values: dict[str, float | None], min_count: int) -> set[str]:
+    """The placement types hidden in the table built from a month's committee values (for a frozen month: the
+    counts as frozen), so a frozen share is hidden as it was when the committee first saw it."""
+    counts = {t: values.get(k) for t, k in FROZEN_PLACEMENT_KEYS.items()}
+    if any(v is None for v in counts.values()):
+        return set()
+    counts = {t: int(v) for t, v in counts.items()}
+    counts[None] = sum(counts.values())
+    p = _protect_placements(counts, min_count)
+    return {t for i, (t, _) in enumerate(PLACEMENT_ROWS) if p.is_hidden(i, "n")}
 
 
 def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "udvalg") -> Pack:
@@ -336,7 +363,9 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
         values = source.get(mo, {})
         if not suppress:
             return {k.key: values.get(k.key) for k in kpi.REGISTRY}
-        return _hide_rules(values, table_hidden(mo), min_count)
+        # hidden in today's table or in the one the frozen figures come from: neither may be worked out from the
+        # other (a frozen share beside today's rows)
+        return _hide_rules(values, table_hidden(mo) | _hidden_at_freeze(values, min_count), min_count)
 
     shown = {mo: shown_month(mo, by_month) for mo in months}
     shown_current = shown_month(m, current_by_month)

@@ -15,7 +15,10 @@ with current_values as (
         ('n_family_care_children', cast(k.n_family_care_children as double)),
         ('n_family_treatment_starts_ytd', cast(k.n_family_treatment_starts_ytd as double)),
         ('n_day_treatment_children', cast(k.n_day_treatment_children as double)),
-        ('n_pupils', cast(k.n_pupils as double))
+        ('n_pupils', cast(k.n_pupils as double)),
+        ('n_network_children', cast(k.n_network_children as double)),
+        ('n_foster_children', cast(k.n_foster_children as double)),
+        ('n_other_placed_children', cast(k.n_other_placed_children as double))
         ) as v(kpi_key, value)
 ),
 

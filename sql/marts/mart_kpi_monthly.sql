@@ -13,6 +13,9 @@ placed as (
         month,
         count(*) filter (where placement_type = 'institution') as n_institution,
         count(*) filter (where placement_type in ('netvaerk', 'plejefamilie')) as n_family_care,
+        count(*) filter (where placement_type = 'netvaerk') as n_network,
+        count(*) filter (where placement_type = 'plejefamilie') as n_foster,
+        count(*) filter (where placement_type = 'anden') as n_other_placed,
     from int_current_placement
     group by month
 ),
@@ -156,6 +159,10 @@ final as (
         te.n_under_2y / nullif(te.n_staff, 0) as tenure_under_2y_share,
         -- the counts behind the shares, for screens, suppression and footnotes
         coalesce(pl.n_family_care, 0) as n_family_care_children,
+        -- the placement table's other rows, frozen with the KPIs: the committee's hiding of a frozen month
+        coalesce(pl.n_network, 0) as n_network_children,
+        coalesce(pl.n_foster, 0) as n_foster_children,
+        coalesce(pl.n_other_placed, 0) as n_other_placed_children,
         ft.n_all as n_family_treatment_starts_ytd,
         dt.n_children as n_day_treatment_children,
         pu.pupils as n_pupils,

@@ -403,3 +403,32 @@ def test_udvalg_pack_never_shows_a_small_count(measures):
         assert not small(n) and not small(d) and not small(d - n)
     if isinstance(pack.figures["f4_day_treatment_share"].value, float):
         assert not small(month["n_day_treatment_children"])
+
+
+def test_a_frozen_share_stays_hidden_by_the_table_it_was_frozen_with(tmp_path):
+    # March 2024 frozen with 4 children in network care (hidden, <5), 7 in foster families, 7 in institutions: the
+    # share of family care was hidden. A late registration brings network care to 5: today's table hides nothing.
+    # Were the frozen share (11/18 = 61,1 %) shown now, 18 × 61,1 % = 11 in family care minus today's 7 in foster
+    # families would give the 4 the committee was not to see. It stays hidden; only today's value is shown.
+    kids = [("N", "ANBR_NETVAERK", 4), ("P", "ANBR_PLEJEFAMILIE", 7), ("I", "ANBR_DOGNINSTITUTION", 7)]
+    measures = [m(f"{p}{i}", f"{p}{i}", code, "2024-01-01") for p, code, n in kids for i in range(1, n + 1)]
+    tables = {
+        "children": [{"child_id": r["child_id"]} for r in measures] + [{"child_id": "N5"}],
+        "measures": measures,
+        "payments": [pay("Q", "2024-04-02", 100, "P1")],
+    }
+    path = tmp_path / "mi.duckdb"
+    build_file(path, tables)
+    frozen.freeze_file(path, "2024-03")
+    build_file(path, {**tables, "measures": [*measures, m("N5", "N5", "ANBR_NETVAERK", "2024-03-01")]})
+    con = db.connect(path)
+    try:
+        p = report.build_pack(con, "2024-03", "udvalg")
+    finally:
+        con.close()
+    f2 = p.figures["f2_family_care_share"]
+    assert f2.value == "–" and f2.is_revised
+    # today's share 12 / 19 = 63,2 % (nothing small in today's table) is the revision's new value
+    assert f2.current == pytest.approx(12 / 19)
+    assert f2.revision_text() == "– → 63,2 % (revideret)"
+    assert p.figures["f1_institution_children"].value == 7
