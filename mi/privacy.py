@@ -210,6 +210,7 @@ def protect_table(
     total_label: str | None = None,
     total_col: str | None = None,
     keep: Iterable[tuple[int, str]] = (),
+    hide: dict[tuple[int, str], tuple[float, float]] | None = None,
 ) -> Protected:
     """Protect a table of counts of children.
 
@@ -218,7 +219,8 @@ def protect_table(
     total). Totals must add up (ValueError otherwise): a table whose totals are not sums (a child counted in
     several rows) must be protected without its totals. `keep`: cells (row index, column) shown elsewhere,
     chosen as complements only if nothing else protects a small cell (check `is_hidden` and hide them there).
-    Without totals only the small counts are hidden.
+    Without totals only the small counts are hidden. `hide`: further cells to hide and protect like small counts,
+    each with what a reader knows of it (lo, hi) (see protect_ytd_tables); they are marked `–`.
     """
     cols = list(count_cols) + ([total_col] if total_col else [])
     missing = [c for c in cols + ([label_col] if label_col else []) if c not in frame.columns]
@@ -267,11 +269,16 @@ def protect_table(
         r, c = cell
         return (f"R{r}" if row_is_line else "F", f"C{c}" if col_is_line else "F")
 
-    primary = {cell for cell in cells if is_small(values[cell[1]][cell[0]], min_count)}
+    small = {cell for cell in cells if is_small(values[cell[1]][cell[0]], min_count)}
+    forced = {cell: rng for cell, rng in (hide or {}).items() if cell not in small}
+    primary = small | set(forced)
     secondary: set[tuple[int, str]] = set()
 
     def bounds(cell: tuple[int, str]) -> tuple[float, float]:
-        lo, hi = (1, min_count - 1) if cell in primary else (min_count, INF)
+        if cell in forced:
+            lo, hi = forced[cell]
+        else:
+            lo, hi = (1, min_count - 1) if cell in primary else (min_count, INF)
         return (lo, hi) if sign(cell) > 0 else (-hi, -lo)
 
     def pinned(cell: tuple[int, str], hidden: set[tuple[int, str]]) -> bool:
@@ -340,7 +347,7 @@ def protect_table(
             c: pl.Series(
                 c,
                 [
-                    mark(min_count) if (r, c) in primary else HIDDEN if (r, c) in secondary else None
+                    mark(min_count) if (r, c) in small else HIDDEN if (r, c) in primary | secondary else None
                     for r in rows
                 ],
                 dtype=pl.Utf8,
@@ -348,8 +355,35 @@ def protect_table(
             for c in cols
         }
     )
-    notes = footnotes(min_count, small=bool(primary), hidden=bool(secondary)) if primary else []
+    notes = footnotes(min_count, small=bool(small), hidden=bool(secondary or forced)) if primary else []
     return Protected(out, marks, notes, cols)
+
+
+def protect_ytd_tables(
+    frames: list[pl.DataFrame], count_cols: list[str], min_count: int, **table
+) -> list[Protected]:
+    """Tables of year-to-date counts of children for the months of one year, January first (the same rows and
+    columns every month), each protected as protect_table does (`table`: its keyword arguments) — and across the
+    months: a cell whose count differs by 1 … min_count − 1 from the last month in which it was shown is hidden
+    too, since the two months side by side would give that month's own small count (the children started in it).
+    What a reader knows of such a cell, it is within min_count − 1 of the value shown before, is what its
+    complements must protect. No two months shown then differ by a small count."""
+    last: dict[tuple[int, str], int] = {}
+    out = []
+    for frame in frames:
+        hide = {}
+        for c in count_cols:
+            for r, v in enumerate(frame[c].to_list()):
+                before = last.get((r, c), 0)
+                if v is not None and 0 < abs(v - before) < min_count:
+                    hide[(r, c)] = (max(0, before - min_count + 1), before + min_count - 1)
+        p = protect_table(frame, count_cols, min_count, hide=hide, **table)
+        for c in count_cols:
+            for r, v in enumerate(frame[c].to_list()):
+                if not p.is_hidden(r, c) and v is not None:
+                    last[(r, c)] = v
+        out.append(p)
+    return out
 
 
 def _withheld(frame: pl.DataFrame, cols: list[str], min_count: int) -> Protected:

@@ -300,6 +300,85 @@ def _protect_placements(counts: dict[str | None, int], min_count: int) -> privac
     )
 
 
+FT_PROVIDERS = (
+    "intern",
+    "kommunal",
+    "regional",
+    "privat",
+)  # the rows of the family-treatment table, then the total
+FT_PRIVATE_ROW, FT_TOTAL_ROW = 3, 4
+
+
+def family_treatment_tables(con, year: int, upto: date, min_count: int) -> dict[date, privacy.Protected]:
+    """Family-treatment courses started in the year to date by provider type (rows FT_PROVIDERS + the total), for
+    each month of `year` through `upto`: column n_month that year, n_prev the year before (same months), protected
+    for the committee month after month (privacy.protect_ytd_tables: no two months shown give a month's own small
+    number of starts). The private row and the total are focus point 3's count and share: kept where possible, and
+    the figures follow this table (build_pack) so that neither gives away what the other hides."""
+    rows = db.query(
+        con,
+        """select month, provider_type, cast(n_starts_ytd as bigint) as n from mart_family_treatment_monthly
+           where (year(month) = $y and month <= $u) or (year(month) = $y - 1 and month(month) <= month($u))""",
+        {"y": year, "u": upto},
+    )
+    got = {(r["month"], r["provider_type"]): r["n"] for r in rows.iter_rows(named=True)}
+    frames, months = [], []
+    for i in range(1, upto.month + 1):
+        mo, before = date(year, i, 1), date(year - 1, i, 1)
+        now = [got.get((mo, t)) or 0 for t in FT_PROVIDERS]
+        then = [got.get((before, t)) or 0 for t in FT_PROVIDERS]
+        frames.append(
+            pl.DataFrame(
+                {"type": [*FT_PROVIDERS, TOTAL], "n_month": [*now, sum(now)], "n_prev": [*then, sum(then)]}
+            )
+        )
+        months.append(mo)
+    protected = privacy.protect_ytd_tables(
+        frames,
+        ["n_month", "n_prev"],
+        min_count,
+        label_col="type",
+        total_label=TOTAL,
+        keep=[(r, c) for r in (FT_PRIVATE_ROW, FT_TOTAL_ROW) for c in ("n_month", "n_prev")],
+    )
+    return dict(zip(months, protected, strict=True))
+
+
+def _ytd_walk(shown: dict[date, dict[str, Shown]], values: dict[date, dict], con, min_count: int) -> None:
+    """The committee's year-to-date counts of children across months (in place): a month whose count differs from
+    the last month shown by a small number is hidden (privacy.protect_ytd_tables), for focus point 1's starts on
+    their own and for focus point 3's private starts, the others and all starts together; the share of private
+    starts is hidden with any of its parts, and focus point 3 follows the family-treatment table."""
+    by_year: dict[int, list[date]] = {}
+    for mo in sorted(shown):
+        by_year.setdefault(mo.year, []).append(mo)
+    for year, months in by_year.items():
+        # the months must run from January: a year the data enter after January starts at its first month
+        f1 = [pl.DataFrame({"n": [int(values[mo].get("f1_institution_starts_ytd") or 0)]}) for mo in months]
+        for mo, p in zip(months, privacy.protect_ytd_tables(f1, ["n"], min_count), strict=True):
+            if p.is_hidden(0, "n") and not isinstance(shown[mo].get("f1_institution_starts_ytd"), str):
+                shown[mo]["f1_institution_starts_ytd"] = p.cell(0, "n")
+        f3 = []
+        for mo in months:
+            private = int(values[mo].get("f3_private_family_treatment_starts_ytd") or 0)
+            every = int(values[mo].get("n_family_treatment_starts_ytd") or 0)
+            f3.append(
+                pl.DataFrame({"type": ["privat", "andre", TOTAL], "n": [private, every - private, every]})
+            )
+        walked = privacy.protect_ytd_tables(f3, ["n"], min_count, label_col="type", total_label=TOTAL)
+        tables = family_treatment_tables(con, year, months[-1], min_count)
+        for mo, p in zip(months, walked, strict=True):
+            t = tables.get(mo)
+            private_hidden = p.is_hidden(0, "n") or (t is not None and t.is_hidden(FT_PRIVATE_ROW, "n_month"))
+            total_hidden = p.is_hidden(2, "n") or (t is not None and t.is_hidden(FT_TOTAL_ROW, "n_month"))
+            key = "f3_private_family_treatment_starts_ytd"
+            if private_hidden and not isinstance(shown[mo].get(key), str):
+                shown[mo][key] = privacy.HIDDEN
+            share = "f3_private_share_ytd"
+            if (private_hidden or total_hidden or p.is_hidden(1, "n")) and shown[mo].get(share) is not None:
+                shown[mo][share] = privacy.HIDDEN
+
+
 # the placement table's rows as frozen with a month's KPIs (mi.frozen.SUPPORT_KEYS)
 FROZEN_PLACEMENT_KEYS = {
     "netvaerk": "n_network_children",
@@ -369,6 +448,12 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
 
     shown = {mo: shown_month(mo, by_month) for mo in months}
     shown_current = shown_month(m, current_by_month)
+    if suppress:
+        _ytd_walk(shown, by_month, con, min_count)
+        # today's value of the month (a revision's new value) walked against the months shown before it
+        today = {mo: dict(v) for mo, v in shown.items() if mo.year == m.year and mo < m} | {m: shown_current}
+        _ytd_walk(today, {**by_month, m: current_by_month.get(m, {})}, con, min_count)
+        shown_current = today[m]
     prev_m = _add_months(m, -1)
     prev_y = _add_months(m, -12)
 

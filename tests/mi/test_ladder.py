@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from mi import ladder
+from mi import ladder, report
 from tests.conftest import build_db
 
 MARCH = date(2024, 3, 1)
@@ -117,11 +117,15 @@ def test_family_treatment_by_provider_with_complementary_suppression():
     # own 6, other municipalities 0, regions 0, private 2, total 8 (starts 1 January – 31 March)
     assert leader[col].to_list() == [6, 0, 0, 2, 8]
     committee = ladder.view(con, MARCH, "udvalg").family_treatment
-    # private 2 → <5; the total (8) is published through focus point 3's share, so the own 6 is hidden
-    # instead: otherwise 8 − 6 = 2
-    assert committee.shown[col].to_list() == ["–", "0", "0", "<5", "8"]
+    # private 2 → <5. The total 8 beside February's 6 (shown: the six own courses from 1 February) would give
+    # March's own starts, 2: hidden (–); with it hidden, own 6 + private <5 = – protects the <5, so own 6 stays
+    assert committee.shown[col].to_list() == ["6", "0", "0", "<5", "–"]
     # downloads keep numbers as numbers and marks as text
-    assert committee.frame[col].to_list() == ["–", 0, 0, "<5", 8]
+    assert committee.frame[col].to_list() == [6, 0, 0, "<5", "–"]
+    # and focus point 3 follows the table: the count is <5 (small) and the share hidden (its total is)
+    p = report.build_pack(con, MARCH, "udvalg")
+    assert p.figures["f3_private_family_treatment_starts_ytd"].value == "<5"
+    assert p.figures["f3_private_share_ytd"].value == "–"
 
 
 def test_one_child_is_a_mark_and_empty_breakdowns_are_zeros():

@@ -226,3 +226,25 @@ def test_no_hidden_small_count_can_be_worked_out(table, min_count):
 def test_nothing_hidden_without_small_counts(values):
     p = d.protect_table(one_way(values), ["n"], 5, label_col="label", total_label="I alt")
     assert shown(p) == [*values, sum(values)] and p.footnotes == []
+
+
+def test_year_to_date_months_never_differ_by_a_small_count():
+    # one count over January–May: 3, 6, 12, 13, 20 (min_count 5). January is small (<5). February 6 is shown
+    # (6 − nothing shown before = 6). March 12 (12 − 6 = 6). April 13 would give April's own count 13 − 12 = 1:
+    # hidden (–). May 20 (20 − 12 = 8, over two months). Shown: 6, 12, 20 — no two differ by 1–4.
+    frames = [pl.DataFrame({"n": [v]}) for v in (3, 6, 12, 13, 20)]
+    shown = [p.cell(0, "n") for p in d.protect_ytd_tables(frames, ["n"], 5)]
+    assert shown == ["<5", 6, 12, "–", 20]
+
+
+def test_year_to_date_tables_protect_a_hidden_month_by_its_complements():
+    # starts by provider with a total, February after January: intern 10 → 12 (+2, hidden), privat 10 → 20 (+10),
+    # total 20 → 32 (+12). Intern's +2 could be worked out as total − privat, so one of them is hidden too, and
+    # nothing shown in February differs from January by 1–4.
+    jan = pl.DataFrame({"label": ["intern", "privat", "I alt"], "n": [10, 10, 20]})
+    feb = pl.DataFrame({"label": ["intern", "privat", "I alt"], "n": [12, 20, 32]})
+    p_jan, p_feb = d.protect_ytd_tables([jan, feb], ["n"], 5, label_col="label", total_label="I alt")
+    assert [p_jan.cell(i, "n") for i in range(3)] == [10, 10, 20]
+    feb_shown = [p_feb.cell(i, "n") for i in range(3)]
+    assert feb_shown[0] == "–" and feb_shown.count("–") == 2
+    assert all(not isinstance(v, int) or abs(v - [10, 10, 20][i]) >= 5 for i, v in enumerate(feb_shown))

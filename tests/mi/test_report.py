@@ -432,3 +432,29 @@ def test_a_frozen_share_stays_hidden_by_the_table_it_was_frozen_with(tmp_path):
     assert f2.current == pytest.approx(12 / 19)
     assert f2.revision_text() == "– → 63,2 % (revideret)"
     assert p.figures["f1_institution_children"].value == 7
+
+
+def test_year_to_date_starts_never_give_a_months_own_small_number():
+    # institution placements started: 6 in January, 2 in February, 5 in March 2024 → year to date 6, 8, 13.
+    # February's 8 beside January's 6 would tell the committee that 2 children were placed in February: hidden.
+    # March's 13 − 6 = 7 over two months is shown; so is January's 6.
+    starts = [("2024-01-10", 6), ("2024-02-10", 2), ("2024-03-10", 5)]
+    measures, n = [], 0
+    for day, count in starts:
+        for _ in range(count):
+            n += 1
+            measures.append(m(f"I{n}", f"C{n}", "ANBR_DOGNINSTITUTION", day))
+    tables = {
+        "children": [{"child_id": r["child_id"]} for r in measures],
+        "measures": measures,
+        "payments": [pay("Q", "2024-04-02", 100, "I1")],
+    }
+    con = build_db(**tables)
+    key = "f1_institution_starts_ytd"
+    shown = {
+        mo: report.build_pack(con, mo, "udvalg").figures[key].value
+        for mo in ("2024-01", "2024-02", "2024-03")
+    }
+    assert shown == {"2024-01": 6, "2024-02": "–", "2024-03": 13}
+    # the leader sees every month
+    assert report.build_pack(con, "2024-02", "leder").figures[key].value == 8
