@@ -490,6 +490,15 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
             fig.frozen = v
             fig.is_revised = bool(r["is_revised"])
             fig.current = shown_current[key] if fig.is_revised else v
+            if (
+                fig.is_revised
+                and r["children_count"]
+                and isinstance(v, int | float)
+                and isinstance(fig.current, int | float)
+                and privacy.is_small(abs(fig.current - v), min_count)
+            ):
+                # '5 → 6' would say that one child was registered late: the new count is not shown
+                fig.current = privacy.HIDDEN
         figures[key] = fig
 
     focus = []

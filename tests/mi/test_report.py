@@ -458,3 +458,27 @@ def test_year_to_date_starts_never_give_a_months_own_small_number():
     assert shown == {"2024-01": 6, "2024-02": "–", "2024-03": 13}
     # the leader sees every month
     assert report.build_pack(con, "2024-02", "leder").figures[key].value == 8
+
+
+def test_a_small_revision_of_a_count_does_not_show_the_new_count(tmp_path):
+    # March 2024 frozen with 7 children in institutions; one more registered late → 8. '7 → 8' would tell the
+    # committee that one child was added: the revision is marked, the new count not shown (a change of 5 or more
+    # would be)
+    measures = [m(f"I{i}", f"I{i}", "ANBR_DOGNINSTITUTION", "2024-01-01") for i in range(1, 8)]
+    tables = {
+        "children": [{"child_id": f"I{i}"} for i in range(1, 9)],
+        "measures": measures,
+        "payments": [pay("Q", "2024-04-02", 100, "I1")],
+    }
+    path = tmp_path / "mi.duckdb"
+    build_file(path, tables)
+    frozen.freeze_file(path, "2024-03")
+    build_file(path, {**tables, "measures": [*measures, m("I8", "I8", "ANBR_DOGNINSTITUTION", "2024-03-01")]})
+    con = db.connect(path)
+    try:
+        f1 = report.build_pack(con, "2024-03", "udvalg").figures["f1_institution_children"]
+        leder = report.build_pack(con, "2024-03", "leder").figures["f1_institution_children"]
+    finally:
+        con.close()
+    assert (f1.value, f1.revision_text()) == (7, "7 → – (revideret)")
+    assert leder.value == 8
