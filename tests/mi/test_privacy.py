@@ -248,3 +248,24 @@ def test_year_to_date_tables_protect_a_hidden_month_by_its_complements():
     feb_shown = [p_feb.cell(i, "n") for i in range(3)]
     assert feb_shown[0] == "–" and feb_shown.count("–") == 2
     assert all(not isinstance(v, int) or abs(v - [10, 10, 20][i]) >= 5 for i, v in enumerate(feb_shown))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 6), min_size=3, max_size=3), min_size=1, max_size=12),
+    st.integers(3, 6),
+)
+def test_no_two_shown_months_differ_by_a_small_count(starts, min_count):
+    # three providers' starts month by month (0–6 each), year to date with a total row: in every row, any two
+    # months shown differ by 0 or at least min_count, and every month's table is protected on its own
+    ytd = np.cumsum(np.array(starts), axis=0)
+    frames = [
+        pl.DataFrame({"label": ["a", "b", "c", "I alt"], "n": [int(v) for v in row] + [int(row.sum())]})
+        for row in ytd
+    ]
+    tables = d.protect_ytd_tables(frames, ["n"], min_count, label_col="label", total_label="I alt")
+    for r in range(4):
+        seen = [p.cell(r, "n") for p in tables]
+        numbers = [v for v in seen if not isinstance(v, str)]
+        assert all(a == b or abs(a - b) >= min_count for a in numbers for b in numbers)
+        assert not any(d.is_small(v, min_count) for v in numbers)
