@@ -405,6 +405,20 @@ def test_udvalg_pack_never_shows_a_small_count(measures):
         assert not small(month["n_day_treatment_children"])
 
 
+def march_after_a_late_registration(tmp_path, tables: dict, late: dict, *roles: str) -> list[report.Pack]:
+    """March 2024 built from `tables` and frozen, then imported again with the measure `late` added: the March
+    packs for the roles."""
+    path = tmp_path / "mi.duckdb"
+    build_file(path, tables)
+    frozen.freeze_file(path, "2024-03")
+    build_file(path, {**tables, "measures": [*tables["measures"], late]})
+    con = db.connect(path)
+    try:
+        return [report.build_pack(con, "2024-03", role) for role in roles]
+    finally:
+        con.close()
+
+
 def test_a_frozen_share_stays_hidden_by_the_table_it_was_frozen_with(tmp_path):
     # March 2024 frozen with 4 children in network care (hidden, <5), 7 in foster families, 7 in institutions: the
     # share of family care was hidden. A late registration brings network care to 5: today's table hides nothing.
@@ -417,15 +431,9 @@ def test_a_frozen_share_stays_hidden_by_the_table_it_was_frozen_with(tmp_path):
         "measures": measures,
         "payments": [pay("Q", "2024-04-02", 100, "P1")],
     }
-    path = tmp_path / "mi.duckdb"
-    build_file(path, tables)
-    frozen.freeze_file(path, "2024-03")
-    build_file(path, {**tables, "measures": [*measures, m("N5", "N5", "ANBR_NETVAERK", "2024-03-01")]})
-    con = db.connect(path)
-    try:
-        p = report.build_pack(con, "2024-03", "udvalg")
-    finally:
-        con.close()
+    (p,) = march_after_a_late_registration(
+        tmp_path, tables, m("N5", "N5", "ANBR_NETVAERK", "2024-03-01"), "udvalg"
+    )
     f2 = p.figures["f2_family_care_share"]
     assert f2.value == "–" and f2.is_revised
     # today's share 12 / 19 = 63,2 % (nothing small in today's table) is the revision's new value
@@ -470,15 +478,8 @@ def test_a_small_revision_of_a_count_does_not_show_the_new_count(tmp_path):
         "measures": measures,
         "payments": [pay("Q", "2024-04-02", 100, "I1")],
     }
-    path = tmp_path / "mi.duckdb"
-    build_file(path, tables)
-    frozen.freeze_file(path, "2024-03")
-    build_file(path, {**tables, "measures": [*measures, m("I8", "I8", "ANBR_DOGNINSTITUTION", "2024-03-01")]})
-    con = db.connect(path)
-    try:
-        f1 = report.build_pack(con, "2024-03", "udvalg").figures["f1_institution_children"]
-        leder = report.build_pack(con, "2024-03", "leder").figures["f1_institution_children"]
-    finally:
-        con.close()
+    late = m("I8", "I8", "ANBR_DOGNINSTITUTION", "2024-03-01")
+    udvalg, leder = march_after_a_late_registration(tmp_path, tables, late, "udvalg", "leder")
+    f1, leder = udvalg.figures["f1_institution_children"], leder.figures["f1_institution_children"]
     assert (f1.value, f1.revision_text()) == (7, "7 → – (revideret)")
     assert leder.value == 8
