@@ -695,11 +695,16 @@ def _focus_sentence(fp: FocusPoint, m: date, min_count: int) -> str:
 def _focus_text(fp: FocusPoint, m: date, min_count: int) -> str:
     f, month, period = fp.headline, fmt.month_name(m), _period(m)
     few = f"færre end {min_count}"
+    # '<5' is a small count; '–' a figure hidden so that a small count elsewhere cannot be worked out from it
+    small = f.value == privacy.mark(min_count)
+    not_shown = f"vises ikke, fordi et lille antal børn ellers kunne regnes ud (færre end {min_count})"
     hidden_year = (
-        f"; sammenligningen med sidste år vises ikke, fordi et af tallene bygger på under {min_count} børn"
+        "; sammenligningen med sidste år vises ikke, fordi et lille antal børn ellers kunne regnes ud"
     )
     if fp.code == "f1":
         if isinstance(f.value, str):
+            if not small:
+                return f"Antallet af børn anbragt på institution ved udgangen af {month} {not_shown}."
             return f"Ved udgangen af {month} var {few} børn anbragt på institution."
         return (
             f"Ved udgangen af {month} var {_children(f.value)} anbragt på institution"
@@ -707,10 +712,7 @@ def _focus_text(fp: FocusPoint, m: date, min_count: int) -> str:
         )
     if fp.code == "f2":
         if isinstance(f.value, str):
-            return (
-                f"Andelen i netværks- og plejefamilier ved udgangen af {month} vises ikke, fordi den bygger "
-                f"på under {min_count} børn."
-            )
+            return f"Andelen i netværks- og plejefamilier ved udgangen af {month} {not_shown}."
         if f.value is None:
             return f"Ved udgangen af {month} var ingen børn anbragt i familiepleje eller på institution."
         return (
@@ -719,6 +721,8 @@ def _focus_text(fp: FocusPoint, m: date, min_count: int) -> str:
         )
     if fp.code == "f3":
         if isinstance(f.value, str):
+            if not small:
+                return f"Antallet af forløb med familiebehandling hos private leverandører i {period} {not_shown}."
             return f"I {period} er der startet {few} forløb med familiebehandling hos private leverandører."
         n = int(f.value or 0)
         if n == 0:
@@ -733,10 +737,7 @@ def _focus_text(fp: FocusPoint, m: date, min_count: int) -> str:
         )
     if fp.code == "f4":
         if isinstance(f.value, str):
-            return (
-                f"Andelen af elever i skole-dagbehandling ved udgangen af {month} vises ikke, fordi den bygger "
-                f"på under {min_count} børn."
-            )
+            return f"Andelen af elever i skole-dagbehandling ved udgangen af {month} {not_shown}."
         if f.value is None:
             return f"Elevtallet for skoleåret mangler, så andelen i skole-dagbehandling kan ikke beregnes for {month}."
         who = "ingen" if f.value == 0 else fmt.pct(f.value, 2)
@@ -760,7 +761,7 @@ def _section_sentences(p: Pack) -> dict[str, str]:
     year = p.month.year
     if budget is None:
         out["budget"] = (
-            f"Der er intet budget for {year} i data; det forventede forbrug for året er {_money(forecast)}."
+            f"Der er intet budget for {year} i data; det forventede forbrug for året er {_money(forecast)}"
         )
     else:
         side = "over" if over > 0 else "under"

@@ -193,7 +193,9 @@ def test_sentences_from_the_numbers(packs):
     )
     udvalg = {fp.code: fp.sentence for fp in packs["udvalg"].focus}
     assert udvalg["f1"] == "Ved udgangen af marts 2024 var færre end 5 børn anbragt på institution."
-    assert udvalg["f2"].endswith("vises ikke, fordi den bygger på under 5 børn.")
+    assert udvalg["f2"].endswith(
+        "vises ikke, fordi et lille antal børn ellers kunne regnes ud (færre end 5)."
+    )
     assert udvalg["f3"] == (
         "I januar–marts 2024 er der startet færre end 5 forløb med familiebehandling hos private "
         "leverandører."
@@ -483,3 +485,33 @@ def test_a_small_revision_of_a_count_does_not_show_the_new_count(tmp_path):
     f1, leder = udvalg.figures["f1_institution_children"], leder.figures["f1_institution_children"]
     assert (f1.value, f1.revision_text()) == (7, "7 → – (revideret)")
     assert leder.value == 8
+
+
+def test_a_figure_hidden_to_protect_another_is_not_said_to_be_small():
+    # a year-to-date count hidden (–) because the month's own small number of starts could be worked out from it
+    # is not 'færre end 5' (it may be 25): the sentence must not say so; only the mark <5 means a small count
+    figure = report.Figure(
+        key="f3_private_family_treatment_starts_ytd",
+        label="",
+        unit="count",
+        section="f3",
+        good="down",
+        comparison="",
+        definition="",
+        value="–",
+        prev_month=None,
+        prev_year=None,
+        change_month=None,
+        change_year=None,
+        status="skjult",
+        status_label=report.HIDDEN_STATUS,
+    )
+    fp = report.FocusPoint("f3", 3, "", figure, [], "", "")
+    text = report._focus_sentence(fp, date(2024, 2, 1), 5)
+    assert "færre end 5 forløb" not in text
+    assert text == (
+        "Antallet af forløb med familiebehandling hos private leverandører i januar–februar 2024 vises ikke, "
+        "fordi et lille antal børn ellers kunne regnes ud (færre end 5)."
+    )
+    fp.headline.value = "<5"
+    assert "er der startet færre end 5 forløb" in report._focus_sentence(fp, date(2024, 2, 1), 5)
