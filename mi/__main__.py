@@ -7,6 +7,21 @@ import importlib
 import sys
 
 
+def _whole(least: int):
+    """An argparse type: a whole number of at least `least`, with a Danish message otherwise."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"skal være et helt tal (fik {text!r})") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"skal være mindst {least} (fik {value})")
+        return value
+
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m mi", description="Ledelsesinformation, børne- og ungeområdet")
     sub = p.add_subparsers(dest="command", required=True)
@@ -28,8 +43,8 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("demo", help="skriv demokommunens data")
     c.add_argument("--out", required=True)
-    c.add_argument("--seed", type=int, default=2019)
-    c.add_argument("--scale", type=int, default=1)
+    c.add_argument("--seed", type=_whole(0), default=2019)
+    c.add_argument("--scale", type=_whole(1), default=1)
     c.set_defaults(target="mi.demo:cli_demo")
 
     c = sub.add_parser("ensure-db", help="byg databasen fra demodata, hvis der ingen er")

@@ -28,12 +28,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 # ------------------------------------------------------------------------------------------------- CPR guard
 
-# DDMMYY-XXXX, DDMMYYXXXX, DDMMYY XXXX or DD.MM.YY-XXXX (optionally inside a longer value), where DDMMYY is a
+# DDMMYY-XXXX, DDMMYYXXXX, DDMMYY XXXX, DDMMYY.XXXX or DD.MM.YY-XXXX (optionally inside a longer value), where DDMMYY is a
 # possible date; and nine digits that are one of these with the leading 0 dropped (as Excel does to a number).
-CPR_PATTERN = r"(?:^|[^0-9])(0[1-9]|[12][0-9]|3[01])\.?(0[1-9]|1[0-2])\.?([0-9]{2})[- ]?[0-9]{4}(?:[^0-9]|$)"
+CPR_PATTERN = r"(?:^|[^0-9])(0[1-9]|[12][0-9]|3[01])\.?(0[1-9]|1[0-2])\.?([0-9]{2})[-. ]?[0-9]{4}(?:[^0-9]|$)"
 _CPR = re.compile(CPR_PATTERN)
 # a cheap first look (a run of digits long enough to be one); looks_like_cpr decides
-CPR_CANDIDATE = r"[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[- ]?[0-9]{4}|^[1-9][0-9]{8}$"
+CPR_CANDIDATE = r"[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[-. ]?[0-9]{4}|^[1-9][0-9]{8}$"
 _STRIPPED = re.compile(r"[1-9][0-9]{8}")
 _DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 CPR_MASK = "XXXXXX-XXXX"
@@ -51,7 +51,7 @@ def looks_like_cpr(value: str | None) -> bool:
     return any(int(m.group(1)) <= _DAYS[int(m.group(2))] for m in _CPR.finditer(text))
 
 
-_MASKED = re.compile(r"[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[- ]?[0-9]{4}|(?<![0-9])[0-9]{9}(?![0-9])")
+_MASKED = re.compile(r"[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[-. ]?[0-9]{4}|(?<![0-9])[0-9]{9}(?![0-9])")
 
 
 def mask(value: object) -> str:

@@ -220,7 +220,8 @@ def _copy_history(con: duckdb.DuckDBPyConnection, old_path: Path | None) -> None
         con.sql(ddl)
     if old_path is None or not Path(old_path).exists():
         return
-    con.sql(f"attach '{Path(old_path).as_posix()}' as old (read_only)")
+    quoted = Path(old_path).as_posix().replace("'", "''")  # a folder name may hold a quote
+    con.sql(f"attach '{quoted}' as old (read_only)")
     try:
         old_tables = {
             r[0]

@@ -25,6 +25,7 @@ overspends by ~8 % and the overspend falls, more slowly than the target, after.
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from mi import fmt
 from mi.settings import ROOT
 
 DEMO_DIR = ROOT / "data" / "demo"
@@ -850,10 +852,15 @@ def write(
 
 def cli_demo(args) -> int:
     t = time.perf_counter()
-    counts = write(args.out, seed=args.seed, scale=args.scale)
+    try:
+        counts = write(args.out, seed=args.seed, scale=args.scale)
+    except OSError as exc:  # e.g. --out names a file, or a folder that cannot be written
+        print(f"Fejl: kan ikke skrive til {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
     rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in counts.items())
     print(
-        f"Demodata skrevet til {args.out} ({args.scale} kommune(r), seed {args.seed}) på {time.perf_counter() - t:.1f} s"
+        f"Demodata skrevet til {args.out} ({args.scale} {'kommune' if args.scale == 1 else 'kommuner'}, "
+        f"seed {args.seed}) på {fmt.number(time.perf_counter() - t, 1)} s"
     )
     print(rows)
     return 0

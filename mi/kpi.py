@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import polars as pl
 
-from mi import db
+from mi import contract, db
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,7 @@ def parse_month(text: str) -> date:
         year, month = (int(p) for p in text.split("-"))
         return date(year, month, 1)
     except (ValueError, TypeError):
-        raise ValueError(f"Måneden skal skrives ÅÅÅÅ-MM, fx 2024-06 (fik {text!r}).") from None
+        raise ValueError(f"Måneden skal skrives ÅÅÅÅ-MM, fx 2024-06 (fik {contract.mask(text)!r}).") from None
 
 
 def values(con: duckdb.DuckDBPyConnection, month: date) -> dict:
@@ -279,9 +279,17 @@ def cli_kpis(args) -> int:
                 )
             con = db.connect(path)
         out = values(con, month)
+        rng = data_range(con)
     except Exception as exc:  # noqa: BLE001 - every failure is a clear message and exit code 1
         print(f"Fejl: {_describe(exc)}", file=sys.stderr)
         return 1
+    if rng and _month_end(month) > rng["data_as_of"]:
+        # the figures are computed as defined, but the month has not ended in the data: say so (not on stdout)
+        print(
+            f"Bemærk: data går til {rng['data_as_of']:%d.%m.%Y}; {fmt.month_name(month)} er ikke afsluttet i data, "
+            "så tallene kan ændre sig.",
+            file=sys.stderr,
+        )
     if args.format == "json":
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
@@ -289,6 +297,10 @@ def cli_kpis(args) -> int:
         for kpi in REGISTRY:
             print(f"  {kpi.label}: {fmt.kpi_value(out[kpi.key], kpi.unit)}")
     return 0
+
+
+def _month_end(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _describe(exc: Exception) -> str:

@@ -107,3 +107,28 @@ def test_missing_database_is_a_clear_error(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MI_DB", str(tmp_path / "none.duckdb"))
     assert main(["kpis", "--month", "2024-03"]) == 1
     assert "Der er ingen database" in capsys.readouterr().err
+
+
+def test_a_month_typed_as_a_cpr_number_is_not_echoed(small_db, capsys):
+    assert main(["kpis", "--month", "010190-1234"]) == 1
+    err = capsys.readouterr().err
+    assert "010190" not in err and "XXXXXX-XXXX" in err
+
+
+def test_demo_arguments_are_checked_in_danish(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["demo", "--out", str(tmp_path / "d"), "--scale", "0"])
+    assert stop.value.code == 2 and "skal være mindst 1 (fik 0)" in capsys.readouterr().err
+    (tmp_path / "a-file").write_text("x")
+    assert main(["demo", "--out", str(tmp_path / "a-file")]) == 1
+    assert "kan ikke skrive til" in capsys.readouterr().err
+
+
+def test_a_month_not_ended_in_the_data_is_computed_with_a_note(small_db, capsys):
+    # the data are as of 31 March 2024 (the latest posting): March is complete, May is not
+    assert main(["kpis", "--month", "2024-03"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["kpis", "--month", "2024-05"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["month"] == "2024-05"
+    assert "Bemærk: data går til 31.03.2024; maj 2024 er ikke afsluttet i data" in out.err

@@ -695,6 +695,14 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def test_a_database_in_a_folder_with_a_quote_in_its_name_takes_a_second_import(folder, tmp_path):
+    # the second import carries the history over from the current file, found by its path
+    path = tmp_path / "kommune's data" / "mi.duckdb"
+    path.parent.mkdir()
+    assert ingest.import_folder(folder, path) == 1
+    assert ingest.import_folder(folder, path) == 2
+
+
 def test_failed_import_leaves_the_database_byte_identical(tmp_path, monkeypatch):
     path = tmp_path / "mi.duckdb"
     ingest.import_folder(write_folder(tmp_path / "good"), path)
