@@ -25,6 +25,11 @@ if not db.db_path().exists():
     bar = st.progress(0.0, text="Bygger demokommunens database …")
     demo.ensure_demo_db(lambda fraction, text: bar.progress(fraction, text=text))
     bar.empty()
+elif not db.is_current(ui.con()):
+    # built by an older version of the program: its views and marts are rebuilt from its own data (once)
+    bar = st.progress(0.5, text="Databasen er bygget af en ældre version: nøgletallene genopbygges …")
+    db.refresh()
+    bar.empty()
 
 # ---- who: OIDC when configured, else demo mode with a role picker ------------------------------------
 if auth.auth_configured(st.secrets):

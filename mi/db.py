@@ -7,9 +7,12 @@ atomic rename, so a reader sees the old data or the new, never a mix.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import re
+import shutil
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -282,11 +285,7 @@ def populate(
         _create_raw(con, table, frames.pop(table, None))
     _create_raw(con, "catalogue", catalogue)
     _create_settings(con, settings)
-    from mi.kpi import registry_frame  # noqa: PLC0415 - mi.kpi reads through this module
-
-    con.register("registry_src", registry_frame())
-    con.sql("create table kpi_registry as select * from registry_src")
-    con.unregister("registry_src")
+    _create_registry(con)
     _copy_history(con, history_from)
     # Views first (the version record reads int_data_range), then the record, then the marts again as
     # tables: marts that compare imports must see this import in the history.
@@ -294,7 +293,97 @@ def populate(
     version = _record_version(con, source, files or [])
     if materialize:
         create_views(con, materialize=True)
+    _stamp(con)
     return version
+
+
+def _create_registry(con: duckdb.DuckDBPyConnection) -> None:
+    from mi.kpi import registry_frame  # noqa: PLC0415 - mi.kpi reads through this module
+
+    con.register("registry_src", registry_frame())
+    con.sql("create or replace table kpi_registry as select * from registry_src")
+    con.unregister("registry_src")
+
+
+@functools.cache
+def schema_stamp() -> str:
+    """What a database's views, marts and KPI registry are built from: the SQL files, the tables' schemas and the
+    registry. A database built by another version of the program has another stamp (see refresh)."""
+    from mi.kpi import registry_frame  # noqa: PLC0415
+
+    h = hashlib.sha256()
+    for layer, path in view_files():
+        h.update(f"{layer}/{path.name}\n".encode())
+        h.update(path.read_bytes())
+    h.update(repr((RAW_SCHEMA, HISTORY_DDL, registry_frame().rows())).encode())
+    return h.hexdigest()[:16]
+
+
+def _stamp(con: duckdb.DuckDBPyConnection) -> None:
+    con.sql("create or replace table build_info as select $s as schema_stamp", params={"s": schema_stamp()})
+
+
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Was the database built by this version of the program (views, marts and registry as its files say)?"""
+    cur = con.cursor()  # safe beside other sessions' queries
+    try:
+        return cur.execute("select schema_stamp from build_info").fetchone()[0] == schema_stamp()
+    except duckdb.CatalogException:
+        return False
+    finally:
+        cur.close()
+
+
+OUTDATED = (
+    "Databasen på {path} er bygget af en ældre version af programmet. Kør `python -m mi ensure-db` (den "
+    "genopbygger nøgletallene fra databasens egne data), eller indlæs data igen."
+)
+
+
+def connect_current(path: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a database built by this version; ValueError (Danish) for an older one."""
+    path = Path(path or db_path())
+    con = connect(path)
+    if not is_current(con):
+        con.close()
+        raise ValueError(OUTDATED.format(path=path))
+    return con
+
+
+def refresh(path: Path | str | None = None) -> None:
+    """Rebuild an older database's views, marts and KPI registry from its own tables (the data, the history of
+    imports and the frozen figures stay), in a copy swapped in atomically. RuntimeError when its tables no longer
+    fit this version: then the data must be imported again."""
+    from mi import frozen  # noqa: PLC0415 - the writer lock lives there
+
+    path = Path(path or db_path())
+    tmp = path.with_name(f".{path.name}.refreshing-{os.getpid()}-{threading.get_ident()}")
+    with frozen.writer_lock(path):
+        try:
+            shutil.copyfile(path, tmp)
+            con = duckdb.connect(str(tmp), config={"memory_limit": os.environ.get("MI_DUCKDB_MEMORY", "1GB")})
+            try:
+                names = {p.stem for _, p in view_files()}
+                for name, kind in con.sql(
+                    "select view_name, 'view' from duckdb_views() where not internal "
+                    "union all select table_name, 'table' from duckdb_tables()"
+                ).fetchall():
+                    if name in names:
+                        con.sql(f"drop {kind} if exists {name}")
+                _create_registry(con)
+                create_views(con, materialize=True)
+                _stamp(con)
+                con.sql("checkpoint")
+            except (duckdb.Error, RuntimeError) as exc:
+                raise RuntimeError(
+                    f"Databasen på {path} kan ikke genopbygges af denne version ({exc}); indlæs data igen."
+                ) from exc
+            finally:
+                con.close()
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+            Path(f"{tmp}.wal").unlink(missing_ok=True)
 
 
 def build(

@@ -32,10 +32,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 
-from mi import fmt
+from mi import contract, fmt
 from mi.settings import ROOT
 
 DEMO_DIR = ROOT / "data" / "demo"
@@ -874,6 +875,18 @@ def ensure_demo_db(progress: Callable[[float, str], None] | None = None) -> Path
     step = progress or (lambda fraction, text: None)
     path = db.db_path()
     if path.exists():
+        try:
+            with db.connect(path) as con:
+                current = db.is_current(con)
+        except duckdb.Error as exc:
+            raise ValueError(
+                f"{path} er ikke en database fra dette program ({exc}); flyt filen, eller sæt MI_DB til en anden sti."
+            ) from exc
+        if not current:
+            step(
+                0.5, "Databasen er bygget af en ældre version: nøgletallene genopbygges fra dens egne data …"
+            )
+            db.refresh(path)
         step(1.0, "Databasen findes")
         return path
     from mi.ingest import import_folder  # noqa: PLC0415 - only needed on a fresh machine
@@ -890,9 +903,22 @@ def cli_ensure_db(args) -> int:
     from mi import db  # noqa: PLC0415
 
     path = db.db_path()
-    if path.exists():
-        print(f"Database findes: {path}")
+    existed = path.exists()
+    worked: list[str] = []
+
+    def show(fraction: float, text: str) -> None:
+        if existed and fraction >= 1:
+            return  # the line below says how it ended
+        worked.append(text)
+        print(f"{fraction:4.0%}  {text}", flush=True)
+
+    try:
+        ensure_demo_db(show)
+    except (ValueError, RuntimeError, OSError) as exc:
+        print(f"Fejl: {contract.mask(exc)}", file=sys.stderr)
+        return 1
+    if existed:
+        print(f"Database {'genopbygget' if worked else 'findes'}: {path}")
         return 0
-    ensure_demo_db(lambda fraction, text: print(f"{fraction:4.0%}  {text}", flush=True))
     print(f"Database bygget fra demodata: {path}")
     return 0

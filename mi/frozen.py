@@ -186,6 +186,8 @@ def freeze_file(path: Path | str | None = None, month: date | str | None = None)
                 shutil.copyfile(wal, Path(f"{tmp}.wal"))
             con = duckdb.connect(str(tmp))
             try:
+                if not db.is_current(con):  # built by an older version: its marts may lack what freeze reads
+                    raise ValueError(db.OUTDATED.format(path=path))
                 result = freeze(con, month)
                 con.sql("checkpoint")
             finally:

@@ -277,7 +277,7 @@ def cli_kpis(args) -> int:
                 raise ValueError(
                     f"Der er ingen database på {path}. Kør `python -m mi import --data MAPPE` først."
                 )
-            con = db.connect(path)
+            con = db.connect_current(path)
         out = values(con, month)
         rng = data_range(con)
     except Exception as exc:  # noqa: BLE001 - every failure is a clear message and exit code 1

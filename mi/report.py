@@ -1336,7 +1336,7 @@ def cli_report(args) -> int:
                 raise ValueError(
                     f"Der er ingen database på {path}. Kør `python -m mi import --data MAPPE` først."
                 )
-            con = db.connect(path)
+            con = db.connect_current(path)
         try:
             pdf, xlsx = write(con, month, args.role, args.out)
         finally:

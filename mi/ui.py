@@ -47,9 +47,15 @@ class _Holder:
         self.lock = threading.Lock()
 
 
-@st.cache_resource(show_spinner=False)
+_holders: dict[str, _Holder] = {}
+_holders_lock = threading.Lock()
+
+
 def _holder(path: str) -> _Holder:
-    return _Holder()
+    # kept outside Streamlit's caches: clearing them must not drop an open connection unclosed (DuckDB would then
+    # hand the next connection to the same path the old file's instance)
+    with _holders_lock:
+        return _holders.setdefault(path, _Holder())
 
 
 def con() -> duckdb.DuckDBPyConnection:

@@ -132,3 +132,28 @@ def test_a_month_not_ended_in_the_data_is_computed_with_a_note(small_db, capsys)
     out = capsys.readouterr()
     assert json.loads(out.out)["month"] == "2024-05"
     assert "Bemærk: data går til 31.03.2024; maj 2024 er ikke afsluttet i data" in out.err
+
+
+def test_a_database_built_by_an_older_version_is_refreshed_by_ensure_db(small_db, capsys):
+    # an older program's database: another stamp, and a mart from before a column was added
+    con = db.connect(small_db, read_only=False)
+    con.sql("update build_info set schema_stamp = 'older'")
+    con.sql(
+        "create or replace table mart_kpi_monthly as select month, f1_institution_children from mart_kpi_monthly"
+    )
+    versions = con.sql("select count(*) from data_versions").fetchall()[0][0]
+    con.close()
+    # the commands that read it say what to do instead of failing on a missing column
+    assert main(["kpis", "--month", "2024-03"]) == 1
+    assert "bygget af en ældre version" in capsys.readouterr().err
+    assert main(["freeze", "--month", "2024-03"]) == 1
+    assert "python -m mi ensure-db" in capsys.readouterr().err
+    # ensure-db rebuilds views, marts and the registry from the database's own data; history stays
+    assert main(["ensure-db"]) == 0
+    assert "genopbygges" in capsys.readouterr().out
+    with db.connect(small_db) as con:
+        assert db.is_current(con)
+        assert con.sql("select count(*) from data_versions").fetchall()[0][0] == versions
+    assert main(["kpis", "--month", "2024-03"]) == 0
+    assert json.loads(capsys.readouterr().out)["f1_institution_children"] is not None
+    assert main(["freeze", "--month", "2024-03"]) == 0

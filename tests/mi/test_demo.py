@@ -444,15 +444,16 @@ def test_cli_demo_prints_what_it_wrote(tmp_path, capsys, monkeypatch):
     assert (tmp_path / "d" / "payments.csv").exists()
 
 
-def test_ensure_db_when_the_database_exists(tmp_path, monkeypatch, capsys):
+def test_ensure_db_when_the_file_is_no_database(tmp_path, monkeypatch, capsys):
+    # an empty file where the database should be: said plainly, nothing overwritten
     path = tmp_path / "mi.duckdb"
     path.write_bytes(b"")
     monkeypatch.setenv("MI_DB", str(path))
-    calls = []
-    assert demo.ensure_demo_db(lambda f, text: calls.append(f)) == path
-    assert calls == [1.0]
-    assert demo.cli_ensure_db(None) == 0
-    assert capsys.readouterr().out.strip() == f"Database findes: {path}"
+    with pytest.raises(ValueError, match="er ikke en database fra dette program"):
+        demo.ensure_demo_db()
+    assert demo.cli_ensure_db(None) == 1
+    assert "er ikke en database fra dette program" in capsys.readouterr().err
+    assert path.read_bytes() == b""
 
 
 def test_ensure_db_writes_the_demo_and_imports_it(tmp_path, monkeypatch, capsys):

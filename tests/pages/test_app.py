@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mi import auth, fmt
+from mi import auth, db, fmt
 from mi.settings import ROOT
 from tests.pages.conftest import MONTH, nav_pages, run_app, texts
 
@@ -21,6 +21,18 @@ def test_app_opens_on_the_latest_complete_month_with_data_as_of(role):
     assert "Data pr. " in captions and "dataversion 1" in captions
     assert at.sidebar.selectbox(key="_role").value == role
     assert "Demotilstand" in at.sidebar.selectbox(key="_role").label
+
+
+def test_a_database_from_an_older_version_is_rebuilt_when_the_app_opens(app_db):
+    # another program version's stamp: the app rebuilds views and marts from the database's own data, then opens
+    con = db.connect(app_db, read_only=False)
+    con.sql("update build_info set schema_stamp = 'older'")
+    con.close()
+    at = run_app("leder")
+    assert not at.exception
+    assert at.sidebar.selectbox(key="_month").value == MONTH
+    with db.connect(app_db) as con:
+        assert db.is_current(con)
 
 
 FORBIDDEN = [
