@@ -17,6 +17,7 @@ figure captions, KPI cards, and every table's view and downloads.
     footnotes(notes)           the footnotes under a figure (suppression marks, revisions)
     empty(what)                an empty state that says what is missing
     month_text(), ytd_text()   the chosen month / year to date in words
+    span(frame)                the months a frame covers in words
 """
 
 from __future__ import annotations
@@ -313,6 +314,14 @@ def empty(what: str) -> None:
 
 def month_text() -> str:
     return fmt.month_name(month())
+
+
+def span(frame: pl.DataFrame, column: str = "Måned") -> str:
+    """The months a frame covers in words: 'november 2024 – oktober 2026' (one month: its name)."""
+    if frame.height == 0:
+        return ""
+    first, last = frame[column].min(), frame[column].max()
+    return fmt.month_name(first) if first == last else f"{fmt.month_name(first)} – {fmt.month_name(last)}"
 
 
 def ytd_text() -> str:

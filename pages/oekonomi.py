@@ -119,7 +119,7 @@ if detail:
         charts.lines(trend, "Måned", "Kr. pr. barn", "Serie", "kr"),
         trend,
         "enhedspris-udvikling",
-        "de seneste 24 måneder",
+        ui.span(trend),
         economy.danish(trend),
     )
 

@@ -68,7 +68,7 @@ for fp in p.focus:
         with right:
             st.markdown(fp.sentence)
             frame, shown = economy.pack_series(p, fp.chart_key)
-            ui.chart_with_table(images[fp.code], frame, f"fokus-{fp.number}", "de seneste 24 måneder", shown)
+            ui.chart_with_table(images[fp.code], frame, f"fokus-{fp.number}", ui.span(frame), shown)
             st.caption(report.chart_caption(p, fp))
 
 st.header("Anbragte børn efter anbringelsessted")
@@ -96,10 +96,10 @@ for col, key in zip(st.columns(len(staff_keys)), staff_keys, strict=True):
             st.caption(f"Frosset tal revideret: {f.revision_text()}")
 st.markdown(p.sentences["caseload"])
 frame, shown = economy.pack_series(p, "caseload_per_fte")
-ui.chart_with_table(images["caseload"], frame, "sagstal", "de seneste 24 måneder", shown)
+ui.chart_with_table(images["caseload"], frame, "sagstal", ui.span(frame), shown)
 st.markdown(p.sentences["staff"])
 frame, shown = economy.pack_series(p, "turnover_12m")
-ui.chart_with_table(images["turnover"], frame, "personaleomsaetning", "de seneste 24 måneder", shown)
+ui.chart_with_table(images["turnover"], frame, "personaleomsaetning", ui.span(frame), shown)
 
 if p.revisions:
     st.header("Revisioner")

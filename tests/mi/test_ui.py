@@ -74,3 +74,10 @@ def test_require_takes_a_page_or_the_roles_allowed():
         shown = [m.value for m in at.markdown]
         assert ("synlig" in shown) is seen, (arg, role)
         assert any("har ikke adgang" in e.value for e in at.error) is not seen
+
+
+def test_span_names_the_months_a_frame_covers():
+    frame = pl.DataFrame({"Måned": [date(2024, 11, 1), date(2026, 10, 1), date(2025, 3, 1)]})
+    assert ui.span(frame) == "november 2024 – oktober 2026"
+    assert ui.span(frame.head(1)) == "november 2024"
+    assert ui.span(frame.clear()) == ""
