@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import threading
 from collections.abc import Iterable
 from datetime import datetime
@@ -354,36 +353,25 @@ def refresh(path: Path | str | None = None) -> None:
     """Rebuild an older database's views, marts and KPI registry from its own tables (the data, the history of
     imports and the frozen figures stay), in a copy swapped in atomically. RuntimeError when its tables no longer
     fit this version: then the data must be imported again."""
-    from mi import frozen  # noqa: PLC0415 - the writer lock lives there
+    from mi import frozen  # noqa: PLC0415 - the writer's working copy lives there
 
     path = Path(path or db_path())
-    tmp = path.with_name(f".{path.name}.refreshing-{os.getpid()}-{threading.get_ident()}")
-    with frozen.writer_lock(path):
-        try:
-            shutil.copyfile(path, tmp)
-            con = duckdb.connect(str(tmp), config={"memory_limit": os.environ.get("MI_DUCKDB_MEMORY", "1GB")})
-            try:
-                names = {p.stem for _, p in view_files()}
-                for name, kind in con.sql(
-                    "select view_name, 'view' from duckdb_views() where not internal "
-                    "union all select table_name, 'table' from duckdb_tables()"
-                ).fetchall():
-                    if name in names:
-                        con.sql(f"drop {kind} if exists {name}")
-                _create_registry(con)
-                create_views(con, materialize=True)
-                _stamp(con)
-                con.sql("checkpoint")
-            except (duckdb.Error, RuntimeError) as exc:
-                raise RuntimeError(
-                    f"Databasen på {path} kan ikke genopbygges af denne version ({exc}); indlæs data igen."
-                ) from exc
-            finally:
-                con.close()
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-            Path(f"{tmp}.wal").unlink(missing_ok=True)
+    names = {p.stem for _, p in view_files()}
+    try:
+        with frozen.working_copy(path, "refreshing", "nøgletallene blev genopbygget") as con:
+            for name, kind in con.sql(
+                "select view_name, 'view' from duckdb_views() where not internal "
+                "union all select table_name, 'table' from duckdb_tables()"
+            ).fetchall():
+                if name in names:
+                    con.sql(f"drop {kind} if exists {name}")
+            _create_registry(con)
+            create_views(con, materialize=True)
+            _stamp(con)
+    except (duckdb.Error, RuntimeError) as exc:
+        raise RuntimeError(
+            f"Databasen på {path} kan ikke genopbygges af denne version ({exc}); indlæs data igen."
+        ) from exc
 
 
 def build(

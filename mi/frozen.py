@@ -165,18 +165,13 @@ def writer_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def freeze_file(path: Path | str | None = None, month: date | str | None = None) -> Frozen:
-    """Freeze a month in the database file at `path` (default $MI_DB) without disturbing its readers.
-
-    Copies the file, freezes in the copy (one transaction), checkpoints and swaps the copy in with an atomic
-    rename. If the file was replaced meanwhile (an import), nothing is swapped in and ConcurrentChange is raised.
-    """
-    if month is None:
-        raise ValueError("Angiv måneden, der skal fryses.")
-    path = Path(path or db.db_path())
-    if not path.exists():
-        raise ValueError(f"Der er ingen database på {path}. Kør `python -m mi import --data MAPPE` først.")
-    tmp = path.with_name(f".{path.name}.freezing-{os.getpid()}-{threading.get_ident()}")
+@contextmanager
+def working_copy(path: Path, kind: str, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Change the database file at `path` without disturbing its readers: under the writer lock, a copy of the
+    file (with its WAL) is opened read-write for the block; when the block ends without an error, the copy is
+    checkpointed and swapped in with an atomic rename, unless an import replaced the file meanwhile
+    (ConcurrentChange: `what` was being done). The copy is removed in every case."""
+    tmp = path.with_name(f".{path.name}.{kind}-{os.getpid()}-{threading.get_ident()}")
     with writer_lock(path):
         stamp = db.file_stamp(path)
         try:
@@ -184,23 +179,34 @@ def freeze_file(path: Path | str | None = None, month: date | str | None = None)
             wal = Path(f"{path}.wal")
             if wal.exists():
                 shutil.copyfile(wal, Path(f"{tmp}.wal"))
-            con = duckdb.connect(str(tmp))
+            con = duckdb.connect(str(tmp), config={"memory_limit": os.environ.get("MI_DUCKDB_MEMORY", "1GB")})
             try:
-                if not db.is_current(con):  # built by an older version: its marts may lack what freeze reads
-                    raise ValueError(db.OUTDATED.format(path=path))
-                result = freeze(con, month)
+                yield con
                 con.sql("checkpoint")
             finally:
                 con.close()
             if db.file_stamp(path) != stamp:
                 raise ConcurrentChange(
-                    "Databasen blev udskiftet (en ny indlæsning), mens måneden blev frosset. Prøv igen."
+                    f"Databasen blev udskiftet (en ny indlæsning), mens {what}. Prøv igen."
                 )
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
             Path(f"{tmp}.wal").unlink(missing_ok=True)
-    return result
+
+
+def freeze_file(path: Path | str | None = None, month: date | str | None = None) -> Frozen:
+    """Freeze a month in the database file at `path` (default $MI_DB) without disturbing its readers: in a copy
+    swapped in atomically (working_copy)."""
+    if month is None:
+        raise ValueError("Angiv måneden, der skal fryses.")
+    path = Path(path or db.db_path())
+    if not path.exists():
+        raise ValueError(f"Der er ingen database på {path}. Kør `python -m mi import --data MAPPE` først.")
+    with working_copy(path, "freezing", "måneden blev frosset") as con:
+        if not db.is_current(con):  # built by an older version: its marts may lack what freeze reads
+            raise ValueError(db.OUTDATED.format(path=path))
+        return freeze(con, month)
 
 
 def cli_freeze(args) -> int:
