@@ -9,7 +9,8 @@
 
 Every problem is an Issue with the file, the line as a spreadsheet shows it (the header is line 1), the column
 and a plain Danish message. All checks work on whole columns (polars), so a national extract is checked in
-seconds. A value that looks like a CPR number is never echoed: messages show it masked (mi.contract.mask).
+seconds. A value that looks like a CPR number is never echoed: every Issue masks its message, column and file
+(mi.contract.mask).
 """
 
 from __future__ import annotations
@@ -175,7 +176,7 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, list[Issue]]:
         return (
             pl.DataFrame(),
             delimiter,
-            [Issue(path.name, None, None, f"filen kan ikke læses som CSV: {contract.mask(exc)}")],
+            [Issue(path.name, None, None, f"filen kan ikke læses som CSV: {exc}")],
         )
     return frame, delimiter, []
 
@@ -214,9 +215,7 @@ def _read_xlsx(path: Path) -> tuple[pl.DataFrame, list[Issue]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one clear issue
-        return pl.DataFrame(), [
-            Issue(path.name, None, None, f"filen kan ikke læses som Excel: {contract.mask(exc)}")
-        ]
+        return pl.DataFrame(), [Issue(path.name, None, None, f"filen kan ikke læses som Excel: {exc}")]
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None)
@@ -246,9 +245,7 @@ def _read_parquet(path: Path) -> tuple[pl.DataFrame, list[Issue]]:
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # noqa: BLE001
-        return pl.DataFrame(), [
-            Issue(path.name, None, None, f"filen kan ikke læses som Parquet: {contract.mask(exc)}")
-        ]
+        return pl.DataFrame(), [Issue(path.name, None, None, f"filen kan ikke læses som Parquet: {exc}")]
     cols = []
     for name, dtype in frame.schema.items():
         c = pl.col(name)
@@ -286,9 +283,7 @@ def _header(names: list[str], file: str) -> tuple[list[str], list[Issue]]:
     issues, seen = [], set()
     for name in out:
         if name in seen and name:
-            issues.append(
-                Issue(file, 1, name, f"kolonnen '{contract.mask(name)}' står to gange i overskriften")
-            )
+            issues.append(Issue(file, 1, name, f"kolonnen '{name}' står to gange i overskriften"))
         seen.add(name)
     return out, issues
 
@@ -362,7 +357,7 @@ def read_and_check(path: Path, table: str) -> tuple[pl.DataFrame, int, list[Issu
         names, issues = _header(scan.collect_schema().names(), path.name)
         if issues:
             return pl.DataFrame(), 0, issues
-        _check_header(table, names, ck)  # a missing column is an error; the other columns are still checked
+        _check_header(table, names, ck)
         parts, rows = [], 0
         for batch in scan.collect_batches(chunk_size=BATCH_ROWS):
             batch.columns = names
@@ -377,7 +372,7 @@ def read_and_check(path: Path, table: str) -> tuple[pl.DataFrame, int, list[Issu
         return (
             pl.DataFrame(),
             0,
-            [Issue(path.name, None, None, f"filen kan ikke læses som CSV: {contract.mask(exc)}")],
+            [Issue(path.name, None, None, f"filen kan ikke læses som CSV: {exc}")],
         )
     if not parts:  # a header-only file: the empty table with the contract's columns and types
         header_only = pl.DataFrame(
@@ -462,7 +457,7 @@ class _Checker:
             room = max(MAX_LINES_PER_PROBLEM - more[4], 0)
             hits = frame.filter(masks[f"_m{i}"]).select(pl.col(LINE), msg.alias("msg"))
             for line, text in hits.head(room).iter_rows():
-                self.issues.append(Issue(self.name, line, column, contract.mask(text), severity))
+                self.issues.append(Issue(self.name, line, column, text, severity))
             more[4] += min(room, hits.height)
             if hits.height > room:
                 more[0] += hits.height - room
@@ -566,9 +561,8 @@ def _bounds_check(ck: _Checker, table: str, col: Column, num: pl.Expr) -> None:
 def _n(v: float) -> str:
     if not float(v).is_integer():
         return str(v).replace(".", ",")
-    return (
-        fmt.number(int(v)) if abs(v) >= 10_000 else str(int(v))
-    )  # years stay 1990, large bounds 2.147.483.647
+    # years stay 1990; large bounds get thousands separators: 2.147.483.647
+    return fmt.number(int(v)) if abs(v) >= 10_000 else str(int(v))
 
 
 NUMBER_KINDS = (contract.MONEY, contract.INT, contract.FTE)
@@ -578,24 +572,22 @@ def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
     """Check one table's values and rows; return its clean frame (contract columns + _line: dates as dates,
     numbers as plain number text, allowed values in their canonical spelling) and the issues."""
     ck = _Checker(raw.name)
-    _check_header(
-        raw.table, raw.frame.columns, ck
-    )  # a missing column is an error; the others are still checked
+    _check_header(raw.table, raw.frame.columns, ck)
     frame = _check_values(raw.table, raw.frame, raw.delimiter, ck)
     _check_keys(raw.table, frame, ck)
     return frame, ck.finish()
 
 
-def _check_header(table: str, header: list[str], ck: _Checker) -> bool:
-    """Missing required columns (errors) and columns outside the contract (warnings); False when missing."""
+def _check_header(table: str, header: list[str], ck: _Checker) -> None:
+    """Missing required columns (errors) and columns outside the contract (warnings). The table's other columns
+    are still checked (_check_values leaves the missing ones out of the value checks)."""
     names = {c.name for c in contract.columns(table)}
     missing = [c.name for c in contract.columns(table) if c.required and c.name not in header]
     for name in missing:
         ck.issues.append(Issue(ck.name, 1, name, f"den påkrævede kolonne '{name}' mangler i overskriften"))
     for extra in [c for c in header if c not in names and c != LINE]:
-        text = f"kolonnen '{contract.mask(extra)}' hører ikke til datakontrakten og indlæses ikke"
+        text = f"kolonnen '{extra}' hører ikke til datakontrakten og indlæses ikke"
         ck.issues.append(Issue(ck.name, 1, extra, text, WARNING))
-    return not missing
 
 
 def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker) -> pl.DataFrame:
