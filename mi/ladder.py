@@ -419,35 +419,23 @@ def _placements(con, m: date, suppress: bool, min_count: int) -> Table:
 
 def _family_treatment(con, m: date, suppress: bool, min_count: int) -> Table:
     prev = add_months(m, -12)
-    rows = db.query(
-        con,
-        """select provider_type,
-               cast(sum(n_starts_ytd) filter (where month = $m) as bigint) as n_month,
-               cast(sum(n_starts_ytd) filter (where month = $p) as bigint) as n_prev,
-           from mart_family_treatment_monthly
-           where month in ($m, $p)
-           group by grouping sets ((provider_type), ())""",
-        {"m": m, "p": prev},
-    )
-    by = {r["provider_type"]: r for r in rows.iter_rows(named=True)}
-    order = [*PROVIDERS, None]
-    labels = [PROVIDERS[t] if t else TOTAL for t in order]
-    cols = {
-        f"Startet {_ytd(m)}": [(by.get(t) or {}).get("n_month") or 0 for t in order],
-        f"Startet {_ytd(prev)}": [(by.get(t) or {}).get("n_prev") or 0 for t in order],
-    }
+    # for the committee protected month after month through the year, as focus point 3's figures are
+    # (report.family_treatment_tables): no two months side by side give a month's own small number of starts
     if suppress:
-        # protected month after month through the year (report.family_treatment_tables), as focus point 3's
-        # figures are: no two months side by side give a month's own small number of starts
-        p = report.family_treatment_tables(con, m.year, m, min_count)[m]
-        names = list(cols)
-        out = [
-            {"label": labels[i]} | {names[0]: p.cell(i, "n_month"), names[1]: p.cell(i, "n_prev")}
-            for i in range(len(labels))
-        ]
+        cell = report.family_treatment_tables(con, m.year, m, min_count)[m].cell
     else:
-        out = _protected_rows(labels, cols, suppress, min_count)
-    return _table([_rename(r, "Leverandør") for r in out], dict.fromkeys(cols, fmt.number), min_count)
+        frame = report.family_treatment_frames(con, m.year, m)[m]
+
+        def cell(i: int, col: str):
+            return frame[col][i]
+
+    labels = [PROVIDERS[t] for t in report.FT_PROVIDERS] + [TOTAL]
+    now, before = f"Startet {_ytd(m)}", f"Startet {_ytd(prev)}"
+    rows = [
+        {"Leverandør": label, now: cell(i, "n_month"), before: cell(i, "n_prev")}
+        for i, label in enumerate(labels)
+    ]
+    return _table(rows, {now: fmt.number, before: fmt.number}, min_count)
 
 
 def _pupils(con, m: date, suppress: bool, min_count: int) -> Table:

@@ -309,39 +309,45 @@ FT_PROVIDERS = (
 FT_PRIVATE_ROW, FT_TOTAL_ROW = 3, 4
 
 
-def family_treatment_tables(con, year: int, upto: date, min_count: int) -> dict[date, privacy.Protected]:
-    """Family-treatment courses started in the year to date by provider type (rows FT_PROVIDERS + the total), for
-    each month of `year` through `upto`: column n_month that year, n_prev the year before (same months), protected
-    for the committee month after month (privacy.protect_ytd_tables: no two months shown give a month's own small
-    number of starts). The private row and the total are focus point 3's count and share: kept where possible, and
-    the figures follow this table (build_pack) so that neither gives away what the other hides."""
+def family_treatment_frames(con, year: int, upto: date) -> dict[date, pl.DataFrame]:
+    """Family-treatment courses started in the year to date by provider type (rows FT_PROVIDERS, then the total),
+    for each month of `year` through `upto`: column n_month that year, n_prev the year before (same months)."""
     rows = db.query(
         con,
-        """select month, provider_type, cast(n_starts_ytd as bigint) as n from mart_family_treatment_monthly
-           where (year(month) = $y and month <= $u) or (year(month) = $y - 1 and month(month) <= month($u))""",
+        """select month, provider_type, cast(sum(n_starts_ytd) as bigint) as n from mart_family_treatment_monthly
+           where (year(month) = $y and month <= $u) or (year(month) = $y - 1 and month(month) <= month($u))
+           group by grouping sets ((month, provider_type), (month))""",
         {"y": year, "u": upto},
     )
     got = {(r["month"], r["provider_type"]): r["n"] for r in rows.iter_rows(named=True)}
-    frames, months = [], []
-    for i in range(1, upto.month + 1):
-        mo, before = date(year, i, 1), date(year - 1, i, 1)
-        now = [got.get((mo, t)) or 0 for t in FT_PROVIDERS]
-        then = [got.get((before, t)) or 0 for t in FT_PROVIDERS]
-        frames.append(
-            pl.DataFrame(
-                {"type": [*FT_PROVIDERS, TOTAL], "n_month": [*now, sum(now)], "n_prev": [*then, sum(then)]}
-            )
+    order = [*FT_PROVIDERS, None]  # None: the total
+    return {
+        date(year, i, 1): pl.DataFrame(
+            {
+                "type": [t or TOTAL for t in order],
+                "n_month": [got.get((date(year, i, 1), t)) or 0 for t in order],
+                "n_prev": [got.get((date(year - 1, i, 1), t)) or 0 for t in order],
+            }
         )
-        months.append(mo)
+        for i in range(1, upto.month + 1)
+    }
+
+
+def family_treatment_tables(con, year: int, upto: date, min_count: int) -> dict[date, privacy.Protected]:
+    """family_treatment_frames protected for the committee month after month (privacy.protect_ytd_tables: no
+    two months shown give a month's own small number of starts). The private row and the total are focus point
+    3's count and share: kept where possible, and the figures follow this table (build_pack) so that neither gives
+    away what the other hides."""
+    frames = family_treatment_frames(con, year, upto)
     protected = privacy.protect_ytd_tables(
-        frames,
+        list(frames.values()),
         ["n_month", "n_prev"],
         min_count,
         label_col="type",
         total_label=TOTAL,
         keep=[(r, c) for r in (FT_PRIVATE_ROW, FT_TOTAL_ROW) for c in ("n_month", "n_prev")],
     )
-    return dict(zip(months, protected, strict=True))
+    return dict(zip(frames, protected, strict=True))
 
 
 def _ytd_walk(shown: dict[date, dict[str, Shown]], values: dict[date, dict], con, min_count: int) -> None:
