@@ -533,15 +533,13 @@ def reconciliation(con: duckdb.DuckDBPyConnection, month: date, detail: bool = T
 
 def _in_oere(frame: pl.DataFrame) -> pl.DataFrame:
     """The reconciliation's lines in whole øre that add up, as shown, to this import's forecast: the previous
-    forecast and the actual change are øre already; the measures' effects (fractions of a day's price) are rounded
-    so that they sum to what is left, the largest remainders taking the øre that separate rounding would lose. The
-    unexplained rest is 0 when it is within the two forecasts' own rounding (±1 øre), else shown as it is."""
-    if frame.height < 4:
+    forecast, the actual change and the unexplained rest (mart_forecast_changes) are øre already; the measures'
+    effects (fractions of a day's price) are rounded so that they sum to what is left, the largest remainders
+    taking the øre that rounding each line alone would lose."""
+    if frame.height < 5:  # no effect lines
         return frame
     amounts = frame["Beløb"].to_list()
-    prev, actual, effects, current = amounts[0], amounts[1], amounts[2:-2], amounts[-1]
-    rest = current - prev - actual - sum(effects)
-    rest = 0.0 if effects and abs(rest) <= 0.0100001 else round(rest, 2)
+    prev, actual, effects, rest, current = amounts[0], amounts[1], amounts[2:-2], amounts[-2], amounts[-1]
     target = round((current - prev - actual - rest) * 100)
     cents = [e * 100 for e in effects]
     floors = [math.floor(c) for c in cents]
@@ -549,8 +547,7 @@ def _in_oere(frame: pl.DataFrame) -> pl.DataFrame:
     by_remainder = sorted(range(len(cents)), key=lambda i: cents[i] - floors[i], reverse=left > 0)
     for k in range(abs(left)):
         floors[by_remainder[k % len(floors)]] += 1 if left > 0 else -1
-    shown = [round(prev, 2), round(actual, 2), *[f / 100 for f in floors], rest, round(current, 2)]
-    return frame.with_columns(pl.Series("Beløb", shown, dtype=pl.Float64))
+    return frame.with_columns(pl.Series("Beløb", [prev, actual, *[f / 100 for f in floors], rest, current]))
 
 
 @ui.cached

@@ -5,7 +5,7 @@
 -- previous_forecast_dkk is computed from the previous import's own rows (its payments by month and its
 -- measures): actual to M plus its commitments after M. The change then splits into the change in actual
 -- spending (payments added or corrected) and the effects of the changed measures; unexplained_dkk is what is
--- left (0 up to rounding).
+-- left (0 within the forecasts' own rounding).
 with pair as (
     select * from int_version_pair
 ),
@@ -59,5 +59,10 @@ final as (
 
 select
     *,
-    round(forecast_dkk - previous_forecast_dkk - actual_change_dkk - effects_dkk, 2) as unexplained_dkk,
+    -- the two forecasts are each rounded to the øre: a rest within ±1 øre is their rounding, not a change
+    case
+        when n_changes > 0 and abs(forecast_dkk - previous_forecast_dkk - actual_change_dkk - effects_dkk) < 0.0101
+            then 0
+        else round(forecast_dkk - previous_forecast_dkk - actual_change_dkk - effects_dkk, 2)
+    end as unexplained_dkk,
 from final
