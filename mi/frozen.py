@@ -113,12 +113,11 @@ def freeze(con: duckdb.DuckDBPyConnection, month: date | str) -> Frozen:
     the data or has not ended by the data's "data as of" date (its figures would still be moving).
     """
     m = _month_start(month)
-    rng = kpi.data_range(con)
     values = kpi.values(con, m)  # ValueError with a Danish message when the month is outside the data
-    month_end = db.scalar(con, "select month_end from int_month_spine where month = $m", {"m": m})
-    if rng and month_end > rng["data_as_of"]:
+    as_of = kpi.unfinished(con, m)
+    if as_of:
         raise ValueError(
-            f"{fmt.month_name(m).capitalize()} er ikke afsluttet i data (data pr. {fmt.day(rng['data_as_of'])}); "
+            f"{fmt.month_name(m).capitalize()} er ikke afsluttet i data (data pr. {fmt.day(as_of)}); "
             "en måned kan først fryses, når den er slut."
         )
     support = db.query(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 import polars as pl
@@ -206,6 +206,17 @@ def data_range(con: duckdb.DuckDBPyConnection) -> dict | None:
     return rows.row(0, named=True) if rows.height else None
 
 
+def unfinished(con: duckdb.DuckDBPyConnection, month: date) -> date | None:
+    """The data's "data as of" date when the month has not ended by it (its figures may still move), else None."""
+    row = db.query(
+        con,
+        "select r.data_as_of from int_month_spine as s, int_data_range as r "
+        "where s.month = $m and s.month_end > r.data_as_of",
+        {"m": month},
+    )
+    return row.item() if row.height else None
+
+
 def months(con: duckdb.DuckDBPyConnection) -> list[date]:
     return db.query(con, "select month from int_month_spine order by month")["month"].to_list()
 
@@ -279,14 +290,14 @@ def cli_kpis(args) -> int:
                 )
             con = db.connect_current(path)
         out = values(con, month)
-        rng = data_range(con)
+        as_of = unfinished(con, month)
     except Exception as exc:  # noqa: BLE001 - every failure is a clear message and exit code 1
         print(f"Fejl: {_describe(exc)}", file=sys.stderr)
         return 1
-    if rng and _month_end(month) > rng["data_as_of"]:
+    if as_of:
         # the figures are computed as defined, but the month has not ended in the data: say so (not on stdout)
         print(
-            f"Bemærk: data går til {rng['data_as_of']:%d.%m.%Y}; {fmt.month_name(month)} er ikke afsluttet i data, "
+            f"Bemærk: data går til {as_of:%d.%m.%Y}; {fmt.month_name(month)} er ikke afsluttet i data, "
             "så tallene kan ændre sig.",
             file=sys.stderr,
         )
@@ -297,10 +308,6 @@ def cli_kpis(args) -> int:
         for kpi in REGISTRY:
             print(f"  {kpi.label}: {fmt.kpi_value(out[kpi.key], kpi.unit)}")
     return 0
-
-
-def _month_end(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _describe(exc: Exception) -> str:
