@@ -25,6 +25,9 @@ TABLE_LABELS = {
     "budget": "Budget",
     "staff": "Personale",
     "pupils": "Elever",
+    "notifications": "Underretninger",
+    "investigations": "Børnefaglige undersøgelser",
+    "activities": "Planer, opfølgninger og tilsyn",
 }
 UPLOAD_TYPES = ["csv", "xlsx", "parquet", "zip", "toml"]
 

@@ -89,8 +89,35 @@ RAW_SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("account_function", "varchar"),
         ("budget_area", "varchar"),
     ],
+    # contract v2 (case handling and legal compliance). received_at/assessed_at hold the import's ISO text:
+    # `YYYY-MM-DD` without a time of day, `YYYY-MM-DD HH:MM[:SS]` with one (sql/staging/stg_notifications.sql)
+    "notifications": [
+        ("notification_id", "varchar"),
+        ("child_id", "varchar"),
+        ("received_at", "varchar"),
+        ("source", "varchar"),
+        ("assessed_at", "varchar"),
+    ],
+    "investigations": [
+        ("investigation_id", "varchar"),
+        ("child_id", "varchar"),
+        ("started_on", "date"),
+        ("completed_on", "date"),
+        ("child_talk_on", "date"),
+    ],
+    "activities": [
+        ("activity_id", "varchar"),
+        ("child_id", "varchar"),
+        ("activity", "varchar"),
+        ("done_on", "date"),
+        ("measure_id", "varchar"),
+    ],
 }
-INPUT_TABLES = ("children", "cases", "measures", "payments", "budget", "staff", "pupils")
+V1_TABLES = ("children", "cases", "measures", "payments", "budget", "staff", "pupils")
+# optional tables of contract v2: absent (no file, or a header-only one) is told apart from empty, see
+# input_tables and sql/intermediate/int_input_presence.sql
+V2_TABLES = ("notifications", "investigations", "activities")
+INPUT_TABLES = V1_TABLES + V2_TABLES
 
 # History carried from one database to the next at every import (see build()).
 HISTORY_DDL = {
@@ -239,9 +266,23 @@ def _copy_history(con: duckdb.DuckDBPyConnection, old_path: Path | None) -> None
         con.sql("detach old")
 
 
+def _create_presence(con: duckdb.DuckDBPyConnection, present: Iterable[str]) -> None:
+    """input_tables: which input tables the import was given (one row per table of INPUT_TABLES)."""
+    given = set(present)
+    con.sql("create or replace table input_tables (table_name varchar, present boolean)")
+    con.executemany("insert into input_tables values (?, ?)", [(t, t in given) for t in INPUT_TABLES])
+
+
+def _recorded_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables whose rows an import records: every v1 table, and the v2 tables the import was given (a folder
+    without them records exactly what it did before contract v2)."""
+    given = {r[0] for r in con.sql("select table_name from input_tables where present").fetchall()}
+    return [t for t in INPUT_TABLES if t in V1_TABLES or t in given]
+
+
 def _record_version(con: duckdb.DuckDBPyConnection, source: str, files: list[dict[str, Any]]) -> int:
     version_id = con.sql("select coalesce(max(version_id), 0) + 1 from data_versions").fetchall()[0][0]
-    counts = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in INPUT_TABLES}
+    counts = {t: con.sql(f"select count(*) from {t}").fetchall()[0][0] for t in _recorded_tables(con)}
     as_of = scalar(con, "select data_as_of from int_data_range")
     con.sql(
         "insert into data_versions values ($v, $at, $src, $files, $counts, $as_of)",
@@ -276,10 +317,17 @@ def populate(
     files: list[dict[str, Any]] | None = None,
     history_from: Path | None = None,
     materialize: bool = True,
+    present: Iterable[str] | None = None,
 ) -> int:
     """Fill an empty connection: input tables, catalogue, settings, carried history, views; record the
     data version. Returns the new version id. The frames are taken out of `frames` as their tables are loaded, so
-    a national extract is not held in memory twice while the views are built."""
+    a national extract is not held in memory twice while the views are built.
+
+    `present`: the input tables the import was given; by default those with at least one row in `frames` (a
+    header-only optional file counts as absent). The tables not given are created empty all the same."""
+    if present is None:
+        present = [t for t, f in frames.items() if f is not None and f.height]
+    _create_presence(con, present)
     for table in INPUT_TABLES:
         _create_raw(con, table, frames.pop(table, None))
     _create_raw(con, "catalogue", catalogue)
@@ -365,6 +413,7 @@ def refresh(path: Path | str | None = None) -> None:
             ).fetchall():
                 if name in names:
                     con.sql(f"drop {kind} if exists {name}")
+            _add_missing_inputs(con)
             _create_registry(con)
             create_views(con, materialize=True)
             _stamp(con)
@@ -372,6 +421,24 @@ def refresh(path: Path | str | None = None) -> None:
         raise RuntimeError(
             f"Databasen på {path} kan ikke genopbygges af denne version ({exc}); indlæs data igen."
         ) from exc
+
+
+def _add_missing_inputs(con: duckdb.DuckDBPyConnection) -> None:
+    """A database built before an input table existed (contract v2) gets it empty, and input_tables saying which
+    tables it was given (those with rows)."""
+    tables = {
+        r[0]
+        for r in con.sql(
+            "select table_name from duckdb_tables() where database_name = current_database()"
+        ).fetchall()
+    }
+    for table in INPUT_TABLES:
+        if table not in tables:
+            _create_raw(con, table, None)
+    if "input_tables" not in tables:
+        _create_presence(
+            con, [t for t in INPUT_TABLES if con.sql(f"select count(*) from {t}").fetchall()[0][0]]
+        )
 
 
 def build(

@@ -398,10 +398,11 @@ def find_files(folder: Path) -> tuple[dict[str, Path], list[Issue]]:
     """The file of each table in the folder (`<table>.csv|.xlsx|.parquet`, any case)."""
     found: dict[str, list[Path]] = {}
     for p in sorted(folder.iterdir()):
-        if p.is_file() and p.suffix.lower() in EXTENSIONS and p.stem.lower() in db.INPUT_TABLES:
+        # (contract v2's tables are read once mi.contract has their models)
+        if p.is_file() and p.suffix.lower() in EXTENSIONS and p.stem.lower() in contract.MODELS:
             found.setdefault(p.stem.lower(), []).append(p)
     files, issues = {}, []
-    for table in db.INPUT_TABLES:
+    for table in (t for t in db.INPUT_TABLES if t in contract.MODELS):
         paths = found.get(table, [])
         if len(paths) > 1:
             names = " og ".join(p.name for p in paths)

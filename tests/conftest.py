@@ -29,7 +29,9 @@ def frame(table: str, rows: list[dict]) -> pl.DataFrame:
 
 
 def build_db(settings: Settings | None = None, **tables: list[dict]) -> duckdb.DuckDBPyConnection:
-    """An in-memory database from hand-written rows per table, e.g. build_db(measures=[{...}, ...])."""
+    """An in-memory database from hand-written rows per table, e.g. build_db(measures=[{...}, ...]). A table
+    passed counts as given to the import (int_input_presence), even with no rows: build_db(notifications=[])
+    is a municipality that delivers notifications and had none; leaving it out is one that delivers none."""
     con = duckdb.connect()
     db.populate(
         con,
@@ -37,6 +39,7 @@ def build_db(settings: Settings | None = None, **tables: list[dict]) -> duckdb.D
         settings or Settings(),
         read_catalogue(),
         source="test",
+        present=set(tables),
     )
     return con
 

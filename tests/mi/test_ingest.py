@@ -174,7 +174,7 @@ def test_clean_frames_are_normalised_text(folder):
     assert loaded.frames["measures"]["monthly_cost_dkk"].to_list() == ["31234.50", "8000"]
     assert loaded.frames["staff"]["fte"].to_list() == ["1", "0.5", "1"]
     assert loaded.frames["payments"]["measure_id"].to_list() == ["M1", None]  # empty is null
-    assert [f["file"] for f in loaded.files] == [f"{t}.csv" for t in db.INPUT_TABLES]
+    assert [f["file"] for f in loaded.files] == [f"{t}.csv" for t in db.V1_TABLES]
     assert loaded.files[0]["sha256"] == hashlib.sha256((folder / "children.csv").read_bytes()).hexdigest()
 
 
@@ -612,7 +612,7 @@ def test_danish_dialects_read_the_same_rows(tmp_path, encoding, date_style):
     assert danish.issues == []
     assert danish.frames["measures"]["monthly_cost_dkk"].to_list() == ["31234.50", "8000"]  # 31.234,50
     assert danish.frames["children"]["district"].to_list() == ["Østerbro", "Syd"]
-    for table in db.INPUT_TABLES:
+    for table in db.V1_TABLES:
         if table == "children":
             continue
         assert danish.frames[table].equals(plain.frames[table]), table
@@ -638,7 +638,7 @@ def test_excel_and_parquet_inputs_read_the_same_rows(tmp_path):
                 frame.write_excel(folder / f"{table}.xlsx")
         loaded = ingest.read_folder(folder)
         assert loaded.issues == [], kind
-        for table in db.INPUT_TABLES:
+        for table in db.V1_TABLES:
             assert loaded.frames[table].equals(plain.frames[table]), (kind, table)
 
 

@@ -114,7 +114,7 @@ def test_upload_a_valid_folder_then_import_shows_the_new_version(app_db):
     assert shown["Rækker i alt"] == "7"  # one row in each of the seven tables
     assert list(at.dataframe[1].value["Version"]) == [2, 1]
     assert at.dataframe[1].value["Kilde"][0] == "Upload"  # not the temporary folder's name
-    assert recorded_counts(app_db) == {t: 1 for t in db.INPUT_TABLES}
+    assert recorded_counts(app_db) == {t: 1 for t in db.V1_TABLES}
     files = at.dataframe[2].value
     new = files[files["Version"] == 2]
     # each uploaded file (unpacked from the zip) with the SHA-256 of exactly the bytes sent
