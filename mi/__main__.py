@@ -61,6 +61,21 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--out", required=True)
     c.set_defaults(target="mi.report:cli_report")
 
+    c = sub.add_parser("scenario", help="hvad nu hvis: flytninger af børn mellem indsatser mod målet")
+    c.add_argument("--month", required=True, help="basismåned, YYYY-MM")
+    c.add_argument(
+        "--move",
+        action="append",
+        required=True,
+        help="FRA:TIL:ANTAL:YYYY-MM; FRA og TIL er en indsatskode eller KODE/leverandørtype, TIL må være tom",
+    )
+    c.add_argument(
+        "--price", action="append", help="NØGLE=KR: en enhedspris pr. måned, der går forud for data"
+    )
+    c.add_argument("--data", help="beregn fra en datamappe i stedet for databasen")
+    c.add_argument("--format", choices=("json", "text"), default="json")
+    c.set_defaults(target="mi.scenario:cli_scenario")
+
     c = sub.add_parser("bench", help="benchmark ved flere skalaer")
     c.add_argument("--scales", default="1,10,98")
     c.add_argument("--runs", type=int, default=3)
