@@ -683,15 +683,15 @@ def hbars(
 
 def pack_placements(p) -> pl.DataFrame:
     """Children by placement type now and a year earlier, as the pack shows them (marks for the committee)."""
-    from mi import report  # noqa: PLC0415
+    from mi import figures  # noqa: PLC0415
 
     return pl.DataFrame(
         [
             {
                 "Anbringelsessted": r["label"],
-                p.month_text.capitalize(): report._text(r["n_month"], "count"),
-                "Samme måned sidste år": report._text(r["n_prev_year"], "count"),
-                "Ændring": report._change_text(r["change"], "count"),
+                p.month_text.capitalize(): figures.value_text(r["n_month"], "count"),
+                "Samme måned sidste år": figures.value_text(r["n_prev_year"], "count"),
+                "Ændring": figures.change_text(r["change"], "count"),
             }
             for r in p.placements.iter_rows(named=True)
         ]
@@ -714,11 +714,11 @@ def pack_budget(p) -> pl.DataFrame:
 
 
 def pack_revisions(p) -> pl.DataFrame:
-    from mi import report  # noqa: PLC0415
+    from mi import figures  # noqa: PLC0415
 
     rows = []
     for r in p.revisions:
-        old, new = report.revision_texts(r["frozen"], r["current"], r["unit"])
+        old, new = figures.revision_texts(r["frozen"], r["current"], r["unit"])
         rows.append({"Nøgletal": r["label"], "Frosset": old, "I dag": new, "Note": "revideret"})
     return pl.DataFrame(
         rows, schema={"Nøgletal": pl.Utf8, "Frosset": pl.Utf8, "I dag": pl.Utf8, "Note": pl.Utf8}

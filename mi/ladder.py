@@ -8,7 +8,7 @@ rows and, for the committee (role udvalg), protects every count of children with
 * in a table with a total, more cells are hidden (`–`) until no small count can be worked out (privacy.protect_table);
 * a change built on a hidden count is `–`;
 * the ladder's placement steps (4–6) are hidden exactly where the month's placement table of the committee's pack
-  hides their placement types (mi.report), so the ladder and the pack cannot be combined to work out a small count;
+  hides their placement types (mi.pack), so the ladder and the pack cannot be combined to work out a small count;
 * the committee sees moves up and down the ladder, not the children arriving or leaving (those two would give away a
   small count through the change of the total on the ladder).
 
@@ -26,7 +26,14 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from mi import db, fmt, privacy, report
+from mi import db, figures, fmt, privacy
+from mi.pack import (
+    FT_PROVIDERS,
+    family_treatment_frames,
+    family_treatment_tables,
+    placement_protection,
+    placements_table,
+)
 from mi.privacy import Shown
 
 STEPS = {
@@ -73,7 +80,7 @@ STEP_GROUPS = (
     ("Trin 4–6: anbringelser", "trin-4-6", (4, 5, 6)),
 )
 # the placement types behind the placement steps, as rows of the committee pack's placement table
-# (report.PLACEMENT_ROWS: netvaerk, plejefamilie, anden, institution)
+# (figures.PLACEMENT_ROWS: netvaerk, plejefamilie, anden, institution)
 STEP_PLACEMENT_ROWS = {4: (0,), 5: (1, 2), 6: (3,)}
 
 
@@ -208,7 +215,7 @@ def _ladder(con, m: date, suppress: bool, min_count: int):
     start = add_months(m, -(SERIES_MONTHS - 1))
     counts = _ladder_counts(con, start, m)
     months = sorted(counts)
-    tables = report._placement_protection(con, months, min_count) if suppress else {}
+    tables = placement_protection(con, months, min_count) if suppress else {}
     shown = {mo: _shown_steps(counts[mo], tables.get(mo), suppress, min_count) for mo in months}
     # this month against a year earlier (the change is computed in SQL)
     prev = add_months(m, -12)
@@ -397,10 +404,10 @@ def _institution_providers(con, m: date, suppress: bool, min_count: int) -> Tabl
 def _placements(con, m: date, suppress: bool, min_count: int) -> Table:
     """The committee pack's placement table (already protected for udvalg): by placement type, this month and a
     year earlier, with the change."""
-    frame = report._placements_table(
+    frame = placements_table(
         con,
         m,
-        report._placement_protection(con, [m, add_months(m, -12)], min_count) if suppress else {},
+        placement_protection(con, [m, add_months(m, -12)], min_count) if suppress else {},
         suppress,
     )
     prev = add_months(m, -12)
@@ -420,16 +427,16 @@ def _placements(con, m: date, suppress: bool, min_count: int) -> Table:
 def _family_treatment(con, m: date, suppress: bool, min_count: int) -> Table:
     prev = add_months(m, -12)
     # for the committee protected month after month through the year, as focus point 3's figures are
-    # (report.family_treatment_tables): no two months side by side give a month's own small number of starts
+    # (mi.pack.family_treatment_tables): no two months side by side give a month's own small number of starts
     if suppress:
-        cell = report.family_treatment_tables(con, m.year, m, min_count)[m].cell
+        cell = family_treatment_tables(con, m.year, m, min_count)[m].cell
     else:
-        frame = report.family_treatment_frames(con, m.year, m)[m]
+        frame = family_treatment_frames(con, m.year, m)[m]
 
         def cell(i: int, col: str):
             return frame[col][i]
 
-    labels = [PROVIDERS[t] for t in report.FT_PROVIDERS] + [TOTAL]
+    labels = [PROVIDERS[t] for t in FT_PROVIDERS] + [TOTAL]
     now, before = f"Startet {_ytd(m)}", f"Startet {_ytd(prev)}"
     rows = [
         {"Leverandør": label, now: cell(i, "n_month"), before: cell(i, "n_prev")}
@@ -547,7 +554,7 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
     return v
 
 
-def trend(pack: report.Pack, key: str) -> tuple[pl.DataFrame, Table]:
+def trend(pack: figures.Pack, key: str) -> tuple[pl.DataFrame, Table]:
     """A focus point's KPI over the pack's 24 months (already frozen and suppressed for the committee), with the
     same month a year earlier beside it (the comparison the status is made against)."""
     s = pack.series.filter(pl.col("kpi_key") == key).sort("month")
@@ -560,7 +567,7 @@ def trend(pack: report.Pack, key: str) -> tuple[pl.DataFrame, Table]:
             "value": s["value"].to_list(),
             "year_before": [year_before.get(add_months(mo, -12)) for mo in months],
             # a year-to-date figure starts again each January: its curve breaks there
-            "segment": [mo.year if key in report.YTD_KEYS else 0 for mo in months],
+            "segment": [mo.year if key in figures.YTD_KEYS else 0 for mo in months],
         },
         schema={"month": pl.Date, "value": pl.Float64, "year_before": pl.Float64, "segment": pl.Int64},
     )

@@ -1,4 +1,4 @@
-"""What the Overblik and Udvalgsrapport screens show: the month's pack (mi.report.build_pack), cached per month,
+"""What the Overblik and Udvalgsrapport screens show: the month's pack (mi.pack.build_pack), cached per month,
 role and data version. The pack's figures are already frozen and suppressed for the committee."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from mi import db, report, ui
+from mi import db, figures, ui
+from mi.pack import build_pack
 
 SECTIONS = (
     ("Indsatstrappens fem fokuspunkter", ("f1", "f2", "f3", "f4", "f5")),
@@ -24,16 +25,16 @@ CARD_KEYS = {
 
 
 @st.cache_resource(show_spinner="Henter månedens tal …", max_entries=24)
-def _pack(path: str, stamp, month: date, role: str) -> report.Pack:
-    return report.build_pack(ui.con(), month, role)
+def _pack(path: str, stamp, month: date, role: str) -> figures.Pack:
+    return build_pack(ui.con(), month, role)
 
 
-def pack(month: date | None = None, role: str | None = None) -> report.Pack:
+def pack(month: date | None = None, role: str | None = None) -> figures.Pack:
     path = db.db_path()
     return _pack(str(path), db.file_stamp(path), month or ui.month(), role or ui.role())
 
 
-def cards(p: report.Pack) -> dict[str, list]:
+def cards(p: figures.Pack) -> dict[str, list]:
     """Figures per section, in card order."""
     out: dict[str, list] = {}
     for fp in p.focus:
@@ -43,7 +44,7 @@ def cards(p: report.Pack) -> dict[str, list]:
     return out
 
 
-def figures_table(p: report.Pack) -> pl.DataFrame:
+def figures_table(p: figures.Pack) -> pl.DataFrame:
     """Every KPI of the month as the role sees it (suppressed and frozen for the committee), as shown text."""
     rows = [
         {

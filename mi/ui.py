@@ -152,7 +152,7 @@ def status_badge(status: str, label: str) -> str:
 
 
 def figure_card(container, f, period: str) -> None:
-    """One KPI (a mi.report.Figure, already frozen and suppressed for the role) as a card: value, status in
+    """One KPI (a mi.figures.Figure, already frozen and suppressed for the role) as a card: value, status in
     words, the changes since last month and since the same month last year, the period and the definition."""
     with container.container(border=True):
         st.metric(f.label, f.text(), help=f.definition)

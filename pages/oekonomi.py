@@ -1,6 +1,6 @@
 import streamlit as st
 
-from mi import charts, economy, fmt, overview, report, ui
+from mi import charts, economy, fmt, overview, pack_charts, ui
 
 role = ui.require("oekonomi")
 con, m = ui.con(), ui.month()
@@ -93,7 +93,7 @@ status = economy.path_status(path)
 if status:
     st.markdown(f"{ui.status_badge(status['status'], status['label'])} · {status['text']}")
 ui.chart_with_table(
-    report.path_chart(path),
+    pack_charts.path_chart(path),
     pt := economy.path_table(path),
     "maal-for-merforbrug",
     f"{p.baseline_year}–{year}",

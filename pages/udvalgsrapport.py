@@ -1,20 +1,20 @@
 import streamlit as st
 
-from mi import charts, db, economy, frozen, overview, report, ui
+from mi import charts, db, economy, excel, figures, frozen, overview, pack_charts, pdf, sentences, ui
 
 role = ui.require("udvalgsrapport")
 p = overview.pack()
-images = {k: charts.finish(c, height=220) for k, c in report.charts(p).items()}
+images = {k: charts.finish(c, height=220) for k, c in pack_charts.charts(p).items()}
 
 
 @st.cache_data(show_spinner="Danner PDF …", max_entries=12)
 def _pdf(path: str, stamp, month, role: str) -> bytes:
-    return report.render_pdf(overview.pack(month, role))
+    return pdf.render_pdf(overview.pack(month, role))
 
 
 st.title("Udvalgsrapport")
-st.markdown(f"**{p.month_text.capitalize()}** · {report.ROLE_LABELS[p.role]}")
-(st.success if p.frozen else st.warning)(("🔒 " if p.frozen else "") + report._frozen_text(p))
+st.markdown(f"**{p.month_text.capitalize()}** · {figures.ROLE_LABELS[p.role]}")
+(st.success if p.frozen else st.warning)(("🔒 " if p.frozen else "") + sentences.frozen_text(p))
 
 a, b, c = st.columns(3)
 if a.button("Dan PDF", key="pdf-build"):
@@ -30,7 +30,7 @@ if st.session_state.get("pdf-wanted"):
     )
 b.download_button(
     "⬇️ Excel",
-    report.render_xlsx(p),
+    excel.render_xlsx(p),
     f"{p.stem}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="xlsx",
@@ -69,7 +69,7 @@ for fp in p.focus:
             st.markdown(fp.sentence)
             frame, shown = economy.pack_series(p, fp.chart_key)
             ui.chart_with_table(images[fp.code], frame, f"fokus-{fp.number}", ui.span(frame), shown)
-            st.caption(report.chart_caption(p, fp))
+            st.caption(sentences.chart_caption(p, fp))
 
 st.header("Anbragte børn efter anbringelsessted")
 ui.table_with_downloads(economy.pack_placements(p), "anbringelser", p.month_text)

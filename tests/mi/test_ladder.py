@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from mi import ladder, report
+from mi import ladder
+from mi.pack import build_pack
 from tests.conftest import build_db
 
 MARCH = date(2024, 3, 1)
@@ -123,7 +124,7 @@ def test_family_treatment_by_provider_with_complementary_suppression():
     # downloads keep numbers as numbers and marks as text
     assert committee.frame[col].to_list() == [6, 0, 0, "<5", "–"]
     # and focus point 3 follows the table: the count is <5 (small) and the share hidden (its total is)
-    p = report.build_pack(con, MARCH, "udvalg")
+    p = build_pack(con, MARCH, "udvalg")
     assert p.figures["f3_private_family_treatment_starts_ytd"].value == "<5"
     assert p.figures["f3_private_share_ytd"].value == "–"
 

@@ -1,4 +1,4 @@
-"""The committee pack (mi.report): built for every role from a hand-written database in which several counts
+"""The committee pack (mi.pack, mi.sentences, mi.pdf, mi.excel, mi.report): built for every role from a hand-written database in which several counts
 of children are 1–4; the udvalg pack shows none of them anywhere (PDF text via pypdf, every Excel cell via
 openpyxl, the charts' data); sentences and numbers by hand; frozen figures and revisions; the CLI."""
 
@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from mi import db, frozen, report
+from mi import db, excel, figures, frozen, kpi, pack_charts, pdf, sentences
 from mi.__main__ import main
+from mi.pack import build_pack
 from mi.settings import Settings
 from tests.conftest import build_db, frame, read_catalogue
 
@@ -112,12 +113,12 @@ def con():
 
 @pytest.fixture(scope="module")
 def packs(con):
-    return {role: report.build_pack(con, "2024-03", role) for role in report.ROLES}
+    return {role: build_pack(con, "2024-03", role) for role in figures.ROLES}
 
 
 @pytest.fixture(scope="module")
 def files(packs):
-    return {role: (report.render_pdf(p), report.render_xlsx(p)) for role, p in packs.items()}
+    return {role: (pdf.render_pdf(p), excel.render_xlsx(p)) for role, p in packs.items()}
 
 
 def pdf_text(data: bytes) -> str:
@@ -137,7 +138,7 @@ def sheet_rows(data: bytes, sheet: str) -> list[tuple]:
     return [tuple(r) for r in openpyxl.load_workbook(io.BytesIO(data))[sheet].iter_rows(values_only=True)]
 
 
-@pytest.mark.parametrize("role", report.ROLES)
+@pytest.mark.parametrize("role", figures.ROLES)
 def test_pack_builds_for_every_role(files, role):
     pdf, xlsx = files[role]
     reader = PdfReader(io.BytesIO(pdf))
@@ -145,7 +146,7 @@ def test_pack_builds_for_every_role(files, role):
     assert pdf.startswith(b"%PDF") and len(reader.pages) >= 6
     assert "Udvalgsrapport – det specialiserede børne- og ungeområde" in text
     assert "Marts 2024" in text and "Data pr. 31. marts 2024" in text  # the last posting
-    assert f"Side 1 af {len(reader.pages)}" in text and report.ROLE_LABELS[role] in text
+    assert f"Side 1 af {len(reader.pages)}" in text and figures.ROLE_LABELS[role] in text
     for heading in (
         "De fem fokuspunkter",
         "Økonomi",
@@ -222,7 +223,7 @@ def test_udvalg_excel_has_no_small_count_in_any_cell(files):
     xlsx = files["udvalg"][1]
     counts = 0
     for sheet, c in cells(xlsx):
-        if isinstance(c.value, (int, float)) and c.number_format == report.XL_FORMATS["count"]:
+        if isinstance(c.value, (int, float)) and c.number_format == excel.XL_FORMATS["count"]:
             counts += 1
             assert c.value == 0 or c.value >= 5, (sheet, c.coordinate, c.value)
         if isinstance(c.value, str):
@@ -245,7 +246,7 @@ def test_udvalg_excel_has_no_small_count_in_any_cell(files):
 
 
 def test_udvalg_charts_carry_no_small_count(packs):
-    for name, chart in report.charts(packs["udvalg"]).items():
+    for name, chart in pack_charts.charts(packs["udvalg"]).items():
         spec = chart.to_dict()
         for layer in spec.get("layer", [spec]):
             for rec in layer.get("data", spec.get("data", {})).get("values", []):
@@ -258,7 +259,7 @@ def test_udvalg_charts_carry_no_small_count(packs):
 
 def test_excel_numbers_formats_and_formula_neutralising():
     con = build_db(**{**TABLES, "cases": [{**CASES[0], "team": '=HYPERLINK("http://x")'}, *CASES[1:]]})
-    xlsx = report.render_xlsx(report.build_pack(con, "2024-03", "leder"))
+    xlsx = excel.render_xlsx(build_pack(con, "2024-03", "leder"))
     by_label = {}
     for _sheet, c in cells(xlsx):
         if isinstance(c.value, str):
@@ -273,7 +274,7 @@ def test_excel_numbers_formats_and_formula_neutralising():
     assert forecast.value == 3_546_000 and forecast.number_format == '#,##0 "kr."'
     share = {r[1].value: r for r in book["Fokuspunkter"].iter_rows()}["Andel i netværks- og plejefamilier"][2]
     assert share.number_format == "0.0%" and share.value == pytest.approx(8 / 12)
-    assert report.safe_text("-3 børn") == "'-3 børn" and report.safe_text("–") == "–"
+    assert excel.safe_text("-3 børn") == "'-3 børn" and excel.safe_text("–") == "–"
 
 
 def build_file(path, tables):
@@ -288,10 +289,10 @@ def test_frozen_figures_and_revisions_in_the_udvalg_pack(tmp_path):
     build_file(path, {**TABLES, "measures": [*MEASURES, m("P9", "C9", "ANBR_PLEJEFAMILIE", "2024-03-01")]})
     con = db.connect(path)
     try:
-        udvalg = report.build_pack(con, "2024-03", "udvalg")
-        leder = report.build_pack(con, "2024-03", "leder")
-        pdf = pdf_text(report.render_pdf(udvalg))
-        xlsx = report.render_xlsx(udvalg)
+        udvalg = build_pack(con, "2024-03", "udvalg")
+        leder = build_pack(con, "2024-03", "leder")
+        text = pdf_text(pdf.render_pdf(udvalg))
+        xlsx = excel.render_xlsx(udvalg)
     finally:
         con.close()
     assert udvalg.frozen is not None and udvalg.frozen["version_id"] == 1
@@ -303,7 +304,7 @@ def test_frozen_figures_and_revisions_in_the_udvalg_pack(tmp_path):
     assert leder.figures["f2_family_care_share"].value == pytest.approx(9 / 13)
     rev = {r["label"]: r for r in leder.revisions}
     assert rev["Andel i netværks- og plejefamilier"]["frozen"] == pytest.approx(8 / 12)
-    assert "blev frosset" in pdf and "(revideret)" in pdf and "Revisioner" in pdf
+    assert "blev frosset" in text and "(revideret)" in text and "Revisioner" in text
     assert "Revisioner" in openpyxl.load_workbook(io.BytesIO(xlsx)).sheetnames
 
 
@@ -316,7 +317,7 @@ def test_frozen_revision_with_shown_numbers(tmp_path):
     build_file(path, {**TABLES, "payments": [*PAYMENTS, pay("LATE", "2024-03-15", 4000, "T1")]})
     con = db.connect(path)
     try:
-        p = report.build_pack(con, "2024-03", "udvalg")
+        p = build_pack(con, "2024-03", "udvalg")
     finally:
         con.close()
     f5 = p.figures["f5_lost_earnings_ytd_dkk"]
@@ -343,11 +344,11 @@ def test_cli_report(tmp_path, monkeypatch, capsys):
 
 def test_revision_texts_get_more_precise_when_rounding_hides_the_change():
     # 81,611,866 and 81,636,866 both read "81,6 mio. kr.": whole kroner instead
-    assert report.revision_texts(81_611_866, 81_636_866, "dkk") == ("81.611.866 kr.", "81.636.866 kr.")
-    assert report.revision_texts(29, 27, "count") == ("29", "27")
+    assert figures.revision_texts(81_611_866, 81_636_866, "dkk") == ("81.611.866 kr.", "81.636.866 kr.")
+    assert figures.revision_texts(29, 27, "count") == ("29", "27")
     # 0.6631 and 0.6634 both read 66,3 %: three decimals
-    assert report.revision_texts(0.6631, 0.6634, "share") == ("66,310 %", "66,340 %")
-    assert report.revision_texts("<5", 6, "count") == ("<5", "6")
+    assert figures.revision_texts(0.6631, 0.6634, "share") == ("66,310 %", "66,340 %")
+    assert figures.revision_texts("<5", 6, "count") == ("<5", "6")
 
 
 # ---- the udvalg pack on random small municipalities ------------------------------------------------------
@@ -376,14 +377,14 @@ def test_udvalg_pack_never_shows_a_small_count(measures):
         payments=[pay("P", "2024-06-30", 1, "T")],
         pupils=[{"school_year": "2022/23", "pupils": 3000}, {"school_year": "2023/24", "pupils": 3000}],
     )
-    pack = report.build_pack(con, "2024-06", "udvalg")
+    pack = build_pack(con, "2024-06", "udvalg")
     month = db.query(con, "select * from mart_kpi_monthly where month = '2024-06-01'").row(0, named=True)
 
     def small(v):
         return isinstance(v, int | float) and not isinstance(v, bool) and 0 < v < 5
 
     for f in pack.figures.values():
-        if report.kpi.BY_KEY[f.key].children_count:
+        if kpi.BY_KEY[f.key].children_count:
             assert not any(small(v) for v in (f.value, f.prev_year, f.prev_month)), f
     for r in pack.placements.iter_rows(named=True):
         assert not small(r["n_month"]) and not small(r["n_prev_year"]), r
@@ -407,7 +408,7 @@ def test_udvalg_pack_never_shows_a_small_count(measures):
         assert not small(month["n_day_treatment_children"])
 
 
-def march_after_a_late_registration(tmp_path, tables: dict, late: dict, *roles: str) -> list[report.Pack]:
+def march_after_a_late_registration(tmp_path, tables: dict, late: dict, *roles: str) -> list[figures.Pack]:
     """March 2024 built from `tables` and frozen, then imported again with the measure `late` added: the March
     packs for the roles."""
     path = tmp_path / "mi.duckdb"
@@ -416,7 +417,7 @@ def march_after_a_late_registration(tmp_path, tables: dict, late: dict, *roles: 
     build_file(path, {**tables, "measures": [*tables["measures"], late]})
     con = db.connect(path)
     try:
-        return [report.build_pack(con, "2024-03", role) for role in roles]
+        return [build_pack(con, "2024-03", role) for role in roles]
     finally:
         con.close()
 
@@ -461,13 +462,10 @@ def test_year_to_date_starts_never_give_a_months_own_small_number():
     }
     con = build_db(**tables)
     key = "f1_institution_starts_ytd"
-    shown = {
-        mo: report.build_pack(con, mo, "udvalg").figures[key].value
-        for mo in ("2024-01", "2024-02", "2024-03")
-    }
+    shown = {mo: build_pack(con, mo, "udvalg").figures[key].value for mo in ("2024-01", "2024-02", "2024-03")}
     assert shown == {"2024-01": 6, "2024-02": "–", "2024-03": 13}
     # the leader sees every month
-    assert report.build_pack(con, "2024-02", "leder").figures[key].value == 8
+    assert build_pack(con, "2024-02", "leder").figures[key].value == 8
 
 
 def test_a_small_revision_of_a_count_does_not_show_the_new_count(tmp_path):
@@ -490,7 +488,7 @@ def test_a_small_revision_of_a_count_does_not_show_the_new_count(tmp_path):
 def test_a_figure_hidden_to_protect_another_is_not_said_to_be_small():
     # a year-to-date count hidden (–) because the month's own small number of starts could be worked out from it
     # is not 'færre end 5' (it may be 25): the sentence must not say so; only the mark <5 means a small count
-    figure = report.Figure(
+    figure = figures.Figure(
         key="f3_private_family_treatment_starts_ytd",
         label="",
         unit="count",
@@ -504,14 +502,14 @@ def test_a_figure_hidden_to_protect_another_is_not_said_to_be_small():
         change_month=None,
         change_year=None,
         status="skjult",
-        status_label=report.HIDDEN_STATUS,
+        status_label=figures.HIDDEN_STATUS,
     )
-    fp = report.FocusPoint("f3", 3, "", figure, [], "", "")
-    text = report._focus_sentence(fp, date(2024, 2, 1), 5)
+    fp = figures.FocusPoint("f3", 3, "", figure, [], "", "")
+    text = sentences.focus_sentence(fp, date(2024, 2, 1), 5)
     assert "færre end 5 forløb" not in text
     assert text == (
         "Antallet af forløb med familiebehandling hos private leverandører i januar–februar 2024 vises ikke, "
         "fordi et lille antal børn ellers kunne regnes ud (færre end 5)."
     )
     fp.headline.value = "<5"
-    assert "er der startet færre end 5 forløb" in report._focus_sentence(fp, date(2024, 2, 1), 5)
+    assert "er der startet færre end 5 forløb" in sentences.focus_sentence(fp, date(2024, 2, 1), 5)

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from mi import db, fmt, frozen, kpi, report
+from mi import db, figures, fmt, frozen, kpi
+from mi.pack import build_pack
 from tests.pages.conftest import MONTH, run_app, texts
 
 
@@ -59,7 +60,7 @@ def test_committee_sees_suppressed_figures_and_the_frozen_marking(app_db):
     assert "endnu ikke frosset" in texts(at)
     # no count of children from 1 to 4 on the page: every child count is ≥ 5, 0 or shown as <5
     con = db.connect(app_db)
-    pack = report.build_pack(con, MONTH, "udvalg")
+    pack = build_pack(con, MONTH, "udvalg")
     con.close()
     for f in pack.figures.values():
         if f.key.startswith(("f1_", "f3_private_family")) and isinstance(f.value, int | float):
@@ -86,7 +87,7 @@ def test_budget_and_caseload_are_explained_in_words_against_their_targets(app_db
     v = kpi.values(con, MONTH)
     con.close()
     # the budget sentence names the forecast and the political target for the overspend
-    assert f"Det forventede forbrug for 2026 er {report._money(v['forecast_dkk'])}" in shown
+    assert f"Det forventede forbrug for 2026 er {figures.money(v['forecast_dkk'])}" in shown
     assert "Målet er" in shown or "målet er" in shown
     # caseload against DS' recommended band 20–30 (data/settings.toml)
     assert f"{fmt.number(v['caseload_per_fte'], 1)} sager pr. årsværk" in shown

@@ -1,0 +1,196 @@
+"""What the committee's pack holds and how its values read: the roles, the Pack with its Figures and FocusPoints
+(values are privacy.Shown: a number, a mark for a hidden figure, or None), and the texts of shown values the
+pack, its sentences, PDF and Excel and the screens share (value_text, change_text, money, revision_texts).
+
+mi.pack builds a Pack (the month's figures and their protection); mi.sentences writes its sentences; mi.pdf and
+mi.excel render it; mi.pack_charts draws its charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import polars as pl
+
+from mi import fmt, privacy
+from mi.privacy import Shown
+
+ROLES = ("udvalg", "leder", "oekonomi")
+ROLE_LABELS = {
+    "udvalg": "Udgave til udvalget (små tal er skjult)",
+    "leder": "Udgave til ledelsen",
+    "oekonomi": "Udgave til økonomi",
+}
+TITLE = "Udvalgsrapport – det specialiserede børne- og ungeområde"
+PLACEMENT_ROWS = (
+    ("netvaerk", "Netværksplejefamilie"),
+    ("plejefamilie", "Plejefamilie"),
+    ("anden", "Andet (eget værelse, efterskole)"),
+    ("institution", "Institution (døgninstitution, opholdssted, sikret)"),
+)
+TOTAL = "I alt"
+SERIES_MONTHS = 24
+HIDDEN_STATUS = "Vises ikke (små tal)"
+
+# the year-to-date KPIs: their sum starts again each January
+YTD_KEYS = {
+    "f1_institution_starts_ytd",
+    "f3_private_family_treatment_starts_ytd",
+    "f3_private_share_ytd",
+    "f5_lost_earnings_ytd_dkk",
+    "f5_lost_earnings_prev_ytd_dkk",
+    "actual_ytd_dkk",
+}
+
+
+@dataclass
+class Figure:
+    """One KPI for the month as the role sees it: values are privacy.Shown (number, mark or None)."""
+
+    key: str
+    label: str
+    unit: str
+    section: str
+    good: str
+    comparison: str
+    definition: str
+    value: Shown
+    prev_month: Shown
+    prev_year: Shown
+    change_month: Shown
+    change_year: Shown
+    status: str
+    status_label: str
+    is_frozen: bool = False
+    is_revised: bool = False
+    frozen: Shown = None  # the frozen figure (when frozen)
+    current: Shown = None  # today's figure (when revised)
+
+    def text(self, value: Shown | str = "value") -> str:
+        v = getattr(self, value) if isinstance(value, str) and hasattr(self, value) else value
+        return value_text(v, self.unit)
+
+    def change_text(self, which: str = "change_year") -> str:
+        return change_text(getattr(self, which), self.unit)
+
+    def revision_parts(self) -> tuple[str, str]:
+        """(frozen, today's) as text, precise enough to differ: ('27', '28')."""
+        return revision_texts(self.frozen, self.current, self.unit)
+
+    def revision_text(self) -> str:
+        """'27 → 28 (revideret)' when today's data differ from the frozen figure, else ''."""
+        if not self.is_revised:
+            return ""
+        old, new = self.revision_parts()
+        return f"{old} (revideret)" if old == new else f"{old} → {new} (revideret)"
+
+
+def revision_texts(frozen: Shown, current: Shown, unit: str) -> tuple[str, str]:
+    """A frozen and a revised figure as text; when they read the same rounded, with more precision (whole
+    kroner, two decimals of a per cent)."""
+    old, new = value_text(frozen, unit), value_text(current, unit)
+    if (
+        old == new
+        and not isinstance(frozen, str)
+        and not isinstance(current, str)
+        and None not in (frozen, current)
+    ):
+        if unit == "dkk":
+            old, new = fmt.kr(frozen), fmt.kr(current)
+        elif unit in ("share", "share2"):
+            old, new = fmt.pct(frozen, 3), fmt.pct(current, 3)
+        elif unit == "ratio":
+            old, new = fmt.number(frozen, 2), fmt.number(current, 2)
+    return old, new
+
+
+@dataclass
+class FocusPoint:
+    code: str
+    number: int
+    title: str
+    headline: Figure
+    extra: list[Figure]
+    sentence: str
+    chart_key: str
+
+
+@dataclass
+class Pack:
+    month: date
+    role: str
+    min_count: int
+    suppress: bool
+    data_as_of: date | None
+    version_id: int | None
+    imported_at: datetime | None
+    frozen: dict | None
+    figures: dict[str, Figure]
+    focus: list[FocusPoint]
+    sentences: dict[str, str]
+    placements: pl.DataFrame  # label, n_month, n_prev_year, change (Object: Shown)
+    path: pl.DataFrame
+    series: pl.DataFrame  # month, kpi_key, label, unit, value (null when hidden or empty), shown (text)
+    revisions: list[dict]
+    teams: pl.DataFrame | None
+    areas: pl.DataFrame | None
+    norm: tuple[float, float]
+    baseline_year: int = 2019
+    annual_reduction_dkk: float = 2_000_000
+    footnotes: list[str] = field(default_factory=list)
+
+    @property
+    def month_text(self) -> str:
+        return fmt.month_name(self.month)
+
+    @property
+    def stem(self) -> str:
+        return f"udvalgsrapport-{self.month:%Y-%m}"
+
+
+# Display units beyond the registry's: small shares (a fraction of a per cent) get two decimals.
+DISPLAY_UNITS = {"f4_day_treatment_share": "share2"}
+
+
+def display_unit(key: str, unit: str) -> str:
+    return DISPLAY_UNITS.get(key, unit)
+
+
+def money(v: float | None) -> str:
+    """Amounts for the committee: 1.136.000 → '1,14 mio. kr.', 24.300.000 → '24,3 mio. kr.', 76.628 → '76.628 kr.'"""
+    if v is None:
+        return fmt.DASH
+    if abs(v) >= 10_000_000:
+        return fmt.mio(v, 1)
+    return fmt.mio(v, 2) if abs(v) >= 1_000_000 else fmt.kr(v)
+
+
+def mio(v: float | None) -> str:
+    """One column of a table of amounts: all in mio. kr. with one decimal."""
+    return fmt.DASH if v is None else fmt.mio(v, 1)
+
+
+def value_text(v: Shown, unit: str) -> str:
+    if v is None or isinstance(v, str):
+        return privacy.text(v)
+    if unit == "dkk":
+        return money(v)
+    if unit == "share2":
+        return fmt.pct(v, 2)
+    return fmt.kpi_value(v, unit)
+
+
+def change_text(v: Shown, unit: str) -> str:
+    if v is None or isinstance(v, str):
+        return privacy.text(v)
+    if unit == "share2":
+        return fmt.pct_points(v, 2)
+    if unit == "dkk":
+        return ("+" if v > 0 else "") + money(v)
+    return fmt.kpi_change(v, unit)
+
+
+def add_months(d: date, n: int) -> date:
+    y, mo = divmod(d.year * 12 + d.month - 1 + n, 12)
+    return date(y, mo + 1, 1)

@@ -1,0 +1,482 @@
+"""The committee's figures for a month and their protection: `build_pack(con, month, role)` reads everything from
+the marts (mart_frozen_status / mart_kpi_status, mart_frozen_values, mart_placements_monthly,
+mart_overspend_path, …) and applies the role's rules: for `udvalg` the committee's figures (frozen where the month
+is frozen, revisions marked) and disclosure control (mi.privacy) on every figure, table and chart; `leder` and
+`oekonomi` see today's figures unmasked. The protected tables the screens share (placement_protection,
+family_treatment_tables) are public here.
+
+The Pack and its texts: mi.figures; sentences: mi.sentences; files: mi.pdf, mi.excel (mi.report writes both).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from mi import db, frozen, kpi, privacy
+from mi.figures import (
+    HIDDEN_STATUS,
+    PLACEMENT_ROWS,
+    ROLES,
+    SERIES_MONTHS,
+    TOTAL,
+    YTD_KEYS,
+    Figure,
+    FocusPoint,
+    Pack,
+    add_months,
+    display_unit,
+    value_text,
+)
+from mi.privacy import Shown
+from mi.sentences import focus_sentence, footnotes, section_sentences
+
+# The five focus points (DOMAIN.md): title, the headline KPI, further KPIs shown with it, the charted KPI.
+# The five focus points (DOMAIN.md): title, the headline KPI, further KPIs shown with it, the charted KPI.
+FOCUS = (
+    (
+        "f1",
+        "Færre børn anbragt på institution",
+        "f1_institution_children",
+        ("f1_institution_starts_ytd",),
+        "f1_institution_children",
+    ),
+    (
+        "f2",
+        "Flere i netværks- og plejefamilier i forhold til institution",
+        "f2_family_care_share",
+        (),
+        "f2_family_care_share",
+    ),
+    (
+        "f3",
+        "Færre familiebehandlinger købt hos private",
+        "f3_private_family_treatment_starts_ytd",
+        ("f3_private_share_ytd",),
+        "f3_private_share_ytd",
+    ),
+    ("f4", "Færre elever i skole-dagbehandling", "f4_day_treatment_share", (), "f4_day_treatment_share"),
+    (
+        "f5",
+        "Lavere udgifter til tabt arbejdsfortjeneste",
+        "f5_lost_earnings_ytd_dkk",
+        (),
+        "f5_lost_earnings_ytd_dkk",
+    ),
+)
+
+
+def _settings(con: duckdb.DuckDBPyConnection) -> dict:
+    row = db.query(con, "select * from stg_settings").row(0, named=True)
+    return {
+        "min_count": int(row["privacy_min_count"]),
+        "norm": (row["caseload_norm_low"], row["caseload_norm_high"]),
+        "baseline_year": int(row["budget_baseline_year"]),
+        "annual_reduction_dkk": row["budget_annual_reduction_dkk"],
+    }
+
+
+def _hide_rules(
+    values: dict[str, float | None], placement_hidden: set[str], min_count: int
+) -> dict[str, Shown]:
+    """The committee's shown value of every KPI in one month, from the month's values (KPIs and the counts
+    behind the shares) and the placement types hidden in the month's placement table."""
+    out: dict[str, Shown] = {}
+    for k in kpi.REGISTRY:
+        v = values.get(k.key)
+        shown = privacy.protect_kpi(k.key, values, min_count, children_count=k.children_count)
+        if (
+            k.key == "f1_institution_children"
+            and "institution" in placement_hidden
+            and not isinstance(shown, str)
+        ):
+            shown = privacy.HIDDEN
+        if k.key == "f2_family_care_share" and placement_hidden & {"netvaerk", "plejefamilie", "institution"}:
+            shown = None if v is None else privacy.HIDDEN
+        out[k.key] = shown
+    return out
+
+
+def placement_protection(con, months: list[date], min_count: int) -> dict[date, privacy.Protected]:
+    """Children by placement type at each month-end with the total, protected month by month. The institution
+    row is published as focus point 1, and network + foster family through the share of focus point 2: they
+    are kept, so a small count elsewhere is protected by the total (or another row) rather than by them."""
+    if not months:
+        return {}
+    rows = db.query(
+        con,
+        """select month, placement_type, cast(sum(n_children) as bigint) as n
+           from mart_placements_monthly where month between $a and $b
+           group by grouping sets ((month, placement_type), (month))""",
+        {"a": min(months), "b": max(months)},
+    )
+    by_month = rows.partition_by("month", as_dict=True)
+    return {
+        mo: _protect_placements(
+            dict(zip(part["placement_type"].to_list(), part["n"].to_list(), strict=True)), min_count
+        )
+        for (mo,), part in by_month.items()
+    }
+
+
+def _protect_placements(counts: dict[str | None, int], min_count: int) -> privacy.Protected:
+    """The placement table of one month (counts by placement type, None: the total) as the committee sees it."""
+    order = [t for t, _ in PLACEMENT_ROWS] + [None]
+    frame = pl.DataFrame({"type": [t or TOTAL for t in order], "n": [counts.get(t) or 0 for t in order]})
+    return privacy.protect_table(
+        frame, ["n"], min_count, label_col="type", total_label=TOTAL, keep=[(0, "n"), (1, "n"), (3, "n")]
+    )
+
+
+FT_PROVIDERS = (
+    "intern",
+    "kommunal",
+    "regional",
+    "privat",
+)  # the rows of the family-treatment table, then the total
+FT_PRIVATE_ROW, FT_TOTAL_ROW = 3, 4
+
+
+def family_treatment_frames(con, year: int, upto: date) -> dict[date, pl.DataFrame]:
+    """Family-treatment courses started in the year to date by provider type (rows FT_PROVIDERS, then the total),
+    for each month of `year` through `upto`: column n_month that year, n_prev the year before (same months)."""
+    rows = db.query(
+        con,
+        """select month, provider_type, cast(sum(n_starts_ytd) as bigint) as n from mart_family_treatment_monthly
+           where (year(month) = $y and month <= $u) or (year(month) = $y - 1 and month(month) <= month($u))
+           group by grouping sets ((month, provider_type), (month))""",
+        {"y": year, "u": upto},
+    )
+    got = {(r["month"], r["provider_type"]): r["n"] for r in rows.iter_rows(named=True)}
+    order = [*FT_PROVIDERS, None]  # None: the total
+    return {
+        date(year, i, 1): pl.DataFrame(
+            {
+                "type": [t or TOTAL for t in order],
+                "n_month": [got.get((date(year, i, 1), t)) or 0 for t in order],
+                "n_prev": [got.get((date(year - 1, i, 1), t)) or 0 for t in order],
+            }
+        )
+        for i in range(1, upto.month + 1)
+    }
+
+
+def family_treatment_tables(con, year: int, upto: date, min_count: int) -> dict[date, privacy.Protected]:
+    """family_treatment_frames protected for the committee month after month (privacy.protect_ytd_tables: no
+    two months shown give a month's own small number of starts). The private row and the total are focus point
+    3's count and share: kept where possible, and the figures follow this table (build_pack) so that neither gives
+    away what the other hides."""
+    frames = family_treatment_frames(con, year, upto)
+    protected = privacy.protect_ytd_tables(
+        list(frames.values()),
+        ["n_month", "n_prev"],
+        min_count,
+        label_col="type",
+        total_label=TOTAL,
+        keep=[(r, c) for r in (FT_PRIVATE_ROW, FT_TOTAL_ROW) for c in ("n_month", "n_prev")],
+    )
+    return dict(zip(frames, protected, strict=True))
+
+
+def _ytd_walk(shown: dict[date, dict[str, Shown]], values: dict[date, dict], con, min_count: int) -> None:
+    """The committee's year-to-date counts of children across months (in place): a month whose count differs from
+    the last month shown by a small number is hidden (privacy.protect_ytd_tables), for focus point 1's starts on
+    their own and for focus point 3's private starts, the others and all starts together; the share of private
+    starts is hidden with any of its parts, and focus point 3 follows the family-treatment table."""
+    by_year: dict[int, list[date]] = {}
+    for mo in sorted(shown):
+        by_year.setdefault(mo.year, []).append(mo)
+    for year, months in by_year.items():
+        # the months must run from January: a year the data enter after January starts at its first month
+        f1 = [pl.DataFrame({"n": [int(values[mo].get("f1_institution_starts_ytd") or 0)]}) for mo in months]
+        for mo, p in zip(months, privacy.protect_ytd_tables(f1, ["n"], min_count), strict=True):
+            if p.is_hidden(0, "n") and not isinstance(shown[mo].get("f1_institution_starts_ytd"), str):
+                shown[mo]["f1_institution_starts_ytd"] = p.cell(0, "n")
+        f3 = []
+        for mo in months:
+            private = int(values[mo].get("f3_private_family_treatment_starts_ytd") or 0)
+            every = int(values[mo].get("n_family_treatment_starts_ytd") or 0)
+            f3.append(
+                pl.DataFrame({"type": ["privat", "andre", TOTAL], "n": [private, every - private, every]})
+            )
+        walked = privacy.protect_ytd_tables(f3, ["n"], min_count, label_col="type", total_label=TOTAL)
+        tables = family_treatment_tables(con, year, months[-1], min_count)
+        for mo, p in zip(months, walked, strict=True):
+            t = tables.get(mo)
+            private_hidden = p.is_hidden(0, "n") or (t is not None and t.is_hidden(FT_PRIVATE_ROW, "n_month"))
+            total_hidden = p.is_hidden(2, "n") or (t is not None and t.is_hidden(FT_TOTAL_ROW, "n_month"))
+            key = "f3_private_family_treatment_starts_ytd"
+            if private_hidden and not isinstance(shown[mo].get(key), str):
+                shown[mo][key] = privacy.HIDDEN
+            share = "f3_private_share_ytd"
+            if (private_hidden or total_hidden or p.is_hidden(1, "n")) and shown[mo].get(share) is not None:
+                shown[mo][share] = privacy.HIDDEN
+
+
+# the placement table's rows as frozen with a month's KPIs (mi.frozen.SUPPORT_KEYS)
+FROZEN_PLACEMENT_KEYS = {
+    "netvaerk": "n_network_children",
+    "plejefamilie": "n_foster_children",
+    "anden": "n_other_placed_children",
+    "institution": "f1_institution_children",
+}
+
+
+def _hidden_at_freeze(values: dict[str, float | None], min_count: int) -> set[str]:
+    """The placement types hidden in the table built from a month's committee values (for a frozen month: the
+    counts as frozen), so a frozen share is hidden as it was when the committee first saw it."""
+    counts = {t: values.get(k) for t, k in FROZEN_PLACEMENT_KEYS.items()}
+    if any(v is None for v in counts.values()):
+        return set()
+    counts = {t: int(v) for t, v in counts.items()}
+    counts[None] = sum(counts.values())
+    p = _protect_placements(counts, min_count)
+    return {t for i, (t, _) in enumerate(PLACEMENT_ROWS) if p.is_hidden(i, "n")}
+
+
+def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "udvalg") -> Pack:
+    """Everything the pack shows for the month and role, read from the marts and protected for udvalg."""
+    if role not in ROLES:
+        raise ValueError(f"Ukendt rolle {role!r} (udvalg, leder eller oekonomi).")
+    m = kpi.parse_month(month) if isinstance(month, str) else date(month.year, month.month, 1)
+    kpi.values(con, m)  # ValueError (Danish) when the month is outside the data
+    st = _settings(con)
+    min_count, suppress = st["min_count"], role == "udvalg"
+    committee = role == "udvalg"
+    rng = kpi.data_range(con) or {}
+    version = db.query(con, "select * from data_versions order by version_id desc limit 1")
+    version_row = version.row(0, named=True) if version.height else {}
+
+    # KPI rows for every month to M (comparisons reach back a year; charts two)
+    view = "mart_frozen_status" if committee else "mart_kpi_status"
+    status = db.query(con, f"select * from {view} where month <= $m order by month, sort_order", {"m": m})
+    vals = db.query(
+        con,
+        "select month, kpi_key, value, current_value, frozen_value, is_frozen, is_revised from mart_frozen_values "
+        "where month <= $m",
+        {"m": m},
+    )
+    col = "value" if committee else "current_value"
+    by_month: dict[date, dict[str, float | None]] = {}
+    current_by_month: dict[date, dict[str, float | None]] = {}
+    for r in vals.iter_rows(named=True):
+        by_month.setdefault(r["month"], {})[r["kpi_key"]] = r[col]
+        current_by_month.setdefault(r["month"], {})[r["kpi_key"]] = r["current_value"]
+    months = sorted(by_month)
+
+    tables = placement_protection(con, months, min_count) if suppress else {}
+
+    def table_hidden(mo: date) -> set[str]:
+        p = tables.get(mo)
+        if p is None:
+            return set()
+        return {t for i, (t, _) in enumerate(PLACEMENT_ROWS) if p.is_hidden(i, "n")}
+
+    def shown_month(mo: date, source: dict) -> dict[str, Shown]:
+        values = source.get(mo, {})
+        if not suppress:
+            return {k.key: values.get(k.key) for k in kpi.REGISTRY}
+        # hidden in today's table or in the one the frozen figures come from: neither may be worked out from the
+        # other (a frozen share beside today's rows)
+        return _hide_rules(values, table_hidden(mo) | _hidden_at_freeze(values, min_count), min_count)
+
+    shown = {mo: shown_month(mo, by_month) for mo in months}
+    shown_current = shown_month(m, current_by_month)
+    if suppress:
+        _ytd_walk(shown, by_month, con, min_count)
+        # today's value of the month (a revision's new value) walked against the months shown before it
+        today = {mo: dict(v) for mo, v in shown.items() if mo.year == m.year and mo < m} | {m: shown_current}
+        _ytd_walk(today, {**by_month, m: current_by_month.get(m, {})}, con, min_count)
+        shown_current = today[m]
+    prev_m = add_months(m, -1)
+    prev_y = add_months(m, -12)
+
+    figures: dict[str, Figure] = {}
+    cur_rows = status.filter(pl.col("month") == m)
+    for r in cur_rows.iter_rows(named=True):
+        key = r["kpi_key"]
+        v = shown[m][key]
+        py = shown.get(prev_y, {}).get(key) if r["prev_year_value"] is not None else None
+        pm = shown.get(prev_m, {}).get(key) if r["prev_month_value"] is not None else None
+        if suppress and r["children_count"] and key in YTD_KEYS:
+            # last month's year-to-date count beside this month's gives the month's own count (the starts in
+            # the month), which may be small: the committee gets the year to date only
+            pm = None
+        hide_status = isinstance(v, str) or (r["good"] in ("up", "down") and isinstance(py, str))
+        fig = Figure(
+            key=key,
+            label=r["label"],
+            unit=display_unit(key, r["unit"]),
+            section=r["section"],
+            good=r["good"],
+            comparison=r["comparison"],
+            definition=r["definition"],
+            value=v,
+            prev_month=pm,
+            prev_year=py,
+            change_month=None if pm is None else privacy.protect_change(r["change_month"], v, pm),
+            change_year=privacy.protect_change(r["change_year"], v, py),
+            status="skjult" if hide_status else r["status"],
+            status_label=HIDDEN_STATUS if hide_status else r["status_label"],
+        )
+        if committee and r.get("is_frozen"):
+            fig.is_frozen = True
+            fig.frozen = v
+            fig.is_revised = bool(r["is_revised"])
+            fig.current = shown_current[key] if fig.is_revised else v
+            if (
+                fig.is_revised
+                and r["children_count"]
+                and isinstance(v, int | float)
+                and isinstance(fig.current, int | float)
+                and privacy.is_small(abs(fig.current - v), min_count)
+            ):
+                # '5 → 6' would say that one child was registered late: the new count is not shown
+                fig.current = privacy.HIDDEN
+        figures[key] = fig
+
+    focus = []
+    for i, (code, title, head, extra, chart_key) in enumerate(FOCUS, start=1):
+        fp = FocusPoint(code, i, title, figures[head], [figures[k] for k in extra], "", chart_key)
+        fp.sentence = focus_sentence(fp, m, min_count)
+        focus.append(fp)
+
+    series = _series(
+        status,
+        shown,
+        m,
+        [fp.chart_key for fp in focus]
+        + ["overspend_dkk", "caseload_per_fte", "turnover_12m", "tenure_under_1y_share"],
+    )
+    placements = placements_table(con, m, tables, suppress)
+    path = db.query(
+        con,
+        "select year, budget_dkk, spend_dkk, overspend_dkk, target_dkk, gap_dkk, is_forecast, is_on_track "
+        "from mart_overspend_path where month = $m order by year",
+        {"m": m},
+    )
+    teams = None
+    if role == "leder":
+        teams = db.query(
+            con,
+            "select team, n_cases, raadgiver_fte, caseload_per_fte from mart_caseload_monthly "
+            "where month = $m order by team",
+            {"m": m},
+        )
+    areas = None
+    if role in ("leder", "oekonomi"):
+        areas = db.query(
+            con,
+            "select budget_area, budget_dkk, actual_ytd_dkk, committed_dkk, forecast_dkk, deviation_dkk "
+            "from mart_budget_area_monthly where month = $m order by budget_area",
+            {"m": m},
+        )
+    revisions = []
+    for f in figures.values():
+        if f.is_revised:
+            revisions.append({"label": f.label, "unit": f.unit, "frozen": f.frozen, "current": f.current})
+    if not committee:
+        revs = frozen.revisions(con, m)
+        for r in revs.iter_rows(named=True):
+            revisions.append(
+                {
+                    "label": r["label"],
+                    "unit": display_unit(r["kpi_key"], r["unit"]),
+                    "frozen": r["frozen_value"],
+                    "current": r["current_value"],
+                }
+            )
+
+    info = frozen.frozen_info(con, m)
+    pack = Pack(
+        month=m,
+        role=role,
+        min_count=min_count,
+        suppress=suppress,
+        data_as_of=rng.get("data_as_of"),
+        version_id=version_row.get("version_id"),
+        imported_at=version_row.get("imported_at"),
+        frozen=info,
+        figures=figures,
+        focus=focus,
+        sentences={},
+        placements=placements,
+        path=path,
+        series=series,
+        revisions=revisions,
+        teams=teams,
+        areas=areas,
+        norm=st["norm"],
+        baseline_year=st["baseline_year"],
+        annual_reduction_dkk=st["annual_reduction_dkk"],
+    )
+    pack.sentences = section_sentences(pack)
+    pack.footnotes = footnotes(pack)
+    return pack
+
+
+def _series(status: pl.DataFrame, shown: dict, m: date, keys: list[str]) -> pl.DataFrame:
+    start = add_months(m, -(SERIES_MONTHS - 1))
+    rows = status.filter((pl.col("month") >= start) & pl.col("kpi_key").is_in(keys))
+    out = []
+    for r in rows.iter_rows(named=True):
+        v = shown.get(r["month"], {}).get(r["kpi_key"], r["value"])
+        out.append(
+            {
+                "month": r["month"],
+                "kpi_key": r["kpi_key"],
+                "label": r["label"],
+                "unit": display_unit(r["kpi_key"], r["unit"]),
+                "value": None if isinstance(v, str) or v is None else float(v),
+                "shown": value_text(v, display_unit(r["kpi_key"], r["unit"])),
+                "is_hidden": isinstance(v, str),
+                "is_frozen": bool(r.get("is_frozen") or False),
+            }
+        )
+    schema = {
+        "month": pl.Date,
+        "kpi_key": pl.Utf8,
+        "label": pl.Utf8,
+        "unit": pl.Utf8,
+        "value": pl.Float64,
+        "shown": pl.Utf8,
+        "is_hidden": pl.Boolean,
+        "is_frozen": pl.Boolean,
+    }
+    return pl.DataFrame(out, schema=schema)
+
+
+def placements_table(con, m: date, tables: dict, suppress: bool) -> pl.DataFrame:
+    """Children by placement type at M and a year earlier, with the change (computed in SQL)."""
+    prev = add_months(m, -12)
+    rows = db.query(
+        con,
+        """with t as (
+               select placement_type,
+                   cast(sum(n_children) filter (where month = $m) as bigint) as n_month,
+                   cast(sum(n_children) filter (where month = $p) as bigint) as n_prev_year,
+               from mart_placements_monthly where month in ($m, $p)
+               group by grouping sets ((placement_type), ())
+           )
+           select *, n_month - n_prev_year as change from t""",
+        {"m": m, "p": prev},
+    )
+    has_prev = (
+        db.scalar(con, "select count(*) from mart_placements_monthly where month = $p", {"p": prev}) > 0
+    )
+    lookup = {r["placement_type"]: r for r in rows.iter_rows(named=True)}
+    out = []
+    for i, (t, label) in enumerate([*PLACEMENT_ROWS, (None, TOTAL)]):
+        r = lookup.get(t, {"n_month": 0, "n_prev_year": 0, "change": 0})
+        now: Shown = r["n_month"] or 0
+        before: Shown = (r["n_prev_year"] or 0) if has_prev else None
+        if suppress:
+            now = tables[m].cell(i, "n") if m in tables else now
+            before = tables[prev].cell(i, "n") if prev in tables else before
+        change = privacy.protect_change(r["change"] if has_prev else None, now, before)
+        out.append({"label": label, "n_month": now, "n_prev_year": before, "change": change})
+    return pl.DataFrame(
+        out, schema={"label": pl.Utf8, "n_month": pl.Object, "n_prev_year": pl.Object, "change": pl.Object}
+    )

@@ -1,0 +1,63 @@
+"""The pack as PDF: HTML from the Jinja template (report_templates/pack.html) with the charts as PNG, printed by
+WeasyPrint."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from pathlib import Path
+
+from mi import fmt, kpi
+from mi.figures import ROLE_LABELS, TITLE, Pack, change_text, mio, money, revision_texts, value_text
+from mi.pack_charts import STATUS_COLOURS, chart_png, charts
+from mi.sentences import chart_caption, frozen_text
+
+TEMPLATES = Path(__file__).parent / "report_templates"
+
+
+def _env():
+    import jinja2  # noqa: PLC0415
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["day"] = fmt.day
+    env.filters["text"] = value_text
+    env.filters["change"] = change_text
+    env.filters["money"] = money
+    env.filters["mio"] = mio
+    env.globals["revision_texts"] = revision_texts
+    env.filters["number"] = fmt.number
+    return env
+
+
+def render_html(pack: Pack, images: dict[str, bytes] | None = None) -> str:
+    if images is None:
+        images = {name: chart_png(c) for name, c in charts(pack).items()}
+    uris = {k: "data:image/png;base64," + base64.b64encode(v).decode() for k, v in images.items()}
+    return (
+        _env()
+        .get_template("pack.html")
+        .render(
+            p=pack,
+            title=TITLE,
+            role_label=ROLE_LABELS[pack.role],
+            images=uris,
+            status_colours=STATUS_COLOURS,
+            frozen_text=frozen_text(pack),
+            chart_caption=lambda fp: chart_caption(pack, fp),
+            reduction=mio(pack.annual_reduction_dkk),
+            baseline_year=pack.baseline_year,
+            registry=kpi.REGISTRY,
+            generated=datetime.now(),
+        )
+    )
+
+
+def render_pdf(pack: Pack) -> bytes:
+    from weasyprint import HTML  # noqa: PLC0415 - heavy import, only for the PDF
+
+    return HTML(string=render_html(pack), base_url=str(TEMPLATES)).write_pdf()
