@@ -152,6 +152,38 @@ HISTORY_DDL = {
             frozen_at timestamp not null,
             primary key (month, kpi_key)
         )""",
+    # named scenarios (mi.scenario): their moves and the prices the user gave; a presented one is frozen as computed
+    "scenarios": """
+        create table if not exists scenarios (
+            scenario_id integer primary key,
+            name varchar not null unique,
+            base_month date not null,
+            saved_at timestamp not null
+        )""",
+    "scenario_moves": """
+        create table if not exists scenario_moves (
+            scenario_id integer not null,
+            move_no integer not null,
+            from_code varchar not null, to_code varchar, children integer not null, start_month date not null,
+            primary key (scenario_id, move_no)
+        )""",
+    "scenario_prices": """
+        create table if not exists scenario_prices (
+            scenario_id integer not null,
+            price_key varchar not null,
+            price_dkk double not null,
+            primary key (scenario_id, price_key)
+        )""",
+    "scenario_presented": """
+        create table if not exists scenario_presented (
+            scenario_id integer primary key,
+            month date not null,
+            name varchar not null,
+            result varchar not null,   -- json: the scenario as computed when presented (mi scenario's keys)
+            path varchar not null,     -- json: its overspend path month by month
+            version_id integer not null,
+            presented_at timestamp not null
+        )""",
 }
 
 

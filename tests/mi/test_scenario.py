@@ -13,7 +13,7 @@ import pytest
 from mi import db, scenario
 from mi.__main__ import main
 from mi.settings import BudgetSettings, Settings
-from tests.conftest import build_db
+from tests.conftest import build_db, frame, read_catalogue
 
 # Base month March 2024: E = 31 March 2024.
 SETTINGS = Settings(
@@ -356,3 +356,81 @@ def test_cli_text_and_errors(tmp_path, capsys):
     assert main(["scenario", "--data", str(folder), "--month", "2030-03",
                  "--move", "ANBR_OPHOLDSSTED:ANBR_PLEJEFAMILIE:1:2030-07"]) == 1  # fmt: skip
     assert "uden for data" in capsys.readouterr().err
+
+
+# ---- saved and presented scenarios ------------------------------------------------------------------------
+
+
+def build_file(path, measures=None):
+    tables = TABLES | ({"measures": measures} if measures else {})
+    db.build(path, {t: frame(t, rows) for t, rows in tables.items()}, SETTINGS, read_catalogue())
+
+
+PLAN = ["ANBR_OPHOLDSSTED/privat:ANBR_PLEJEFAMILIE:2:2024-05", "ANBR_OPHOLDSSTED:ANBR_NETVAERK:1:2024-07"]
+
+
+def test_a_saved_scenario_survives_a_reimport(tmp_path):
+    path = tmp_path / "mi.duckdb"
+    build_file(path)
+    moves = [scenario.parse_move(t) for t in PLAN]
+    sid = scenario.save("Plan A", MARCH, moves, {"ANBR_NETVAERK": 15_000}, path=path)
+    # a second save under the same name replaces the first (one move fewer)
+    assert scenario.save("plan a", MARCH, moves[:1], {}, path=path) == sid
+    sid = scenario.save("Plan A", MARCH, moves, {"ANBR_NETVAERK": 15_000}, path=path)
+    build_file(path)  # the next import: a new database file, history carried over
+    con = db.connect(path)
+    try:
+        s = scenario.load(con, sid)
+        assert (s.name, s.month, s.moves, s.prices, s.presented) == (
+            "Plan A", MARCH, moves, {"ANBR_NETVAERK": 15_000.0}, None,
+        )  # fmt: skip
+        assert scenario.saved(con)["name"].to_list() == ["Plan A"]
+    finally:
+        con.close()
+
+
+def test_a_presented_scenario_is_frozen_across_a_reimport(tmp_path):
+    path = tmp_path / "mi.duckdb"
+    build_file(path)
+    sid = scenario.save("Plan A", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
+    scenario.present(sid, path=path)
+    # the next import: a fourth private institution at 100.000 raises ANBR_OPHOLDSSTED/privat's price to
+    # (90.000 + 80.000 + 100.000) / 3 = 90.000
+    build_file(
+        path, TABLES["measures"] + [m("M12", "B10", "ANBR_OPHOLDSSTED", "privat", "2024-03-01", "100000")]
+    )
+    con = db.connect(path)
+    try:
+        (p,) = scenario.presented(con, MARCH)
+        # as presented: 2 × (85.000 − 32.000) = 106.000 a month, × 8 months = 848.000
+        assert p["name"] == "Plan A" and p["version_id"] == 1
+        assert p["result"]["moves"][0]["price_from_dkk"] == 85_000
+        assert p["result"]["savings_this_year_dkk"] == 848_000
+        assert p["path"].height == 12 and p["path"]["saving_ytd_dkk"].to_list()[-1] == 848_000
+        # today the same scenario computes from the new price: 2 × (90.000 − 32.000) × 8 = 928.000
+        s = scenario.load(con, sid)
+        assert scenario.compute(con, s.month, s.moves, s.prices)["savings_this_year_dkk"] == 928_000
+        assert scenario.presented(con, date(2024, 4, 1)) == []
+    finally:
+        con.close()
+    # frozen: it cannot be replaced, presented again or deleted
+    with pytest.raises(scenario.ScenarioError, match="fremlagt for udvalget"):
+        scenario.save("Plan A", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
+    with pytest.raises(scenario.ScenarioError, match="allerede fremlagt"):
+        scenario.present(sid, path=path)
+    with pytest.raises(scenario.ScenarioError, match="kan ikke slettes"):
+        scenario.delete(sid, path=path)
+
+
+def test_save_refuses_what_cannot_be_computed(tmp_path):
+    path = tmp_path / "mi.duckdb"
+    build_file(path)
+    with pytest.raises(scenario.ScenarioError, match="Ingen aktiv indsats med ANBR_NETVAERK"):
+        scenario.save("Plan B", MARCH, [scenario.parse_move(PLAN[1])], {}, path=path)
+    with pytest.raises(scenario.ScenarioError, match="navn"):
+        scenario.save("  ", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
+    con = db.connect(path)
+    try:
+        assert scenario.saved(con).height == 0
+    finally:
+        con.close()
