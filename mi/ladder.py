@@ -255,7 +255,7 @@ def _ladder(con, m: date, suppress: bool, min_count: int):
     # series per step: all steps with children (2–6), and in groups
     long, steps = _series(months, shown, (2, 3, 4, 5, 6), min_count)
     groups = [StepGroup(title, name, *_series(months, shown, g, min_count)) for title, name, g in STEP_GROUPS]
-    return chart, ladder, long, steps, groups
+    return chart, ladder, long, steps, groups, shown
 
 
 def _series(
@@ -353,31 +353,16 @@ def _moves(con, m: date, suppress: bool, min_count: int):
 # ---- the focus points' breakdowns -------------------------------------------------------------------
 
 
-def _protected_rows(
-    labels: list[str],
-    columns: dict[str, list[int]],
-    suppress: bool,
-    min_count: int,
-    keep_rows: tuple[int, ...] = (),
-) -> list[dict]:
-    """Rows `labels` + a total row (the sums come from SQL, the last element of each column) with each column
-    protected for the committee by privacy.protect_table (the total row is a line of every column)."""
-    names = list(columns)
-    frame = pl.DataFrame({"label": labels} | {c: columns[c] for c in names})
-    if not suppress:
-        return [{"label": labels[i]} | {c: columns[c][i] for c in names} for i in range(len(labels))]
-    p = privacy.protect_table(
-        frame,
-        names,
-        min_count,
-        label_col="label",
-        total_label=TOTAL,
-        keep=[(r, c) for r in keep_rows for c in names],
-    )
-    return [{"label": labels[i]} | {c: p.cell(i, c) for c in names} for i in range(len(labels))]
+def _institution_providers(
+    con, m: date, suppress: bool, min_count: int, published: dict[date, dict[int, Shown]]
+) -> Table:
+    """Children in institutions by provider type, this month and a year earlier, with the total.
 
-
-def _institution_providers(con, m: date, suppress: bool, min_count: int) -> Table:
+    For the committee the table is *linked* to focus point 1: its total is the number of children in institutions,
+    published on the same screen (step 6 of the ladder, the card and trend of focus point 1, the placement table).
+    Each column is protected with that published figure as a fixed margin (privacy.protect_table's `fixed`): a
+    small count's complement must be another provider, and when none will do the column is withheld. A total
+    hidden elsewhere is hidden here too and protected like a small count."""
     prev = add_months(m, -12)
     rows = db.query(
         con,
@@ -392,13 +377,29 @@ def _institution_providers(con, m: date, suppress: bool, min_count: int) -> Tabl
     by = {r["provider_type"]: r for r in rows.iter_rows(named=True)}
     order = [*PROVIDERS, None]
     labels = [PROVIDERS.get(t, TOTAL) if t else TOTAL for t in order]
-    cols = {
-        f"Børn, {fmt.month_name(m)}": [(by.get(t) or {}).get("n_month") or 0 for t in order],
-        f"Børn, {fmt.month_name(prev)}": [(by.get(t) or {}).get("n_prev") or 0 for t in order],
-    }
-    # the total is focus point 1's headline: published, so protected by the providers, not by it
-    out = _protected_rows(labels, cols, suppress, min_count, keep_rows=(len(order) - 1,))
-    return _table([_rename(r, "Leverandør") for r in out], dict.fromkeys(cols, fmt.number), min_count)
+    total_row = len(order) - 1
+    out = [{"Leverandør": label} for label in labels]
+    formats = {}
+    for mo, key in ((m, "n_month"), (prev, "n_prev")):
+        name = f"Børn, {fmt.month_name(mo)}"
+        formats[name] = fmt.number
+        values = [(by.get(t) or {}).get(key) or 0 for t in order]
+        if not suppress:
+            column: list[Shown] = values
+        else:
+            frame = pl.DataFrame({"label": labels, "n": values})
+            total = published.get(mo, {}).get(6)
+            linked: dict = {}
+            if isinstance(total, str) and total != privacy.mark(min_count):
+                # hidden elsewhere to protect another small count: hidden here too, protected like one
+                linked["hide"] = {(total_row, "n"): (min_count, privacy.INF)}
+            elif mo in published:
+                linked["fixed"] = [(total_row, "n")]
+            p = privacy.protect_table(frame, ["n"], min_count, label_col="label", total_label=TOTAL, **linked)
+            column = [p.cell(i, "n") for i in range(len(order))]
+        for row, v in zip(out, column, strict=True):
+            row[name] = v
+    return _table(out, formats, min_count)
 
 
 def _placements(con, m: date, suppress: bool, min_count: int) -> Table:
@@ -504,10 +505,6 @@ def _lost_earnings(con, m: date):
     return chart, table
 
 
-def _rename(row: dict, label: str) -> dict:
-    return {(label if k == "label" else k): v for k, v in row.items()}
-
-
 def _ytd(m: date) -> str:
     return (
         f"i {fmt.month_name(m)}"
@@ -523,7 +520,7 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
     """Everything the Indsatstrappen screen shows for the month and role."""
     suppress = role == "udvalg"
     min_count = _settings(con)
-    chart, ladder, long, steps, groups = _ladder(con, month, suppress, min_count)
+    chart, ladder, long, steps, groups, published = _ladder(con, month, suppress, min_count)
     moves_chart, moves, move_groups = _moves(con, month, suppress, min_count)
     le_chart, le = _lost_earnings(con, month)
     v = LadderView(
@@ -539,7 +536,7 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
         moves_chart=moves_chart,
         moves=moves,
         move_groups=move_groups,
-        institution_providers=_institution_providers(con, month, suppress, min_count),
+        institution_providers=_institution_providers(con, month, suppress, min_count, published),
         placements=_placements(con, month, suppress, min_count),
         family_treatment=_family_treatment(con, month, suppress, min_count),
         pupils=_pupils(con, month, suppress, min_count),

@@ -37,8 +37,30 @@ import polars as pl
 from mi import fmt
 
 HIDDEN = "–"  # a value hidden to protect a small count (or a share/change built on one)
-Shown = int | float | str | None
 INF = float("inf")
+
+
+class Rounded(int):
+    """A count of children rounded to a base (issue 18: the committee's year-to-date counts): an int, so sums and
+    comparisons work, that remembers its base; shown as 'ca. 25'. A reader learns that the count lies within
+    base/2 of it."""
+
+    base: int
+
+    def __new__(cls, value: int, base: int) -> Rounded:
+        obj = super().__new__(cls, value)
+        obj.base = base
+        return obj
+
+    def __repr__(self) -> str:
+        return f"Rounded({int(self)}, {self.base})"
+
+
+class RoundedShare(float):
+    """A share computed from rounded counts (shown beside them): a float."""
+
+
+Shown = int | float | str | None
 
 
 # ---- single figures ----------------------------------------------------------------------------------
@@ -210,6 +232,7 @@ def protect_table(
     total_label: str | None = None,
     total_col: str | None = None,
     keep: Iterable[tuple[int, str]] = (),
+    fixed: Iterable[tuple[int, str]] = (),
     hide: dict[tuple[int, str], tuple[float, float]] | None = None,
 ) -> Protected:
     """Protect a table of counts of children.
@@ -219,7 +242,9 @@ def protect_table(
     total). Totals must add up (ValueError otherwise): a table whose totals are not sums (a child counted in
     several rows) must be protected without its totals. `keep`: cells (row index, column) shown elsewhere,
     chosen as complements only if nothing else protects a small cell (check `is_hidden` and hide them there).
-    Without totals only the small counts are hidden. `hide`: further cells to hide and protect like small counts,
+    `fixed`: cells published elsewhere as numbers (a table *linked* to another figure by a shared total: the
+    published figure is a fixed margin): never hidden here, so a small cell's complement must be another cell of
+    the table; when none will do, the table is withheld. Without totals only the small counts are hidden. `hide`: further cells to hide and protect like small counts,
     each with what a reader knows of it (lo, hi) (see protect_ytd_tables); they are marked `–`.
     """
     cols = list(count_cols) + ([total_col] if total_col else [])
@@ -303,6 +328,7 @@ def protect_table(
         return not (z - 1 >= lo and _reaches(adj, a, b))
 
     keep = set(keep)
+    fixed = {cell for cell in fixed if cell not in primary}
     while True:
         hidden = primary | secondary
         stuck = sorted((c for c in primary if pinned(c, hidden)), key=lambda c: (c[0], cols.index(c[1])))
@@ -311,11 +337,14 @@ def protect_table(
         target = stuck[0]
         near = {cell for line, _ in lines if target in line for cell in line}
         candidates = [
-            cell for cell in cells if cell not in hidden and values[cell[1]][cell[0]] not in (None, 0)
+            cell
+            for cell in cells
+            if cell not in hidden and cell not in fixed and values[cell[1]][cell[0]] not in (None, 0)
         ]
         if not candidates:
-            # Every non-zero cell is hidden and the marks still give a count away (e.g. four rows of `<5` with
-            # a total of `<5`: each row is 1). Nothing of the table can be shown.
+            # Every non-zero cell is hidden (or published elsewhere) and the marks still give a count away (e.g.
+            # four rows of `<5` with a total of `<5`: each row is 1; or a total of 6 published elsewhere with rows
+            # `<5` and 5). Nothing of the table can be shown.
             return _withheld(frame, cols, min_count)
 
         candidates.sort(

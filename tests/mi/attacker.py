@@ -1,0 +1,265 @@
+"""An attacker who knows the rules and reads everything one screen or the committee's pack publishes at once, over
+all the months it shows, and solves for every count of children below the threshold with integer programming
+(scipy.optimize.milp).
+
+The unknowns are the counts the marts hold (true values known to the test): children by month, placement type and
+provider (P), by ladder step 1–3 (L), family-treatment starts in the year to date by provider (FT), institution
+starts in the year to date (IS), children in school day-treatment (DT), pupils (PUP), moves up and down the ladder in
+12 months (MV). Every published figure is a linear expression in them, and what the reader learns from it:
+
+* a number: the expression equals it;
+* `<5`: 1 … min_count − 1;
+* `–` (a count hidden to protect another): not a small count: 0 or at least min_count (a binary variable);
+* a rounded count r (privacy.Rounded): r − base/2 … r + base/2;
+* a share s shown (or exported) as a number: numerator = s × denominator (to 1e-9);
+* a change between two shown numbers: their difference.
+
+Year-to-date counts never fall within a year (the month's starts are ≥ 0). The targets are every published count
+and every month's own starts (a year-to-date count minus the month before's) whose true value is 1 … min_count − 1:
+each must have at least two possible values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from mi import db, privacy
+
+Expr = dict[tuple, float]
+PLACEMENT_TYPES = ("netvaerk", "plejefamilie", "anden", "institution")
+PROVIDERS = ("intern", "kommunal", "regional", "privat")
+
+
+def add_months(d: date, n: int) -> date:
+    y, mo = divmod(d.year * 12 + d.month - 1 + n, 12)
+    return date(y, mo + 1, 1)
+
+
+# ---- the counts behind every figure ----------------------------------------------------------------------
+
+
+def placed(mo: date, *types: str) -> Expr:
+    return {("P", mo, t, p): 1.0 for t in types for p in PROVIDERS}
+
+
+def step(mo: date, s: int) -> Expr:
+    if s <= 3:
+        return {("L", mo, s): 1.0}
+    return placed(mo, *{4: ("netvaerk",), 5: ("plejefamilie", "anden"), 6: ("institution",)}[s])
+
+
+def ft(mo: date, *providers: str) -> Expr:
+    return {("FT", mo, p): 1.0 for p in providers or PROVIDERS}
+
+
+def plus(*exprs: Expr, signs: Iterable[float] | None = None) -> Expr:
+    out: Expr = {}
+    for e, s in zip(exprs, signs or [1.0] * len(exprs), strict=True):
+        for k, v in e.items():
+            out[k] = out.get(k, 0.0) + s * v
+    return {k: v for k, v in out.items() if v}
+
+
+# the KPIs of the registry that count children or are shares of counts: (numerator, denominator or None)
+def kpi(key: str, mo: date) -> tuple[Expr, Expr | None] | None:
+    if key == "f1_institution_children":
+        return placed(mo, "institution"), None
+    if key == "f1_institution_starts_ytd":
+        return {("IS", mo): 1.0}, None
+    if key == "f2_family_care_share":
+        fc = placed(mo, "netvaerk", "plejefamilie")
+        return fc, plus(fc, placed(mo, "institution"))
+    if key == "f3_private_family_treatment_starts_ytd":
+        return ft(mo, "privat"), None
+    if key == "f3_private_share_ytd":
+        return ft(mo, "privat"), ft(mo)
+    if key == "f4_day_treatment_share":
+        return {("DT", mo): 1.0}, {("PUP", mo): 1.0}
+    return None
+
+
+def truth(con) -> dict[tuple, int]:
+    """The true value of every unknown, from the marts."""
+    out: dict[tuple, int] = {}
+    for r in db.query(con, "select * from mart_placements_monthly").iter_rows(named=True):
+        out[("P", r["month"], r["placement_type"], r["provider_type"])] = int(r["n_children"])
+    for r in db.query(con, "select * from mart_ladder_monthly where ladder_step <= 3").iter_rows(named=True):
+        out[("L", r["month"], r["ladder_step"])] = int(r["n_children"])
+    for r in db.query(con, "select * from mart_family_treatment_monthly").iter_rows(named=True):
+        out[("FT", r["month"], r["provider_type"])] = int(r["n_starts_ytd"])
+    for r in db.query(con, "select month, f1_institution_starts_ytd as n from mart_kpi_monthly").iter_rows(
+        named=True
+    ):
+        out[("IS", r["month"])] = int(r["n"] or 0)
+    for r in db.query(con, "select * from mart_day_treatment_monthly").iter_rows(named=True):
+        out[("DT", r["month"])] = int(r["n_day_treatment_children"] or 0)
+        if r["n_pupils"] is not None:
+            out[("PUP", r["month"])] = int(r["n_pupils"])
+    moves = db.query(
+        con,
+        """select m.month, sum(x.n_up) as up, sum(x.n_down) as down
+           from (select distinct month from mart_ladder_moves) m
+           join mart_ladder_moves x on x.month between m.month - interval 11 month and m.month
+           group by m.month""",
+    )
+    for r in moves.iter_rows(named=True):
+        out[("MV", r["month"], "n_up")] = int(r["up"])
+        out[("MV", r["month"], "n_down")] = int(r["down"])
+    return out
+
+
+# ---- what the reader learns --------------------------------------------------------------------------------
+
+
+@dataclass
+class Reader:
+    truth: dict[tuple, int]
+    min_count: int
+    eqs: list[tuple[Expr, float, float]] = field(default_factory=list)  # lo ≤ expr ≤ hi
+    gaps: list[Expr] = field(default_factory=list)  # expr is 0 or ≥ min_count
+    targets: dict[str, Expr] = field(default_factory=dict)
+    published: int = 0
+
+    def value(self, e: Expr) -> float:
+        return sum(v * self.truth.get(k, 0) for k, v in e.items())
+
+    def _fact(self, name: str, e: Expr, lo: float, hi: float) -> None:
+        v = self.value(e)
+        assert lo - 1e-6 <= v <= hi + 1e-6, f"{name}: the reader's model is wrong ({lo}…{hi}, true {v})"
+        self.eqs.append((e, lo, hi))
+
+    def count(self, name: str, e: Expr, shown: privacy.Shown, *, withheld: bool = False) -> None:
+        """A published count of children (`withheld`: in a table shown all `–`, which says nothing)."""
+        self.published += 1
+        if shown is None:
+            return
+        self.targets[name] = e
+        if isinstance(shown, privacy.Rounded):
+            half = shown.base / 2
+            self._fact(name, e, max(0, shown - half), shown + half)
+        elif isinstance(shown, str):
+            if shown == privacy.mark(self.min_count):
+                self._fact(name, e, 1, self.min_count - 1)
+            elif not withheld:
+                assert shown == privacy.HIDDEN, f"{name}: unknown mark {shown!r}"
+                assert not privacy.is_small(self.value(e), self.min_count), (
+                    f"{name}: a small count shown as –"
+                )
+                self.gaps.append(e)
+        else:
+            self._fact(name, e, shown, shown)
+
+    def share(self, name: str, num: Expr, den: Expr, shown: privacy.Shown) -> None:
+        """A published share num ÷ den (the whole float: exports carry it)."""
+        self.published += 1
+        self.targets[name + " (tæller)"] = num
+        self.targets[name + " (nævner)"] = den
+        self.targets[name + " (resten)"] = plus(den, num, signs=(1, -1))
+        if shown is None or isinstance(shown, str):
+            return
+        if isinstance(shown, privacy.RoundedShare):
+            return  # built from rounded counts published beside it: nothing more
+        s = float(shown)
+        self._fact(name, plus(num, den, signs=(1, -(s + 1e-9))), -np.inf, 0)
+        self._fact(name, plus(num, den, signs=(1, -(s - 1e-9))), 0, np.inf)
+
+    def change(self, name: str, a: Expr, b: Expr, shown: privacy.Shown) -> None:
+        """A published difference a − b."""
+        self.published += 1
+        if shown is None or isinstance(shown, str | privacy.Rounded):
+            return  # hidden, or the difference of two rounded counts shown beside it
+        self._fact(name, plus(a, b, signs=(1, -1)), shown, shown)
+
+    def kpi(self, name: str, key: str, mo: date, shown: privacy.Shown) -> None:
+        parts = kpi(key, mo)
+        if parts is None:
+            return
+        num, den = parts
+        if den is None:
+            self.count(name, num, shown)
+        else:
+            self.share(name, num, den, shown)
+
+    def ytd_months(self, months: Iterable[date]) -> None:
+        """Year-to-date counts never fall within a year; each month's own starts are counts of children too."""
+        for mo in sorted(set(months)):
+            if mo.month == 1:
+                continue
+            before = add_months(mo, -1)
+            for p in PROVIDERS:
+                e = plus({("FT", mo, p): 1.0}, {("FT", before, p): 1.0}, signs=(1, -1))
+                self.eqs.append((e, 0, np.inf))
+                self.targets[f"familiebehandling startet i {mo:%Y-%m}, {p}"] = e
+            e = plus(ft(mo), ft(before), signs=(1, -1))
+            self.targets[f"familiebehandling startet i {mo:%Y-%m}"] = e
+            e = plus({("IS", mo): 1.0}, {("IS", before): 1.0}, signs=(1, -1))
+            self.eqs.append((e, 0, np.inf))
+            self.targets[f"institutionsanbringelser startet i {mo:%Y-%m}"] = e
+
+    # ---- the attack ----
+
+    def attack(self) -> dict[str, tuple[int, int]]:
+        """For every target whose true value is small: (true value, the other value found); a target with no
+        other possible value is returned with (true, true)."""
+        small = {n: e for n, e in self.targets.items() if privacy.is_small(self.value(e), self.min_count)}
+        variables = sorted(
+            {k for e, _, _ in self.eqs for k in e}
+            | {k for e in self.gaps for k in e}
+            | {k for e in small.values() for k in e},
+            key=repr,
+        )
+        index = {k: i for i, k in enumerate(variables)}
+        n = len(variables) + len(self.gaps)  # one binary per gap
+        rows, lo, hi = [], [], []
+        for e, a, b in self.eqs:
+            row = np.zeros(n)
+            for k, v in e.items():
+                row[index[k]] += v
+            rows.append(row)
+            lo.append(a)
+            hi.append(b)
+        big = 10_000
+        for g, e in enumerate(self.gaps):
+            z = len(variables) + g
+            row = np.zeros(n)  # expr ≤ big·z
+            for k, v in e.items():
+                row[index[k]] += v
+            row2 = row.copy()
+            row[z] = -big
+            rows.append(row)
+            lo.append(-np.inf)
+            hi.append(0)
+            row2[z] = -self.min_count  # expr ≥ min_count·z
+            rows.append(row2)
+            lo.append(0)
+            hi.append(np.inf)
+        cons = [LinearConstraint(np.array(rows), lo, hi)] if rows else []
+        ub = np.full(n, 1e6)  # no count of children is near a million: keeps every problem bounded
+        ub[len(variables) :] = 1
+        bounds = Bounds(np.zeros(n), ub)
+        out = {}
+        for name, e in small.items():
+            cost = np.zeros(n)
+            for k, v in e.items():
+                cost[index[k]] += v
+            true = round(self.value(e))
+            other = None
+            for sign in (1, -1):
+                res = milp(sign * cost, constraints=cons, integrality=np.ones(n), bounds=bounds)
+                assert res.status == 0, f"{name}: the true figures must be a solution ({res.message})"
+                found = round(sign * res.fun)
+                if found != true:
+                    other = found
+                    break
+            out[name] = (true, true if other is None else other)
+        return out
+
+
+def pinned(reader: Reader) -> dict[str, int]:
+    """The small counts the attacker works out exactly: name → value."""
+    return {n: t for n, (t, o) in reader.attack().items() if t == o}
