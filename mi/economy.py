@@ -267,9 +267,11 @@ def waterfall_chart(frame: pl.DataFrame) -> alt.Chart:
     data = frame.with_columns(
         (pl.col("Fra") / 1e6).alias("fra0"),
         (pl.col("Til") / 1e6).alias("til"),
-        pl.struct("Nr", "Beløb")
-        .map_elements(lambda r: _step_text(r["Beløb"], r["Nr"]), return_dtype=pl.Utf8)
-        .alias("tekst"),
+        pl.Series(
+            "tekst",
+            [_step_text(b, n) for n, b in zip(frame["Nr"].to_list(), frame["Beløb"].to_list(), strict=True)],
+            dtype=pl.Utf8,
+        ),
     )
     # the steps are small beside the totals: the axis starts just below the lowest step (the caption says so)
     steps = data.filter(pl.col("Nr").is_between(1, 999))
@@ -433,7 +435,7 @@ def unit_price_chart(frame: pl.DataFrame) -> alt.Chart:
         pl.col("Indsats og leverandørtype").alias("kat"),
         pl.col("Pris").alias("pris"),
         pl.col("Kr. pr. barn").alias("v"),
-        pl.col("Kr. pr. barn").map_elements(fmt.kr, return_dtype=pl.Utf8).alias("tekst"),
+        fmt.texts(long["Kr. pr. barn"], fmt.kr, "tekst"),
     )
     order = list(dict.fromkeys(frame["Indsatstype"] + " · " + frame["Leverandørtype"]))
     base = alt.Chart(alt.Data(values=charts._records(data)))
@@ -642,10 +644,8 @@ def hbars(
     """Horizontal bars per category (amounts in mio. kr. or kroner), grouped or stacked by `color`, with room
     for long category labels; categories in the frame's order."""
     scale = 1e6 if unit == "dkk" else 1
-    data = frame.filter(pl.col(value).is_not_null()).with_columns(
-        (pl.col(value) / scale).alias("y"),
-        pl.col(value).map_elements(fmt.kr, return_dtype=pl.Utf8).alias("tekst"),
-    )
+    data = frame.filter(pl.col(value).is_not_null())
+    data = data.with_columns((pl.col(value) / scale).alias("y"), fmt.texts(data[value], fmt.kr, "tekst"))
     order = list(dict.fromkeys(frame[category].to_list()))
     kinds = list(dict.fromkeys(frame[color].to_list()))
     enc = {
@@ -742,7 +742,7 @@ def pack_series(p, key: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("shown").alias("Vist som"),
     )
     shown = frame.select(
-        pl.col("Måned").map_elements(fmt.month_name, return_dtype=pl.Utf8),
+        fmt.texts(frame["Måned"], fmt.month_name),
         "Nøgletal",
         pl.col("Vist som").alias("Værdi"),
     )

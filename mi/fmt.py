@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import polars as pl
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -106,3 +107,12 @@ def kpi_change(delta: float | None, unit: str) -> str:
     if unit == "ratio":
         return signed(delta, 1)
     return signed(delta)
+
+
+def texts(column: pl.Series, fn, name: str | None = None) -> pl.Series:
+    """Each value of a column through `fn` (e.g. `kr`) as a text column; nulls stay null. In plain Python, never
+    inside polars (`map_elements`): polars would run `fn` on its thread pool, which deadlocks against another
+    session's `to_pandas()` holding the interpreter lock (see ui._safe_expr)."""
+    return pl.Series(
+        name or column.name, [None if v is None else fn(v) for v in column.to_list()], dtype=pl.Utf8
+    )

@@ -483,7 +483,7 @@ def _lost_earnings(con, m: date):
         {"y": m.year, "n": m.month},
     )
     chart = rows.select(
-        pl.col("month_no").map_elements(lambda n: MONTH_SHORT[n - 1], return_dtype=pl.Utf8).alias("Måned"),
+        fmt.texts(rows["month_no"], lambda n: MONTH_SHORT[n - 1], "Måned"),
         pl.col("year").cast(pl.Utf8).alias("År"),
         pl.col("amount_dkk"),
     )

@@ -459,7 +459,8 @@ def headcount(con: duckdb.DuckDBPyConnection, month: date) -> View:
         "select team, role, headcount, fte, n_hires, n_leavers from mart_staff_monthly "
         "where month = $month and (headcount > 0 or n_hires > 0 or n_leavers > 0) order by team, role",
         {"month": month},
-    ).with_columns(pl.col("role").map_elements(role_label, return_dtype=pl.Utf8).alias("rolle"))
+    )
+    rows = rows.with_columns(fmt.texts(rows["role"], role_label, "rolle"))
     active = rows.filter(pl.col("headcount") > 0)
     chart = _stacked(active, "team", "headcount", "rolle", "ansatte") if active.height else None
     data, table = _frames(

@@ -178,6 +178,15 @@ def _safe(value):
     return value
 
 
+def _safe_expr(column: str) -> pl.Expr:
+    """`_safe` as a native polars expression. No Python function may run inside polars on the serving path: polars
+    runs it on its thread pool, which then waits for the interpreter lock, while another session's
+    `DataFrame.to_pandas()` (st.dataframe) holds that lock and waits for the pool — the whole server stops."""
+    col = pl.col(column)
+    formula = col.str.contains(r"^[=+\-@]") & ~col.str.contains(r"^[-+]?[\d.,]+$")
+    return pl.when(formula).then(pl.lit("'") + col).otherwise(col).alias(column)
+
+
 def excel_bytes(frame: pl.DataFrame, sheet: str = "Data") -> bytes:
     """The frame as an Excel workbook: numbers stay numbers with Danish display formats, dates as dates."""
     import xlsxwriter  # noqa: PLC0415
@@ -228,8 +237,7 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
         for c, t in frame.schema.items()
         if t == pl.Object
     )
-    text_cols = [c for c, t in frame.schema.items() if t == pl.Utf8]
-    safe = frame.with_columns([pl.col(c).map_elements(_safe, return_dtype=pl.Utf8) for c in text_cols])
+    safe = frame.with_columns(_safe_expr(c) for c, t in frame.schema.items() if t == pl.Utf8)
     return ("\ufeff" + safe.write_csv(separator=";", decimal_comma=True, date_format="%Y-%m-%d")).encode(
         "utf-8"
     )

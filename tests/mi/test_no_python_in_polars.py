@@ -1,0 +1,76 @@
+"""Issue 16.2: the server must not deadlock. A Python function run inside polars (`map_elements`, `map_batches`)
+runs on polars' thread pool and needs the interpreter lock there; another session's `DataFrame.to_pandas()`
+(what st.dataframe calls) holds that lock while it waits for the same pool — both stop for good and the server no
+longer answers. So: no Python callbacks inside polars on the serving path, and the race runs to its end."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+RACE = r"""
+import threading
+import polars as pl
+from mi import ui
+
+n = 20_000
+# text a spreadsheet would run as a formula in every third row, in four text columns
+text = pl.DataFrame({f"t{j}": [f"=x{i}" if i % 3 == 0 else f"tekst {i}" for i in range(n)] for j in range(4)})
+other = pl.DataFrame({"x": [f"v{i}" for i in range(n)], "y": [float(i) for i in range(n)]})
+done = threading.Event()
+
+def downloads():
+    for _ in range(150):
+        out = ui.csv_bytes(text)
+    assert out.decode("utf-8").splitlines()[1] == "'=x0;'=x0;'=x0;'=x0"
+    done.set()
+
+def tables():
+    while not done.is_set():
+        other.to_pandas()
+
+threads = [threading.Thread(target=downloads), threading.Thread(target=tables)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("race finished")
+"""
+
+
+def test_csv_download_beside_a_table_does_not_deadlock():
+    # In a child process: a deadlock holds the interpreter lock, so it would hang this process too. The bound
+    # only detects a hang (the race itself takes seconds); it is not a performance assertion.
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", RACE], cwd=ROOT, capture_output=True, text=True, timeout=240
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError("ui.csv_bytes beside DataFrame.to_pandas() deadlocked") from None
+    assert out.returncode == 0, out.stderr
+    assert "race finished" in out.stdout
+
+
+SERVING = [ROOT / "app.py", *sorted((ROOT / "mi").rglob("*.py")), *sorted((ROOT / "pages").rglob("*.py"))]
+CALLBACK = re.compile(r"\.(map_elements|map_batches|map_rows|map_groups|apply)\(")
+
+
+def test_no_python_callbacks_inside_polars_on_the_serving_path():
+    found = [
+        f"{path.relative_to(ROOT)}:{no}: {line.strip()}"
+        for path in SERVING
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if CALLBACK.search(line)
+    ]
+    assert found == []
+
+
+def test_the_scan_finds_a_callback():
+    # the pattern the scan looks for does match the calls it must catch
+    assert CALLBACK.search('pl.col("a").map_elements(fmt.kr, return_dtype=pl.Utf8)')
+    assert CALLBACK.search("frame.map_rows(f)")
+    assert not CALLBACK.search("fmt.texts(rows['role'], role_label)")
