@@ -1,4 +1,5 @@
-"""The data contract (DOMAIN.md, "Input data contract (v1)"): one pydantic model per input table.
+"""The data contract (DOMAIN.md, "Input data contract (v1)" and "… contract v2"): one pydantic model per input
+table.
 
 A model says which columns a table has, which are required, what kind of value each holds and which rules a
 column or a row must obey. `mi.ingest` reads the models (`columns(table)`) and checks whole columns at once;
@@ -9,6 +10,9 @@ Kinds of column (the `Col` marker on each field):
 * `id`     – pseudonymous text identifier; never a CPR number (see `looks_like_cpr`)
 * `text`   – free text (also screened for CPR numbers: they must never be stored)
 * `date`   – a calendar date; files may write `YYYY-MM-DD`, `DD-MM-YYYY` or `DD.MM.YYYY`
+* `datetime` – a date, or a date with a time of day: any `date` spelling followed by `HH:MM` (or `HH.MM`),
+  optionally with seconds, after a space, a `T` or ` kl. `; stored as ISO text, `YYYY-MM-DD` or
+  `YYYY-MM-DD HH:MM` (`HH:MM:SS` when the seconds are not 0) (see `normalise_datetime`)
 * `money`  – kroner with up to two decimals, signed
 * `int`    – a whole number
 * `fte`    – a fraction 0 < fte ≤ 1
@@ -24,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # ------------------------------------------------------------------------------------------------- CPR guard
 
@@ -68,7 +72,7 @@ MAX_PUPILS = 2_147_483_647
 
 # ---------------------------------------------------------------------------------------------- column kinds
 
-ID, TEXT, DATE, MONEY, INT, FTE, ENUM, SCHOOL_YEAR = (
+ID, TEXT, DATE, MONEY, INT, FTE, ENUM, SCHOOL_YEAR, DATETIME = (
     "id",
     "text",
     "date",
@@ -77,7 +81,50 @@ ID, TEXT, DATE, MONEY, INT, FTE, ENUM, SCHOOL_YEAR = (
     "fte",
     "enum",
     "school_year",
+    "datetime",
 )
+
+# A date (YYYY-M-D, D-M-YYYY or D.M.YYYY), then optionally a time of day H:MM or H.MM with optional seconds (and
+# a fraction, as Excel and data warehouses write them) after a space, a T or " kl. ". mi.ingest uses the same
+# patterns on whole columns.
+DATE_ISO = r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+DATE_DMY = r"([0-9]{1,2})[-.]([0-9]{1,2})[-.]([0-9]{4})"
+TIME_OF_DAY = r"(?:[ T]+|\s+kl\.?\s*)([0-9]{1,2})[:.]([0-9]{2})(?:[:.]([0-9]{2})(?:[.,][0-9]+)?)?"
+DATETIME_ISO = rf"^{DATE_ISO}(?:{TIME_OF_DAY})?$"
+DATETIME_DMY = rf"^{DATE_DMY}(?:{TIME_OF_DAY})?$"
+
+
+def normalise_datetime(value: str) -> str:
+    """A date or date-and-time value as ISO text: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM`, or `YYYY-MM-DD HH:MM:SS` when
+    the seconds are not 0 (a fraction of a second is dropped). ValueError when it is neither."""
+    text = value.strip()
+    m = re.match(DATETIME_ISO, text)
+    if m:
+        y, mo, d, hh, mm, ss = m.groups()
+    else:
+        m = re.match(DATETIME_DMY, text)
+        if not m:
+            raise ValueError("er ikke en dato eller en dato med klokkeslæt")
+        d, mo, y, hh, mm, ss = m.groups()
+    try:
+        day = date(int(y), int(mo), int(d))
+    except ValueError:  # 31 April
+        raise ValueError("er ikke en gyldig dato") from None
+    if not 1900 <= day.year <= 2100:
+        raise ValueError("er ikke en mulig dato (år før 1900 eller efter 2100)")
+    if hh is None:
+        return day.isoformat()
+    if int(hh) > 23 or int(mm) > 59 or (ss is not None and int(ss) > 59):
+        raise ValueError("har et klokkeslæt, der ikke findes")
+    seconds = f":{int(ss):02d}" if ss is not None and int(ss) else ""
+    return f"{day.isoformat()} {int(hh):02d}:{mm}{seconds}"
+
+
+def _datetime_text(v: object) -> object:
+    return normalise_datetime(v) if isinstance(v, str) else v
+
+
+DateTimeText = Annotated[str, AfterValidator(_datetime_text)]
 
 
 @dataclass(frozen=True)
@@ -237,6 +284,82 @@ class CatalogueEntry(_Row):
     budget_area: Annotated[str, Col(TEXT)]
 
 
+# ------------------------------------------------------------------------------------------ contract v2
+
+Source = Literal["skole", "dagtilbud", "sundhed", "politi", "familie", "borger", "anonym", "andet"]
+# plan = handleplan / barnets plan; opfoelgning = follow-up on a measure; tilsyn = personal supervision visit
+Activity = Literal["plan", "opfoelgning", "tilsyn"]
+ACTIVITIES_ON_A_MEASURE = ("plan", "opfoelgning")
+
+
+def _moment(text: str) -> tuple[str, str | None]:
+    """(date, time or None) of a normalised date-and-time text."""
+    return text[:10], (text[11:] if len(text) > 10 else None)
+
+
+def assessed_before_received(received_at: str | None, assessed_at: str | None) -> bool:
+    """Both normalised: the assessment lies before the receipt (by the times when both carry one, else by the
+    dates; a date without a time is not before a time on the same day)."""
+    if not received_at or not assessed_at:
+        return False
+    (rd, rt), (ad, at) = _moment(received_at), _moment(assessed_at)
+    if rt is not None and at is not None:
+        return (ad, _seconds(at)) < (rd, _seconds(rt))
+    return ad < rd
+
+
+def _seconds(time_of_day: str) -> str:
+    return time_of_day if len(time_of_day) == 8 else time_of_day + ":00"
+
+
+class Notification(_Row):
+    """An underretning. received_at/assessed_at: a date, or a date with a time of day (see normalise_datetime)."""
+
+    notification_id: Annotated[str, Col(ID, unique=True)]
+    child_id: Annotated[str, Col(ID, ref=("children", "child_id"))]
+    received_at: Annotated[DateTimeText, Col(DATETIME)]
+    source: Annotated[Source | None, Col(ENUM)] = None
+    assessed_at: Annotated[DateTimeText | None, Col(DATETIME)] = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Notification:
+        if assessed_before_received(self.received_at, self.assessed_at):
+            raise ValueError("assessed_at ligger før received_at")
+        return self
+
+
+class Investigation(_Row):
+    """A børnefaglig undersøgelse (SEL §50 / BL §20): the 4-month clock starts on started_on."""
+
+    investigation_id: Annotated[str, Col(ID, unique=True)]
+    child_id: Annotated[str, Col(ID, ref=("children", "child_id"))]
+    started_on: Annotated[date, Col(DATE)]
+    completed_on: Annotated[date | None, Col(DATE)] = None
+    child_talk_on: Annotated[date | None, Col(DATE)] = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Investigation:
+        if self.completed_on and self.completed_on < self.started_on:
+            raise ValueError("completed_on ligger før started_on")
+        return self
+
+
+class CaseActivity(_Row):
+    """A plan, a follow-up on a measure, or a supervision visit; plan and opfoelgning name their measure."""
+
+    activity_id: Annotated[str, Col(ID, unique=True)]
+    child_id: Annotated[str, Col(ID, ref=("children", "child_id"))]
+    activity: Annotated[Activity, Col(ENUM)]
+    done_on: Annotated[date, Col(DATE)]
+    measure_id: Annotated[str | None, Col(ID, ref=("measures", "measure_id"))] = None
+
+    @model_validator(mode="after")
+    def _measure(self) -> CaseActivity:
+        if self.activity in ACTIVITIES_ON_A_MEASURE and not self.measure_id:
+            raise ValueError(f"aktiviteten {self.activity} skal have et measure_id")
+        return self
+
+
 MODELS: dict[str, type[_Row]] = {
     "children": Child,
     "cases": Case,
@@ -246,6 +369,9 @@ MODELS: dict[str, type[_Row]] = {
     "staff": Employment,
     "pupils": SchoolYear,
     "catalogue": CatalogueEntry,
+    "notifications": Notification,
+    "investigations": Investigation,
+    "activities": CaseActivity,
 }
 
 # Rows that must be unique by several columns together (besides the single `unique` columns).
@@ -258,6 +384,7 @@ ORDER: dict[str, tuple[str, str]] = {
     "cases": ("opened_on", "closed_on"),
     "measures": ("start_on", "end_on"),
     "staff": ("hired_on", "left_on"),
+    "investigations": ("started_on", "completed_on"),
 }
 
 

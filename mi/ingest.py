@@ -241,15 +241,23 @@ def _read_xlsx(path: Path) -> tuple[pl.DataFrame, list[Issue]]:
     return frame.select([*names, LINE]), []
 
 
-def _read_parquet(path: Path) -> tuple[pl.DataFrame, list[Issue]]:
+def _read_parquet(path: Path, table: str = "") -> tuple[pl.DataFrame, list[Issue]]:
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # noqa: BLE001
         return pl.DataFrame(), [Issue(path.name, None, None, f"filen kan ikke læses som Parquet: {exc}")]
+    timed = {c.name for c in contract.columns(table) if c.kind == contract.DATETIME} if table else set()
     cols = []
     for name, dtype in frame.schema.items():
         c = pl.col(name)
-        if dtype == pl.Date or dtype == pl.Datetime:
+        if dtype == pl.Datetime and name.strip().lower() in timed:
+            # a date and time column keeps its time of day; midnight is a date without one (as in Excel)
+            c = (
+                pl.when(c.dt.time() == pl.time(0))
+                .then(c.dt.strftime("%Y-%m-%d"))
+                .otherwise(c.dt.strftime("%Y-%m-%d %H:%M:%S"))
+            )
+        elif dtype == pl.Date or dtype == pl.Datetime:
             c = c.dt.strftime("%Y-%m-%d")
         elif dtype.is_float() or dtype.is_decimal():
             c = c.cast(pl.Utf8).str.replace(".", ",", literal=True)  # Danish spelling, as for Excel
@@ -318,7 +326,7 @@ def read_file(path: Path, table: str) -> tuple[_Raw, list[Issue]]:
         frame, issues = _read_xlsx(path)
         delimiter = ";"  # Danish number spelling (1.234,50) in text cells, as in a ';' CSV
     else:
-        frame, issues = _read_parquet(path)
+        frame, issues = _read_parquet(path, table)
         delimiter = ";"
     if issues:
         return _Raw(table, path.name, pl.DataFrame(), delimiter), issues
@@ -398,11 +406,10 @@ def find_files(folder: Path) -> tuple[dict[str, Path], list[Issue]]:
     """The file of each table in the folder (`<table>.csv|.xlsx|.parquet`, any case)."""
     found: dict[str, list[Path]] = {}
     for p in sorted(folder.iterdir()):
-        # (contract v2's tables are read once mi.contract has their models)
-        if p.is_file() and p.suffix.lower() in EXTENSIONS and p.stem.lower() in contract.MODELS:
+        if p.is_file() and p.suffix.lower() in EXTENSIONS and p.stem.lower() in db.INPUT_TABLES:
             found.setdefault(p.stem.lower(), []).append(p)
     files, issues = {}, []
-    for table in (t for t in db.INPUT_TABLES if t in contract.MODELS):
+    for table in db.INPUT_TABLES:
         paths = found.get(table, [])
         if len(paths) > 1:
             names = " og ".join(p.name for p in paths)
@@ -608,6 +615,8 @@ def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker)
             parsed.append(pl.when(iso).then(pl.col(c).str.to_date("%Y-%m-%d", strict=False)).alias(f"_v_{c}"))
         elif col.kind in NUMBER_KINDS:
             parsed.append(_fast_number(c, delimiter).alias(f"_v_{c}"))
+        elif col.kind == contract.DATETIME:
+            parsed += _datetime_parts(c)
         elif col.kind == contract.ENUM:
             canonical = {a.lower(): a for a in col.allowed}
             parsed.append(
@@ -657,6 +666,8 @@ def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker)
                 _quote(c) + pl.lit(" er ikke en mulig dato (år før 1900 eller efter 2100)"),
             )
             clean.append(v.alias(c))
+        elif col.kind == contract.DATETIME:
+            clean.append(_datetime_checks(ck, c))
         elif col.kind in NUMBER_KINDS:
             num = v.cast(pl.Float64, strict=False)
             what = {contract.MONEY: "et beløb", contract.INT: "et helt tal", contract.FTE: "et tal"}[col.kind]
@@ -714,8 +725,133 @@ def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker)
             "measure_code",
             "betalingen har hverken measure_id eller measure_code; en af dem skal udfyldes",
         )
+    if table in V2_ROW_CHECKS:
+        V2_ROW_CHECKS[table](ck)
     ck.run(frame)
     return frame
+
+
+# ------------------------------------------------------------------------ contract v2: values and rows
+
+_DT_PARTS = ("y", "mo", "d", "hh", "mi", "ss")
+
+
+def _dt(c: str, part: str) -> pl.Expr:
+    return pl.col(f"_{part}_{c}")
+
+
+def _datetime_parts(c: str) -> list[pl.Expr]:
+    """A date-and-time column's parts as text columns _y_c, _mo_c, _d_c, _hh_c, _mi_c, _ss_c (null when the
+    value has no such part or is not a date-and-time), read from the ISO or the Danish spelling
+    (contract.DATETIME_ISO / DATETIME_DMY)."""
+    iso = pl.col(c).str.extract_groups(contract.DATETIME_ISO)
+    dmy = pl.col(c).str.extract_groups(contract.DATETIME_DMY)
+    order = {"y": (0, 2), "mo": (1, 1), "d": (2, 0), "hh": (3, 3), "mi": (4, 4), "ss": (5, 5)}
+    return [pl.coalesce(iso.struct[i], dmy.struct[j]).alias(f"_{part}_{c}") for part, (i, j) in order.items()]
+
+
+def _datetime_checks(ck: _Checker, c: str) -> pl.Expr:
+    """Flag a value that is not a date (with or without a time of day), a year outside 1900–2100 and a time
+    of day that does not exist; return the normalised ISO text (contract.normalise_datetime does the same for
+    one value)."""
+    value = pl.col(c)
+    day = (
+        _dt(c, "y") + pl.lit("-") + _dt(c, "mo").str.zfill(2) + pl.lit("-") + _dt(c, "d").str.zfill(2)
+    ).str.to_date("%Y-%m-%d", strict=False)
+    hh, mi, ss = (_dt(c, p).cast(pl.Int32, strict=False) for p in ("hh", "mi", "ss"))
+    bad_time = (hh > 23) | (mi > 59) | (ss > 59)
+    ck.flag(
+        value.is_not_null() & day.is_null(),
+        c,
+        _quote(c)
+        + pl.lit(
+            " er ikke en gyldig dato eller dato med klokkeslæt (skriv ÅÅÅÅ-MM-DD TT:MM, DD-MM-ÅÅÅÅ TT:MM "
+            "eller DD.MM.ÅÅÅÅ TT:MM; klokkeslættet kan udelades)"
+        ),
+    )
+    ck.flag(
+        (day.dt.year() < 1900) | (day.dt.year() > 2100),
+        c,
+        _quote(c) + pl.lit(" er ikke en mulig dato (år før 1900 eller efter 2100)"),
+    )
+    ck.flag(
+        bad_time, c, _quote(c) + pl.lit(" har et klokkeslæt, der ikke findes (TT:MM fra 00:00 til 23:59)")
+    )
+    date_text = day.dt.strftime("%Y-%m-%d")
+    time_text = (
+        pl.lit(" ")
+        + hh.cast(pl.Utf8).str.zfill(2)
+        + pl.lit(":")
+        + _dt(c, "mi")
+        + pl.when(ss > 0).then(pl.lit(":") + ss.cast(pl.Utf8).str.zfill(2)).otherwise(pl.lit(""))
+    )
+    return (
+        pl.when(day.is_null() | bad_time.fill_null(False))
+        .then(None)
+        .when(hh.is_null())
+        .then(date_text)
+        .otherwise(date_text + time_text)
+        .alias(c)
+    )
+
+
+def _with_seconds(x: pl.Expr) -> pl.Expr:
+    return pl.when(x.str.len_chars() == 16).then(x + pl.lit(":00")).otherwise(x)
+
+
+def _notification_rows(ck: _Checker) -> None:
+    # assessed before received: by the times when both carry one, else by the dates (a date without a time is
+    # not before a time on the same day) — as contract.assessed_before_received
+    r, a = pl.col("received_at"), pl.col("assessed_at")
+    both_timed = (r.str.len_chars() > 10) & (a.str.len_chars() > 10)
+    before = (
+        pl.when(both_timed)
+        .then(_with_seconds(a) < _with_seconds(r))
+        .otherwise(a.str.slice(0, 10) < r.str.slice(0, 10))
+    )
+    ck.flag(
+        before,
+        "assessed_at",
+        pl.lit("assessed_at ")
+        + a
+        + pl.lit(" ligger før received_at ")
+        + r
+        + pl.lit("; en underretning kan ikke vurderes, før den er modtaget"),
+    )
+
+
+def _investigation_rows(ck: _Checker) -> None:
+    talk, start, end = pl.col("child_talk_on"), pl.col("started_on"), pl.col("completed_on")
+    ck.flag(
+        (talk < start) | (talk > end),
+        "child_talk_on",
+        pl.lit("samtalen med barnet ")
+        + talk.cast(pl.Utf8)
+        + pl.lit(" ligger uden for undersøgelsen (")
+        + start.cast(pl.Utf8)
+        + pl.lit(" – ")
+        + end.cast(pl.Utf8).fill_null("")
+        + pl.lit("); den tæller ikke som samtale i undersøgelsen"),
+        WARNING,
+    )
+
+
+def _activity_rows(ck: _Checker) -> None:
+    activity = pl.col("activity")
+    ck.flag(
+        activity.is_in(list(contract.ACTIVITIES_ON_A_MEASURE)) & pl.col("measure_id").is_null(),
+        "measure_id",
+        pl.lit("aktiviteten '")
+        + activity
+        + pl.lit("' skal have et measure_id: den foranstaltning, planen eller opfølgningen gælder"),
+    )
+
+
+V2_ROW_CHECKS = {
+    "notifications": _notification_rows,
+    "investigations": _investigation_rows,
+    "activities": _activity_rows,
+}
 
 
 def _check_keys(table: str, frame: pl.DataFrame, ck: _Checker) -> None:
@@ -784,7 +920,7 @@ def _references(
             )
         ck.run(frame)
         issues += ck.finish()
-    return issues + _warnings(names, clean)
+    return issues + _warnings(names, clean) + _v2_across(names, clean)
 
 
 def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Issue]:
@@ -882,6 +1018,86 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
             WARNING,
         )
         ck.run(children)
+        issues += ck.finish()
+    return issues
+
+
+def data_as_of(clean: dict[str, pl.DataFrame]) -> tuple[date | None, str]:
+    """The extract's "data as of" as sql/intermediate/int_data_range.sql defines it, and where it comes from: the
+    latest posting; without payments, the latest date recorded in measures, cases or staff."""
+    payments = clean.get("payments")
+    if payments is not None and payments.height and payments["posted_on"].max() is not None:
+        return payments["posted_on"].max(), "seneste bogføring i payments"
+    dates = {
+        "measures": ("start_on", "end_on", "decided_on"),
+        "cases": ("opened_on", "closed_on"),
+        "staff": ("hired_on", "left_on"),
+    }
+    latest = [clean[t][c].max() for t, cols in dates.items() if t in clean and clean[t].height for c in cols]
+    latest = [d for d in latest if d is not None]
+    return (max(latest) if latest else None), "seneste dato i measures, cases og staff"
+
+
+# the dates of contract v2 that are checked against "data as of"
+V2_DATES = {
+    "notifications": ("received_at", "assessed_at"),
+    "investigations": ("started_on", "completed_on", "child_talk_on"),
+    "activities": ("done_on",),
+}
+
+
+def _v2_across(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Issue]:
+    """Contract v2 against the other tables: an activity on another child's measure (an error: the plan or
+    follow-up would count for the wrong child), and a date after "data as of" (a warning: the extracts were
+    taken on different days, or a date was mistyped)."""
+    issues: list[Issue] = []
+    activities, measures = clean.get("activities"), clean.get("measures")
+    if activities is not None and measures is not None and activities.height:
+        frame = activities.join(
+            measures.select("measure_id", pl.col("child_id").alias("_measure_child")),
+            on="measure_id",
+            how="inner",
+        )
+        ck = _Checker(names["activities"])
+        ck.flag(
+            pl.col("child_id") != pl.col("_measure_child"),
+            "measure_id",
+            pl.lit("foranstaltningen '")
+            + pl.col("measure_id")
+            + pl.lit("' hører til barnet '")
+            + pl.col("_measure_child")
+            + pl.lit("', ikke til '")
+            + pl.col("child_id")
+            + pl.lit("'"),
+        )
+        ck.run(frame)
+        issues += ck.finish()
+    as_of, why = data_as_of(clean)
+    if as_of is None:
+        return issues
+    for table, cols in V2_DATES.items():
+        frame = clean.get(table)
+        if frame is None or not frame.height:
+            continue
+        ck = _Checker(names[table])
+        for c in cols:
+            day = (
+                pl.col(c).str.slice(0, 10).str.to_date("%Y-%m-%d")
+                if frame.schema[c] == pl.Utf8
+                else pl.col(c)
+            )
+            ck.flag(
+                day > as_of,
+                c,
+                pl.lit(f"{c} ")
+                + pl.col(c).cast(pl.Utf8)
+                + pl.lit(
+                    f" ligger efter data pr. {as_of.isoformat()} ({why}); tjek om datoen er rigtig, og om "
+                )
+                + pl.lit("udtrækkene er taget samme dag"),
+                WARNING,
+            )
+        ck.run(frame)
         issues += ck.finish()
     return issues
 
