@@ -196,11 +196,11 @@ def _ytd_walk(shown: dict[date, dict[str, Shown]], values: dict[date, dict], con
                 shown[mo]["f1_institution_starts_ytd"] = p.cell(0, "n")
         f3 = []
         for mo in months:
-            private = int(values[mo].get("f3_private_family_treatment_starts_ytd") or 0)
-            every = int(values[mo].get("n_family_treatment_starts_ytd") or 0)
-            f3.append(
-                pl.DataFrame({"type": ["privat", "andre", TOTAL], "n": [private, every - private, every]})
-            )
+            v = values[mo]
+            private = int(v.get("f3_private_family_treatment_starts_ytd") or 0)
+            others = int(v.get("n_other_family_treatment_starts_ytd") or 0)  # all − private (mart_frozen_values)
+            every = int(v.get("n_family_treatment_starts_ytd") or 0)
+            f3.append(pl.DataFrame({"type": ["privat", "andre", TOTAL], "n": [private, others, every]}))
         walked = privacy.protect_ytd_tables(f3, ["n"], min_count, label_col="type", total_label=TOTAL)
         tables = family_treatment_tables(con, year, months[-1], min_count)
         for mo, p in zip(months, walked, strict=True):
@@ -231,7 +231,7 @@ def _hidden_at_freeze(values: dict[str, float | None], min_count: int) -> set[st
     if any(v is None for v in counts.values()):
         return set()
     counts = {t: int(v) for t, v in counts.items()}
-    counts[None] = sum(counts.values())
+    counts[None] = int(values["n_placed_children"])  # the four rows' total (mart_frozen_values)
     p = _protect_placements(counts, min_count)
     return {t for i, (t, _) in enumerate(PLACEMENT_ROWS) if p.is_hidden(i, "n")}
 

@@ -155,6 +155,29 @@ def test_a_revision_appears_after_a_reimport_with_changed_data(tmp_path):
             "f1_institution_starts_ytd",
             "f2_family_care_share",
         ]
+        # the counts the pack's protection derives in SQL, from the committee's figures of their parts: the
+        # placement table's total is frozen 6 institution + 0 network + 2 foster + 0 other = 8 (today 7 + 0 + 1
+        # + 0 = 8); no family treatment, so all − private starts = 0 − 0 = 0
+        derived = {
+            r[0]: r[1:]
+            for r in db.query(
+                con,
+                "select kpi_key, value, current_value, is_frozen, is_revised from mart_frozen_values "
+                "where month = '2024-03-01' and kpi_key in ('n_placed_children', 'n_other_family_treatment_starts_ytd')",
+            ).rows()
+        }
+        assert derived == {
+            "n_placed_children": (8.0, 8.0, False, False),
+            "n_other_family_treatment_starts_ytd": (0.0, 0.0, False, False),
+        }
+        # April is not frozen: 7 institution + 1 foster = 8 both ways
+        assert (
+            db.scalar(
+                con,
+                "select value from mart_frozen_values where month = '2024-04-01' and kpi_key = 'n_placed_children'",
+            )
+            == 8
+        )
     finally:
         con.close()
 
@@ -196,3 +219,36 @@ def test_cli_freeze(tmp_path, monkeypatch, capsys):
     assert "allerede frosset" in capsys.readouterr().err
     assert main(["freeze", "--month", "marts"]) == 1
     assert "ÅÅÅÅ-MM" in capsys.readouterr().err
+
+
+def test_the_derived_counts_follow_the_frozen_parts(tmp_path):
+    # 31 March 2024: institution I1–I6 = 6, network N1 = 1, foster P1–P2 = 2, own room E1 = 1 → total 10;
+    # family treatment started in 2024 by March: private F1–F2 = 2, in-house F3–F5 = 3 → all − private = 3
+    path = tmp_path / "mi.duckdb"
+    measures = [
+        *MEASURES,
+        m("N1", "B9", "ANBR_NETVAERK", "2024-01-01"),
+        m("E1", "B10", "ANBR_EGET_VAERELSE", "2024-01-01"),
+        *[m(f"F{i}", "B11", "FAMILIEBEHANDLING", "2024-02-01", provider="privat") for i in (1, 2)],
+        *[m(f"F{i}", "B11", "FAMILIEBEHANDLING", "2024-02-01", provider="intern") for i in (3, 4, 5)],
+    ]
+    assert build_file(path, {**TABLES, "measures": measures}) == 1
+    frozen.freeze_file(path, "2024-03")
+    # the next extract drops the own room and one in-house course: today 9 placed, 3 − 1 = 2 others … but the
+    # committee's March keeps its frozen parts: 10 and 3
+    assert (
+        build_file(path, {**TABLES, "measures": [x for x in measures if x["measure_id"] not in ("E1", "F5")]})
+        == 2
+    )
+    con = db.connect(path)
+    try:
+        got = dict(
+            db.query(
+                con,
+                "select kpi_key, [value, current_value] from mart_frozen_values where month = '2024-03-01' "
+                "and kpi_key in ('n_placed_children', 'n_other_family_treatment_starts_ytd')",
+            ).rows()
+        )
+    finally:
+        con.close()
+    assert got == {"n_placed_children": [10.0, 9.0], "n_other_family_treatment_starts_ytd": [3.0, 2.0]}
