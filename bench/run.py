@@ -80,19 +80,34 @@ def _marts() -> list[str]:
     return [p.stem for layer, p in db.view_files() if layer == "marts"]
 
 
+def _mart_sql(con, mart: str) -> tuple[str, bool]:
+    """How to read the mart for one month: (sql, whether it takes $m). A parametrised mart (a table macro) is
+    called with p_month, its filters NULL (all)."""
+    from mi import db
+
+    path = next(p for _, p in db.view_files() if p.stem == mart)
+    if "p_month" in db.view_params(path):
+        return f"select * from {mart}(p_month := $m)", True
+    cols = [r[0] for r in con.sql(f"select * from {mart} limit 0").description]
+    return (
+        (f"select * from {mart} where month = $m", True)
+        if "month" in cols
+        else (f"select * from {mart}", False)
+    )
+
+
 def _mart_times(db_path: Path, month: date, runs: int) -> dict[str, float]:
     from mi import db
 
     con = db.connect(db_path)
     out = {}
     for mart in _marts():
-        cols = [r[0] for r in con.sql(f"select * from {mart} limit 0").description]
-        where = " where month = $m" if "month" in cols else ""
-        params = {"m": month} if where else None
+        sql, monthly = _mart_sql(con, mart)
+        params = {"m": month} if monthly else None
         times = []
         for _ in range(runs):
             t = time.perf_counter()
-            db.query(con, f"select * from {mart}{where}", params)
+            db.query(con, sql, params)
             times.append(time.perf_counter() - t)
         out[mart] = _median(times)
     con.close()

@@ -225,12 +225,23 @@ def view_files() -> list[tuple[str, Path]]:
     return [(layer, p) for layer in LAYERS for p in sorted((SQL_DIR / layer).glob("*.sql"))]
 
 
+def view_params(path: Path) -> list[str]:
+    """The parameters of a parametrised view: its header's `-- params: p_month, p_budget_area, …` (empty for a
+    plain view). Such a file is created as a DuckDB table macro, every parameter defaulting to NULL (a NULL
+    filter means "all"), and read with `select_view` (or `select * from name(p_month := …)`)."""
+    for line in path.read_text(encoding="utf-8").splitlines()[:8]:
+        if line.startswith("-- params:"):
+            return [p.strip() for p in line.removeprefix("-- params:").split(",") if p.strip()]
+    return []
+
+
 def create_views(con: duckdb.DuckDBPyConnection, materialize: bool = True) -> None:
     """Create every view of sql/, layer by layer. A layer's views may read each other: a view whose source
     is not there yet is retried after the others. Marts, and intermediates whose header says `-- materialize`,
     are materialised as tables when `materialize`, so screens read precomputed rows (the database is rebuilt at
     every import, so they are never stale); a view whose header says `-- live` (it reads history that changes
-    between imports, or is too large to keep whole) stays a view.
+    between imports, or is too large to keep whole) stays a view. A view whose header says `-- params: …` (a
+    screen's selection: the month and its filters) is a table macro, computed when read.
     """
     for layer in LAYERS:
         pending = _in_dependency_order([p for lay, p in view_files() if lay == layer])
@@ -242,7 +253,12 @@ def create_views(con: duckdb.DuckDBPyConnection, materialize: bool = True) -> No
                 live = any(line.startswith("-- live") for line in head)
                 wanted = layer == "marts" or any(line.startswith("-- materialize") for line in head)
                 kind = "table" if (materialize and wanted and not live) else "view"
+                params = view_params(path)
                 try:
+                    if params:
+                        args = ", ".join(f"{p} := null" for p in params)
+                        con.sql(f"create or replace macro {path.stem}({args}) as table\n{body}")
+                        continue
                     if kind == "table":
                         con.sql(f"drop view if exists {path.stem}")
                     con.sql(f"create or replace {kind} {path.stem} as\n{body}")
@@ -538,6 +554,17 @@ def query(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | Non
         return cur.sql(sql, params=params or None).pl()
     finally:
         cur.close()
+
+
+def select_view(con: duckdb.DuckDBPyConnection, view: str, **params: Any) -> pl.DataFrame:
+    """The rows of a parametrised view (sql/ file with `-- params:`) for the given parameters, bound as values
+    (a None filter means "all"), e.g. select_view(con, "mart_economy_waterfall", p_month=m, p_budget_area=None)."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", view) or not all(
+        re.fullmatch(r"p_[a-z0-9_]+", k) for k in params
+    ):
+        raise ValueError(f"Ukendt visning eller parameter: {view}({', '.join(params)})")
+    args = ", ".join(f"{k} := ${k}" for k in params)
+    return query(con, f"select * from {view}({args})", params)
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> Any:

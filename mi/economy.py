@@ -1,15 +1,17 @@
 """What the Økonomi screen shows: budget against actual spending, the year-end forecast explained, the target
-path, unit prices and what changed since the last import. Every figure is selected from a mart
-(mart_budget_area_monthly, mart_spend_ytd, mart_commitments, mart_overspend_path, mart_unit_prices_monthly,
-mart_measure_changes, mart_forecast_changes); this module only filters, groups and shapes the rows for display.
+path, unit prices and what changed since the last import. Every figure is computed in SQL: the marts
+mart_economy_* (the screen's selections: table macros whose parameters are the month and the filters),
+mart_overspend_path, mart_forecast_changes, mart_measure_change_effects, mart_measures_started_ended and
+mart_measure_changes. This module binds the parameters, names the columns in Danish and shapes the rows for
+display; it does no arithmetic. It is plain functions of (connection, month, filters): the app caches them in its
+UI layer (mi.ui.view).
 
-Filters are lists of values per dimension (empty list: all). The committee (`udvalg`) gets aggregates only:
+Filters are lists of values per dimension (empty list: all; bound as NULL, which the marts read as "all"). The committee (`udvalg`) gets aggregates only:
 budget areas, the target path and totals, never rows per measure, provider or child (`may_see_detail`).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,7 +19,7 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from mi import charts, db, fmt, ui
+from mi import charts, db, fmt
 
 # the finance dimensions: column in the marts → Danish heading
 DIMS: dict[str, str] = {
@@ -66,8 +68,9 @@ class Filters:
 
     chosen: dict[str, list[str]] = field(default_factory=dict)
 
-    def params(self) -> dict[str, list[str]]:
-        return {f"f_{d}": list(self.chosen.get(d) or []) for d in DIMS}
+    def params(self, dims=DIMS) -> dict[str, list[str] | None]:
+        """The filters as the marts' parameters (p_budget_area, …): a list of values, None for all."""
+        return {f"p_{d}": list(self.chosen.get(d) or []) or None for d in dims}
 
     @property
     def below_area(self) -> bool:
@@ -75,40 +78,19 @@ class Filters:
         return any(self.chosen.get(d) for d in DIMS if d != "budget_area")
 
 
-def _where(dims=DIMS) -> str:
-    return " and ".join(f"(len($f_{d}) = 0 or list_contains($f_{d}, {d}))" for d in dims)
-
-
-# actual spending to date and the commitments for the rest of the year on one grain (month M), so that every
-# breakdown and filter gives actual + committed = forecast exactly as mart_kpi_monthly's forecast_dkk
-_DETAIL = """
-with actual as (
-    select budget_area, coalesce(measure_label, 'Ukendt indsats') as measure_label, provider_type,
-        coalesce(provider_name, 'Ukendt leverandør') as provider_name, account,
-        actual_ytd_dkk, coalesce(actual_month_dkk, 0) as actual_month_dkk, 0.0 as committed_dkk,
-    from mart_spend_ytd where month = $m
-),
-committed as (
-    select c.budget_area, coalesce(c.measure_label, 'Ukendt indsats') as measure_label, c.provider_type,
-        coalesce(c.provider_name, 'Ukendt leverandør') as provider_name,
-        coalesce(cat.account_function, 'Ukendt konto') as account,
-        0.0 as actual_ytd_dkk, 0.0 as actual_month_dkk, c.committed_dkk,
-    from mart_commitments as c left join stg_catalogue as cat on cat.measure_code = c.measure_code
-    where c.month = $m
-),
-detail as (
-    select * from actual union all by name select * from committed
-)
-"""
-
-
-@ui.cached
 def options(con: duckdb.DuckDBPyConnection, month: date, role: str | None) -> dict[str, list[str]]:
-    """The values each filter offers in the month (spending to date or commitments after it), in one pass."""
+    """The values each filter offers in the month (spending to date or commitments after it)."""
     dims = dims_for(role)
-    lists = ", ".join(f"list(distinct {d} order by {d}) filter (where {d} is not null) as {d}" for d in dims)
-    row = db.query(con, _DETAIL + f"select {lists} from detail", {"m": month}).row(0, named=True)
-    return {d: row[d] or [] for d in dims}
+    rows = db.query(
+        con,
+        "select dimension, value from mart_economy_filter_values where month = $m order by dimension, value",
+        {"m": month},
+    )
+    out: dict[str, list[str]] = {d: [] for d in dims}
+    for dim, value in rows.iter_rows():
+        if dim in out:
+            out[dim].append(value)
+    return out
 
 
 def headline(pack) -> list[dict]:
@@ -136,67 +118,44 @@ def headline(pack) -> list[dict]:
 # ---- 1. budget against actual ---------------------------------------------------------------------------
 
 
-@ui.cached
 def budget_by_area(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> pl.DataFrame:
     """Per budget area (and in total): budget, the budget in twelfths to date, actual to date, committed,
-    forecast and the deviations, in whole kroner."""
-    sql = f"""
-        select coalesce(budget_area, 'I alt') as "Budgetområde",
-            round(sum(budget_dkk)) as "Budget",
-            round(sum(budget_profile_ytd_dkk)) as "Budget til dato",
-            round(sum(actual_ytd_dkk)) as "Forbrug til dato",
-            round(sum(actual_ytd_dkk) - sum(budget_profile_ytd_dkk)) as "Afvigelse til dato",
-            round(sum(committed_dkk)) as "Bevilget resten",
-            round(sum(forecast_dkk)) as "Forventet",
-            round(sum(forecast_dkk) - sum(budget_dkk)) as "Forventet afvigelse",
-        from mart_budget_area_monthly
-        where month = $m and {_where(["budget_area"])}
-            and (budget_dkk is not null or actual_ytd_dkk <> 0 or committed_dkk <> 0)
-        group by grouping sets ((budget_area), ())
-        order by grouping(budget_area), budget_area
-    """
-    return db.query(con, sql, {"m": month, "f_budget_area": filters.params()["f_budget_area"]})
+    forecast and the deviations, in whole kroner (mart_economy_budget_areas)."""
+    rows = db.select_view(con, "mart_economy_budget_areas", p_month=month, **filters.params(["budget_area"]))
+    return rows.select(
+        pl.col("budget_area").alias("Budgetområde"),
+        pl.col("budget_dkk").alias("Budget"),
+        pl.col("budget_profile_ytd_dkk").alias("Budget til dato"),
+        pl.col("actual_ytd_dkk").alias("Forbrug til dato"),
+        pl.col("deviation_ytd_dkk").alias("Afvigelse til dato"),
+        pl.col("committed_dkk").alias("Bevilget resten"),
+        pl.col("forecast_dkk").alias("Forventet"),
+        pl.col("deviation_dkk").alias("Forventet afvigelse"),
+    )
 
 
-@ui.cached
 def cumulative(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> pl.DataFrame:
     """Month by month in M's year: actual spending to date (all filters, to M) against the budget in twelfths
-    (all twelve months; the chosen budget areas: the budget exists per area only), long format for charts.lines."""
-    sql = f"""
-        with profile as (
-            select month, sum(budget_profile_ytd_dkk) as v from mart_budget_profile
-            where year = year($m) and {_where(["budget_area"])} group by month
-        ),
-        spent as (
-            select s.month, sum(s.actual_ytd_dkk) as v from mart_spend_ytd as s
-            where year(s.month) = year($m) and s.month <= $m and {_where()} group by s.month
-        )
-        select month as "Måned", 'Budget (1/12-dele)' as "Serie", round(v) as "Beløb" from profile
-        union all
-        select month, 'Forbrug år til dato', round(v) from spent
-        order by 2, 1
-    """
-    return db.query(con, sql, {"m": month, **filters.params()})
+    (all twelve months; the chosen budget areas: the budget exists per area only), long format for charts.lines
+    (mart_economy_cumulative)."""
+    rows = db.select_view(con, "mart_economy_cumulative", p_month=month, **filters.params())
+    return rows.select(
+        pl.col("month").alias("Måned"), pl.col("series").alias("Serie"), pl.col("amount_dkk").alias("Beløb")
+    )
 
 
-@ui.cached
 def breakdown(con: duckdb.DuckDBPyConnection, month: date, dim: str, filters: Filters) -> pl.DataFrame:
-    """Actual to date, committed and forecast by one dimension within the filters."""
+    """Actual to date, committed and forecast by one dimension within the filters (mart_economy_breakdown)."""
     if dim not in DIMS:
         raise ValueError(f"Ukendt dimension {dim!r}")
-    sql = (
-        _DETAIL
-        + f"""
-        select {dim} as "{DIMS[dim]}",
-            round(sum(actual_month_dkk)) as "Forbrug i måneden",
-            round(sum(actual_ytd_dkk)) as "Forbrug år til dato",
-            round(sum(committed_dkk)) as "Bevilget resten af året",
-            round(sum(actual_ytd_dkk) + sum(committed_dkk)) as "Forventet forbrug",
-        from detail where {_where()}
-        group by {dim} order by "Forventet forbrug" desc
-    """
+    rows = db.select_view(con, "mart_economy_breakdown", p_month=month, p_dim=dim, **filters.params())
+    return rows.select(
+        pl.col("category").alias(DIMS[dim]),
+        pl.col("actual_month_dkk").alias("Forbrug i måneden"),
+        pl.col("actual_ytd_dkk").alias("Forbrug år til dato"),
+        pl.col("committed_dkk").alias("Bevilget resten af året"),
+        pl.col("forecast_dkk").alias("Forventet forbrug"),
     )
-    return db.query(con, sql, {"m": month, **filters.params()})
 
 
 def breakdown_long(frame: pl.DataFrame, dim: str) -> pl.DataFrame:
@@ -212,34 +171,18 @@ def breakdown_long(frame: pl.DataFrame, dim: str) -> pl.DataFrame:
 # ---- 2. forecast ------------------------------------------------------------------------------------------
 
 
-@ui.cached
 def waterfall(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> pl.DataFrame:
     """From the budget to the forecast: the budget, each area's forecast minus its budget as a step, the
-    forecast; start and end of every bar."""
-    sql = f"""
-        with a as (
-            select budget_area, coalesce(budget_dkk, 0) as b, forecast_dkk as f, forecast_dkk - coalesce(budget_dkk, 0) as d
-            from mart_budget_area_monthly
-            where month = $m and {_where(["budget_area"])} and (budget_dkk is not null or forecast_dkk <> 0)
-        ),
-        steps as (
-            select row_number() over (order by budget_area) as ord, budget_area as label, d,
-                (select sum(b) from a) + sum(d) over (order by budget_area rows between unbounded preceding
-                    and current row) - d as start_dkk,
-            from a
-        )
-        select 0 as "Nr", 'Budget' as "Trin", 'Budget' as "Type", 0.0 as "Fra", round((select sum(b) from a)) as "Til",
-            round((select sum(b) from a)) as "Beløb"
-        union all
-        select ord, label, case when d > 0 then 'Merforbrug' else 'Mindreforbrug' end,
-            round(start_dkk), round(start_dkk + d), round(d)
-        from steps
-        union all
-        select 1000, 'Forventet forbrug', 'Forventet forbrug', 0.0, round((select sum(f) from a)),
-            round((select sum(f) from a))
-        order by 1
-    """
-    return db.query(con, sql, {"m": month, "f_budget_area": filters.params()["f_budget_area"]})
+    forecast; start and end of every bar (mart_economy_waterfall)."""
+    rows = db.select_view(con, "mart_economy_waterfall", p_month=month, **filters.params(["budget_area"]))
+    return rows.select(
+        pl.col("step_no").alias("Nr"),
+        pl.col("step").alias("Trin"),
+        pl.col("step_type").alias("Type"),
+        pl.col("from_dkk").alias("Fra"),
+        pl.col("to_dkk").alias("Til"),
+        pl.col("amount_dkk").alias("Beløb"),
+    )
 
 
 WATERFALL_COLOURS = {
@@ -304,37 +247,28 @@ def waterfall_chart(frame: pl.DataFrame) -> alt.Chart:
     return charts.finish(alt.layer(bars, labels), height=320)
 
 
-@ui.cached
 def commitments(
     con: duckdb.DuckDBPyConnection, month: date, filters: Filters, n: int = TOP_COMMITMENTS
 ) -> pl.DataFrame:
     """The largest commitments for the rest of the year (one row per measure; pseudonymous ids)."""
-    sql = f"""
-        with c as (
-            select c.* replace (
-                    coalesce(c.measure_label, 'Ukendt indsats') as measure_label,
-                    coalesce(c.provider_name, 'Ukendt leverandør') as provider_name
-                ),
-                coalesce(cat.account_function, 'Ukendt konto') as account,
-            from mart_commitments as c left join stg_catalogue as cat on cat.measure_code = c.measure_code
-            where c.month = $m
-        )
-        select measure_id as "Indsats-id", child_id as "Barn (pseudonym)", measure_label as "Indsatstype",
-            provider_type as "Leverandørtype", provider_name as "Leverandør", budget_area as "Budgetområde",
-            start_on as "Start", end_on as "Slut", round(monthly_cost_dkk) as "Månedspris",
-            round(committed_dkk) as "Bevilget resten af året",
-        from c
-        where {_where()}
-        order by committed_dkk desc, measure_id
-        limit {int(n)}
-    """
-    return db.query(con, sql, {"m": month, **filters.params()})
+    rows = db.select_view(con, "mart_economy_commitments", p_month=month, p_limit=int(n), **filters.params())
+    return rows.select(
+        pl.col("measure_id").alias("Indsats-id"),
+        pl.col("child_id").alias("Barn (pseudonym)"),
+        pl.col("measure_label").alias("Indsatstype"),
+        pl.col("provider_type").alias("Leverandørtype"),
+        pl.col("provider_name").alias("Leverandør"),
+        pl.col("budget_area").alias("Budgetområde"),
+        pl.col("start_on").alias("Start"),
+        pl.col("end_on").alias("Slut"),
+        pl.col("monthly_cost_dkk").alias("Månedspris"),
+        pl.col("committed_dkk").alias("Bevilget resten af året"),
+    )
 
 
 # ---- 3. target path ---------------------------------------------------------------------------------------
 
 
-@ui.cached
 def path(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     return db.query(
         con,
@@ -384,33 +318,19 @@ def path_status(frame: pl.DataFrame) -> dict | None:
 # ---- 4. unit prices ---------------------------------------------------------------------------------------
 
 
-_UNIT = """
-    select u.month, coalesce(cat.label_da, u.measure_code) as measure_label, u.provider_type,
-        u.n_children_contracted, u.contracted_per_child_dkk, u.n_children_paid, u.paid_per_child_dkk,
-    from mart_unit_prices_monthly as u left join stg_catalogue as cat on cat.measure_code = u.measure_code
-"""
-
-
-@ui.cached
 def unit_prices(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> pl.DataFrame:
     """Average monthly cost per child by measure type and provider type: contracted (measures active at the
-    month's end) beside paid (the month's postings)."""
-    sql = f"""
-        with u as ({_UNIT} where u.month = $m)
-        select measure_label as "Indsatstype", provider_type as "Leverandørtype",
-            n_children_contracted as "Børn med aktiv indsats", round(contracted_per_child_dkk) as "Kontraktpris pr. barn",
-            n_children_paid as "Børn betalt for", round(paid_per_child_dkk) as "Betalt pr. barn",
-        from u
-        where (len($f_measure_label) = 0 or list_contains($f_measure_label, measure_label))
-            and (len($f_provider_type) = 0 or list_contains($f_provider_type, provider_type))
-            and (contracted_per_child_dkk is not null or paid_per_child_dkk is not null)
-        order by 1, 2
-    """
-    p = filters.params()
-    return db.query(
-        con,
-        sql,
-        {"m": month, "f_measure_label": p["f_measure_label"], "f_provider_type": p["f_provider_type"]},
+    month's end) beside paid (the month's postings) (mart_economy_unit_prices)."""
+    rows = db.select_view(
+        con, "mart_economy_unit_prices", p_month=month, **filters.params(["measure_label", "provider_type"])
+    )
+    return rows.select(
+        pl.col("measure_label").alias("Indsatstype"),
+        pl.col("provider_type").alias("Leverandørtype"),
+        pl.col("n_children_contracted").alias("Børn med aktiv indsats"),
+        pl.col("contracted_per_child_dkk").alias("Kontraktpris pr. barn"),
+        pl.col("n_children_paid").alias("Børn betalt for"),
+        pl.col("paid_per_child_dkk").alias("Betalt pr. barn"),
     )
 
 
@@ -460,99 +380,58 @@ def unit_price_chart(frame: pl.DataFrame) -> alt.Chart:
     return charts.finish(alt.layer(link, dots), height=22 * len(order) + 90)
 
 
-@ui.cached
 def unit_price_types(con: duckdb.DuckDBPyConnection, month: date) -> list[str]:
-    rows = db.query(
-        con, f"select distinct measure_label from ({_UNIT} where u.month = $m) order by 1", {"m": month}
-    )
-    return rows["measure_label"].to_list()
+    """The measure types with a unit price in the month."""
+    rows = db.select_view(con, "mart_economy_unit_prices", p_month=month)
+    return rows["measure_label"].unique(maintain_order=True).to_list()
 
 
-@ui.cached
 def unit_price_trend(
     con: duckdb.DuckDBPyConnection, month: date, measure_label: str, months: int = 24
 ) -> pl.DataFrame:
-    """The measure type's contracted and paid price per child month by month, per provider type."""
-    sql = f"""
-        with u as ({_UNIT} where u.month between $m - to_months({int(months) - 1}) and $m)
-        select month as "Måned", provider_type || ' · kontrakt' as "Serie", round(contracted_per_child_dkk) as "Kr. pr. barn"
-        from u where measure_label = $label and contracted_per_child_dkk is not null
-        union all
-        select month, provider_type || ' · betalt', round(paid_per_child_dkk)
-        from u where measure_label = $label and paid_per_child_dkk is not null
-        order by 2, 1
-    """
-    return db.query(con, sql, {"m": month, "label": measure_label})
+    """The measure type's contracted and paid price per child month by month, per provider type
+    (mart_economy_unit_price_trend)."""
+    rows = db.select_view(
+        con,
+        "mart_economy_unit_price_trend",
+        p_month=month,
+        p_measure_label=measure_label,
+        p_months=int(months),
+    )
+    return rows.select(
+        pl.col("month").alias("Måned"),
+        pl.col("series").alias("Serie"),
+        pl.col("per_child_dkk").alias("Kr. pr. barn"),
+    )
 
 
 # ---- 5. changes since the last import ---------------------------------------------------------------------
 
 
-@ui.cached
 def forecast_change(con: duckdb.DuckDBPyConnection, month: date) -> dict:
     rows = db.query(con, "select * from mart_forecast_changes where month = $m", {"m": month})
     return rows.row(0, named=True) if rows.height else {"has_previous": False}
 
 
-@ui.cached
 def reconciliation(con: duckdb.DuckDBPyConnection, month: date, detail: bool = True) -> pl.DataFrame:
     """Previous import's forecast + the change in actual spending + the measures' effects by kind = this
-    import's forecast (to the øre), one line each; empty with a single import. Without `detail` (the
-    committee) the measures' effects are one line, without the number of measures (a kind of change with one
-    or two measures would point at single children's cases)."""
-    sql = """
-        with fc as (select * from mart_forecast_changes where month = $m and has_previous),
-        eff as (
-            select case when $detail then change_type else 'i alt' end as change_type,
-                sum(effect_dkk) as effect_dkk, count(*) as n
-            from mart_measure_changes where month = $m and effect_dkk is not null group by all
-        )
-        select 1 as nr, 'Forventet forbrug, forrige indlæsning (version ' || previous_version_id || ')' as "Post",
-            null::bigint as "Antal indsatser", round(previous_forecast_dkk, 2) as "Beløb" from fc
-        union all
-        select 2, 'Ændring i faktisk forbrug (nye og rettede posteringer)', null, round(actual_change_dkk, 2) from fc
-        union all
-        select 3 + coalesce(list_position(['ny', 'afsluttet', 'forlænget', 'pris', 'fjernet', 'ændret'], change_type), 0),
-            case when $detail then 'Virkning: ' || change_type else 'Virkning af ændrede indsatser' end,
-            case when $detail then n end, effect_dkk
-        from eff where exists (select 1 from fc)
-        union all
-        select 20, 'Uforklaret rest', null, unexplained_dkk from fc
-        union all
-        select 21, 'Forventet forbrug, denne indlæsning (version ' || current_version_id || ')', null,
-            round(forecast_dkk, 2) from fc
-        order by 1
-    """
-    frame = _in_oere(db.query(con, sql, {"m": month, "detail": detail}))
-    frame = frame.with_columns(
-        pl.col("Post").str.replace_many(
+    import's forecast (in whole øre that add up as shown), one line each; empty with a single import
+    (mart_economy_reconciliation). Without `detail` (the committee) the measures' effects are one line, without
+    the number of measures."""
+    rows = db.select_view(con, "mart_economy_reconciliation", p_month=month, p_detail=detail)
+    frame = rows.select(
+        pl.col("item")
+        .str.replace_many(
             [f"Virkning: {k}" for k in CHANGE_LABELS],
             [f"Virkning: {v.lower()}" for v in CHANGE_LABELS.values()],
         )
-    ).drop("nr")
+        .alias("Post"),
+        pl.col("n_measures").alias("Antal indsatser"),
+        pl.col("amount_dkk").alias("Beløb"),
+    )
     return frame if detail else frame.drop("Antal indsatser")
 
 
-def _in_oere(frame: pl.DataFrame) -> pl.DataFrame:
-    """The reconciliation's lines in whole øre that add up, as shown, to this import's forecast: the previous
-    forecast, the actual change and the unexplained rest (mart_forecast_changes) are øre already; the measures'
-    effects (fractions of a day's price) are rounded so that they sum to what is left, the largest remainders
-    taking the øre that rounding each line alone would lose."""
-    if frame.height < 5:  # no effect lines
-        return frame
-    amounts = frame["Beløb"].to_list()
-    prev, actual, effects, rest, current = amounts[0], amounts[1], amounts[2:-2], amounts[-2], amounts[-1]
-    target = round((current - prev - actual - rest) * 100)
-    cents = [e * 100 for e in effects]
-    floors = [math.floor(c) for c in cents]
-    left = target - sum(floors)
-    by_remainder = sorted(range(len(cents)), key=lambda i: cents[i] - floors[i], reverse=left > 0)
-    for k in range(abs(left)):
-        floors[by_remainder[k % len(floors)]] += 1 if left > 0 else -1
-    return frame.with_columns(pl.Series("Beløb", [prev, actual, *[f / 100 for f in floors], rest, current]))
-
-
-@ui.cached
 def started_ended(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     """With a single import: the measures started or ended in the month, one row each."""
     return db.query(
@@ -566,39 +445,30 @@ def started_ended(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     )
 
 
-@ui.cached
 def started_ended_by_type(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     """With a single import: how many measures of each type started and ended in the month, and their monthly
-    costs."""
+    costs (mart_measures_started_ended)."""
     return db.query(
         con,
-        """select coalesce(measure_label, measure_code) as "Indsatstype",
-               count(*) filter (where change_type like 'startet%') as "Startet",
-               count(*) filter (where change_type like '%afsluttet') as "Afsluttet",
-               round(sum(current_monthly_cost_dkk) filter (where change_type like 'startet%'))
-                   as "Månedspris, startede",
-               round(sum(current_monthly_cost_dkk) filter (where change_type like '%afsluttet'))
-                   as "Månedspris, afsluttede",
-           from mart_measure_changes where month = $m and effect_dkk is null
-           group by all order by 1""",
+        """select measure_type as "Indsatstype", n_started as "Startet", n_ended as "Afsluttet",
+               started_monthly_dkk as "Månedspris, startede", ended_monthly_dkk as "Månedspris, afsluttede",
+           from mart_measures_started_ended where month = $m order by measure_type""",
         {"m": month},
     )
 
 
-@ui.cached
 def effects_by_type(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
-    """The measures' effects on the forecast summed by measure type and kind of change."""
+    """The measures' effects on the forecast summed by measure type and kind of change
+    (mart_measure_change_effects)."""
     return db.query(
         con,
-        """select coalesce(measure_label, measure_code) as "Indsatstype", change_type as "Ændring",
-               count(*) as "Antal indsatser", round(sum(effect_dkk), 2) as "Virkning på forventet forbrug"
-           from mart_measure_changes where month = $m and effect_dkk is not null
-           group by all order by 1, 2""",
+        """select measure_type as "Indsatstype", change_type as "Ændring", n_measures as "Antal indsatser",
+               effect_dkk as "Virkning på forventet forbrug"
+           from mart_measure_change_effects where month = $m order by measure_type, change_type""",
         {"m": month},
     ).with_columns(pl.col("Ændring").replace(CHANGE_WORDS))
 
 
-@ui.cached
 def measure_changes(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame:
     """The changed measures (or, with a single import, those started or ended in the month), one row each."""
     return db.query(

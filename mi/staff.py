@@ -3,6 +3,7 @@
 
 Numbers are computed in SQL (sql/marts/mart_caseload_*, mart_staff_*, mart_leavers_*); nothing is computed here.
 The caseworker level (pseudonymous ids) is for the leder role only: `caseworkers` refuses every other role.
+Plain functions of (connection, month): the pages cache them through mi.ui.view and draw a View with mi.ui.show.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from mi import charts, db, fmt, ui
+from mi import charts, db, fmt
 
 TREND_MONTHS = 36  # how far back the trend charts reach (three years, so seasonality and direction show)
 
@@ -207,7 +208,6 @@ def norm_text(con: duckdb.DuckDBPyConnection) -> str:
     return f"{fmt.number(lo)}–{fmt.number(hi)} sager pr. årsværk"
 
 
-@ui.cached
 def caseload_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TREND_MONTHS) -> View:
     """Cases per raadgiver FTE for the whole department and each team, month by month, against the norm band."""
     rows = db.query(
@@ -236,7 +236,6 @@ def caseload_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TR
     return View(chart, data, table, shown_period(rows, month, months), missing)
 
 
-@ui.cached
 def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """The month's caseload per team (and the department), with the team's place against the norm in words."""
     rows = db.query(
@@ -268,7 +267,6 @@ def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
     return View(chart, data, table, fmt.month_name(month), missing)
 
 
-@ui.cached
 def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """How many caseworkers are under, within and over the norm (an aggregate: no caseworker can be seen)."""
     lo, hi = norm(con)
@@ -302,7 +300,6 @@ def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
 CHART_MAX_CASEWORKERS = 40
 
 
-@ui.cached
 def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
     """Each caseworker's caseload (pseudonymous ids), highest first: for the leder role only."""
     if role != "leder":
@@ -349,7 +346,6 @@ def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
 # ---- Personale -------------------------------------------------------------------------------------------
 
 
-@ui.cached
 def summary(con: duckdb.DuckDBPyConnection, month: date) -> dict | None:
     """The month's staff figures (mart_staff_summary), or None outside the data."""
     rows = db.query(con, "select * from mart_staff_summary where month = $month", {"month": month})
@@ -377,7 +373,6 @@ def summary_metrics(row: dict | None) -> list[tuple[str, str, str]]:
     ]
 
 
-@ui.cached
 def turnover_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TREND_MONTHS) -> View:
     """Turnover over 12 months, month by month (leavers ÷ mean headcount at the 12 month-ends)."""
     rows = db.query(
@@ -400,7 +395,6 @@ def turnover_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TR
     )
 
 
-@ui.cached
 def leavers_by_reason(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """Employments ended in the 12 months by reason (all roles, raadgivere alone)."""
     rows = db.query(
@@ -422,7 +416,6 @@ def leavers_by_reason(con: duckdb.DuckDBPyConnection, month: date) -> View:
     return View(chart, data, table, period_12m(month), missing)
 
 
-@ui.cached
 def tenure(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """Seniority bands for all staff and for raadgivere: the share in each band and with less seniority."""
     rows = db.query(
@@ -451,7 +444,6 @@ def tenure(con: duckdb.DuckDBPyConnection, month: date) -> View:
     return View(chart if data.height else None, data, table, fmt.month_name(month), missing)
 
 
-@ui.cached
 def headcount(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """Headcount and FTE at the month-end by team and role, with the month's hires and leavers."""
     rows = db.query(
@@ -475,17 +467,3 @@ def headcount(con: duckdb.DuckDBPyConnection, month: date) -> View:
     )
     missing = "Ingen ansatte ved månedens udgang (tabellen staff)."
     return View(chart, data, table, fmt.month_name(month), missing)
-
-
-def show(view: View, name: str) -> None:
-    """A figure on a page: chart (or table alone) with table view, period, "data pr." and CSV/Excel downloads;
-    when there are no rows, what is missing."""
-    from mi import ui  # noqa: PLC0415 - Streamlit only when a page draws
-
-    if view.is_empty:
-        ui.empty(view.missing)
-        ui.caption(view.period)
-    elif view.chart is None:
-        ui.table_with_downloads(view.data, name, view.period, shown=view.table)
-    else:
-        ui.chart_with_table(view.chart, view.data, name, view.period, shown=view.table)

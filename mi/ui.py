@@ -2,6 +2,7 @@
 figure captions, KPI cards, and every table's view and downloads.
 
     con()                      the cached read-only connection (reopened when an import swaps the file)
+    view(fn, *args)            fn(con(), *args) of a screen service, cached per database file and arguments
     role(), month()            what the sidebar chose (set by app.py)
     require(slug | roles)      stop the page unless the role may see it (checked on the server)
     data_info()                data as of, version, import time
@@ -9,6 +10,7 @@ figure captions, KPI cards, and every table's view and downloads.
     status_badge(status, label)  a traffic light that always carries its text
     figure_card(col, figure)   one KPI card (value, changes, status, definition)
     table_with_downloads(frame, name, period, shown=None)   a table with CSV and Excel downloads
+    show(view, name)           a service's View (chart, data, table, period, missing) with table view and downloads
     chart_with_table(chart, frame, name, period, shown=None) a chart with a table view and CSV and Excel downloads
         (`frame` is what the downloads hold: numbers stay numbers; `shown`, when given, is the same rows as Danish
         text for the screen; a column of privacy.Shown values (pl.Object: number or mark such as `<5`) is written
@@ -22,7 +24,6 @@ figure captions, KPI cards, and every table's view and downloads.
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import re
@@ -79,21 +80,15 @@ def _cached_view(_fn, name: str, path: str, stamp, args: tuple, kwargs: tuple):
     return _fn(con(), *args, **dict(kwargs))
 
 
-def cached(fn):
-    """Decorator for a screen function `fn(con, *args)` that reads marts and builds a view (frames, charts): when
-    called with the app's own connection, the result is kept per database file (its stamp) and arguments for every
-    session, so a page that runs again does not rebuild its charts. Called with any other connection (tests, the
-    CLI), it simply runs. The result must not be changed by its callers."""
-
-    @functools.wraps(fn)
-    def wrapper(connection, *args, **kwargs):
-        path = db.db_path()
-        if connection is not _holder(str(path)).con:
-            return fn(connection, *args, **kwargs)
-        name = f"{fn.__module__}.{fn.__qualname__}"
-        return _cached_view(fn, name, str(path), db.file_stamp(path), args, tuple(sorted(kwargs.items())))
-
-    return wrapper
+def view(fn, *args, **kwargs):
+    """`fn(con(), *args, **kwargs)`: a screen service's view (frames, charts, a pack) of the app's database, kept
+    per database file (its stamp), function and arguments for every session, so a page that runs again neither
+    queries nor rebuilds its charts. The one cache of the app: the services (mi.economy, mi.staff, …) are plain
+    functions of (connection, month, filters) and know nothing of Streamlit. The result must not be changed by its
+    callers."""
+    path = db.db_path()
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    return _cached_view(fn, name, str(path), db.file_stamp(path), args, tuple(sorted(kwargs.items())))
 
 
 def role() -> str | None:
@@ -308,6 +303,19 @@ def chart_with_table(
         _screen_table(frame, shown)
     caption(period)
     downloads(frame, name)
+
+
+def show(view, name: str) -> None:
+    """A screen service's figure (e.g. mi.staff.View: chart or None, `data` for the downloads, `table` as shown,
+    `period`, `missing`) on the page: chart (or table alone) with table view, period, "data pr." and CSV/Excel
+    downloads; when there are no rows, what is missing."""
+    if view.is_empty:
+        empty(view.missing)
+        caption(view.period)
+    elif view.chart is None:
+        table_with_downloads(view.data, name, view.period, shown=view.table)
+    else:
+        chart_with_table(view.chart, view.data, name, view.period, shown=view.table)
 
 
 def footnotes(notes) -> None:

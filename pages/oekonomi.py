@@ -3,7 +3,7 @@ import streamlit as st
 from mi import charts, economy, fmt, overview, pack_charts, ui
 
 role = ui.require("oekonomi")
-con, m = ui.con(), ui.month()
+m = ui.month()
 p = overview.pack()
 detail = economy.may_see_detail(role)
 year, ytd = m.year, ui.ytd_text()
@@ -29,7 +29,7 @@ for col, h in zip(cols, economy.headline(p)[:4], strict=False):
 st.markdown(p.sentences["budget"])
 
 with st.expander("Filtre", expanded=True):
-    opts = economy.options(con, m, role)
+    opts = ui.view(economy.options, m, role)
     fcols = st.columns(len(opts))
     filters = economy.Filters(
         {
@@ -45,7 +45,7 @@ with st.expander("Filtre", expanded=True):
         )
 
 st.header(f"{next(no)}. Budget og forbrug år til dato")
-areas = economy.budget_by_area(con, m, filters)
+areas = ui.view(economy.budget_by_area, m, filters)
 st.caption(
     "Beløb i kroner. Budget til dato: årets budget i 1/12-dele. Bevilget resten: hvad de bevilgede indsatser "
     "koster resten af året. Forventet = forbrug til dato + bevilget resten. Afvigelse: forbrug minus budget "
@@ -53,7 +53,7 @@ st.caption(
 )
 ui.table_with_downloads(areas, "budget-omraader", ytd, economy.danish(areas, kr=False))
 st.subheader("Forbrug år til dato mod budgettet i 1/12-dele")
-cum = economy.cumulative(con, m, filters)
+cum = ui.view(economy.cumulative, m, filters)
 ui.chart_with_table(
     charts.lines(cum, "Måned", "Beløb", "Serie", "dkk"),
     cum,
@@ -63,7 +63,7 @@ ui.chart_with_table(
 )
 if detail:
     dim = st.selectbox("Fordel forbruget på", list(economy.DIMS), format_func=economy.DIMS.get, key="oek-dim")
-    bd = economy.breakdown(con, m, dim, filters)
+    bd = ui.view(economy.breakdown, m, dim, filters)
     chart = economy.hbars(economy.breakdown_long(bd, dim), economy.DIMS[dim], "Beløb", "Del", stack=True)
     ui.chart_with_table(chart, bd, f"forbrug-{dim}", ytd, economy.danish(bd))
 
@@ -72,7 +72,7 @@ st.markdown(
     f"Forventet forbrug = forbrug år til dato + hvad de bevilgede indsatser koster resten af året "
     f"(månedspris × dage aktive i hver måned efter {p.month_text}; uden slutdato til 31. december)."
 )
-wf = economy.waterfall(con, m, filters)
+wf = ui.view(economy.waterfall, m, filters)
 ui.chart_with_table(
     economy.waterfall_chart(wf),
     wf,
@@ -82,13 +82,13 @@ ui.chart_with_table(
 )
 if detail:
     st.subheader("De største bevillinger resten af året")
-    top = economy.commitments(con, m, filters)
+    top = ui.view(economy.commitments, m, filters)
     ui.table_with_downloads(
         top, "bevillinger", f"efter {p.month_text} til 31. december {year}", economy.danish(top)
     )
 
 st.header(f"{next(no)}. Merforbruget mod målet")
-path = economy.path(con, m)
+path = ui.view(economy.path, m)
 status = economy.path_status(path)
 if status:
     st.markdown(f"{ui.status_badge(status['status'], status['label'])} · {status['text']}")
@@ -105,7 +105,7 @@ if detail:
     st.markdown(
         "Gennemsnitlig månedlig udgift pr. barn: kontraktpris (aktive indsatser ved månedens udgang) ved siden af det betalte i måneden."
     )
-    up = economy.unit_prices(con, m, filters)
+    up = ui.view(economy.unit_prices, m, filters)
     ui.chart_with_table(
         economy.unit_price_chart(up),
         up,
@@ -113,8 +113,8 @@ if detail:
         p.month_text,
         economy.danish(up),
     )
-    kind = st.selectbox("Udvikling for indsatstype", economy.unit_price_types(con, m), key="oek-unit")
-    trend = economy.unit_price_trend(con, m, kind)
+    kind = st.selectbox("Udvikling for indsatstype", ui.view(economy.unit_price_types, m), key="oek-unit")
+    trend = ui.view(economy.unit_price_trend, m, kind)
     ui.chart_with_table(
         charts.lines(trend, "Måned", "Kr. pr. barn", "Serie", "kr"),
         trend,
@@ -124,22 +124,22 @@ if detail:
     )
 
 st.header(f"{next(no)}. Ændringer siden sidste indlæsning")
-fc = economy.forecast_change(con, m)
+fc = ui.view(economy.forecast_change, m)
 if fc["has_previous"]:
     st.markdown(
         f"Forventet forbrug før: **{fmt.money(fc['previous_forecast_dkk'])}**, nu: **{fmt.money(fc['forecast_dkk'])}**. "
         "Forskellen er ændringen i faktisk forbrug plus virkningen af de ændrede indsatser:"
     )
-    rec = economy.reconciliation(con, m, detail)
+    rec = ui.view(economy.reconciliation, m, detail)
     ui.table_with_downloads(rec, "afstemning", f"{year}, opgjort {p.month_text}", economy.danish(rec, 2))
     if detail:
         st.subheader("Virkning pr. indsatstype")
-        eff = economy.effects_by_type(con, m)
+        eff = ui.view(economy.effects_by_type, m)
         ui.table_with_downloads(
             eff, "virkning-pr-indsatstype", f"{year}, opgjort {p.month_text}", economy.danish(eff, 2)
         )
         st.subheader("De ændrede indsatser")
-        ch = economy.measure_changes(con, m)
+        ch = ui.view(economy.measure_changes, m)
         ui.table_with_downloads(
             ch, "aendrede-indsatser", f"{year}, opgjort {p.month_text}", economy.danish(ch, 2)
         )
@@ -150,10 +150,10 @@ else:
         else "Der er kun én dataindlæsning, så der er intet at sammenligne med."
     )
     if detail:
-        by_type = economy.started_ended_by_type(con, m)
+        by_type = ui.view(economy.started_ended_by_type, m)
         ui.table_with_downloads(by_type, "startet-afsluttet-pr-type", p.month_text, economy.danish(by_type))
         st.subheader(f"Indsatser startet eller afsluttet i {p.month_text}")
-        ch = economy.started_ended(con, m)
+        ch = ui.view(economy.started_ended, m)
         ui.table_with_downloads(ch, "startet-afsluttet", p.month_text, economy.danish(ch))
 if not detail:
     st.caption(

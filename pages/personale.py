@@ -3,7 +3,7 @@ import streamlit as st
 from mi import overview, staff, ui
 
 ui.require("personale")
-con, month = ui.con(), ui.month()
+month = ui.month()
 st.title("Personale")
 st.markdown(f"**{ui.month_text()}** · personaleomsætning, anciennitet, ansatte og årsværk")
 figures = overview.pack().figures
@@ -11,18 +11,18 @@ for col, key in zip(
     st.columns(3), ("turnover_12m", "tenure_under_1y_share", "tenure_under_2y_share"), strict=True
 ):
     ui.figure_card(col, figures[key], staff.period_12m(month) if key == "turnover_12m" else ui.month_text())
-metrics = staff.summary_metrics(staff.summary(con, month))
+metrics = staff.summary_metrics(ui.view(staff.summary, month))
 for col, (label, value, help_text) in zip(st.columns(len(metrics) or 1), metrics, strict=False):
     col.metric(label, value, help=help_text)
 
 st.subheader("Personaleomsætning over 12 måneder")
-staff.show(staff.turnover_trend(con, month), "personaleomsaetning")
+ui.show(ui.view(staff.turnover_trend, month), "personaleomsaetning")
 
 st.subheader("Fratrådte efter årsag")
-staff.show(staff.leavers_by_reason(con, month), "fratraadte-aarsag")
+ui.show(ui.view(staff.leavers_by_reason, month), "fratraadte-aarsag")
 
 st.subheader("Anciennitet")
-staff.show(staff.tenure(con, month), "anciennitet")
+ui.show(ui.view(staff.tenure, month), "anciennitet")
 
 st.subheader("Ansatte og årsværk pr. team og rolle")
-staff.show(staff.headcount(con, month), "ansatte-team-rolle")
+ui.show(ui.view(staff.headcount, month), "ansatte-team-rolle")

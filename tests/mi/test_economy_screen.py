@@ -375,26 +375,6 @@ def test_committee_reconciliation_has_one_effect_line_and_no_counts(two):
     ]
 
 
-def test_reconciliation_lines_add_up_to_the_ore_as_shown():
-    # three effects of 0,335 kr. each (exact sum 1,005) between 100,00 and a forecast of 101,00 (the rest within
-    # the forecasts' rounding is 0 in mart_forecast_changes): rounded one by one they would show 0,34 × 3 = 1,02
-    # and the lines would not add up. In whole øre that add up: 100 øre, the first of the equal remainders takes
-    # the øre left (33 + 33 + 33 + 1)
-    lines = pl.DataFrame(
-        {
-            "Post": ["forrige", "faktisk", "ny", "pris", "afsluttet", "Uforklaret rest", "denne"],
-            "Beløb": [100.00, 0.00, 0.335, 0.335, 0.335, 0.0, 101.00],
-        }
-    )
-    shown = economy._in_oere(lines)["Beløb"].to_list()
-    assert shown == [100.00, 0.00, 0.34, 0.33, 0.33, 0.0, 101.00]
-    assert round(sum(shown[:-1]), 2) == shown[-1]
-    # a real rest (here 1,99 kr. that no line explains) stays its own line; the effects share what is left
-    gap = lines.with_columns(pl.Series("Beløb", [100.00, 0.00, 0.335, 0.335, 0.335, 1.99, 103.00]))
-    shown = economy._in_oere(gap)["Beløb"].to_list()
-    assert shown[5] == 1.99 and round(sum(shown[:-1]), 2) == 103.00
-
-
 def test_single_import_a_measure_started_and_ended_in_the_month_counts_as_both():
     # S runs 13–27 February 2024: it started and ended in February, so it is one row saying both, and it counts
     # among the started and among the ended measures of the month (1 and 1, 3.000 kr. a month each)
