@@ -33,6 +33,7 @@ from mi import db, fmt, kpi
 # decided on the figures it was computed from (columns of mart_kpi_monthly).
 SUPPORT_KEYS: tuple[str, ...] = (
     "n_family_care_children",
+    "n_family_care_or_institution_children",
     "n_family_treatment_starts_ytd",
     "n_day_treatment_children",
     "n_pupils",

@@ -161,12 +161,11 @@ def footnotes_for(values: Iterable[Shown], min_count: int) -> list[str]:
 # ---- the KPIs of the registry ----------------------------------------------------------------------
 
 # The counts of children each share of the registry is built from, as keys of mart_frozen_values (columns of
-# mart_kpi_monthly): (numerator, denominator, rest); a missing denominator is numerator + rest, a missing rest
-# is denominator − numerator.
-SHARE_PARTS: dict[str, tuple[str, str | None, str | None]] = {
-    "f2_family_care_share": ("n_family_care_children", None, "f1_institution_children"),
-    "f3_private_share_ytd": ("f3_private_family_treatment_starts_ytd", "n_family_treatment_starts_ytd", None),
-    "f4_day_treatment_share": ("n_day_treatment_children", "n_pupils", None),
+# mart_kpi_monthly): (numerator, denominator). Both are read from the mart, never computed here.
+SHARE_PARTS: dict[str, tuple[str, str]] = {
+    "f2_family_care_share": ("n_family_care_children", "n_family_care_or_institution_children"),
+    "f3_private_share_ytd": ("f3_private_family_treatment_starts_ytd", "n_family_treatment_starts_ytd"),
+    "f4_day_treatment_share": ("n_day_treatment_children", "n_pupils"),
 }
 
 
@@ -178,10 +177,8 @@ def protect_kpi(key: str, values: dict[str, float | None], min_count: int, *, ch
     if children_count:
         return protect_count(v, min_count)
     if key in SHARE_PARTS:
-        num_key, den_key, rest_key = SHARE_PARTS[key]
-        num = values.get(num_key)
-        den = values.get(den_key) if den_key else (None if num is None else num + (values.get(rest_key) or 0))
-        return protect_share(v, num, den, min_count)
+        num_key, den_key = SHARE_PARTS[key]
+        return protect_share(v, values.get(num_key), values.get(den_key), min_count)
     return v
 
 

@@ -18,6 +18,7 @@ with current_values as (
     from mart_kpi_monthly as k,
         lateral (values
         ('n_family_care_children', cast(k.n_family_care_children as double)),
+        ('n_family_care_or_institution_children', cast(k.n_family_care_or_institution_children as double)),
         ('n_family_treatment_starts_ytd', cast(k.n_family_treatment_starts_ytd as double)),
         ('n_day_treatment_children', cast(k.n_day_treatment_children as double)),
         ('n_pupils', cast(k.n_pupils as double)),

@@ -159,6 +159,7 @@ final as (
         te.n_under_2y / nullif(te.n_staff, 0) as tenure_under_2y_share,
         -- the counts behind the shares, for screens, suppression and footnotes
         coalesce(pl.n_family_care, 0) as n_family_care_children,
+        coalesce(pl.n_family_care, 0) + coalesce(pl.n_institution, 0) as n_family_care_or_institution_children,
         -- the placement table's other rows, frozen with the KPIs: the committee's hiding of a frozen month
         coalesce(pl.n_network, 0) as n_network_children,
         coalesce(pl.n_foster, 0) as n_foster_children,

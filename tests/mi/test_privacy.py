@@ -41,6 +41,24 @@ def test_change_hidden_when_either_side_is_hidden():
     assert d.protect_change(-4, d.protect_count(27, 5), d.protect_count(31, 5)) == -4
 
 
+def test_kpi_share_reads_its_counts_from_the_mart():
+    # f2: numerator n_family_care_children, denominator n_family_care_or_institution_children (both mart columns).
+    # 6 in family care of 10: the rest (institution) 10 − 6 = 4 is small → hidden
+    values = {
+        "f2_family_care_share": 0.6,
+        "n_family_care_children": 6,
+        "n_family_care_or_institution_children": 10,
+    }
+    assert d.protect_kpi("f2_family_care_share", values, 5, children_count=False) == "–"
+    # 10 of 15: parts 10, 15, rest 5 → shown
+    values = {
+        "f2_family_care_share": 2 / 3,
+        "n_family_care_children": 10,
+        "n_family_care_or_institution_children": 15,
+    }
+    assert d.protect_kpi("f2_family_care_share", values, 5, children_count=False) == pytest.approx(2 / 3)
+
+
 def test_value_with_parts_and_text():
     assert d.protect_value(0.25, 5, parts=(2, 8)) == "–"
     assert d.protect_value(3, 5, count=True) == "<5"

@@ -50,6 +50,8 @@ def test_current_placement_latest_start_and_tie_by_measure_id():
     assert march["f1_institution_children"] == 2
     # family care: B1 (M02) = 1; share = 1 / (1 + 2) = 0.3333…
     assert march["f2_family_care_share"] == pytest.approx(1 / 3)
+    # the counts behind the share, read by disclosure control: numerator 1, denominator 1 + 2 = 3
+    assert (march["n_family_care_children"], march["n_family_care_or_institution_children"]) == (1, 3)
     # institution starts in 2024 to 31 March: M01, M04, M05, M06 = 4 (M08 starts in April)
     assert march["f1_institution_starts_ytd"] == 4
     april = kpis(con, "2024-04")
@@ -65,6 +67,7 @@ def test_current_placement_latest_start_and_tie_by_measure_id():
 def test_family_care_share_empty_when_no_placements():
     con = build_db(children=CHILDREN, measures=[m("M1", "B1", "KONSULENT", "2024-01-01")])
     assert kpis(con, "2024-01")["f2_family_care_share"] is None
+    assert kpis(con, "2024-01")["n_family_care_or_institution_children"] == 0
     assert kpis(con, "2024-01")["f1_institution_children"] == 0
 
 
