@@ -20,11 +20,9 @@ import csv
 import hashlib
 import io
 import json
-import re
 import shutil
 import sys
 import tempfile
-import tomllib
 import zipfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -33,7 +31,6 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import pydantic
 
 from mi import contract, db, fmt
 from mi import settings as settings_mod
@@ -1107,22 +1104,10 @@ def _v2_across(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Is
 
 def _settings(folder: Path) -> tuple[Settings, list[Issue]]:
     try:
-        return settings_mod.load(folder), []
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        return Settings(), [
-            Issue(
-                "settings.toml", int(m.group(1)) if m else None, None, f"filen kan ikke læses som TOML: {exc}"
-            )
-        ]
+        settings, problems = settings_mod.check(folder)
     except OSError as exc:  # e.g. a folder named settings.toml
         return Settings(), [Issue("settings.toml", None, None, f"filen kan ikke læses: {exc.strerror}")]
-    except pydantic.ValidationError as exc:
-        out = []
-        for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"])
-            out.append(Issue("settings.toml", None, key, f"ugyldig indstilling {key}: {err['msg']}"))
-        return Settings(), out
+    return settings, [Issue("settings.toml", line, key, message) for line, key, message in problems]
 
 
 def _catalogue(folder: Path) -> tuple[pl.DataFrame, list[Issue]]:

@@ -9,6 +9,7 @@ database as the table `kpi_registry` so the status (traffic light) is computed i
 from __future__ import annotations
 
 import json
+import math
 import sys
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -301,8 +302,17 @@ def cli_kpis(args) -> int:
             "så tallene kan ændre sig.",
             file=sys.stderr,
         )
+    infinite = [k for k, v in out.items() if isinstance(v, float) and not math.isfinite(v)]
+    if infinite:
+        # JSON has no Infinity or NaN (a reader would choke on them): a clear message instead of invalid JSON
+        print(
+            f"Fejl: nøgletallene {', '.join(infinite)} er ikke endelige tal for {fmt.month_name(month)}; "
+            "tjek indstillingerne (settings.toml) og data.",
+            file=sys.stderr,
+        )
+        return 1
     if args.format == "json":
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
     else:
         print(f"Nøgletal for {fmt.month_name(month)}")
         for kpi in REGISTRY:
