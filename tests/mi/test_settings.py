@@ -131,7 +131,8 @@ ROWS = {
 )
 def test_the_range_edges_still_make_numbers_the_screens_can_show(overspend, reduction):
     con = build_db(
-        _edge_settings(baseline_overspend_dkk=overspend, annual_reduction_dkk=reduction, baseline_year=1990), **ROWS
+        _edge_settings(baseline_overspend_dkk=overspend, annual_reduction_dkk=reduction, baseline_year=1990),
+        **ROWS,
     )
     row = kpis(con, "2024-03")
     # the target 34 years after 1990: 1e10 ∓ 34 × 1e10 = at most 3,5e11 kr. in size, a finite number to format
