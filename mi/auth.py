@@ -38,6 +38,7 @@ PAGES: tuple[Page, ...] = (
     Page("oekonomi", "Økonomi", "💰", ("leder", "oekonomi", "udvalg")),
     Page("sagstal", "Sagstal", "📁", ("leder", "oekonomi")),
     Page("personale", "Personale", "👥", ("leder", "oekonomi")),
+    Page("scenarier", "Scenarier", ":material/calculate:", ("leder", "oekonomi", "udvalg")),
     Page("udvalgsrapport", "Udvalgsrapport", "📄", ("leder", "oekonomi", "udvalg")),
     Page("data", "Data", "🗄️", ("leder", "oekonomi")),
 )

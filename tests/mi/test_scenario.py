@@ -434,3 +434,26 @@ def test_save_refuses_what_cannot_be_computed(tmp_path):
         assert scenario.saved(con).height == 0
     finally:
         con.close()
+
+
+def test_focus_points_at_the_end_of_the_year(town):
+    r = run(
+        town,
+        "ANBR_OPHOLDSSTED/privat:ANBR_PLEJEFAMILIE:2:2024-05",
+        "FAMILIEBEHANDLING/privat:FAMILIEBEHANDLING/intern:1:2024-06",
+        "TABT_ARBEJDSFORTJENESTE::1:2024-03",
+        "ANBR_OPHOLDSSTED:ANBR_NETVAERK:1:2025-01",  # next year: not in this year's end
+        prices={"ANBR_NETVAERK": 15_000},
+    )
+    got = {k: (now, after) for k, now, after in scenario.focus(town, MARCH, r).select(
+        "figure_key", "value_now", "value_after").rows()}  # fmt: skip
+    # 31 March: B1, B2, B3 in institutions (M1–M3); B4, B5 in foster care. Two move to foster care: 3 − 2 = 1
+    assert got["f1_institution_children"] == (3, 1)
+    # family care 2 ÷ (2 + 3) = 0,4 → (2 + 2) ÷ (4 + 1) = 0,8
+    assert got["f2_family_care_share"] == (0.4, 0.8)
+    # one private family-treatment course active (M6) → 0
+    assert got["n_private_family_treatment_active"] == (1, 0)
+    # no pupils: undefined
+    assert got["f4_day_treatment_share"] == (None, None)
+    # lost earnings: paid 0 + M10 April–December 9 × 5.000 = 45.000; the move ends it from March: 10 × 5.000
+    assert got["lost_earnings_year_dkk"] == (45_000, 45_000 - 50_000)

@@ -70,6 +70,7 @@ def test_pages_by_role():
         "overblik",
         "indsatstrappen",
         "oekonomi",
+        "scenarier",
         "udvalgsrapport",
     ]
     assert "data" in [p.slug for p in auth.pages_for("oekonomi")]

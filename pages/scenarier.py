@@ -1,0 +1,318 @@
+import polars as pl
+import streamlit as st
+
+from mi import charts, economy, fmt, scenario, ui
+
+role = ui.require("scenarier")
+con, m = ui.con(), ui.month()
+labels = scenario.codes(con)
+year = m.year
+state = st.session_state
+state.setdefault("scn-moves", [])
+period = f"{year}–{year + 1}, basismåned {fmt.month_name(m)}"
+
+st.title("Scenarier")
+st.markdown(
+    f"**Hvad nu hvis** børn flyttes fra én indsats til en anden? Med kommunens egne enhedspriser i "
+    f"**{fmt.month_name(m)}**: besparelsen i {year} og {year + 1}, forventet forbrug og merforbrug efter planen, og "
+    "hvor meget af afstanden til målet for merforbruget planen lukker."
+)
+
+
+def key_text(key: str | None) -> str:
+    if not key:
+        return "(ophører – ingen ny indsats)"
+    code, _, provider = key.partition("/")
+    return labels.get(code, code) + (f" ({provider})" if provider else "")
+
+
+def show(result: dict, path, focus, name: str) -> None:
+    """A computed (or frozen) scenario: the totals, the gap in words, the moves, the path and the focus points."""
+    cols = st.columns(4)
+    for col, (label, value) in zip(
+        cols,
+        [
+            (f"Besparelse {year}", result["savings_this_year_dkk"]),
+            (f"Besparelse {year + 1}", result["savings_next_year_dkk"]),
+            (f"Forventet forbrug {year} efter planen", result["forecast_after_dkk"]),
+            ("Merforbrug efter planen", result["overspend_after_dkk"]),
+        ],
+        strict=True,
+    ):
+        col.metric(label, fmt.money(value))
+    st.markdown(
+        f"**{scenario.gap_sentence(result)}**  \nForventet forbrug før planen: {fmt.money(result['forecast_dkk'])} · "
+        f"budget: {fmt.money(result['budget_dkk'])} · mål for merforbruget: {fmt.money(result['overspend_target_dkk'])}"
+    )
+    moves = scenario.moves_frame(result, labels)
+    shown = economy.danish(moves).with_columns(
+        pl.Series("Fra måned", [fmt.month_name(d) for d in moves["Fra måned"]])
+    )
+    ui.table_with_downloads(moves, f"{name}-flytninger", period, shown)
+    st.subheader("Merforbruget måned for måned, med og uden scenariet")
+    st.caption(
+        "Forbrug år til dato minus budgettet i 1/12-dele. Til og med basismåneden: faktisk forbrug; derefter "
+        "forventet (de bevilgede indsatsers månedspris). December er årets forventede merforbrug."
+    )
+    table = scenario.path_table(path)
+    ui.chart_with_table(
+        charts.lines(scenario.path_long(path), "Måned", "Beløb", "Serie", "dkk"),
+        table,
+        f"{name}-merforbrug",
+        f"januar–december {year}",
+        economy.danish(table).with_columns(pl.Series("Måned", [fmt.month_name(d) for d in table["Måned"]])),
+    )
+    st.subheader(f"Fokuspunkterne ved udgangen af {year}, hvis intet andet ændrer sig")
+    ft = focus.select(
+        pl.col("label").alias("Fokuspunkt"),
+        pl.col("value_now").alias(f"{fmt.month_name(m).capitalize()}"),
+        pl.col("value_after").alias(f"December {year} med planen"),
+    )
+    units = focus["unit"].to_list()
+    ft_shown = ft.with_columns(
+        pl.Series(c, [fmt.kpi_value(v, u) for v, u in zip(ft[c], units, strict=True)]) for c in ft.columns[1:]
+    )
+    ui.table_with_downloads(ft, f"{name}-fokuspunkter", f"{fmt.month_name(m)} og december {year}", ft_shown)
+
+
+# ---- the committee: presented scenarios, read-only --------------------------------------------------------
+if role == "udvalg":
+    shown = scenario.presented(con, m)
+    if not shown:
+        ui.empty(f"Ingen scenarier er fremlagt for udvalget for {fmt.month_name(m)}.")
+    for p in shown:
+        st.header(p["name"])
+        st.success(
+            f":material/lock: Fremlagt for udvalget {fmt.day(p['presented_at'])} (dataversion {p['version_id']}). "
+            "Tallene er frosset, som de blev fremlagt."
+        )
+        show(p["result"], p["path"], pl.DataFrame(p["result"]["focus"]), f"scenarie-{p['scenario_id']}")
+    st.stop()
+
+
+# ---- leaders and finance: build, save, compare, present ---------------------------------------------------
+def quiet() -> None:
+    state["scn-note"] = state["scn-error"] = None
+
+
+def add(from_key: str, to_key: str | None, n: int = 1, start=None) -> None:
+    quiet()
+    state["scn-moves"] = [
+        *state["scn-moves"],
+        scenario.Move(from_key, to_key, n, start or scenario.next_month(m)),
+    ]
+
+
+def add_from_pickers() -> None:
+    f, fp = state["scn-from"], state["scn-from-prov"]
+    t, tp = state["scn-to"], state["scn-to-prov"]
+    add(f + (f"/{fp}" if fp != "alle" else ""), (t + (f"/{tp}" if tp != "alle" else "")) if t else None,
+        int(state["scn-n"]), state["scn-start"])  # fmt: skip
+
+
+def remove(i: int) -> None:
+    quiet()
+    state["scn-moves"] = [mv for j, mv in enumerate(state["scn-moves"]) if j != i]
+
+
+def open_saved(sid: int) -> None:
+    quiet()
+    s = scenario.load(ui.con(), sid)
+    state["scn-moves"] = list(s.moves)
+    state["scn-name"] = s.name
+    for k in [k for k in state if str(k).startswith("scn-price-")]:
+        state[k] = None
+    for k, v in s.prices.items():
+        state[f"scn-price-{k}"] = v
+    state["month"] = state["_month"] = s.month
+    state["scn-note"] = f"Scenariet »{s.name}« er åbnet (basismåned {fmt.month_name(s.month)})."
+
+
+def write(action, *args, done: str) -> None:
+    quiet()
+    try:
+        action(*args)
+        state["scn-note"] = done
+    except (scenario.ScenarioError, ValueError) as exc:
+        state["scn-error"] = str(exc)
+
+
+# the last action's message stays until the next action (a rerun for another reason keeps it)
+if state.get("scn-note"):
+    st.success(state["scn-note"])
+if state.get("scn-error"):
+    st.error(state["scn-error"])
+
+st.header("1. Byg scenariet")
+st.markdown("**Fokuspunkterne med ét klik** (ét barn fra næste måned; ret antal og måned nedenfor):")
+row = st.container(horizontal=True)
+for i, (title, f, t) in enumerate(scenario.PRESETS, start=1):
+    row.button(f"{i}. {title}", key=f"scn-preset-{i}", on_click=add, args=(f, t), icon=":material/add:")
+
+with st.expander("Tilføj en flytning", expanded=not state["scn-moves"], icon=":material/swap_horiz:"):
+    c = st.columns([3, 1.3, 3, 1.3, 1, 1.6])
+    c[0].selectbox("Fra indsats", list(labels), format_func=key_text, key="scn-from")
+    c[1].selectbox("Leverandør", ["alle", *scenario.PROVIDER_TYPES], key="scn-from-prov")
+    c[2].selectbox("Til indsats", ["", *labels], format_func=key_text, key="scn-to")
+    c[3].selectbox("Leverandør ", ["alle", *scenario.PROVIDER_TYPES], key="scn-to-prov")
+    c[4].number_input("Børn", min_value=1, value=1, step=1, key="scn-n")
+    c[5].selectbox(
+        "Fra måned", scenario.start_months(m), format_func=fmt.month_name, key="scn-start", index=1
+    )
+    st.button(
+        "Tilføj flytning", on_click=add_from_pickers, key="scn-add", icon=":material/add:", type="primary"
+    )
+
+moves = state["scn-moves"]
+if not moves:
+    ui.empty("Scenariet har ingen flytninger endnu: vælg et fokuspunkt eller tilføj en flytning.")
+for i, mv in enumerate(moves):
+    r = st.columns([8, 1], vertical_alignment="center")
+    r[0].markdown(
+        f"{i + 1}. **{mv.children}** {'barn' if mv.children == 1 else 'børn'} fra **{key_text(mv.from_key)}** til "
+        f"**{key_text(mv.to_key)}** fra {fmt.month_name(mv.start_month)}"
+    )
+    r[1].button("Fjern", key=f"scn-del-{i}", on_click=remove, args=(i,), icon=":material/delete:")
+
+st.header("2. Enhedspriser")
+st.markdown(
+    f"Gennemsnitlig månedspris for de aktive indsatser med koden (og leverandørtypen) ved udgangen af "
+    f"{fmt.month_name(m)}. En pris fra færre end {scenario.UNCERTAIN_BELOW} indsatser er usikker. Skriv en egen pris "
+    "for at bruge den i stedet."
+)
+prices_now = scenario.unit_prices(con, m)
+by_key = {r["price_key"]: r for r in prices_now.iter_rows(named=True)}
+prices: dict[str, float] = {}
+for key in dict.fromkeys(k for mv in moves for k in (mv.from_key, mv.to_key) if k):
+    r = st.columns([4, 3, 2], vertical_alignment="center")
+    d = by_key.get(key)
+    r[0].markdown(f"**{key_text(key)}**")
+    r[1].markdown(
+        f"{fmt.kr(d['price_dkk'])} pr. måned · {fmt.number(d['n_measures'])} indsatser"
+        + (" · :orange[**usikker**]" if d["is_uncertain"] else "")
+        if d
+        else ":red[**ingen aktiv indsats med pris**] – skriv en pris"
+    )
+    own = r[2].number_input(
+        "Egen pris (kr./md.)", min_value=0.0, value=None, step=1000.0, key=f"scn-price-{key}", format="%.0f"
+    )
+    if own is not None:
+        prices[key] = float(own)
+with st.expander("Alle enhedspriser i måneden", icon=":material/table:"):
+    up = prices_now.select(
+        pl.col("measure_label").alias("Indsats"),
+        pl.col("provider_type").fill_null("alle").alias("Leverandørtype"),
+        pl.col("price_dkk").alias("Pris pr. måned"),
+        pl.col("n_measures").alias("Indsatser"),
+        pl.col("is_uncertain").alias("Usikker"),
+    )
+    ui.table_with_downloads(
+        up,
+        "enhedspriser-scenarie",
+        fmt.month_name(m),
+        economy.danish(up).with_columns(pl.col("Usikker").replace_strict({True: "usikker", False: ""})),
+    )
+
+st.header("3. Resultat")
+result = None
+if moves:
+    try:
+        result = scenario.compute(con, m, moves, prices, price_hint="Skriv en egen pris under Enhedspriser.")
+    except scenario.ScenarioError as exc:
+        st.warning(str(exc))
+if result:
+    path = scenario.path(con, m, result)
+    focus = scenario.focus(con, m, result)
+    show(result, path, focus, "scenarie")
+    st.subheader("Gem og eksportér")
+    r = st.columns([4, 2, 2], vertical_alignment="bottom")
+    name = r[0].text_input("Navn på scenariet", key="scn-name", max_chars=80)
+    r[1].button(
+        "Gem scenariet",
+        key="scn-save",
+        type="primary",
+        icon=":material/save:",
+        on_click=write,
+        args=(scenario.save, name, m, moves, prices),
+        kwargs={"done": f"Scenariet »{name}« er gemt."},
+    )
+    r[2].download_button(
+        "Excel",
+        lambda: scenario.excel_bytes(name or "Scenarie", result, path, focus, labels),
+        f"scenarie-{m:%Y-%m}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="scn-xlsx",
+        icon=":material/download:",
+    )
+elif not moves:
+    ui.empty("Tilføj en flytning for at se, hvad den er værd.")
+
+st.header("4. Gemte scenarier")
+saved = scenario.saved(con)
+if saved.height == 0:
+    ui.empty("Der er ingen gemte scenarier endnu.")
+else:
+    table = saved.select(
+        pl.col("name").alias("Navn"),
+        pl.col("base_month").alias("Basismåned"),
+        pl.col("n_moves").alias("Flytninger"),
+        pl.col("saved_at").alias("Gemt"),
+        pl.col("presented_month").alias("Fremlagt for udvalget"),
+    )
+    ui.table_with_downloads(
+        table,
+        "gemte-scenarier",
+        shown=table.select(
+            "Navn",
+            pl.Series("Basismåned", [fmt.month_name(d) for d in table["Basismåned"]]),
+            pl.col("Flytninger").cast(pl.Utf8),
+            pl.Series("Gemt", [f"{d:%d.%m.%Y %H:%M}" for d in table["Gemt"]]),
+            pl.Series(
+                "Fremlagt for udvalget",
+                [fmt.month_name(d) if d else "" for d in table["Fremlagt for udvalget"]],
+            ),
+        ),
+    )
+    names = dict(zip(saved["scenario_id"], saved["name"], strict=True))
+    sid = st.selectbox("Scenarie", list(names), format_func=names.get, key="scn-pick")
+    picked = saved.filter(pl.col("scenario_id") == sid).row(0, named=True)
+    r = st.container(horizontal=True)
+    r.button("Åbn", key="scn-open", on_click=open_saved, args=(sid,), icon=":material/folder_open:")
+    if picked["presented_month"] is None:
+        r.button(
+            "Slet", key="scn-delete", icon=":material/delete:", on_click=write, args=(scenario.delete, sid),
+            kwargs={"done": f"Scenariet »{names[sid]}« er slettet."},
+        )  # fmt: skip
+        if role == "leder":
+            r.button(
+                f"Fremlæg for udvalget ({fmt.month_name(picked['base_month'])})",
+                key="scn-present",
+                icon=":material/gavel:",
+                on_click=write,
+                args=(scenario.present, sid),
+                kwargs={"done": f"Scenariet »{names[sid]}« er fremlagt og frosset."},
+            )
+    else:
+        st.caption(
+            f":material/lock: Fremlagt for udvalget for {fmt.month_name(picked['presented_month'])}: frosset, kan "
+            "ikke ændres eller slettes."
+        )
+
+    if saved.height >= 2:
+        st.subheader("Sammenlign to scenarier")
+        two = st.multiselect(
+            "Vælg to scenarier", list(names), format_func=names.get, max_selections=2, key="scn-compare"
+        )
+        if len(two) == 2:
+            results = {}
+            for i in two:
+                s = scenario.load(con, i)
+                try:
+                    results[s.name] = scenario.compute(con, s.month, s.moves, s.prices)
+                except scenario.ScenarioError as exc:
+                    st.warning(f"{s.name}: {exc}")
+            if len(results) == 2:
+                cmp = scenario.compare(results)
+                ui.table_with_downloads(
+                    cmp, "sammenligning", "hvert scenaries basismåned", economy.danish(cmp)
+                )
