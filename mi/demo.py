@@ -1,7 +1,9 @@
 """The demo municipality: deterministic, realistic input data in the data contract (DOMAIN.md).
 
-`write(out_dir)` writes children, cases, measures, payments, budget, staff and pupils as UTF-8 comma-separated
-CSV (ISO dates, `.` decimals) plus a settings.toml, for a fictional municipality like Albertslund (~27,000
+`write(out_dir)` writes children, cases, measures, payments, budget, staff and pupils, and contract v2's
+notifications, investigations and activities (mi.demo_compliance: volumes from Statistics Denmark's UND tables,
+rates from Ankestyrelsen's Børnesagsbarometer), as UTF-8 comma-separated CSV (ISO dates, `.` decimals) plus a
+settings.toml, for a fictional municipality like Albertslund (~27,000
 inhabitants, ~7,500 aged 0–22, ~3,000 pupils) from January 2019 through `end_month`. `scale=K` writes K such
 municipalities into one folder, ids prefixed with the municipality number (`K017-B000123`); municipality k has
 its own random stream, so K001 is the same at every scale.
@@ -41,7 +43,28 @@ from mi.settings import ROOT
 
 DEMO_DIR = ROOT / "data" / "demo"
 CATALOGUE_FILE = ROOT / "data" / "catalogue" / "measures.csv"
-TABLES = ("children", "cases", "measures", "payments", "budget", "staff", "pupils")
+TABLES = (
+    "children",
+    "cases",
+    "measures",
+    "payments",
+    "budget",
+    "staff",
+    "pupils",
+    "notifications",
+    "investigations",
+    "activities",
+)
+PER_MUNICIPALITY = (
+    "children",
+    "cases",
+    "measures",
+    "payments",
+    "staff",
+    "notifications",
+    "investigations",
+    "activities",
+)
 
 POPULATION_0_22 = (
     7_500  # aged 0–22 in one demo municipality (not in the data: the denominator of DOMAIN.md's rates)
@@ -646,6 +669,22 @@ def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) ->
         }
     )
     payments, spend = _payments(rng, cal, m, measures, catalogue, k)
+    from mi import demo_compliance  # noqa: PLC0415 - it builds on this module
+
+    last = payments["posted_on"].max()
+    v2 = demo_compliance.generate(
+        np.random.default_rng([seed, no, 2]),  # a stream of its own: the v1 tables stay as they were
+        k,
+        _day(last) if last is not None else cal.end,
+        cal.start,
+        birth,
+        child_no,
+        used,
+        m,
+        measures["measure_id"],
+        cs,
+        catalogue,
+    )
     return {
         "children": children,
         "cases": cases,
@@ -653,7 +692,7 @@ def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) ->
         "payments": payments,
         "staff": staff,
         "spend": spend,
-    }
+    } | v2
 
 
 # --------------------------------------------------------------------------------------------- payments
@@ -817,7 +856,7 @@ def write(
         raise ValueError(f"koder mangler i kataloget: {sorted(missing)}")
     counts = dict.fromkeys(TABLES, 0)
     spend = []
-    files = {t: open(out / f"{t}.csv", "wb") for t in ("children", "cases", "measures", "payments", "staff")}  # noqa: SIM115
+    files = {t: open(out / f"{t}.csv", "wb") for t in PER_MUNICIPALITY}  # noqa: SIM115
     try:
         for no in range(1, scale + 1):
             frames = _municipality(no, seed, cal, catalogue)

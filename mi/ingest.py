@@ -613,7 +613,7 @@ def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker)
         elif col.kind in NUMBER_KINDS:
             parsed.append(_fast_number(c, delimiter).alias(f"_v_{c}"))
         elif col.kind == contract.DATETIME:
-            parsed += _datetime_parts(c)
+            parsed += _datetime_fast(c)
         elif col.kind == contract.ENUM:
             canonical = {a.lower(): a for a in col.allowed}
             parsed.append(
@@ -628,6 +628,8 @@ def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker)
             slow.append(pl.coalesce(pl.col(v), _slow_date(c)).alias(v))
         elif col.kind in NUMBER_KINDS and _any(frame, unparsed):
             slow.append(pl.coalesce(pl.col(v), _slow_number(c, delimiter)).alias(v))
+        elif col.kind == contract.DATETIME and _any(frame, pl.col(c).is_not_null() & _dt(c, "y").is_null()):
+            slow += _datetime_parts(c)
     if slow:
         frame = frame.with_columns(slow)
 
@@ -737,14 +739,40 @@ def _dt(c: str, part: str) -> pl.Expr:
     return pl.col(f"_{part}_{c}")
 
 
+_DT_PLAIN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?$"
+
+
+def _datetime_fast(c: str) -> list[pl.Expr]:
+    """A date-and-time column's parts as text columns _y_c, _mo_c, _d_c, _hh_c, _mi_c, _ss_c for the plain
+    spelling (`2024-03-01`, `2024-03-01 14:05`, `2024-03-01 14:05:09`) by position; null for other spellings
+    (see _datetime_parts) and for a part the value does not have."""
+    s = pl.col(c)
+    plain = s.str.contains(_DT_PLAIN)
+    n = s.str.len_chars()
+    parts = {
+        "y": (0, 4, 10),
+        "mo": (5, 2, 10),
+        "d": (8, 2, 10),
+        "hh": (11, 2, 16),
+        "mi": (14, 2, 16),
+        "ss": (17, 2, 19),
+    }
+    return [
+        pl.when(plain & (n >= need)).then(s.str.slice(at, size)).alias(f"_{part}_{c}")
+        for part, (at, size, need) in parts.items()
+    ]
+
+
 def _datetime_parts(c: str) -> list[pl.Expr]:
-    """A date-and-time column's parts as text columns _y_c, _mo_c, _d_c, _hh_c, _mi_c, _ss_c (null when the
-    value has no such part or is not a date-and-time), read from the ISO or the Danish spelling
-    (contract.DATETIME_ISO / DATETIME_DMY)."""
+    """The parts (as _datetime_fast) of every spelling: the plain one, and the others read with
+    contract.DATETIME_ISO / DATETIME_DMY."""
     iso = pl.col(c).str.extract_groups(contract.DATETIME_ISO)
     dmy = pl.col(c).str.extract_groups(contract.DATETIME_DMY)
     order = {"y": (0, 2), "mo": (1, 1), "d": (2, 0), "hh": (3, 3), "mi": (4, 4), "ss": (5, 5)}
-    return [pl.coalesce(iso.struct[i], dmy.struct[j]).alias(f"_{part}_{c}") for part, (i, j) in order.items()]
+    return [
+        pl.coalesce(_dt(c, part), iso.struct[i], dmy.struct[j]).alias(f"_{part}_{c}")
+        for part, (i, j) in order.items()
+    ]
 
 
 def _datetime_checks(ck: _Checker, c: str) -> pl.Expr:
