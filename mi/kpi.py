@@ -28,7 +28,7 @@ class Kpi:
     unit: str  # count | share | dkk | ratio
     good: str  # down | up | band | target | none
     comparison: str  # what the status compares with, in Danish
-    section: str  # f1..f5 | budget | caseload | staff
+    section: str  # f1..f5 | budget | caseload | staff | compliance
     children_count: bool = False  # a count of children: suppressed for udvalg below min_count
 
 
@@ -188,6 +188,83 @@ REGISTRY: tuple[Kpi, ...] = (
         "down",
         "samme måned sidste år",
         "staff",
+    ),
+    # ---- case handling and legal compliance (DOMAIN.md, "contract v2"); null without their input table
+    Kpi(
+        "c1_notifications",
+        "Underretninger modtaget",
+        "Underretninger med modtagelsesdato i måneden.",
+        "count",
+        "none",
+        "",
+        "compliance",
+        children_count=True,
+    ),
+    Kpi(
+        "c2_assessed_24h_share",
+        "Underretninger vurderet inden for 24 timer",
+        "Blandt underretninger modtaget de seneste 12 måneder: andelen vurderet inden for 24 timer (uden klokkeslæt: "
+        "senest dagen efter modtagelsen; ingen vurdering tæller som for sent).",
+        "share",
+        "up",
+        "samme måned sidste år",
+        "compliance",
+    ),
+    Kpi(
+        "c3_investigations_on_time_share",
+        "Børnefaglige undersøgelser afsluttet inden for 4 måneder",
+        "Blandt undersøgelser afsluttet de seneste 12 måneder: andelen afsluttet senest 4 måneder efter start.",
+        "share",
+        "up",
+        "samme måned sidste år",
+        "compliance",
+    ),
+    Kpi(
+        "c4_investigations_overdue",
+        "Åbne undersøgelser over fristen",
+        "Undersøgelser, der er åbne ved månedens udgang, og hvis frist (start + 4 måneder) er overskredet.",
+        "count",
+        "down",
+        "samme måned sidste år",
+        "compliance",
+        children_count=True,
+    ),
+    Kpi(
+        "c5_child_talk_share",
+        "Undersøgelser med børnesamtale",
+        "Blandt undersøgelser afsluttet de seneste 12 måneder: andelen med en samtale med barnet under undersøgelsen.",
+        "share",
+        "up",
+        "samme måned sidste år",
+        "compliance",
+    ),
+    Kpi(
+        "c6_plan_share",
+        "Anbragte børn med handleplan",
+        "Blandt børn anbragt ved månedens udgang: andelen med en handleplan (barnets plan) for den aktuelle "
+        "anbringelse.",
+        "share",
+        "up",
+        "samme måned sidste år",
+        "compliance",
+    ),
+    Kpi(
+        "c7_follow_up_share",
+        "Indsatser fulgt op inden for 6 måneder",
+        "Blandt indsatser på trin 3–6, der har varet mindst 6 måneder: andelen fulgt op inden for de seneste 6 måneder.",
+        "share",
+        "up",
+        "samme måned sidste år",
+        "compliance",
+    ),
+    Kpi(
+        "c8_supervision_share",
+        "Anbragte børn med 2 tilsyn på 12 måneder",
+        "Blandt børn anbragt hele perioden: andelen med mindst 2 personlige tilsyn de seneste 12 måneder.",
+        "share",
+        "up",
+        "samme måned sidste år",
+        "compliance",
     ),
 )
 KEYS: tuple[str, ...] = tuple(k.key for k in REGISTRY)

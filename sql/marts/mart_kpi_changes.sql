@@ -21,7 +21,15 @@ with long as (
         ('caseload_per_fte', cast(k.caseload_per_fte as double)),
         ('turnover_12m', cast(k.turnover_12m as double)),
         ('tenure_under_1y_share', cast(k.tenure_under_1y_share as double)),
-        ('tenure_under_2y_share', cast(k.tenure_under_2y_share as double))
+        ('tenure_under_2y_share', cast(k.tenure_under_2y_share as double)),
+        ('c1_notifications', cast(k.c1_notifications as double)),
+        ('c2_assessed_24h_share', cast(k.c2_assessed_24h_share as double)),
+        ('c3_investigations_on_time_share', cast(k.c3_investigations_on_time_share as double)),
+        ('c4_investigations_overdue', cast(k.c4_investigations_overdue as double)),
+        ('c5_child_talk_share', cast(k.c5_child_talk_share as double)),
+        ('c6_plan_share', cast(k.c6_plan_share as double)),
+        ('c7_follow_up_share', cast(k.c7_follow_up_share as double)),
+        ('c8_supervision_share', cast(k.c8_supervision_share as double))
         ) as v(kpi_key, value)
 ),
 

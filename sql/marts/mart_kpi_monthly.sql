@@ -1,7 +1,7 @@
 -- grain: one row per month of the data's range, one column per KPI of DOMAIN.md ("KPI definitions")
 -- key: month
 -- reads: int_month_spine, int_current_placement, int_measures, int_payments, int_month_commitments,
---        stg_pupils, stg_budget, stg_cases, stg_staff, stg_settings
+--        stg_pupils, stg_budget, stg_cases, stg_staff, stg_settings, mart_compliance_monthly
 -- E = month_end, Y = year, YTD = year_start_on..E. Active on d: start <= d and (end empty or end >= d).
 -- Shares are fractions; empty (null) when the denominator is 0. Sums of payments are 0 when none.
 with spine as (
@@ -157,6 +157,15 @@ final as (
         t.n_leavers / nullif(t.mean_headcount, 0) as turnover_12m,
         te.n_under_1y / nullif(te.n_staff, 0) as tenure_under_1y_share,
         te.n_under_2y / nullif(te.n_staff, 0) as tenure_under_2y_share,
+        -- compliance (contract v2): the municipality's row of mart_compliance_monthly; null without the table
+        cm.c1_notifications,
+        cm.c2_assessed_24h_share,
+        cm.c3_investigations_on_time_share,
+        cm.c4_investigations_overdue,
+        cm.c5_child_talk_share,
+        cm.c6_plan_share,
+        cm.c7_follow_up_share,
+        cm.c8_supervision_share,
         -- the counts behind the shares, for screens, suppression and footnotes
         coalesce(pl.n_family_care, 0) as n_family_care_children,
         coalesce(pl.n_family_care, 0) + coalesce(pl.n_institution, 0) as n_family_care_or_institution_children,
@@ -173,6 +182,18 @@ final as (
         t.mean_headcount,
         te.n_staff,
         c.committed_dkk,
+        -- the counts behind the compliance shares (c2, c3, c5: in L12; c6-c8: on E)
+        cm.n_notifications_l12,
+        cm.n_assessed_24h_l12,
+        cm.n_completed_l12,
+        cm.n_on_time_l12,
+        cm.n_child_talk_l12,
+        cm.n_plan_children,
+        cm.n_with_plan_children,
+        cm.n_follow_up_measures,
+        cm.n_followed_up_measures,
+        cm.n_supervision_children,
+        cm.n_supervised_children,
     from spine as s
     cross join stg_settings as st
     left join placed as pl on pl.month = s.month
@@ -187,6 +208,7 @@ final as (
     left join caseload as cl on cl.month = s.month
     left join turnover as t on t.month = s.month
     left join tenure as te on te.month = s.month
+    left join mart_compliance_monthly as cm on cm.month = s.month and cm.level = 'kommune'
 )
 
 select * from final

@@ -30,6 +30,14 @@ KEYS = [
     "turnover_12m",
     "tenure_under_1y_share",
     "tenure_under_2y_share",
+    "c1_notifications",
+    "c2_assessed_24h_share",
+    "c3_investigations_on_time_share",
+    "c4_investigations_overdue",
+    "c5_child_talk_share",
+    "c6_plan_share",
+    "c7_follow_up_share",
+    "c8_supervision_share",
 ]
 
 
@@ -79,6 +87,8 @@ def test_json_has_exactly_the_contract_keys_and_values(small_db, capsys):
     assert out["overspend_dkk"] == 1_320_000 - 1_500_000
     # no staff, cases or pupils: undefined, null
     assert out["caseload_per_fte"] is None and out["f4_day_treatment_share"] is None
+    # no notifications, investigations or activities (contract v2): every compliance KPI null
+    assert all(out[k] is None for k in KEYS if k.startswith("c"))
 
 
 def test_text_format_is_danish(small_db, capsys):

@@ -214,8 +214,8 @@ def test_cli_freeze(tmp_path, monkeypatch, capsys):
     build_file(path, TABLES)
     assert main(["freeze", "--month", "2024-03"]) == 0
     assert capsys.readouterr().out.startswith(
-        "Marts 2024 er frosset: 25 tal gemt fra dataversion 1"
-    )  # 17 KPIs + 8 counts behind them
+        "Marts 2024 er frosset: 33 tal gemt fra dataversion 1"
+    )  # 25 KPIs (17 + c1–c8) + 8 counts behind them
     assert main(["freeze", "--month", "2024-03"]) == 1
     assert "allerede frosset" in capsys.readouterr().err
     assert main(["freeze", "--month", "marts"]) == 1
