@@ -65,6 +65,25 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFra
     return data, data.with_columns(pl.Series("Rækker", [fmt.number(n) for n in data["Rækker"]], pl.Utf8))
 
 
+def empty_tables(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """The optional input tables (mi.ingest.OPTIONAL_TABLES) that hold no rows: left out of the folder or header-only
+    (a case system's export alone has no payments, budget or staff)."""
+    sql = " union all ".join(
+        f"select '{t}' as t from (select 1 from {t} limit 1) having count(*) = 0"
+        for t in ingest.OPTIONAL_TABLES
+    )
+    gone = set(db.query(con, sql)["t"].to_list())
+    return tuple(t for t in ingest.OPTIONAL_TABLES if t in gone)
+
+
+def missing_sentence(table: str) -> str:
+    """What a screen says when the data lacks an optional table: which table, and what cannot be shown without it."""
+    return (
+        f"Data mangler: {TABLE_LABELS[table].lower()} (tabellen {table}) er ikke med i de indlæste data, "
+        f"så {ingest.WITHOUT[table]}."
+    )
+
+
 def _source(source: str | None) -> str:
     """Where an import came from: the folder's name, or "Upload" for files uploaded on this page (mi.ingest
     stages them in a temporary folder named mi-upload-…)."""

@@ -173,7 +173,8 @@ def breakdown_long(frame: pl.DataFrame, dim: str) -> pl.DataFrame:
 
 def waterfall(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> pl.DataFrame:
     """From the budget to the forecast: the budget, each area's forecast minus its budget as a step, the
-    forecast; start and end of every bar (mart_economy_waterfall)."""
+    forecast; start and end of every bar (mart_economy_waterfall). No rows when no area has a budget or a forecast
+    (e.g. a case system's export without budget and prices)."""
     rows = db.select_view(con, "mart_economy_waterfall", p_month=month, **filters.params(["budget_area"]))
     return rows.select(
         pl.col("step_no").alias("Nr"),
@@ -205,7 +206,9 @@ def _step_text(amount: float | None, nr: int) -> str:
 
 
 @charts.memo
-def waterfall_chart(frame: pl.DataFrame) -> alt.Chart:
+def waterfall_chart(frame: pl.DataFrame) -> alt.Chart | None:
+    if frame.height == 0:  # nothing to draw: the page says so (ui.chart_with_table)
+        return None
     order = frame.sort("Nr")["Trin"].to_list()
     data = frame.with_columns(
         (pl.col("Fra") / 1e6).alias("fra0"),

@@ -41,8 +41,9 @@ ERROR, WARNING = "fejl", "advarsel"
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
 CATALOGUE_FILE = ROOT / "data" / "catalogue" / "measures.csv"
 CATALOGUE_NAME = "data/catalogue/measures.csv"
-# Tables a folder must hold (a header-only file is a valid empty table); the others may be left out.
-REQUIRED_TABLES = ("cases", "measures", "payments", "budget", "staff")
+# Tables a folder must hold (a header-only file is a valid empty table); the others may be left out (OPTIONAL_TABLES):
+# a case system alone exports cases and measures, and every screen then says what is missing.
+REQUIRED_TABLES = ("cases", "measures")
 # At most this many lines are listed for one kind of problem in one column; the rest are counted in one line.
 MAX_LINES_PER_PROBLEM = 200
 LINE = "_line"
@@ -1192,8 +1193,17 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-# tables a municipality may not have: a missing file is a warning, a header-only file normal
-OPTIONAL_TABLES = ("children", "pupils")
+# tables a municipality may not have (or not export: payments, budget and staff come from other systems than the
+# case system): a missing file is a warning saying what goes without it, a header-only file normal
+OPTIONAL_TABLES = ("children", "pupils", "payments", "budget", "staff")
+WITHOUT = {  # what goes without each optional table (the import's warning and the screens' sentence say it)
+    "children": "sagernes og indsatsernes barn-id er ikke tjekket mod en børnetabel",
+    "pupils": "andelen af elever i skole-dagbehandling (fokuspunkt 4) kan ikke beregnes",
+    "payments": "forbrug år til dato og tabt arbejdsfortjeneste (fokuspunkt 5) står som 0 kr., og forventet "
+    "forbrug er kun det bevilgede resten af året",
+    "budget": "budget, budgetafvigelse og merforbrug kan ikke beregnes",
+    "staff": "årsværk, sager pr. årsværk og personaleomsætning kan ikke beregnes",
+}
 
 
 def read_folder(folder: Path | str) -> Loaded:
@@ -1226,7 +1236,7 @@ def read_folder(folder: Path | str) -> Loaded:
                     f"{table}.csv",
                     None,
                     None,
-                    f"filen mangler; tabellen {table} behandles som tom",
+                    f"filen mangler; tabellen {table} behandles som tom: {WITHOUT[table]}",
                     WARNING,
                 )
             )

@@ -18,6 +18,7 @@ figure captions, KPI cards, and every table's view and downloads.
     excel_bytes(frame), csv_bytes(frame), downloads(frame, name)
     footnotes(notes)           the footnotes under a figure (suppression marks, revisions)
     empty(what)                an empty state that says what is missing
+    missing_data(*tables)      one sentence per optional input table the page needs that the data lacks
     month_text(), ytd_text()   the chosen month / year to date in words
     span(frame)                the months a frame covers in words
 """
@@ -34,7 +35,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from mi import auth, charts, db, fmt
+from mi import auth, charts, dataset, db, fmt
 
 # status from mart_kpi_status; the text label always goes with the light (never colour alone)
 STATUS_COLOUR = {"god": "green", "neutral": "orange", "daarlig": "red", "ingen": "gray"}
@@ -325,7 +326,22 @@ def footnotes(notes) -> None:
 
 
 def empty(what: str) -> None:
-    st.info(f"ℹ️ {what}")
+    st.info(what, icon=":material/info:")
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def _empty_tables(path: str, stamp: tuple[int, int] | None) -> tuple[str, ...]:
+    return dataset.empty_tables(con())
+
+
+def missing_data(*tables: str) -> list[str]:
+    """Under a page's title: one sentence for each of `tables` (optional input tables the page's figures come from)
+    that the loaded data lacks, saying what cannot be shown without it. Returns the tables missing."""
+    path = db.db_path()
+    gone = [t for t in _empty_tables(str(path), db.file_stamp(path)) if t in tables]
+    for t in gone:
+        st.info(dataset.missing_sentence(t), icon=":material/info:")
+    return gone
 
 
 def month_text() -> str:

@@ -1,11 +1,12 @@
 import streamlit as st
 
-from mi import dataset, ui
+from mi import dataset, ingest, ui
 
 role = ui.require("data")
 con = ui.con()
 st.title("Data")
 st.markdown("Den indlæste dataversion, rækker pr. tabel og historikken over indlæsninger.")
+ui.missing_data(*ingest.OPTIONAL_TABLES)
 if done := st.session_state.pop("data_imported", None):
     st.success(done)
 if failed := st.session_state.pop("data_import_failed", None):

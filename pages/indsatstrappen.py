@@ -10,6 +10,7 @@ st.markdown(
     f"**{month}** · børn på hvert trin af Socialstyrelsens indsatstrappe ved månedens udgang. "
     "Målet er at hjælpe tidligere og lavere på trappen – færre børn på institution."
 )
+ui.missing_data("pupils", "payments")
 if p.frozen:
     st.success(
         f"🔒 Nøgletallene for {month} er frosset {p.frozen['frozen_at']:%d.%m.%Y}. Trappen, bevægelserne og "

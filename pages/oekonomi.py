@@ -13,6 +13,7 @@ st.title("Økonomi")
 st.markdown(
     f"**{p.month_text}** · budget og forbrug år til dato, forventet forbrug for {year} og målet for merforbruget"
 )
+ui.missing_data("payments", "budget")
 if p.frozen and p.suppress:
     st.success(
         f"🔒 Nøgletallene øverst er frosset {fmt.day(p.frozen['frozen_at'])}; tabellerne viser dagens data."

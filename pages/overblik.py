@@ -6,6 +6,7 @@ ui.require("overblik")
 p = overview.pack()
 st.title("Overblik")
 st.markdown(f"**{p.month_text}** · status mod målene for indsatstrappen, budgettet, sagstal og personale")
+ui.missing_data("payments", "budget", "staff", "pupils")
 if p.frozen:
     st.success(
         f"🔒 Tallene for {p.month_text} er frosset {p.frozen['frozen_at']:%d.%m.%Y} (dataversion {p.frozen['version_id']})."

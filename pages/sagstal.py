@@ -7,6 +7,7 @@ month = ui.month()
 norm = ui.view(staff.norm_text)
 st.title("Sagstal")
 st.markdown(f"**{ui.month_text()}** · åbne sager pr. årsværk for rådgivere mod DS' anbefaling på {norm}")
+ui.missing_data("staff")
 ui.figure_card(st, overview.pack().figures["caseload_per_fte"], ui.month_text())
 
 st.subheader("Sager pr. årsværk over tid – afdelingen og teams")

@@ -14,6 +14,7 @@ def _pdf(path: str, stamp, month, role: str) -> bytes:
 
 st.title("Udvalgsrapport")
 st.markdown(f"**{p.month_text.capitalize()}** · {figures.ROLE_LABELS[p.role]}")
+ui.missing_data("payments", "budget", "staff", "pupils")
 (st.success if p.frozen else st.warning)(("🔒 " if p.frozen else "") + sentences.frozen_text(p))
 
 a, b, c = st.columns(3)

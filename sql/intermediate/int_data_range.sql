@@ -1,7 +1,8 @@
 -- grain: one row: the months the data covers, its "data as of" date and the default month to show
 -- reads: stg_measures, stg_cases, stg_payments, stg_staff
--- data_as_of: the latest posting (payments are the extract's clock); without payments, the latest date
--- recorded anywhere. The range runs from the first month with a measure, case or posting to the month of the
+-- data_as_of: the latest posting (payments are the extract's clock); without payments (a case system's export
+-- alone), the latest decision, case opening or case closing: those are written when they happen, while starts, ends,
+-- hires and departures may be planned years ahead; else the latest date recorded anywhere. The range runs from the first month with a measure, case or posting to the month of the
 -- latest recorded date (starts, ends, decisions, cases, postings, hires, departures), but not past December
 -- of data_as_of's year (a planned end in a later year does not stretch it). default_month: the latest month
 -- that has ended by data_as_of (else the month data_as_of falls in).
@@ -18,11 +19,19 @@ with events as (
     select null, max(greatest(hired_on, coalesce(left_on, hired_on))) from stg_staff
 ),
 
+recorded as (
+    select max(decided_on) as on_ from stg_measures
+    union all
+    select max(greatest(opened_on, coalesce(closed_on, opened_on))) from stg_cases
+),
+
 bounds as (
     select
         min(first_on) as first_on,
         max(last_on) as last_on,
-        coalesce((select max(posted_on) from stg_payments), max(last_on)) as data_as_of,
+        coalesce(
+            (select max(posted_on) from stg_payments), (select max(on_) from recorded), max(last_on)
+        ) as data_as_of,
     from events
 ),
 

@@ -5,7 +5,8 @@
 -- reads: mart_budget_area_monthly
 -- from_dkk and to_dkk: where each bar starts and ends (the steps start where the one before ended), amount_dkk:
 -- its size, in whole kroner. step_type: 'Budget', 'Merforbrug' (forecast over budget), 'Mindreforbrug',
--- 'Forventet forbrug'. p_budget_area: a list of areas, NULL for all.
+-- 'Forventet forbrug'. p_budget_area: a list of areas, NULL for all. No rows when no area has a budget or a forecast
+-- (a case system's export alone: no budget, no prices).
 with areas as (
     select
         budget_area,
@@ -43,6 +44,7 @@ final as (
         round(budget_dkk) as to_dkk,
         round(budget_dkk) as amount_dkk,
     from totals
+    where exists (select * from areas)
     union all
     select
         step_no,
@@ -55,6 +57,7 @@ final as (
     union all
     select 1000, 'Forventet forbrug', 'Forventet forbrug', 0.0, round(forecast_dkk), round(forecast_dkk),
     from totals
+    where exists (select * from areas)
 )
 
 select * from final

@@ -418,10 +418,30 @@ def test_all_problems_are_reported_at_once(tmp_path):
 
 
 def test_missing_required_file_is_an_error_missing_optional_file_a_warning(folder):
-    (folder / "budget.csv").unlink()
+    (folder / "measures.csv").unlink()
     (folder / "pupils.csv").unlink()
     issues = ingest.validate_folder(folder)
-    assert [(i.file, i.severity) for i in issues] == [("budget.csv", "fejl"), ("pupils.csv", "advarsel")]
+    assert [(i.file, i.severity) for i in issues] == [("measures.csv", "fejl"), ("pupils.csv", "advarsel")]
+
+
+def test_a_case_system_alone_imports_with_a_warning_for_each_missing_table(folder, tmp_path):
+    # a municipality whose export comes from its case system alone: children, cases and measures, no payments,
+    # budget, staff or pupils. The cases' caseworker ids have no staff table to be checked against (as for any
+    # optional table that is missing); each missing file is one warning that says what goes without it.
+    for table in ("payments", "budget", "staff", "pupils"):
+        (folder / f"{table}.csv").unlink()
+    issues = ingest.validate_folder(folder)
+    assert [(i.file, i.severity) for i in issues] == [
+        ("budget.csv", "advarsel"),
+        ("payments.csv", "advarsel"),
+        ("pupils.csv", "advarsel"),
+        ("staff.csv", "advarsel"),
+    ]
+    assert "budget, budgetafvigelse og merforbrug kan ikke beregnes" in issues[0].message
+    assert ingest.import_folder(folder, tmp_path / "mi.duckdb") == 1
+    con = duckdb.connect(str(tmp_path / "mi.duckdb"), read_only=True)
+    assert con.sql("select count(*) from cases").fetchall() == [(2,)]
+    assert con.sql("select count(*) from staff").fetchall() == [(0,)]
 
 
 # ---------------------------------------------------------------------------------------------- CPR guard

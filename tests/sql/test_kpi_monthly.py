@@ -324,6 +324,36 @@ def test_data_range_and_default_month():
     assert str(r["data_as_of"]) == "2024-04-12" and str(r["default_month"]) == "2024-03-01"
 
 
+def test_without_payments_the_data_is_as_of_the_latest_decision_or_case_date_not_a_planned_end():
+    # a case system's export alone: no postings. A placement planned to end in 2031 and a planned start in
+    # December must not make the data look as of 2031 (the default month would be years ahead).
+    planned = m("P", "B1", "ANBR_PLEJEFAMILIE", "2024-02-01", end="2031-06-30")
+    planned["decided_on"] = "2024-01-20"
+    later = m("L", "B2", "KONSULENT", "2024-12-01")
+    later["decided_on"] = "2024-04-12"
+    con = build_db(
+        children=CHILDREN,
+        measures=[planned, later],
+        cases=[
+            {"case_id": "C1", "child_id": "B1", "caseworker_id": "E1", "opened_on": "2024-01-02"},
+            {
+                "case_id": "C2",
+                "child_id": "B2",
+                "caseworker_id": "E1",
+                "opened_on": "2024-02-01",
+                "closed_on": "2024-03-31",
+            },
+        ],
+    )
+    from mi import db
+
+    r = db.query(con, "select * from int_data_range").row(0, named=True)
+    # recorded dates: decisions 20 Jan and 12 Apr, cases opened 2 Jan and 1 Feb, closed 31 Mar → 12 April 2024;
+    # the latest complete month by then is March; the range still runs to December 2024 (L's start), not 2031
+    assert str(r["data_as_of"]) == "2024-04-12" and str(r["default_month"]) == "2024-03-01"
+    assert (str(r["first_month"]), str(r["last_month"])) == ("2024-01-01", "2024-12-01")
+
+
 def test_focus_points_3_to_5_follow_their_codes_whatever_a_catalogue_flags():
     # A municipality's catalogue adds three codes carrying the flags of focus points 3–5 and drops the flag from
     # FAMILIEBEHANDLING. DOMAIN.md defines f3–f5 by code, so only the contract's codes count.
