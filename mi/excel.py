@@ -228,6 +228,33 @@ def render_xlsx(pack: Pack) -> bytes:
                 cells.append((r["value"], units[k]))
         s.line(*cells)
 
+    if p.scenarios:
+        s = _Sheet(book, "Scenarier", formats, [44, 40, 10, 16, 18, 18, 18])
+        s.title(f"Scenarier fremlagt for udvalget for {p.month_text} (frosset, som de blev fremlagt)")
+        for sc in p.scenarios:
+            s.line(sc["name"], bold=True)
+            s.line("Fremlagt", (sc["presented_at"], "day"))
+            s.line(sc["gap"])
+            s.header("Fra", "Til", "Børn", "Fra måned", "Besparelse pr. måned", "I år", "Næste år")
+            for r in sc["moves"].iter_rows(named=True):
+                s.line(
+                    r["Fra"],
+                    r["Til"],
+                    (r["Børn"], "count"),
+                    (r["Fra måned"], "month"),
+                    (r["Besparelse pr. måned"], "dkk"),
+                    (r["Besparelse i år"], "dkk"),
+                    (r["Besparelse næste år"], "dkk"),
+                )
+            s.row += 1
+            for label, v in sc["totals"]:
+                s.line(label, (v, "dkk"))
+            s.row += 1
+            s.header("Fokuspunkt", f"{p.month_text}", "", "December med planen")
+            for r in sc["focus"]:
+                s.line(r["label"], _xl(r["value_now"], r["unit"]), "", _xl(r["value_after"], r["unit"]))
+            s.row += 2
+
     if p.revisions:
         s = _Sheet(book, "Revisioner", formats, [44, 18, 18])
         s.title(f"Revisioner af de frosne tal for {p.month_text}")

@@ -139,6 +139,8 @@ class Pack:
     baseline_year: int = 2019
     annual_reduction_dkk: float = 2_000_000
     footnotes: list[str] = field(default_factory=list)
+    # the scenarios presented to the committee for the month (mi.scenario.pack_section)
+    scenarios: list[dict] = field(default_factory=list)
 
     @property
     def month_text(self) -> str:

@@ -15,7 +15,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from mi import db, frozen, kpi, privacy
+from mi import db, frozen, kpi, privacy, scenario
 from mi.figures import (
     HIDDEN_STATUS,
     PLACEMENT_ROWS,
@@ -411,6 +411,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
         norm=st["norm"],
         baseline_year=st["baseline_year"],
         annual_reduction_dkk=st["annual_reduction_dkk"],
+        scenarios=scenario.pack_section(con, m, suppress, min_count),
     )
     pack.sentences = section_sentences(pack)
     pack.footnotes = footnotes(pack)

@@ -28,7 +28,7 @@ from typing import get_args
 import duckdb
 import polars as pl
 
-from mi import contract, db, fmt, kpi
+from mi import contract, db, fmt, kpi, privacy
 from mi.settings import ROOT
 
 PROVIDER_TYPES: tuple[str, ...] = get_args(contract.ProviderType)
@@ -815,3 +815,46 @@ def excel_bytes(
     )
     book.close()
     return buf.getvalue()
+
+
+def min_count(con: duckdb.DuckDBPyConnection) -> int:
+    """The settings' threshold below which a count of children is not shown to the committee."""
+    return int(db.scalar(con, "select privacy_min_count from stg_settings"))
+
+
+def protect_focus(focus_rows: list[dict], min_count: int) -> list[dict]:
+    """The focus points for the committee: a figure resting on a count of children of 1 … min_count − 1 today is not
+    shown (a count as `<5`, a share as `–`), nor its value after the plan (today's count would follow from it and the
+    plan's N); a count after the plan that is small is shown as `<5`."""
+    out = []
+    for r in focus_rows:
+        now, after = r["value_now"], r["value_after"]
+        if privacy.is_small(r.get("n_base_now"), min_count):
+            now = after = privacy.mark(min_count) if r["unit"] == "count" else privacy.HIDDEN
+        elif r["unit"] == "count" and privacy.is_small(after, min_count):
+            after = privacy.mark(min_count)
+        out.append({**r, "value_now": now, "value_after": after})
+    return out
+
+
+def focus_text(value: privacy.Shown, unit: str) -> str:
+    return privacy.text(value, lambda v: fmt.kpi_value(v, unit))
+
+
+def pack_section(con: duckdb.DuckDBPyConnection, month: date, suppress: bool, min_count: int) -> list[dict]:
+    """The scenarios presented to the committee for the month, as frozen, for the pack and the committee's screen:
+    name, presented_at, version_id, result, gap (in words), moves (a frame), path (a frame) and focus (rows, protected
+    for the committee when `suppress`)."""
+    out = []
+    for p in presented(con, month):
+        focus_rows = p["result"].get("focus", [])
+        out.append(
+            {
+                **p,
+                "gap": gap_sentence(p["result"]),
+                "moves": moves_frame(p["result"], codes(con)),
+                "totals": totals(p["result"]),
+                "focus": protect_focus(focus_rows, min_count) if suppress else focus_rows,
+            }
+        )
+    return out

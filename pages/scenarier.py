@@ -63,21 +63,28 @@ def show(result: dict, path, focus, name: str) -> None:
         economy.danish(table).with_columns(pl.Series("Måned", [fmt.month_name(d) for d in table["Måned"]])),
     )
     st.subheader(f"Fokuspunkterne ved udgangen af {year}, hvis intet andet ændrer sig")
-    ft = focus.select(
-        pl.col("label").alias("Fokuspunkt"),
-        pl.col("value_now").alias(f"{fmt.month_name(m).capitalize()}"),
-        pl.col("value_after").alias(f"December {year} med planen"),
+    now_col, after_col = fmt.month_name(m).capitalize(), f"December {year} med planen"
+    ft = pl.DataFrame(
+        {
+            "Fokuspunkt": [r["label"] for r in focus],
+            now_col: [r["value_now"] for r in focus],
+            after_col: [r["value_after"] for r in focus],
+        },
+        schema_overrides={now_col: pl.Object, after_col: pl.Object},
     )
-    units = focus["unit"].to_list()
-    ft_shown = ft.with_columns(
-        pl.Series(c, [fmt.kpi_value(v, u) for v, u in zip(ft[c], units, strict=True)]) for c in ft.columns[1:]
+    ft_shown = pl.DataFrame(
+        {
+            "Fokuspunkt": [r["label"] for r in focus],
+            now_col: [scenario.focus_text(r["value_now"], r["unit"]) for r in focus],
+            after_col: [scenario.focus_text(r["value_after"], r["unit"]) for r in focus],
+        }
     )
     ui.table_with_downloads(ft, f"{name}-fokuspunkter", f"{fmt.month_name(m)} og december {year}", ft_shown)
 
 
 # ---- the committee: presented scenarios, read-only --------------------------------------------------------
 if role == "udvalg":
-    shown = scenario.presented(con, m)
+    shown = scenario.pack_section(con, m, True, scenario.min_count(con))
     if not shown:
         ui.empty(f"Ingen scenarier er fremlagt for udvalget for {fmt.month_name(m)}.")
     for p in shown:
@@ -86,7 +93,7 @@ if role == "udvalg":
             f":material/lock: Fremlagt for udvalget {fmt.day(p['presented_at'])} (dataversion {p['version_id']}). "
             "Tallene er frosset, som de blev fremlagt."
         )
-        show(p["result"], p["path"], pl.DataFrame(p["result"]["focus"]), f"scenarie-{p['scenario_id']}")
+        show(p["result"], p["path"], p["focus"], f"scenarie-{p['scenario_id']}")
     st.stop()
 
 
@@ -223,7 +230,7 @@ if moves:
 if result:
     path = scenario.path(con, m, result)
     focus = scenario.focus(con, m, result)
-    show(result, path, focus, "scenarie")
+    show(result, path, focus.to_dicts(), "scenarie")
     st.subheader("Gem og eksportér")
     r = st.columns([4, 2, 2], vertical_alignment="bottom")
     name = r[0].text_input("Navn på scenariet", key="scn-name", max_chars=80)

@@ -4,7 +4,7 @@
 --   $moves   list of struct(from_key, to_key, children, start_month, price_from_dkk, price_to_dkk, months_this_year)
 --            as sql/scenarios/scenario.sql priced them.
 -- One row per focus point: today's figure at M and the figure at 31 December of M's year after the moves that have
--- started by then. A move takes its N children off its FROM and puts them on its TO (none when TO is empty):
+-- started by then; n_base_now is the smallest count of children today's figure rests on (for disclosure control). A move takes its N children off its FROM and puts them on its TO (none when TO is empty):
 --   f1 children whose current placement is an institution ± the moves from / to an institution code;
 --   f2 family care ÷ (family care + institution), both counts moved the same way (netvaerk, plejefamilie);
 --   f3 active family-treatment courses from private providers on E ± the moves from / to FAMILIEBEHANDLING/privat;
@@ -105,18 +105,19 @@ figures as (
 final as (
     select 1 as focus_point, 'f1_institution_children' as figure_key, 'count' as unit,
         cast(inst_now as double) as value_now, cast(inst_after as double) as value_after,
+        inst_now as n_base_now,
     from figures
     union all
     select 2, 'f2_family_care_share', 'share',
-        fc_now / nullif(fc_now + inst_now, 0), fc_after / nullif(fc_after + inst_after, 0),
+        fc_now / nullif(fc_now + inst_now, 0), fc_after / nullif(fc_after + inst_after, 0), least(fc_now, inst_now),
     from figures
     union all
-    select 3, 'n_private_family_treatment_active', 'count', pft_now, pft_after, from figures
+    select 3, 'n_private_family_treatment_active', 'count', pft_now, pft_after, pft_now, from figures
     union all
-    select 4, 'f4_day_treatment_share', 'share', dt_now / nullif(pupils, 0), dt_after / nullif(pupils, 0),
+    select 4, 'f4_day_treatment_share', 'share', dt_now / nullif(pupils, 0), dt_after / nullif(pupils, 0), dt_now,
     from figures
     union all
-    select 5, 'lost_earnings_year_dkk', 'dkk', le_now, le_after, from figures
+    select 5, 'lost_earnings_year_dkk', 'dkk', le_now, le_after, null, from figures
 )
 
 select * from final order by focus_point

@@ -5,6 +5,7 @@ a data folder; clear Danish errors."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from datetime import date
 
@@ -457,3 +458,63 @@ def test_focus_points_at_the_end_of_the_year(town):
     assert got["f4_day_treatment_share"] == (None, None)
     # lost earnings: paid 0 + M10 April–December 9 × 5.000 = 45.000; the move ends it from March: 10 × 5.000
     assert got["lost_earnings_year_dkk"] == (45_000, 45_000 - 50_000)
+
+
+def test_the_committee_does_not_see_small_counts_in_the_focus_points():
+    rows = [
+        {"label": "a", "unit": "count", "value_now": 3.0, "value_after": 1.0, "n_base_now": 3},
+        {"label": "b", "unit": "share", "value_now": 0.4, "value_after": 0.8, "n_base_now": 2},
+        {"label": "c", "unit": "count", "value_now": 6.0, "value_after": 2.0, "n_base_now": 6},
+        {"label": "d", "unit": "count", "value_now": 6.0, "value_after": 0.0, "n_base_now": 6},
+        {"label": "e", "unit": "dkk", "value_now": 45_000.0, "value_after": -5_000.0, "n_base_now": None},
+    ]
+    got = [(r["value_now"], r["value_after"]) for r in scenario.protect_focus(rows, 5)]
+    assert got == [
+        ("<5", "<5"),  # 3 children today: neither today's count nor the plan's (3 − 2) is shown
+        ("–", "–"),  # a share resting on 2 children
+        (6.0, "<5"),  # 6 today, 2 after the plan: the plan's small count is marked
+        (6.0, 0.0),  # zero is not a person
+        (45_000.0, -5_000.0),  # money is not a count of children
+    ]
+
+
+def test_a_presented_scenario_is_in_the_committees_pack_unchanged_after_a_reimport(tmp_path):
+    from mi import excel, pack, pdf  # noqa: PLC0415
+
+    path = tmp_path / "mi.duckdb"
+    build_file(path)
+    sid = scenario.save("Plan A", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
+    scenario.save("Kladde", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)  # not presented
+    scenario.present(sid, path=path)
+    # the next import raises the private institutions' price (M12, 100.000): today's computation would say 928.000
+    build_file(
+        path, TABLES["measures"] + [m("M12", "B10", "ANBR_OPHOLDSSTED", "privat", "2024-03-01", "100000")]
+    )
+    con = db.connect(path)
+    try:
+        p = pack.build_pack(con, MARCH, "udvalg")
+        assert [sc["name"] for sc in p.scenarios] == ["Plan A"]
+        (sc,) = p.scenarios
+        # as presented: 2 × (85.000 − 32.000) × 8 months
+        assert sc["result"]["savings_this_year_dkk"] == 848_000
+        assert dict(sc["totals"])["Besparelse 2024"] == 848_000
+        focus = {r["figure_key"]: (r["value_now"], r["value_after"]) for r in sc["focus"]}
+        # 3 institution children when presented (M1–M3): a small count, not shown to the committee
+        assert focus["f1_institution_children"] == ("<5", "<5")
+        html = pdf.render_html(p, images={})
+        assert "Scenarier fremlagt for udvalget" in html and "Plan A" in html and "Kladde" not in html
+        assert "848.000 kr." in html
+        # the leaders' pack shows the counts
+        lead = pack.build_pack(con, MARCH, "leder")
+        assert {r["figure_key"]: r["value_now"] for r in lead.scenarios[0]["focus"]}[
+            "f1_institution_children"
+        ] == 3
+        # and no pack for another month has it
+        assert pack.build_pack(con, date(2024, 2, 1), "udvalg").scenarios == []
+        import openpyxl  # noqa: PLC0415
+
+        book = openpyxl.load_workbook(io.BytesIO(excel.render_xlsx(p)))
+        cells = [c for row in book["Scenarier"].iter_rows(values_only=True) for c in row if c is not None]
+        assert "Plan A" in cells and 848_000 in cells and "<5" in cells
+    finally:
+        con.close()
