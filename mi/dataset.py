@@ -190,23 +190,6 @@ def import_checked(checked: Checked, db_path: Path | str | None = None) -> int:
         ingest.discard_upload(checked.folder)
 
 
-def import_upload(checked: Checked, round_no: int) -> None:
-    """The Importér button's callback (runs before the page is drawn again, so the page shows the new version):
-    import, clear cached figures, leave a message, and give the page a fresh, empty uploader."""
-    import streamlit as st  # noqa: PLC0415 - only the page's callback needs Streamlit
-
-    try:
-        version = import_checked(checked)
-    except ingest.ImportBlocked as exc:
-        st.session_state["data_import_failed"] = f"Intet er indlæst: {exc}"
-        return
-    st.cache_data.clear()
-    st.session_state["data_imported"] = f"Data indlæst som dataversion {version}."
-    st.session_state["upload_round"] = round_no + 1
-    st.session_state.pop("upload_sig", None)
-    st.session_state.pop("upload_checked", None)
-
-
 def signature(files: list[tuple[str, bytes]]) -> str:
     """Which upload this is (names and contents), so a page validates it once, not at every rerun."""
     h = hashlib.sha256()

@@ -587,25 +587,3 @@ def trend(pack: figures.Pack, key: str) -> tuple[pl.DataFrame, Table]:
     )
     notes = privacy.footnotes_for(s["shown"].to_list(), pack.min_count) if pack.suppress else []
     return chart.with_columns(pl.lit(unit).alias("unit")), Table(frame, shown, notes)
-
-
-def current(month: date | None = None, role: str | None = None) -> LadderView:
-    """The view for the sidebar's month and the session's role, cached per database file, month and role."""
-    from mi import ui  # noqa: PLC0415 - the Streamlit side only
-
-    path = db.db_path()
-    return _cached(str(path), db.file_stamp(path), month or ui.month(), role or ui.role())
-
-
-def _cached_impl(path: str, stamp, month: date, role: str) -> LadderView:
-    from mi import ui  # noqa: PLC0415
-
-    return view(ui.con(), month, role)
-
-
-try:
-    import streamlit as _st
-
-    _cached = _st.cache_resource(show_spinner="Henter indsatstrappen …", max_entries=24)(_cached_impl)
-except ImportError:  # pragma: no cover - streamlit is a dependency; mi.ladder works without it
-    _cached = _cached_impl

@@ -1,15 +1,12 @@
-"""What the Overblik and Udvalgsrapport screens show: the month's pack (mi.pack.build_pack), cached per month,
-role and data version. The pack's figures are already frozen and suppressed for the committee."""
+"""What the Overblik and Udvalgsrapport screens show of the month's pack (mi.pack.build_pack; the pages get it,
+cached per month, role and data version, from mi.ui.pack). The pack's figures are already frozen and suppressed
+for the committee."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import polars as pl
-import streamlit as st
 
-from mi import db, figures, ui
-from mi.pack import build_pack
+from mi import figures
 
 SECTIONS = (
     ("Indsatstrappens fem fokuspunkter", ("f1", "f2", "f3", "f4", "f5")),
@@ -22,16 +19,6 @@ CARD_KEYS = {
     "caseload": ("caseload_per_fte",),
     "staff": ("turnover_12m",),
 }
-
-
-@st.cache_resource(show_spinner="Henter månedens tal …", max_entries=24)
-def _pack(path: str, stamp, month: date, role: str) -> figures.Pack:
-    return build_pack(ui.con(), month, role)
-
-
-def pack(month: date | None = None, role: str | None = None) -> figures.Pack:
-    path = db.db_path()
-    return _pack(str(path), db.file_stamp(path), month or ui.month(), role or ui.role())
 
 
 def cards(p: figures.Pack) -> dict[str, list]:

@@ -198,7 +198,9 @@ def _ytd_walk(shown: dict[date, dict[str, Shown]], values: dict[date, dict], con
         for mo in months:
             v = values[mo]
             private = int(v.get("f3_private_family_treatment_starts_ytd") or 0)
-            others = int(v.get("n_other_family_treatment_starts_ytd") or 0)  # all − private (mart_frozen_values)
+            others = int(
+                v.get("n_other_family_treatment_starts_ytd") or 0
+            )  # all − private (mart_frozen_values)
             every = int(v.get("n_family_treatment_starts_ytd") or 0)
             f3.append(pl.DataFrame({"type": ["privat", "andre", TOTAL], "n": [private, others, every]}))
         walked = privacy.protect_ytd_tables(f3, ["n"], min_count, label_col="type", total_label=TOTAL)

@@ -3,6 +3,7 @@ figure captions, KPI cards, and every table's view and downloads.
 
     con()                      the cached read-only connection (reopened when an import swaps the file)
     view(fn, *args)            fn(con(), *args) of a screen service, cached per database file and arguments
+    pack(month, role)          the month's pack (mi.pack.build_pack) for the role, cached the same way
     role(), month()            what the sidebar chose (set by app.py)
     require(slug | roles)      stop the page unless the role may see it (checked on the server)
     data_info()                data as of, version, import time
@@ -36,6 +37,8 @@ import polars as pl
 import streamlit as st
 
 from mi import auth, charts, dataset, db, fmt
+from mi.figures import Pack
+from mi.pack import build_pack
 
 # status from mart_kpi_status; the text label always goes with the light (never colour alone)
 STATUS_COLOUR = {"god": "green", "neutral": "orange", "daarlig": "red", "ingen": "gray"}
@@ -81,15 +84,28 @@ def _cached_view(_fn, name: str, path: str, stamp, args: tuple, kwargs: tuple):
     return _fn(con(), *args, **dict(kwargs))
 
 
-def view(fn, *args, **kwargs):
+@st.cache_resource(show_spinner="Henter månedens tal …", max_entries=48)
+def _cached_heavy(_fn, name: str, path: str, stamp, args: tuple, kwargs: tuple):
+    return _fn(con(), *args, **dict(kwargs))
+
+
+def view(fn, *args, heavy: bool = False, **kwargs):
     """`fn(con(), *args, **kwargs)`: a screen service's view (frames, charts, a pack) of the app's database, kept
     per database file (its stamp), function and arguments for every session, so a page that runs again neither
-    queries nor rebuilds its charts. The one cache of the app: the services (mi.economy, mi.staff, …) are plain
-    functions of (connection, month, filters) and know nothing of Streamlit. The result must not be changed by its
-    callers."""
+    queries nor rebuilds its charts. The one cache of the app's figures: the services (mi.economy, mi.staff,
+    mi.ladder, mi.pack, …) are plain functions of (connection, month, filters) and know nothing of Streamlit.
+    `heavy`: a whole month's pack or screen (fewer kept, a spinner while it is made). The result must not be
+    changed by its callers."""
     path = db.db_path()
     name = f"{fn.__module__}.{fn.__qualname__}"
-    return _cached_view(fn, name, str(path), db.file_stamp(path), args, tuple(sorted(kwargs.items())))
+    cache = _cached_heavy if heavy else _cached_view
+    return cache(fn, name, str(path), db.file_stamp(path), args, tuple(sorted(kwargs.items())))
+
+
+def pack(for_month: date | None = None, for_role: str | None = None) -> Pack:
+    """The month's pack (mi.pack.build_pack: every KPI frozen and suppressed for the role) for the sidebar's
+    month and the session's role unless given."""
+    return view(build_pack, for_month or month(), for_role or role(), heavy=True)
 
 
 def role() -> str | None:

@@ -2,6 +2,22 @@ import streamlit as st
 
 from mi import dataset, ingest, ui
 
+
+def _import(checked: dataset.Checked, round_no: int) -> None:
+    """The Importér button's callback (runs before the page is drawn again, so the page shows the new version):
+    import, clear cached figures, leave a message, and give the page a fresh, empty uploader."""
+    try:
+        version = dataset.import_checked(checked)
+    except ingest.ImportBlocked as exc:
+        st.session_state["data_import_failed"] = f"Intet er indlæst: {exc}"
+        return
+    st.cache_data.clear()
+    st.session_state["data_imported"] = f"Data indlæst som dataversion {version}."
+    st.session_state["upload_round"] = round_no + 1
+    st.session_state.pop("upload_sig", None)
+    st.session_state.pop("upload_checked", None)
+
+
 role = ui.require("data")
 con = ui.con()
 st.title("Data")
@@ -59,6 +75,6 @@ if files:
             type="primary",
             disabled=not sure,
             key=f"import-{n}",
-            on_click=dataset.import_upload,
+            on_click=_import,
             args=(checked, n),
         )

@@ -1,9 +1,9 @@
 import streamlit as st
 
-from mi import charts, ladder, overview, ui
+from mi import charts, ladder, ui
 
 ui.require("indsatstrappen")
-v, p = ladder.current(), overview.pack()
+v, p = ui.view(ladder.view, ui.month(), ui.role(), heavy=True), ui.pack()
 month, prev = ui.month_text(), ladder.add_months(ui.month(), -12)
 st.title("Indsatstrappen")
 st.markdown(

@@ -1,10 +1,10 @@
 import streamlit as st
 
-from mi import charts, economy, fmt, overview, pack_charts, ui
+from mi import charts, economy, fmt, pack_charts, ui
 
 role = ui.require("oekonomi")
 m = ui.month()
-p = overview.pack()
+p = ui.pack()
 detail = economy.may_see_detail(role)
 year, ytd = m.year, ui.ytd_text()
 no = iter(range(1, 10))  # the sections' numbers (the committee sees fewer)

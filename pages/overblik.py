@@ -3,7 +3,7 @@ import streamlit as st
 from mi import overview, ui
 
 ui.require("overblik")
-p = overview.pack()
+p = ui.pack()
 st.title("Overblik")
 st.markdown(f"**{p.month_text}** · status mod målene for indsatstrappen, budgettet, sagstal og personale")
 ui.missing_data("payments", "budget", "staff", "pupils")

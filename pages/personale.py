@@ -1,13 +1,13 @@
 import streamlit as st
 
-from mi import overview, staff, ui
+from mi import staff, ui
 
 ui.require("personale")
 month = ui.month()
 st.title("Personale")
 st.markdown(f"**{ui.month_text()}** · personaleomsætning, anciennitet, ansatte og årsværk")
 ui.missing_data("staff")
-figures = overview.pack().figures
+figures = ui.pack().figures
 for col, key in zip(
     st.columns(3), ("turnover_12m", "tenure_under_1y_share", "tenure_under_2y_share"), strict=True
 ):

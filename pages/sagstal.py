@@ -1,6 +1,6 @@
 import streamlit as st
 
-from mi import overview, staff, ui
+from mi import staff, ui
 
 role = ui.require("sagstal")
 month = ui.month()
@@ -8,7 +8,7 @@ norm = ui.view(staff.norm_text)
 st.title("Sagstal")
 st.markdown(f"**{ui.month_text()}** · åbne sager pr. årsværk for rådgivere mod DS' anbefaling på {norm}")
 ui.missing_data("staff")
-ui.figure_card(st, overview.pack().figures["caseload_per_fte"], ui.month_text())
+ui.figure_card(st, ui.pack().figures["caseload_per_fte"], ui.month_text())
 
 st.subheader("Sager pr. årsværk over tid – afdelingen og teams")
 ui.show(ui.view(staff.caseload_trend, month), "sagstal-udvikling")

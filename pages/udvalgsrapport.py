@@ -1,15 +1,15 @@
 import streamlit as st
 
-from mi import charts, db, economy, excel, figures, frozen, overview, pack_charts, pdf, sentences, ui
+from mi import charts, db, economy, excel, figures, frozen, pack_charts, pdf, sentences, ui
 
 role = ui.require("udvalgsrapport")
-p = overview.pack()
+p = ui.pack()
 images = {k: charts.finish(c, height=220) for k, c in pack_charts.charts(p).items()}
 
 
 @st.cache_data(show_spinner="Danner PDF …", max_entries=12)
 def _pdf(path: str, stamp, month, role: str) -> bytes:
-    return pdf.render_pdf(overview.pack(month, role))
+    return pdf.render_pdf(ui.pack(month, role))
 
 
 st.title("Udvalgsrapport")
