@@ -1050,18 +1050,36 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
 
 def data_as_of(clean: dict[str, pl.DataFrame]) -> tuple[date | None, str]:
     """The extract's "data as of" as sql/intermediate/int_data_range.sql defines it, and where it comes from: the
-    latest posting; without payments, the latest date recorded in measures, cases or staff."""
-    payments = clean.get("payments")
-    if payments is not None and payments.height and payments["posted_on"].max() is not None:
-        return payments["posted_on"].max(), "seneste bogføring i payments"
-    dates = {
-        "measures": ("start_on", "end_on", "decided_on"),
-        "cases": ("opened_on", "closed_on"),
-        "staff": ("hired_on", "left_on"),
-    }
-    latest = [clean[t][c].max() for t, cols in dates.items() if t in clean and clean[t].height for c in cols]
-    latest = [d for d in latest if d is not None]
-    return (max(latest) if latest else None), "seneste dato i measures, cases og staff"
+    latest posting; without payments, the latest decision, case opening or case closing; else the latest date
+    recorded in measures, cases or staff."""
+
+    def latest(dates: dict[str, tuple[str, ...]]) -> date | None:
+        found = [
+            clean[t][c].max() for t, cols in dates.items() if t in clean and clean[t].height for c in cols
+        ]
+        found = [d for d in found if d is not None]
+        return max(found) if found else None
+
+    steps = (
+        ({"payments": ("posted_on",)}, "seneste bogføring i payments"),
+        (
+            {"measures": ("decided_on",), "cases": ("opened_on", "closed_on")},
+            "seneste bevilling eller sagsdato i measures og cases",
+        ),
+        (
+            {
+                "measures": ("start_on", "end_on", "decided_on"),
+                "cases": ("opened_on", "closed_on"),
+                "staff": ("hired_on", "left_on"),
+            },
+            "seneste dato i measures, cases og staff",
+        ),
+    )
+    for dates, why in steps:
+        found = latest(dates)
+        if found is not None:
+            return found, why
+    return None, ""
 
 
 # the dates of contract v2 that are checked against "data as of"

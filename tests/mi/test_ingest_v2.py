@@ -319,14 +319,15 @@ def test_a_date_after_data_as_of_is_a_warning(tmp_path):
     )
 
 
-def test_without_payments_data_as_of_is_the_latest_recorded_date(tmp_path):
-    # no postings: as int_data_range, the latest date in measures, cases and staff: 2020-01-01 (L1's rehire)
+def test_without_payments_data_as_of_is_the_latest_decision_or_case_date(tmp_path):
+    # no postings: as int_data_range, the latest decision, opening or closing: 2019-12-31 (S2 closed), not
+    # L1's rehire on 2020-01-01 (a hire may be planned ahead)
     folder = v2_folder(
-        tmp_path / "data", payments=[], activities=v2_changed("activities", 2, done_on="2020-01-02")
+        tmp_path / "data", payments=[], activities=v2_changed("activities", 2, done_on="2020-01-01")
     )
     found = issues_of(folder, ingest.WARNING)
     assert where(found) == [("activities.csv", 4, "done_on")]
-    assert "data pr. 2020-01-01 (seneste dato i measures, cases og staff)" in found[0].message
+    assert "data pr. 2019-12-31 (seneste bevilling eller sagsdato i measures og cases)" in found[0].message
 
 
 def test_a_cpr_number_in_a_v2_table_is_rejected_and_not_shown(tmp_path):

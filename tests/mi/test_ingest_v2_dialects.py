@@ -77,6 +77,26 @@ def plain(tmp_path_factory) -> tuple[dict, ingest.Loaded]:
         figures = json.loads(json.dumps(kpi.values(con, kpi.parse_month(MONTH)), default=str))
     finally:
         con.close()
+    # c1–c8 for March 2019 by hand (E = 2019-03-31, L12 from 2018-04-01):
+    # c1: U1, U2, U3 received in March = 3
+    # c2: U1 both with times, 14:05 → 09:30 next day = 19 h 25 min ≤ 24 h: in time; U2 dates only, assessed
+    #     05-03 ≤ 04-03 + 1 day: in time; U3 never assessed: not in time → 2/3
+    # c3: I1 completed 2019-02-28 in L12; deadline 2018-10-31 + 4 months = 28 February (31 → the month's last
+    #     day) → on time: 1/1; c5: its talk 2019-01-15 lies between start and completion: 1/1
+    # c4: I2 open on E, deadline 2019-05-10 not before E → 0
+    # c6: B1's current placement M1 (ANBR_PLEJEFAMILIE from 2019-02-01) has plan A1 on 2019-02-01 ≤ E: 1/1
+    # c7: no step 3–6 measure active on E started by E − 6 months = 2018-09-30 → empty
+    # c8: no child placed both on E and on 2018-04-01 → empty
+    assert {k: v for k, v in figures.items() if k[0] == "c" and k[1].isdigit()} == {
+        "c1_notifications": 3,
+        "c2_assessed_24h_share": pytest.approx(2 / 3),
+        "c3_investigations_on_time_share": 1.0,
+        "c4_investigations_overdue": 0,
+        "c5_child_talk_share": 1.0,
+        "c6_plan_share": 1.0,
+        "c7_follow_up_share": None,
+        "c8_supervision_share": None,
+    }
     return figures, loaded
 
 
