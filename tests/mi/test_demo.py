@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from mi import db, demo
+from mi import db, demo, ingest, kpi
 from mi.settings import ROOT
 from mi.settings import load as load_settings
 
@@ -522,14 +522,32 @@ def compliance(t: dict[str, pl.DataFrame], with_type: pl.DataFrame, e: date) -> 
 
 
 @pytest.fixture(scope="module")
-def yearly(t, with_type) -> dict[int, dict[str, float]]:
+def monthly(t, with_type) -> dict[date, dict[str, float]]:
+    """c1–c8 at the twelve month-ends of 2019 and of 2024."""
+    return {e: compliance(t, with_type, e) for year in (2019, 2024) for e in month_ends(date(year, 12, 31))}
+
+
+@pytest.fixture(scope="module")
+def yearly(monthly) -> dict[int, dict[str, float]]:
     """c1–c8 averaged over the twelve month-ends of 2019 and of 2024 (one municipality is small: a month's
     figure moves with a handful of children)."""
     out = {}
     for year in (2019, 2024):
-        months = [compliance(t, with_type, e) for e in month_ends(date(year, 12, 31))]
+        months = [v for e, v in monthly.items() if e.year == year]
         out[year] = {k: sum(m[k] for m in months) / 12 for k in months[0]}
     return out
+
+
+def test_compliance_figures_equal_mi_kpis_every_month(written, monthly):
+    # the SQL (sql/marts: mart_kpi_monthly's c1–c8) and this file's polars computation agree on the demo
+    con = ingest.load_in_memory(written[0])
+    try:
+        for e, mine in monthly.items():
+            sql = kpi.values(con, e.replace(day=1))
+            got = {k.split("_")[0]: v for k, v in sql.items() if re.match(r"c[1-8]_", k)}
+            assert got == pytest.approx(mine), e
+    finally:
+        con.close()
 
 
 def test_notification_volumes_match_statistics_denmark(t):
