@@ -37,6 +37,7 @@ PAGES: tuple[Page, ...] = (
     Page("indsatstrappen", "Indsatstrappen", "🪜", ("leder", "oekonomi", "udvalg")),
     Page("oekonomi", "Økonomi", "💰", ("leder", "oekonomi", "udvalg")),
     Page("sagstal", "Sagstal", "📁", ("leder", "oekonomi")),
+    Page("sagsbehandling", "Sagsbehandling", ":material/fact_check:", ("leder", "udvalg")),
     Page("personale", "Personale", "👥", ("leder", "oekonomi")),
     Page("scenarier", "Scenarier", ":material/calculate:", ("leder", "oekonomi", "udvalg")),
     Page("udvalgsrapport", "Udvalgsrapport", "📄", ("leder", "oekonomi", "udvalg")),

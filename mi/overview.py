@@ -19,6 +19,8 @@ CARD_KEYS = {
     "caseload": ("caseload_per_fte",),
     "staff": ("turnover_12m",),
 }
+# Overblik's line of compliance cards (roles that may see Sagsbehandling): Ankestyrelsen's headline measures
+COMPLIANCE_CARDS = ("c3_investigations_on_time_share", "c6_plan_share", "c8_supervision_share")
 
 
 def cards(p: figures.Pack) -> dict[str, list]:

@@ -1,8 +1,8 @@
 import streamlit as st
 
-from mi import overview, ui
+from mi import auth, compliance, overview, ui
 
-ui.require("overblik")
+role = ui.require("overblik")
 p = ui.pack()
 st.title("Overblik")
 st.markdown(f"**{p.month_text}** · status mod målene for indsatstrappen, budgettet, sagstal og personale")
@@ -31,6 +31,15 @@ for title, codes in overview.SECTIONS:
     for code in codes:
         if code in p.sentences:
             st.markdown(p.sentences[code])
+if auth.may_see(role, "sagsbehandling"):
+    st.subheader("Sagsbehandling og lovmedholdelighed")
+    present = ui.view(compliance.presence)
+    keys = [k for k in overview.COMPLIANCE_CARDS if k in compliance.present_keys(present)]
+    if keys:
+        for col, key in zip(st.columns(3), keys, strict=False):
+            ui.figure_card(col, p.figures[key], compliance.period_text(key, p.month))
+    else:
+        ui.empty(compliance.missing_text(present))
 st.subheader("Alle nøgletal for måneden")
 ui.table_with_downloads(overview.figures_table(p), "noegletal")
 for note in p.footnotes:

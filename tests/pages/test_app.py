@@ -70,6 +70,7 @@ def test_pages_by_role():
         "overblik",
         "indsatstrappen",
         "oekonomi",
+        "sagsbehandling",
         "scenarier",
         "udvalgsrapport",
     ]

@@ -1,0 +1,434 @@
+"""What the Sagsbehandling screen shows: the eight compliance KPIs (c1–c8 of DOMAIN.md, "contract v2"), their trend,
+the figures per team and caseworker, the deadline list, and the municipality beside the national level.
+
+Every number is computed in SQL (sql/intermediate/int_compliance_*, sql/marts/mart_compliance_*, the c-columns of
+mart_kpi_monthly); this module selects, labels and formats. Plain functions of a connection: the page caches them
+with mi.ui.view. The team and caseworker level and the deadline list (pseudonymous ids) are for the leder role only:
+those functions refuse every other role. The committee's figures come from the pack (mi.pack: frozen and protected).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import altair as alt
+import duckdb
+import polars as pl
+
+from mi import charts, db, fmt, kpi
+from mi.figures import Pack, add_months
+from mi.settings import ROOT
+
+C_KEYS: tuple[str, ...] = (
+    "c1_notifications",
+    "c2_assessed_24h_share",
+    "c3_investigations_on_time_share",
+    "c4_investigations_overdue",
+    "c5_child_talk_share",
+    "c6_plan_share",
+    "c7_follow_up_share",
+    "c8_supervision_share",
+)
+SHARE_KEYS = tuple(k for k in C_KEYS if k.endswith("_share"))
+COUNT_KEYS = ("c1_notifications", "c4_investigations_overdue")
+# the input table each KPI rests on (int_input_presence); without it the KPI is null and the screen says so
+TABLE_OF = {
+    "c1_notifications": "notifications",
+    "c2_assessed_24h_share": "notifications",
+    "c3_investigations_on_time_share": "investigations",
+    "c4_investigations_overdue": "investigations",
+    "c5_child_talk_share": "investigations",
+    "c6_plan_share": "activities",
+    "c7_follow_up_share": "activities",
+    "c8_supervision_share": "activities",
+}
+TABLE_LABELS = {
+    "notifications": "underretninger (notifications)",
+    "investigations": "børnefaglige undersøgelser (investigations)",
+    "activities": "handleplaner, opfølgninger og tilsyn (activities)",
+}
+# the KPIs counted over L12 (the 12 months ending with the month); the others on the month's last day (c1: in it)
+L12_KEYS = ("c2_assessed_24h_share", "c3_investigations_on_time_share", "c5_child_talk_share")
+# the counts behind each share in mart_compliance_monthly: (numerator, denominator, what the denominator counts)
+PARTS = {
+    "c2_assessed_24h_share": ("n_assessed_24h_l12", "n_notifications_l12", "underretninger"),
+    "c3_investigations_on_time_share": ("n_on_time_l12", "n_completed_l12", "undersøgelser"),
+    "c5_child_talk_share": ("n_child_talk_l12", "n_completed_l12", "undersøgelser"),
+    "c6_plan_share": ("n_with_plan_children", "n_plan_children", "anbragte børn"),
+    "c7_follow_up_share": ("n_followed_up_measures", "n_follow_up_measures", "indsatser"),
+    "c8_supervision_share": ("n_supervised_children", "n_supervision_children", "anbragte børn"),
+}
+SHORT_LABELS = {
+    "c1_notifications": "Underretninger",
+    "c2_assessed_24h_share": "Vurderet inden 24 timer",
+    "c3_investigations_on_time_share": "Undersøgelser inden 4 mdr.",
+    "c4_investigations_overdue": "Undersøgelser over fristen",
+    "c5_child_talk_share": "Børnesamtale",
+    "c6_plan_share": "Handleplan",
+    "c7_follow_up_share": "Opfølgning inden 6 mdr.",
+    "c8_supervision_share": "2 tilsyn på 12 mdr.",
+}
+# the national level's names for the shares (as Ankestyrelsen words them, shortened), for the comparison chart
+LONG_LABELS = {
+    "c2_assessed_24h_share": "Underretninger vurderet inden for 24 timer",
+    "c3_investigations_on_time_share": "Undersøgelser afsluttet inden for 4 måneder",
+    "c5_child_talk_share": "Samtale med barnet i undersøgelsen",
+    "c6_plan_share": "Handleplan for den aktuelle anbringelse",
+    "c7_follow_up_share": "Opfølgning inden for 6 måneder",
+    "c8_supervision_share": "Personligt tilsyn 2 gange på 12 måneder",
+}
+DEADLINE_KINDS = {
+    "undersoegelse": "Børnefaglig undersøgelse",
+    "opfoelgning": "Opfølgning på indsats",
+    "tilsyn": "Personligt tilsyn",
+}
+LEVEL_LABELS = {"team": "Team", "raadgiver": "Rådgiver (pseudonym)"}
+TREND_MONTHS = 24
+CHART_MAX_UNITS = 40
+REFERENCE_FILE = ROOT / "data" / "reference" / "boernesagsbarometer.csv"
+
+
+@dataclass(frozen=True)
+class View:
+    """One figure (as mi.ui.show draws it): a chart or None, the rows for the downloads (numbers stay numbers),
+    the same rows as shown (Danish text), the period they cover and, when there are none, what is missing."""
+
+    chart: alt.Chart | alt.LayerChart | None
+    data: pl.DataFrame
+    table: pl.DataFrame
+    period: str
+    missing: str
+
+    @property
+    def is_empty(self) -> bool:
+        return self.table.height == 0
+
+
+Column = tuple[str, pl.Series | list, Callable | None]
+
+
+def _frames(columns: list[Column]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(download frame, screen table) from (heading, values, formatter): the screen shows formatter(value)."""
+    data = pl.DataFrame({h: (v if isinstance(v, pl.Series) else pl.Series(h, v)) for h, v, _ in columns})
+    table = pl.DataFrame(
+        {
+            h: pl.Series(h, [f(x) for x in v], dtype=pl.Utf8)
+            if f
+            else (v if isinstance(v, pl.Series) else pl.Series(h, v))
+            for h, v, f in columns
+        }
+    )
+    return data, table
+
+
+def _hbars(frame: pl.DataFrame, category: str, value: str, unit: str, color: str | None = None) -> alt.Chart:
+    """Horizontal bars in the shared look (mi.charts.finish), in the frame's order, every category label shown in
+    full (mi.charts.bars lets Vega-Lite drop overlapping labels), optionally side by side by `color`."""
+    data = frame.filter(pl.col(value).is_not_null()).select(category, value, *([color] if color else []))
+    order = list(dict.fromkeys(frame[category].to_list()))
+    enc = {
+        "y": alt.Y(
+            f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=300, labelOverlap=False)
+        ),
+        "x": alt.X(
+            f"{value}:Q",
+            title=charts.UNIT_TITLES.get(unit, ""),
+            axis=alt.Axis(
+                format=charts.AXIS_FORMATS.get(unit, ","), tickMinStep=1 if unit == "count" else alt.Undefined
+            ),
+            scale=alt.Scale(domain=[0, 1]) if unit == "share" else alt.Undefined,
+        ),
+        "tooltip": [
+            alt.Tooltip(f"{category}:N", title=""),
+            alt.Tooltip(
+                f"{value}:Q", title=charts.UNIT_TITLES.get(unit, ""), format=charts.TIP_FORMATS.get(unit, ",")
+            ),
+        ],
+    }
+    if color:
+        enc["color"] = alt.Color(f"{color}:N", scale=alt.Scale(range=charts.PALETTE), title=None)
+        enc["yOffset"] = alt.YOffset(f"{color}:N")
+        enc["tooltip"].insert(0, alt.Tooltip(f"{color}:N", title=""))
+    per_bar = 22 * (2 if color else 1) + 8
+    height = 90 + per_bar * len(order)
+    chart = alt.Chart(alt.Data(values=data.to_dicts())).mark_bar(
+        color=alt.Undefined if color else charts.PALETTE[0]
+    )
+    return charts.finish(chart.encode(**enc), height=min(height, 1400))
+
+
+def _own(role: str) -> None:
+    if role != "leder":
+        raise PermissionError("Kun rollen leder ser sagsbehandlingen pr. team, rådgiver og barn.")
+
+
+def label(key: str) -> str:
+    return kpi.BY_KEY[key].label
+
+
+def unit(key: str) -> str:
+    return kpi.BY_KEY[key].unit
+
+
+def value_text(key: str, value: float | None) -> str:
+    return fmt.kpi_value(value, unit(key))
+
+
+# ---- presence, periods ------------------------------------------------------------------------------------
+
+
+def presence(con: duckdb.DuckDBPyConnection) -> dict[str, bool]:
+    """Which of the three tables the import was given: {"notifications": True, …}."""
+    row = db.query(con, "select * from int_input_presence").row(0, named=True)
+    return {t: bool(row[f"has_{t}"]) for t in TABLE_LABELS}
+
+
+def present_keys(present: dict[str, bool]) -> list[str]:
+    return [k for k in C_KEYS if present[TABLE_OF[k]]]
+
+
+def missing_text(present: dict[str, bool]) -> str | None:
+    """What the screen says when tables are missing (None when all are there)."""
+    gone = [TABLE_LABELS[t] for t, ok in present.items() if not ok]
+    if not gone:
+        return None
+    which = gone[0] if len(gone) == 1 else ", ".join(gone[:-1]) + " og " + gone[-1]
+    return (
+        f"Data mangler: {which} er ikke indlæst, så de nøgletal, der bygger på dem, kan ikke vises. "
+        "Tilføj filerne til datamappen og indlæs igen (se datakontrakt v2 i README)."
+    )
+
+
+def period_text(key: str, month: date) -> str:
+    """The period a KPI covers: the 12 months to the month (c2, c3, c5), the month (c1) or its last day."""
+    if key in L12_KEYS:
+        return f"12 måneder: {fmt.month_name(add_months(month, -11))} – {fmt.month_name(month)}"
+    if key == "c1_notifications":
+        return fmt.month_name(month)
+    return f"ultimo {fmt.month_name(month)}"
+
+
+def _counts_text(key: str, num, den) -> str:
+    if key not in PARTS or den is None:
+        return ""
+    return f"{fmt.number(num)} af {fmt.number(den)} {PARTS[key][2]}"
+
+
+# ---- trend (leder) ----------------------------------------------------------------------------------------
+
+
+def trend(
+    con: duckdb.DuckDBPyConnection, month: date, keys: tuple[str, ...], months: int = TREND_MONTHS
+) -> View:
+    """The KPIs' monthly values for the 24 months to the month: one line per KPI; the table one row per month."""
+    first = add_months(month, -(months - 1))
+    rows = db.query(
+        con,
+        "select month, kpi_key, value from mart_kpi_changes where kpi_key in (select unnest($k)) "
+        "and month between $first and $m and value is not null order by month",
+        {"k": list(keys), "first": first, "m": month},
+    )
+    u = unit(keys[0])
+    long = rows.with_columns(pl.col("kpi_key").replace_strict(SHORT_LABELS).alias("Nøgletal"))
+    chart = charts.lines(long, "month", "value", "Nøgletal", u) if rows.height else None
+    wide = (
+        rows.pivot(on="kpi_key", index="month", values="value").sort("month")
+        if rows.height
+        else pl.DataFrame({"month": pl.Series([], dtype=pl.Date)})
+    )
+    cols: list[Column] = [("Måned", wide["month"], fmt.month_name)]
+    for k in keys:
+        values = wide[k] if k in wide.columns else pl.Series(k, [None] * wide.height, dtype=pl.Float64)
+        if unit(k) == "count":
+            values = values.cast(pl.Int64)
+        cols.append((SHORT_LABELS[k], values, lambda v, k=k: value_text(k, v)))
+    data, table = _frames(cols)
+    period = (
+        f"{fmt.month_name(rows['month'].min())} – {fmt.month_name(month)}"
+        if rows.height
+        else fmt.month_name(month)
+    )
+    return View(chart, data, table, period, "Ingen tal i de 24 måneder (tabellerne er tomme i perioden).")
+
+
+# ---- per team and caseworker (leder) ----------------------------------------------------------------------
+
+
+def by_unit(con: duckdb.DuckDBPyConnection, month: date, level: str, key: str, role: str) -> View:
+    """Every team (level 'team') or caseworker ('raadgiver') with something counted in the month or its L12: the
+    eight KPIs with the counts behind the shares; the chart shows `key` per unit (the largest 40 denominators)."""
+    _own(role)
+    rows = db.query(
+        con,
+        "select * from mart_compliance_monthly where month = $m and level = $l order by unit",
+        {"m": month, "l": level},
+    )
+    den = PARTS[key][1] if key in PARTS else key
+    if rows.height:
+        rows = rows.sort([den, "unit"], descending=[True, False], nulls_last=True)
+    who = LEVEL_LABELS[level]
+    cols: list[Column] = [(who, rows["unit"], None)]
+    if level == "raadgiver":
+        cols.append(("Team", rows["team"], None))
+    for k in C_KEYS:
+        if k in PARTS:
+            num_col, den_col, what = PARTS[k]
+            cols.append((SHORT_LABELS[k], rows[k], fmt.pct))
+            cols.append((f"{SHORT_LABELS[k]}: opfyldt", rows[num_col], fmt.number))
+            cols.append((f"{SHORT_LABELS[k]}: {what}", rows[den_col], fmt.number))
+        else:
+            cols.append((SHORT_LABELS[k], rows[k], fmt.number))
+    data, table = _frames(cols)
+    # drop the columns of tables that were not imported (all null)
+    empty = [c for c in data.columns[1:] if data[c].null_count() == data.height]
+    data, table = data.drop(empty), table.drop(empty)
+    chart_rows = rows.filter(pl.col(key).is_not_null()).head(CHART_MAX_UNITS)
+    chart = _hbars(chart_rows.rename({"unit": who}), who, key, unit(key)) if chart_rows.height else None
+    return View(
+        chart,
+        data,
+        table,
+        fmt.month_name(month),
+        "Intet at vise pr. enhed i måneden (ingen underretninger, undersøgelser eller indsatser talt).",
+    )
+
+
+# ---- the deadline list (leder) ----------------------------------------------------------------------------
+
+
+def deadline_options(con: duckdb.DuckDBPyConnection, role: str) -> dict[str, list[str]]:
+    """The teams and caseworkers on the deadline list, for its filters."""
+    _own(role)
+    rows = db.query(con, "select distinct team, caseworker_id from mart_compliance_deadlines")
+    return {
+        "teams": sorted(set(rows["team"].drop_nulls())),
+        "caseworkers": sorted(set(rows["caseworker_id"].drop_nulls())),
+    }
+
+
+def deadlines(
+    con: duckdb.DuckDBPyConnection,
+    role: str,
+    kinds: tuple[str, ...] = (),
+    teams: tuple[str, ...] = (),
+    caseworkers: tuple[str, ...] = (),
+) -> View:
+    """Every open investigation and every follow-up and supervision visit due within 30 days of "data as of" (the
+    overdue ones too), by caseworker, most overdue first; filtered by kind, team and caseworker (empty = all)."""
+    _own(role)
+    rows = db.query(
+        con,
+        "select * from mart_compliance_deadlines "
+        "where (len($k) = 0 or list_contains($k, deadline_kind)) "
+        "and (len($t) = 0 or list_contains($t, team)) "
+        "and (len($w) = 0 or list_contains($w, caseworker_id)) "
+        "order by caseworker_id, due_on, deadline_kind, item_id",
+        {"k": list(kinds), "t": list(teams), "w": list(caseworkers)},
+    )
+    as_of = db.scalar(con, "select data_as_of from int_data_range")
+
+    def status(days: int) -> str:
+        if days < 0:
+            return f"Overskredet med {fmt.number(-days)} dage" if days < -1 else "Overskredet med 1 dag"
+        if days == 0:
+            return "Frist i dag"
+        return f"{fmt.number(days)} dage tilbage" if days > 1 else "1 dag tilbage"
+
+    data, table = _frames(
+        [
+            ("Rådgiver (pseudonym)", rows["caseworker_id"], None),
+            ("Team", rows["team"], None),
+            ("Frist for", rows["deadline_kind"].replace_strict(DEADLINE_KINDS), None),
+            ("Barn (pseudonym)", rows["child_id"], None),
+            ("Indsats", rows["measure_id"], _blank),
+            ("Indsatskode", rows["measure_code"], _blank),
+            ("Regnet fra", rows["basis_on"], fmt.day),
+            ("Frist", rows["due_on"], fmt.day),
+            ("Dage tilbage", rows["days_left"], status),
+        ]
+    )
+    period = f"pr. {fmt.day(as_of)}; frister til og med {fmt.day(_plus_days(as_of, 30))} og overskredne"
+    return View(None, data, table, period, "Ingen frister med de valgte filtre.")
+
+
+def _blank(v: str | None) -> str:
+    return v or ""
+
+
+def _plus_days(d: date | None, n: int) -> date | None:
+    from datetime import timedelta  # noqa: PLC0415
+
+    return None if d is None else d + timedelta(days=n)
+
+
+# ---- the national level -------------------------------------------------------------------------------------
+
+
+@functools.cache
+def reference() -> tuple[dict, ...]:
+    """The national level (data/reference/boernesagsbarometer.csv): one row per KPI with share, year, source."""
+    with open(REFERENCE_FILE, encoding="utf-8") as fh:
+        return tuple(
+            {**r, "national_share": float(r["national_share"]), "year": int(r["year"])}
+            for r in csv.DictReader(fh)
+        )
+
+
+def national(p: Pack) -> View:
+    """The municipality's shares of the month as the role sees them (the pack: frozen and protected for the
+    committee) beside the national level, with the national figure's source and year."""
+    rows = []
+    for ref in reference():
+        f = p.figures.get(ref["kpi_key"])
+        if f is None:
+            continue
+        rows.append(
+            {
+                "key": ref["kpi_key"],
+                "Nøgletal": f.label,
+                "Kommunen": f.value if isinstance(f.value, int | float) else None,
+                "Kommunen (vist)": f.text(),
+                "Landsniveau": ref["national_share"],
+                "År (landsniveau)": ref["year"],
+                "Kilde": ref["source"],
+            }
+        )
+    frame = pl.DataFrame(rows)
+    data, table = _frames(
+        [
+            ("Nøgletal", frame["Nøgletal"], None),
+            ("Kommunen", frame["Kommunen"], None),
+            ("Landsniveau", frame["Landsniveau"], None),
+            ("År (landsniveau)", frame["År (landsniveau)"], None),
+            ("Kilde", frame["Kilde"], None),
+        ]
+    )
+    table = table.with_columns(
+        pl.Series("Kommunen", frame["Kommunen (vist)"].to_list()),
+        pl.Series("Landsniveau", [fmt.pct(v, 0) for v in frame["Landsniveau"]]),
+        pl.Series("År (landsniveau)", [str(v) for v in frame["År (landsniveau)"]]),
+    )
+    long = pl.concat(
+        [
+            frame.select(
+                pl.col("key"), pl.col("Kommunen").alias("share"), pl.lit("Kommunen").alias("Niveau")
+            ),
+            frame.select(
+                pl.col("key"), pl.col("Landsniveau").alias("share"), pl.lit("Landsniveau").alias("Niveau")
+            ),
+        ]
+    ).with_columns(pl.col("key").replace_strict(LONG_LABELS).alias("Nøgletal"))
+    chart = _hbars(long, "Nøgletal", "share", "share", "Niveau")
+    if frame["Kommunen"].null_count() == frame.height:
+        data, table, chart = data.clear(), table.clear(), None
+    return View(
+        chart,
+        data,
+        table,
+        p.month_text,
+        "Kommunens tal kan ikke vises for måneden (data mangler eller tallene er skjult).",
+    )

@@ -1,0 +1,180 @@
+"""Sagsbehandling: the eight compliance KPIs for leder (with trend, teams, caseworkers and the deadline list) and
+udvalg (beside the national level); oekonomi cannot reach the page. Overblik's line of compliance cards. Expected
+values are read from the marts of the demo database and formatted with mi.fmt."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mi import compliance, db, demo, fmt, ingest, kpi
+from mi.settings import ROOT
+from tests.pages.conftest import END_MONTH, MONTH, nav_pages, run_app, texts
+
+pytestmark = pytest.mark.usefixtures("app_db")
+
+
+def query(path, sql, **params):
+    con = db.connect(path)
+    try:
+        given = {"m": MONTH, **params}
+        return db.query(con, sql, {k: v for k, v in given.items() if f"${k}" in sql})
+    finally:
+        con.close()
+
+
+def values(path) -> dict:
+    con = db.connect(path)
+    try:
+        return kpi.values(con, MONTH)
+    finally:
+        con.close()
+
+
+def test_leder_sees_the_eight_figures_trend_units_and_deadlines(app_db):
+    at = run_app("leder", "sagsbehandling")
+    assert not at.exception
+    assert at.title[0].value == "Sagsbehandling"
+    v = values(app_db)
+    metrics = {m.label: m.value for m in at.metric}
+    for key in compliance.C_KEYS:
+        assert v[key] is not None, key  # the demo has all three tables
+        assert metrics[kpi.BY_KEY[key].label] == fmt.kpi_value(v[key], kpi.BY_KEY[key].unit)
+    shown = texts(at)
+    # the periods: L12 for c2, c3, c5; the month's last day for the stocks; "data pr." under every figure
+    assert "12 måneder: november 2025 – oktober 2026" in shown
+    assert "ultimo oktober 2026" in shown
+    assert "Data pr. 7. november 2026" in shown
+    subheaders = [s.value for s in at.subheader]
+    assert "Udviklingen de seneste 24 måneder" in subheaders
+    assert "Pr. team og rådgiver" in subheaders and "Fristliste" in subheaders
+    frames = {tuple(d.value.columns)[0]: d.value for d in at.dataframe}
+    # the trend table: 24 months, November 2024 – October 2026
+    trend = frames["Måned"]
+    assert trend.shape[0] == 24 and trend["Måned"].iloc[-1] == "oktober 2026"
+    # the team table: every team of the mart with its c1 as the mart has it
+    teams = query(
+        app_db,
+        "select unit, c1_notifications from mart_compliance_monthly where month = $m and level = 'team'",
+    )
+    team_table = frames["Team"]
+    assert dict(zip(team_table["Team"], team_table["Underretninger"], strict=True)) == {
+        u: fmt.number(n) for u, n in teams.rows()
+    }
+    # the deadline list: every row of the mart, with pseudonymous caseworker ids
+    deadlines = query(app_db, "select count(*) as n from mart_compliance_deadlines").item()
+    table = frames["Rådgiver (pseudonym)"]
+    assert deadlines > 0 and table.shape[0] == deadlines
+    assert any(b.key == "csv-fristliste" for b in at.get("download_button"))
+
+
+def test_deadline_list_filters_by_kind_and_caseworker(app_db):
+    at = run_app("leder", "sagsbehandling")
+    at.multiselect(key="frist-type").set_value(["tilsyn"]).run()
+    assert not at.exception
+    visits = query(
+        app_db, "select count(*) from mart_compliance_deadlines where deadline_kind = 'tilsyn'"
+    ).item()
+    table = next(d.value for d in at.dataframe if "Frist for" in d.value.columns)
+    assert table.shape[0] == visits and set(table["Frist for"]) == {"Personligt tilsyn"}
+    worker = query(
+        app_db,
+        "select caseworker_id from mart_compliance_deadlines group by 1 order by count(*) desc, 1 limit 1",
+    ).item()
+    at.multiselect(key="frist-type").set_value([]).run()
+    at.multiselect(key="frist-raadgiver").set_value([worker]).run()
+    n = query(
+        app_db, "select count(*) from mart_compliance_deadlines where caseworker_id = $w", w=worker
+    ).item()
+    table = next(d.value for d in at.dataframe if "Frist for" in d.value.columns)
+    assert table.shape[0] == n and set(table["Rådgiver (pseudonym)"]) == {worker}
+
+
+def test_udvalg_sees_the_municipality_beside_the_national_level(app_db):
+    at = run_app("udvalg", "sagsbehandling")
+    assert not at.exception
+    subheaders = [s.value for s in at.subheader]
+    assert subheaders == ["Kommunen og landsniveauet (Børnesagsbarometeret)"]
+    national = at.dataframe[0].value
+    rows = dict(zip(national["Nøgletal"], national["Landsniveau"], strict=True))
+    # the national level from data/reference/boernesagsbarometer.csv, whole per cent
+    assert rows[kpi.BY_KEY["c3_investigations_on_time_share"].label] == "34 %"
+    assert rows[kpi.BY_KEY["c2_assessed_24h_share"].label] == "96 %"
+    assert "Ankestyrelsen, Børnesagsbarometeret 2023" in set(national["Kilde"])
+    # no caseworker level, no child ids anywhere
+    shown = texts(at) + "".join(str(d.value.to_dict()) for d in at.dataframe)
+    assert "K001-M" not in shown and "K001-B" not in shown
+    assert "Tallene for oktober 2026 er endnu ikke frosset" in shown
+
+
+def test_oekonomi_cannot_reach_sagsbehandling(app_db):
+    at = run_app("oekonomi")
+    assert not at.exception
+    assert "sagsbehandling" not in nav_pages(at)
+    direct = AppTest.from_file(str(ROOT / "pages" / "sagsbehandling.py"), default_timeout=60)
+    direct.session_state["role"] = "oekonomi"
+    direct.session_state["month"] = MONTH
+    direct.run()
+    assert "har ikke adgang" in texts(direct)
+    assert len(direct.metric) == 0 and len(direct.dataframe) == 0
+
+
+@pytest.mark.parametrize("role", ["leder", "udvalg"])
+def test_role_sees_the_page_in_navigation(role):
+    assert "sagsbehandling" in nav_pages(run_app(role))
+
+
+def test_services_refuse_other_roles_the_caseworker_level(app_db):
+    con = db.connect(app_db)
+    try:
+        for role in ("udvalg", "oekonomi"):
+            with pytest.raises(PermissionError):
+                compliance.deadlines(con, role)
+            with pytest.raises(PermissionError):
+                compliance.by_unit(con, MONTH, "raadgiver", "c1_notifications", role)
+    finally:
+        con.close()
+
+
+def test_overblik_has_a_line_of_compliance_cards_for_leder_not_oekonomi(app_db):
+    v = values(app_db)
+    at = run_app("leder", "overblik")
+    assert not at.exception
+    assert "Sagsbehandling og lovmedholdelighed" in [s.value for s in at.subheader]
+    metrics = {m.label: m.value for m in at.metric}
+    for key in ("c3_investigations_on_time_share", "c6_plan_share", "c8_supervision_share"):
+        assert metrics[kpi.BY_KEY[key].label] == fmt.pct(v[key])
+    eco = run_app("oekonomi", "overblik")
+    assert "Sagsbehandling og lovmedholdelighed" not in [s.value for s in eco.subheader]
+
+
+@pytest.fixture(scope="module")
+def v1_db(tmp_path_factory):
+    """The demo without the three tables of contract v2."""
+    folder = tmp_path_factory.mktemp("v1")
+    demo.write(folder, end_month=END_MONTH)
+    for table in ("notifications", "investigations", "activities"):
+        for f in folder.glob(f"{table}.*"):
+            f.unlink()
+    path = tmp_path_factory.mktemp("v1db") / "mi.duckdb"
+    ingest.import_folder(folder, path)
+    return path
+
+
+@pytest.mark.parametrize("role", ["leder", "udvalg"])
+def test_without_the_tables_the_screens_say_the_data_is_missing(v1_db, tmp_path, monkeypatch, role):
+    path = tmp_path / "mi.duckdb"
+    shutil.copyfile(v1_db, path)
+    monkeypatch.setenv("MI_DB", str(path))
+    at = run_app(role, "sagsbehandling")
+    assert not at.exception
+    assert "Data mangler" in texts(at) and "underretninger (notifications)" in texts(at)
+    assert len(at.metric) == 0 and len(at.dataframe) == 0  # no zeros shown for missing data
+    over = run_app(role, "overblik")
+    assert not over.exception
+    assert "Sagsbehandling og lovmedholdelighed" in [s.value for s in over.subheader]
+    assert "Data mangler" in texts(over)
+    labels = {m.label for m in over.metric}
+    assert not labels & {kpi.BY_KEY[k].label for k in compliance.C_KEYS}
