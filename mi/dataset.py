@@ -143,10 +143,11 @@ def files(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 @dataclass
 class Checked:
-    """An uploaded folder and its validation: every problem with file, line and column."""
+    """An upload and its validation: every problem with file, line and column. `names`: the data files the upload
+    held (a zip unpacked); `files`: what was uploaded, kept for the import (nothing stays on disk in between)."""
 
-    folder: Path
     names: list[str]
+    files: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
     issues: list[ingest.Issue] = field(default_factory=list)
 
     @property
@@ -162,7 +163,7 @@ class Checked:
         return self.n_errors == 0
 
     def summary(self) -> str:
-        files = ", ".join(sorted(p.name for p in self.folder.iterdir())) if self.folder.exists() else ""
+        files = ", ".join(sorted(self.names))
         return (
             f"{fmt.number(self.n_errors)} fejl og {fmt.number(self.n_warnings)} advarsler "
             f"i {files or 'ingen datafiler'}."
@@ -173,21 +174,71 @@ class Checked:
         return ingest.issues_frame(self.issues)
 
 
+def _validate_job(files: list[tuple[str, bytes]], folder: Path) -> tuple[list[str], list[ingest.Issue]]:
+    """In the worker process: stage the upload in `folder`, validate it, remove it."""
+    try:
+        ingest.stage_upload(files, into=folder)
+        return sorted(p.name for p in folder.iterdir()), ingest.validate_folder(folder)
+    except ingest.ImportBlocked as exc:
+        return [], exc.issues
+    finally:
+        ingest.discard_upload(folder)
+
+
+def _import_job(files: list[tuple[str, bytes]], folder: Path, db_path: str) -> tuple[int | None, list]:
+    """In the worker process: stage, validate and import; (new version, []) or (None, the issues)."""
+    try:
+        ingest.stage_upload(files, into=folder)
+        return ingest.import_folder(folder, db_path), []
+    except ingest.ImportBlocked as exc:
+        return None, exc.issues
+    finally:
+        ingest.discard_upload(folder)
+
+
+def _in_worker(job, files: list[tuple[str, bytes]], *args):
+    """Run an upload's job in a separate process (mi.worker: memory and time limits) in a fresh temporary folder,
+    which is removed whatever happens to the process; upload folders a killed server left are removed first."""
+    from mi import scratch, worker  # noqa: PLC0415
+
+    scratch.remove_stale(None, ingest.UPLOAD_PREFIX, older_than=2 * worker.seconds_limit() + 120)
+    folder = scratch.make_dir(ingest.UPLOAD_PREFIX)
+    try:
+        return worker.run(job, files, folder, *args)
+    except worker.WorkerFailed as exc:
+        return exc
+    finally:
+        ingest.discard_upload(folder)
+
+
+def _stopped(files: list[tuple[str, bytes]], exc: Exception) -> list[ingest.Issue]:
+    names = ", ".join(n for n, _ in files) or "upload"
+    return [ingest.Issue(names, None, None, f"filerne kunne ikke valideres, og intet er indlæst: {exc}")]
+
+
 def check(files: list[tuple[str, bytes]]) -> Checked:
-    """Stage the uploaded files (a zip is unpacked) in a new folder and validate it; nothing is imported."""
-    folder = ingest.stage_upload(files)
-    return Checked(folder, [name for name, _ in files], ingest.validate_folder(folder))
+    """Validate an upload (a zip is unpacked) in a separate process with memory and time limits; nothing is
+    imported and nothing stays on disk."""
+    result = _in_worker(_validate_job, files)
+    if isinstance(result, Exception):
+        return Checked([], files, _stopped(files, result))
+    names, issues = result
+    return Checked(names, files, issues)
 
 
 def import_checked(checked: Checked, db_path: Path | str | None = None) -> int:
-    """Import a checked upload into the database (db.db_path() by default); the new data version. Raises
-    mi.ingest.ImportBlocked when the folder has errors (the database is then untouched)."""
+    """Import a checked upload into the database (db.db_path() by default), in a separate process with memory and
+    time limits; the new data version. Raises mi.ingest.ImportBlocked when the upload has errors or the import
+    could not finish (the database is then untouched)."""
     if not checked.may_import:
         raise ingest.ImportBlocked(checked.issues)
-    try:
-        return ingest.import_folder(checked.folder, db_path or db.db_path())
-    finally:
-        ingest.discard_upload(checked.folder)
+    result = _in_worker(_import_job, checked.files, str(db_path or db.db_path()))
+    if isinstance(result, Exception):
+        raise ingest.ImportBlocked(_stopped(checked.files, result))
+    version, issues = result
+    if version is None:
+        raise ingest.ImportBlocked(issues)
+    return version
 
 
 def signature(files: list[tuple[str, bytes]]) -> str:

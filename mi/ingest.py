@@ -22,8 +22,8 @@ import io
 import json
 import shutil
 import sys
-import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from mi import contract, db, fmt
+from mi import bounds, contract, db, fmt, scratch
 from mi import settings as settings_mod
 from mi.contract import Column
 from mi.settings import ROOT, Settings
@@ -215,18 +215,60 @@ def _read_xlsx(path: Path) -> tuple[pl.DataFrame, list[Issue]]:
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one clear issue
         return pl.DataFrame(), [Issue(path.name, None, None, f"filen kan ikke læses som Excel: {exc}")]
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
+        sheet = book.worksheets[0]
+        # rows as the file holds them, not padded to the area the sheet declares (bounds checked that area)
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
             return pl.DataFrame(), [
                 Issue(path.name, 1, None, "arket er tomt; det skal mindst have en overskriftslinje")
             ]
+        while header and header[-1] is None:  # empty cells after the last heading (a value below one is kept)
+            header = header[:-1]
+        if len(header) > bounds.limit("columns"):
+            return pl.DataFrame(), [
+                Issue(
+                    path.name,
+                    1,
+                    None,
+                    f"filen er afvist: overskriften har {fmt.number(len(header))} kolonner; grænsen er "
+                    f"{fmt.number(bounds.limit('columns'))} (kan hæves med {bounds.LIMITS['columns'].env})",
+                )
+            ]
         names = [_cell_text(h) or f"kolonne_{i + 1}" for i, h in enumerate(header)]
         data: list[list[str | None]] = [[] for _ in names]
         lines: list[int] = []
         for n, row in enumerate(rows, start=2):
+            if n > bounds.limit("lines") + 1:
+                return pl.DataFrame(), [
+                    Issue(
+                        path.name,
+                        n,
+                        None,
+                        f"filen er afvist: arket har mere end {fmt.number(bounds.limit('lines'))} rækker "
+                        f"(kan hæves med {bounds.LIMITS['lines'].env})",
+                    )
+                ]
             if row is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
                 continue
+            width = len(row)
+            while width > len(names) and row[width - 1] is None:
+                width -= 1
+            if width > len(names):  # a value beyond the last heading: a column without a name, as before
+                if width > bounds.limit("columns"):
+                    return pl.DataFrame(), [
+                        Issue(
+                            path.name,
+                            n,
+                            None,
+                            f"filen er afvist: linjen har {fmt.number(width)} kolonner; grænsen er "
+                            f"{fmt.number(bounds.limit('columns'))} (kan hæves med {bounds.LIMITS['columns'].env})",
+                        )
+                    ]
+                for i in range(len(names), width):
+                    names.append(f"kolonne_{i + 1}")
+                    data.append([None] * len(lines))
             lines.append(n)
             for i in range(len(names)):
                 data[i].append(_cell_text(row[i]) if i < len(row) else None)
@@ -240,6 +282,23 @@ def _read_xlsx(path: Path) -> tuple[pl.DataFrame, list[Issue]]:
 
 
 def _read_parquet(path: Path, table: str = "") -> tuple[pl.DataFrame, list[Issue]]:
+    try:
+        schema = pl.read_parquet_schema(path)
+    except Exception as exc:  # noqa: BLE001
+        return pl.DataFrame(), [Issue(path.name, None, None, f"filen kan ikke læses som Parquet: {exc}")]
+    nested = [(n, t) for n, t in schema.items() if t.is_nested() or t == pl.Binary or t == pl.Object]
+    if nested:
+        # a list or a struct would be imported as its text form ("[1, 2]", "{'a': 1}"): not a value of the contract
+        return pl.DataFrame(), [
+            Issue(
+                path.name,
+                1,
+                n,
+                f"kolonnen '{n}' har typen {t}, som ikke er én værdi pr. celle (en liste eller en struktur); "
+                "gem den som tekst, tal eller dato",
+            )
+            for n, t in nested
+        ]
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # noqa: BLE001
@@ -318,6 +377,10 @@ def read_file(path: Path, table: str) -> tuple[_Raw, list[Issue]]:
     """One table's file as text columns with normalised header names and each row's spreadsheet line."""
     suffix = path.suffix.lower()
     delimiter = ""
+    try:
+        bounds.check_file(path)
+    except bounds.TooBig as exc:
+        return _Raw(table, path.name, pl.DataFrame(), delimiter), [Issue(path.name, None, None, str(exc))]
     if suffix == ".csv":
         frame, delimiter, issues = _read_csv(path)
     elif suffix == ".xlsx":
@@ -354,6 +417,10 @@ def read_and_check(path: Path, table: str) -> tuple[pl.DataFrame, int, list[Issu
             return pl.DataFrame(), 0, issues
         frame, issues = check_table(raw)
         return frame, raw.frame.height, issues
+    try:
+        bounds.check_file(path)  # before polars reads a byte of it (a header of a million columns, …)
+    except bounds.TooBig as exc:
+        return pl.DataFrame(), 0, [Issue(path.name, None, None, str(exc))]
     delimiter = _delimiter(head.split(b"\n", 1)[0].decode("utf-8", errors="replace"))
     scan = pl.scan_csv(
         path, separator=delimiter, infer_schema=False, quote_char='"', row_index_name=LINE, row_index_offset=2
@@ -1312,26 +1379,72 @@ def load_in_memory(folder: Path | str) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def stage_upload(files: Iterable[tuple[str, bytes]]) -> Path:
-    """Write uploaded files (name, content) to a new temporary folder and return it; a .zip is unpacked
-    (only its data files and settings.toml, by their base names)."""
-    out = Path(tempfile.mkdtemp(prefix="mi-upload-"))
-    wanted = tuple(EXTENSIONS)
+UPLOAD_PREFIX = "mi-upload-"
 
-    def keep(name: str, data: bytes) -> None:
+
+def stage_upload(files: Iterable[tuple[str, bytes]], into: Path | None = None) -> Path:
+    """Write uploaded files (name, content) to a new temporary folder `mi-upload-<letters>` (or `into`) and return
+    it; a .zip is checked against the limits (mi.bounds) and unpacked in chunks (only its data files and
+    settings.toml, by their base names). Raises ImportBlocked with the reason (a zip beyond a limit, two files of
+    the same name, a broken zip); the folder is then removed."""
+    out = into or scratch.make_dir(UPLOAD_PREFIX)
+    try:
+        _stage(files, out)
+    except BaseException:
+        discard_upload(out)
+        raise
+    return out
+
+
+def _stage(files: Iterable[tuple[str, bytes]], out: Path) -> None:
+    wanted = tuple(EXTENSIONS)
+    seen: dict[str, str] = {}
+    budget = bounds.limit("zip_bytes")
+
+    def target(name: str, origin: str) -> Path | None:
         base = Path(name.replace("\\", "/")).name
-        if base and (base.lower().endswith(wanted) or base.lower() == "settings.toml"):
-            (out / base).write_bytes(data)
+        if (
+            not base
+            or base.startswith(".")
+            or not (base.lower().endswith(wanted) or base.lower() == "settings.toml")
+        ):
+            return None
+        if base.lower() in seen:
+            raise ImportBlocked(
+                [
+                    Issue(
+                        origin,
+                        None,
+                        None,
+                        f"to filer hedder {base} ({seen[base.lower()]} og {name}); send én",
+                    )
+                ]
+            )
+        seen[base.lower()] = name
+        return out / base
 
     for name, data in files:
-        if name.lower().endswith(".zip"):
+        if not name.lower().endswith(".zip"):
+            if (path := target(name, name)) is not None:
+                path.write_bytes(data)
+            continue
+        try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                bounds.check_zip(zf)
                 for info in zf.infolist():
-                    if not info.is_dir() and not Path(info.filename).name.startswith("."):
-                        keep(info.filename, zf.read(info))
-        else:
-            keep(name, data)
-    return out
+                    if not info.is_dir() and (path := target(info.filename, name)) is not None:
+                        budget -= bounds.extract_member(zf, info, path, budget)
+        except bounds.TooBig as exc:
+            raise ImportBlocked([Issue(name, None, None, str(exc))]) from None
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            ValueError,
+        ) as exc:
+            raise ImportBlocked([Issue(name, None, None, f"zip-filen kan ikke pakkes ud: {exc}")]) from None
 
 
 def discard_upload(folder: Path) -> None:
