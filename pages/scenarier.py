@@ -1,7 +1,7 @@
 import polars as pl
 import streamlit as st
 
-from mi import charts, economy, fmt, scenario, ui
+from mi import charts, economy, flows, fmt, scenario, ui
 
 role = ui.require("scenarier")
 con, m = ui.con(), ui.month()
@@ -135,6 +135,18 @@ def open_saved(sid: int) -> None:
     state["scn-note"] = f"Scenariet »{s.name}« er åbnet (basismåned {fmt.month_name(s.month)})."
 
 
+def given_prices() -> dict[str, float]:
+    """The prices the user has typed for the keys of the current moves (read at the time of use: a callback sees
+    the values sent with the click)."""
+    keys = {k for mv in state["scn-moves"] for k in (mv.from_key, mv.to_key) if k}
+    return {k: float(state[f"scn-price-{k}"]) for k in keys if state.get(f"scn-price-{k}") is not None}
+
+
+def save_current() -> None:
+    name = " ".join((state.get("scn-name") or "").split())
+    write(scenario.save, name, m, state["scn-moves"], given_prices(), done=f"Scenariet »{name}« er gemt.")
+
+
 def write(action, *args, done: str) -> None:
     quiet()
     try:
@@ -189,7 +201,6 @@ st.markdown(
 )
 prices_now = scenario.unit_prices(con, m)
 by_key = {r["price_key"]: r for r in prices_now.iter_rows(named=True)}
-prices: dict[str, float] = {}
 for key in dict.fromkeys(k for mv in moves for k in (mv.from_key, mv.to_key) if k):
     r = st.columns([4, 3, 2], vertical_alignment="center")
     d = by_key.get(key)
@@ -200,11 +211,10 @@ for key in dict.fromkeys(k for mv in moves for k in (mv.from_key, mv.to_key) if 
         if d
         else ":red[**ingen aktiv indsats med pris**] – skriv en pris"
     )
-    own = r[2].number_input(
+    r[2].number_input(
         "Egen pris (kr./md.)", min_value=0.0, value=None, step=1000.0, key=f"scn-price-{key}", format="%.0f"
     )
-    if own is not None:
-        prices[key] = float(own)
+prices = given_prices()
 with st.expander("Alle enhedspriser i måneden", icon=":material/table:"):
     up = prices_now.select(
         pl.col("measure_label").alias("Indsats"),
@@ -239,9 +249,7 @@ if result:
         key="scn-save",
         type="primary",
         icon=":material/save:",
-        on_click=write,
-        args=(scenario.save, name, m, moves, prices),
-        kwargs={"done": f"Scenariet »{name}« er gemt."},
+        on_click=save_current,
     )
     r[2].download_button(
         "Excel",
@@ -323,3 +331,33 @@ else:
                 ui.table_with_downloads(
                     cmp, "sammenligning", "hvert scenaries basismåned", economy.danish(cmp)
                 )
+
+st.header("5. Bevægelser på indsatstrappen")
+st.markdown(
+    "Børn, der har skiftet trin fra en månedsafslutning til den næste, de seneste 12 måneder: hvor de kom fra, og "
+    "hvor de gik hen (et barn, der har flyttet to gange, tæller to gange). Grundlaget for, hvad flytninger kan være "
+    "værd."
+)
+everyone = st.toggle("Medtag børn, der kommer på trappen eller forlader den", key="scn-flows-all")
+fl = flows.flows(con, m, new_and_off=everyone)
+if fl.height == 0:
+    ui.empty("Ingen børn har skiftet trin i perioden.")
+else:
+    graf, tabel = st.tabs(["Diagram", "Tabel"])
+    with graf:
+        st.plotly_chart(
+            flows.sankey(fl, f"Flytninger mellem trin, {flows.period_text(m)}"),
+            width="stretch",
+            config={"displayModeBar": False},
+        )
+        st.caption(
+            "Orange bånd: op ad trappen (mere indgribende); grønne: ned; grå: ind på eller ud af trappen. Tekstversion: "
+            + "; ".join(
+                f"{r['Fra trin']} → {r['Til trin']}: {r['Børn']}" for r in fl.head(5).iter_rows(named=True)
+            )
+            + (" …" if fl.height > 5 else "")
+        )
+    with tabel:
+        st.dataframe(fl, hide_index=True, width="stretch")
+    ui.caption(flows.period_text(m))
+    ui.downloads(fl, "trappens-bevaegelser")

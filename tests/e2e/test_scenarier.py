@@ -30,6 +30,7 @@ def test_build_save_and_reload_a_scenario(cold_app_url, browser, tmp_path):
     page = context.new_page()
     open_scenarier(page, cold_app_url)
     expect(page.get_by_text("ingen flytninger endnu", exact=False)).to_be_visible()
+    expect(page.locator('[data-testid="stPlotlyChart"]')).to_have_count(1)
     page.get_by_role("button", name="1. Institution → plejefamilie").click()
     settle(page)
     expect(page.get_by_text("Besparelse 2026", exact=True)).to_be_visible()
@@ -43,9 +44,8 @@ def test_build_save_and_reload_a_scenario(cold_app_url, browser, tmp_path):
         before
     )
     saving = metric_value(page, "Besparelse 2027")
+    # typed and saved at once: the click carries the name
     page.get_by_label("Navn på scenariet").fill("Plan fra browseren")
-    page.get_by_label("Navn på scenariet").press("Enter")
-    settle(page)
     page.get_by_role("button", name="Gem scenariet").click()
     settle(page)
     shoot(page, tmp_path / "efter-gem.png")

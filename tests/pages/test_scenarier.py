@@ -28,6 +28,12 @@ def test_leader_builds_saves_and_reopens_a_scenario(app_db):
     at = run_app("leder", page="scenarier")
     assert not at.exception
     assert "ingen flytninger endnu" in texts(at)
+    # the ladder's flows: a Sankey with its table and downloads
+    assert len(at.get("plotly_chart")) == 1
+    assert "Bevægelser på indsatstrappen" in texts(at)
+    assert {"csv-trappens-bevaegelser", "xlsx-trappens-bevaegelser"} <= {
+        b.key for b in at.get("download_button")
+    }
     button(at, "scn-preset-1").click().run()
     assert not at.exception
     # the screen shows the same numbers as the computation on the database
@@ -89,7 +95,7 @@ def test_compare_two_saved_scenarios(app_db, role):
     at = run_app(role, page="scenarier")
     at.multiselect(key="scn-compare").set_value([1, 2]).run()
     assert not at.exception
-    cmp = at.dataframe[-1].value
+    cmp = next(d.value for d in at.dataframe if list(d.value.columns)[0] == "Tal")
     assert list(cmp.columns) == ["Tal", "Plan A (oktober 2026)", "Plan B (oktober 2026)"]
     assert cmp.iloc[0, 1] == fmt.kr(result_on_db(app_db, a)["savings_this_year_dkk"])
     assert cmp.iloc[0, 2] == fmt.kr(result_on_db(app_db, b)["savings_this_year_dkk"])
@@ -114,6 +120,7 @@ def test_the_committee_sees_a_presented_scenario_read_only(app_db):
     assert {mt.label: mt.value for mt in at.metric}["Besparelse 2026"] == fmt.money(
         expected["savings_this_year_dkk"]
     )
-    # nothing to edit: no pickers, no prices, no save, no present
+    # nothing to edit: no pickers, no prices, no save, no present; no flows of children (counts, not protected)
+    assert len(at.get("plotly_chart")) == 0
     assert len(at.number_input) == 0 and len(at.text_input) == 0
     assert not [b for b in at.button if b.key and b.key.startswith("scn-")]
