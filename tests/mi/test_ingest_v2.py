@@ -339,6 +339,13 @@ def test_a_cpr_number_in_a_v2_table_is_rejected_and_not_shown(tmp_path):
     assert all(cpr not in i.message for i in ingest.validate_folder(folder))
 
 
+def test_a_cpr_number_in_a_date_and_time_is_an_error_and_masked(tmp_path):
+    rows = v2_changed("notifications", 0, received_at="010392-1234 14:05")
+    found = errors(v2_folder(tmp_path / "data", notifications=rows))
+    assert where(found) == [("notifications.csv", 2, "received_at")]
+    assert found[0].message.startswith("'XXXXXX-XXXX 14:05' er ikke en gyldig dato eller dato med klokkeslæt")
+
+
 def test_a_missing_required_column_and_a_repeated_id_are_errors(tmp_path):
     rows = [{k: v for k, v in r.items() if k != "done_on"} for r in V2["activities"]]
     folder = v2_folder(
