@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import re
-import threading
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from mi import scratch
 from mi.settings import ROOT, Settings
 
 SQL_DIR = ROOT / "sql"
@@ -503,9 +503,8 @@ def build(
     file is untouched and the half-built one removed. Returns the new version id."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.building-{os.getpid()}-{threading.get_ident()}")
-    for leftover in (tmp, Path(f"{tmp}.wal")):
-        leftover.unlink(missing_ok=True)
+    # letters only: a pid or thread id in the name could look like a CPR number (and be masked in a message)
+    tmp = path.with_name(f".{path.name}.{BUILDING}-{scratch.letters()}")
     try:
         con = duckdb.connect(str(tmp), config={"memory_limit": os.environ.get("MI_DUCKDB_MEMORY", "1GB")})
         try:
@@ -523,10 +522,35 @@ def build(
             con.close()
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        remove_working_files(tmp)
         raise
+    finally:
+        scratch.remove(Path(f"{tmp}.tmp"))  # DuckDB's spill folder, if it left one
     return version
+
+
+BUILDING = "building"
+# the kinds of working copy a writer makes beside the database (build here, freeze and refresh in mi.frozen)
+WORKING_KINDS = (BUILDING, "freezing", "refreshing")
+
+
+def remove_working_files(tmp: Path) -> None:
+    """A working database file with its WAL and DuckDB's spill folder (`<file>.tmp`)."""
+    for p in (tmp, Path(f"{tmp}.wal"), Path(f"{tmp}.tmp")):
+        scratch.remove(p)
+
+
+def remove_leftovers(path: Path) -> list[Path]:
+    """What killed writers left beside the database at `path`: `.<db>.building-*`, `.<db>.freezing-*`,
+    `.<db>.refreshing-*` with their WAL and spill folders. Call it only while holding the writer lock
+    (mi.frozen.writer_lock): every live writer holds that lock while its files exist, so what is found then is
+    dead."""
+    gone = []
+    for kind in WORKING_KINDS:
+        for p in path.parent.glob(f".{path.name}.{kind}-*"):
+            scratch.remove(p)
+            gone.append(p)
+    return gone
 
 
 def db_path() -> Path:

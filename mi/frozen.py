@@ -17,7 +17,6 @@ import fcntl
 import os
 import shutil
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from mi import db, fmt, kpi
+from mi import db, fmt, kpi, scratch
 
 # The counts behind the shares, frozen with the KPIs so the disclosure control of a frozen share can be
 # decided on the figures it was computed from (columns of mart_kpi_monthly).
@@ -160,6 +159,9 @@ def writer_lock(path: Path) -> Iterator[None]:
     with open(lock, "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
+            # a writer killed mid-way (kill -9, power) left its working copy, WAL and spill folder: remove them now,
+            # when no live writer can hold any (each holds this lock while its files exist)
+            db.remove_leftovers(path)
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
@@ -171,7 +173,8 @@ def working_copy(path: Path, kind: str, what: str) -> Iterator[duckdb.DuckDBPyCo
     file (with its WAL) is opened read-write for the block; when the block ends without an error, the copy is
     checkpointed and swapped in with an atomic rename, unless an import replaced the file meanwhile
     (ConcurrentChange: `what` was being done). The copy is removed in every case."""
-    tmp = path.with_name(f".{path.name}.{kind}-{os.getpid()}-{threading.get_ident()}")
+    # letters only: a pid or thread id in the name could look like a CPR number (and be masked in a message)
+    tmp = path.with_name(f".{path.name}.{kind}-{scratch.letters()}")
     with writer_lock(path):
         stamp = db.file_stamp(path)
         try:
@@ -191,8 +194,7 @@ def working_copy(path: Path, kind: str, what: str) -> Iterator[duckdb.DuckDBPyCo
                 )
             os.replace(tmp, path)
         finally:
-            tmp.unlink(missing_ok=True)
-            Path(f"{tmp}.wal").unlink(missing_ok=True)
+            db.remove_working_files(tmp)
 
 
 def freeze_file(path: Path | str | None = None, month: date | str | None = None) -> Frozen:
