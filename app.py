@@ -31,21 +31,34 @@ elif not db.is_current(ui.con()):
     db.refresh()
     bar.empty()
 
-# ---- who: OIDC when configured, else demo mode with a role picker ------------------------------------
+# ---- who: OIDC when configured, else demo mode with a role picker; $MI_ROLE_PIN fixes the role on the server ----
+try:
+    pinned = auth.pinned_role()
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
 if auth.auth_configured(st.secrets):
     if not st.user.get("is_logged_in"):
         st.title("Ledelsesinformation · Børn og unge")
         st.write("Log ind med din kommunale konto for at se tallene.")
         st.button("Log ind", on_click=st.login, type="primary")
         st.stop()
+    if auth.email_refused(st.user):
+        st.error("Din e-mailadresse er ikke bekræftet hos identitetsudbyderen, så den kan ikke få en rolle.")
+        st.button("Log ud", on_click=st.logout)
+        st.stop()
     role = auth.role_for(st.user.get("email"), auth.load_roles())
     if role is None:
         st.error(f"{st.user.get('email')} har ingen rolle i rollefilen. Kontakt din leder.")
         st.button("Log ud", on_click=st.logout)
         st.stop()
-    st.session_state["role"] = role
-    st.sidebar.markdown(f"**{st.user.get('name') or st.user.get('email')}** · {auth.ROLE_LABELS[role]}")
+    st.session_state["role"] = pinned or role
+    # the name comes from the identity provider: shown as plain text, never as markdown (no links, no images)
+    st.sidebar.text(f"{st.user.get('name') or st.user.get('email')} · {auth.ROLE_LABELS[pinned or role]}")
     st.sidebar.button("Log ud", on_click=st.logout)
+elif pinned:
+    st.session_state["role"] = pinned
+    st.sidebar.caption(f"Rollen er fastlagt på serveren: {auth.ROLE_LABELS[pinned]}.")
 else:
     preset = auth.preset_role()
     if st.session_state.get("role") not in auth.ROLES:

@@ -3,7 +3,8 @@
 Identity: with an `[auth]` section in `.streamlit/secrets.toml` users sign in with OIDC (`st.login`) and their
 e-mail address, or its domain, is mapped to a role by the roles file (`roles.toml` in the project root, or the path in
 `$MI_ROLES`; see `roles.example.toml`). An exact address beats a domain. Without `[auth]` the app runs in demo mode
-with a clearly labelled role picker; `$MI_ROLE` presets the role (tests, benchmark).
+with a clearly labelled role picker; `$MI_ROLE` presets the role (tests, benchmark), `$MI_ROLE_PIN` fixes it on
+the server and hides the picker (a kiosk for the committee).
 """
 
 from __future__ import annotations
@@ -94,5 +95,26 @@ def auth_configured(secrets) -> bool:
 
 
 def preset_role() -> str | None:
+    """$MI_ROLE: the demo picker's first choice (tests, benchmark). Only a preset: the user may pick another."""
     role = os.environ.get("MI_ROLE")
     return role if role in ROLES else None
+
+
+def pinned_role() -> str | None:
+    """$MI_ROLE_PIN: a server-side pin (e.g. a kiosk for the committee without OIDC): every session has this role
+    and no picker is shown. With OIDC, signed-in users who have a role in the roles file see the app as this role.
+    ValueError when it names no role (the app then refuses to open rather than fall back to another role)."""
+    raw = os.environ.get("MI_ROLE_PIN", "").strip()
+    if not raw:
+        return None
+    if raw not in ROLES:
+        raise ValueError(f"MI_ROLE_PIN={raw!r} er ikke en rolle ({', '.join(ROLES)}); appen åbner ikke")
+    return raw
+
+
+def email_refused(user) -> bool:
+    """Whether the identity provider said the e-mail address is not verified (`email_verified = false`): then the
+    address may belong to someone else and cannot be given a role. A provider that does not send the claim at all
+    (e.g. Entra ID) is trusted for its addresses."""
+    value = user.get("email_verified")
+    return value is False or (isinstance(value, str) and value.strip().lower() in ("false", "0", "no"))

@@ -50,6 +50,7 @@ def app_db(demo_db, tmp_path, monkeypatch) -> Path:
     shutil.copyfile(demo_db, path)
     monkeypatch.setenv("MI_DB", str(path))
     monkeypatch.delenv("MI_ROLE", raising=False)
+    monkeypatch.delenv("MI_ROLE_PIN", raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
     yield path

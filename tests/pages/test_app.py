@@ -131,9 +131,72 @@ def test_signed_in_user_gets_the_role_of_the_roles_file_and_no_picker(tmp_path, 
     assert at.session_state["role"] == "udvalg"
     # no demo role picker: the role comes from the roles file (by domain); the sidebar says who and which role
     assert [s.key for s in at.sidebar.selectbox] == ["_month"]
-    assert "anna@politiker.kommune.dk** · Udvalg" in texts(at)
+    assert [t.value for t in at.sidebar.text] == ["anna@politiker.kommune.dk · Udvalg"]
     # the committee's figures: the Overblik page with the not-yet-frozen marking
     assert "endnu ikke frosset" in texts(at)
     # the exact address beats its domain
     at = signed_in(tmp_path, monkeypatch, {"is_logged_in": True, "email": "chef@kommune.dk"})
     assert at.session_state["role"] == "leder"
+
+
+def test_email_verified_false_is_refused(tmp_path, monkeypatch):
+    # the address is in the roles file, but the identity provider says it is not verified: it may be anyone's
+    user = {"is_logged_in": True, "email": "chef@kommune.dk", "email_verified": False}
+    at = signed_in(tmp_path, monkeypatch, user)
+    assert not at.exception
+    assert "ikke bekræftet hos identitetsudbyderen" in texts(at)
+    assert len(at.metric) == 0 and "role" not in at.session_state
+    assert "Log ud" in [b.label for b in at.button]
+    # a provider that sends no claim at all, or true, is trusted
+    for verified in ({}, {"email_verified": True}):
+        at = signed_in(tmp_path, monkeypatch, {"is_logged_in": True, "email": "chef@kommune.dk"} | verified)
+        assert at.session_state["role"] == "leder"
+
+
+def test_the_display_name_is_plain_text_not_markdown(tmp_path, monkeypatch):
+    name = "![x](http://tracker.example/p.png) [Klik](javascript:alert(1)) **fed**"
+    at = signed_in(tmp_path, monkeypatch, {"is_logged_in": True, "email": "chef@kommune.dk", "name": name})
+    assert not at.exception
+    assert [t.value for t in at.sidebar.text] == [f"{name} · Leder"]  # as text, exactly as given
+    assert not any("tracker.example" in m.value for m in at.sidebar.markdown)
+
+
+# ---- MI_ROLE_PIN: a server-side pin (a kiosk for the committee without OIDC) ---------------------------------
+
+
+def test_a_pinned_role_hides_the_picker_and_cannot_be_changed(monkeypatch):
+    monkeypatch.setenv("MI_ROLE_PIN", "udvalg")
+    monkeypatch.setenv("MI_ROLE", "leder")  # a preset does not beat the pin
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.session_state["role"] = "leder"  # nor does a session that claims another role
+    at.session_state["_role"] = "leder"
+    at.run()
+    assert not at.exception
+    assert at.session_state["role"] == "udvalg"
+    assert [s.key for s in at.sidebar.selectbox] == ["_month"]  # no role picker
+    assert "Rollen er fastlagt på serveren: Udvalg." in texts(at)
+    # a leder page is neither offered nor reachable
+    assert "sagstal" not in nav_pages(at) and "data" not in nav_pages(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/data.py")
+    # the committee's own page opens as the committee sees it
+    at.switch_page("pages/overblik.py")
+    at.run()
+    assert not at.exception and at.session_state["role"] == "udvalg"
+
+
+def test_a_pin_that_names_no_role_opens_nothing(monkeypatch):
+    monkeypatch.setenv("MI_ROLE_PIN", "admin")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    assert not at.exception
+    assert "MI_ROLE_PIN='admin' er ikke en rolle" in texts(at)
+    assert len(at.metric) == 0 and len(at.sidebar.selectbox) == 0
+
+
+def test_pinned_and_signed_in_sees_the_pinned_role(tmp_path, monkeypatch):
+    monkeypatch.setenv("MI_ROLE_PIN", "udvalg")
+    at = signed_in(tmp_path, monkeypatch, {"is_logged_in": True, "email": "chef@kommune.dk"})
+    assert at.session_state["role"] == "udvalg"
+    # without a role in the roles file, the pin grants nothing
+    at = signed_in(tmp_path, monkeypatch, {"is_logged_in": True, "email": "fremmed@andet.dk"})
+    assert "har ingen rolle i rollefilen" in texts(at) and len(at.metric) == 0
