@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from mi import fmt, kpi
+from mi import flows, fmt, kpi
 from mi.figures import ROLE_LABELS, TITLE, TOTAL, Pack, add_months
 from mi.privacy import Shown
 from mi.sentences import frozen_text
@@ -227,6 +227,13 @@ def render_xlsx(pack: Pack) -> bytes:
             else:
                 cells.append((r["value"], units[k]))
         s.line(*cells)
+
+    if p.flows is not None and p.flows.height:
+        s = _Sheet(book, "Bevægelser på trappen", formats, [24, 24, 18, 12])
+        s.title(f"Børn, der har skiftet trin, {flows.period_text(p.month)}")
+        s.header(*p.flows.columns)
+        for r in p.flows.iter_rows():
+            s.line(r[0], r[1], r[2], (r[3], "count"))
 
     if p.scenarios:
         s = _Sheet(book, "Scenarier", formats, [44, 40, 10, 16, 18, 18, 18])

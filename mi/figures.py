@@ -141,6 +141,8 @@ class Pack:
     footnotes: list[str] = field(default_factory=list)
     # the scenarios presented to the committee for the month (mi.scenario.pack_section)
     scenarios: list[dict] = field(default_factory=list)
+    # the ladder's flows of the 12 months to the month (mi.flows), for leaders and finance only
+    flows: pl.DataFrame | None = None
 
     @property
     def month_text(self) -> str:

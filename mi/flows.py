@@ -7,12 +7,21 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
-import plotly.graph_objects as go
 import polars as pl
 
 from mi import db, fmt
 from mi.charts import FONT, PALETTE
-from mi.ladder import STEP_SHORT
+
+# the steps' short names as mi.ladder.STEP_SHORT has them (a test keeps the two equal): mi.ladder reads the pack, and
+# the pack (mi.pack) reads this module, so it cannot be imported here
+STEP_SHORT = {
+    1: "1. Almenområdet",
+    2: "2. Forebyggende",
+    3: "3. I hjemmet",
+    4: "4. Netværkspleje",
+    5: "5. Plejefamilie",
+    6: "6. Institution",
+}
 
 OFF = "Ikke på trappen"
 # links by direction (Okabe–Ito, see-through): up the ladder vermillion, down bluish green, on or off it grey; the
@@ -67,8 +76,10 @@ def flows(
     )
 
 
-def sankey(frame: pl.DataFrame, title: str) -> go.Figure:
-    """The flows as a Sankey: the steps before on the left, after on the right."""
+def sankey(frame: pl.DataFrame, title: str):
+    """The flows as a Sankey (a plotly Figure): the steps before on the left, after on the right."""
+    import plotly.graph_objects as go  # noqa: PLC0415 - only the screen draws it
+
     left = [OFF, *STEP_SHORT.values()]
     labels = [f"{s} (før)" for s in left] + [f"{s} (efter)" for s in left]
     index = {s: i for i, s in enumerate(left)}

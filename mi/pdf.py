@@ -7,7 +7,7 @@ import base64
 from datetime import datetime
 from pathlib import Path
 
-from mi import fmt, kpi, scenario
+from mi import flows, fmt, kpi, scenario
 from mi.figures import ROLE_LABELS, TITLE, Pack, change_text, mio, money, revision_texts, value_text
 from mi.pack_charts import STATUS_COLOURS, chart_png, charts
 from mi.sentences import chart_caption, frozen_text
@@ -55,6 +55,7 @@ def render_html(pack: Pack, images: dict[str, bytes] | None = None) -> str:
             baseline_year=pack.baseline_year,
             registry=kpi.REGISTRY,
             generated=datetime.now(),
+            flows_period=flows.period_text(pack.month),
         )
     )
 

@@ -26,8 +26,9 @@ def key_text(key: str | None) -> str:
     return labels.get(code, code) + (f" ({provider})" if provider else "")
 
 
-def show(result: dict, path, focus, name: str) -> None:
-    """A computed (or frozen) scenario: the totals, the gap in words, the moves, the path and the focus points."""
+def show(result: dict, path, focus, name: str, prices: bool = True) -> None:
+    """A computed (or frozen) scenario: the totals, the gap in words, the moves, the path and the focus points.
+    `prices`: with each move's unit prices (not for the committee: a price from one measure is one child's cost)."""
     cols = st.columns(4)
     for col, (label, value) in zip(
         cols,
@@ -45,6 +46,8 @@ def show(result: dict, path, focus, name: str) -> None:
         f"budget: {fmt.money(result['budget_dkk'])} · mål for merforbruget: {fmt.money(result['overspend_target_dkk'])}"
     )
     moves = scenario.moves_frame(result, labels)
+    if not prices:
+        moves = moves.drop("Pris fra (kr./md.)", "Pris til (kr./md.)")
     shown = economy.danish(moves).with_columns(
         pl.Series("Fra måned", [fmt.month_name(d) for d in moves["Fra måned"]])
     )
@@ -93,7 +96,7 @@ if role == "udvalg":
             f":material/lock: Fremlagt for udvalget {fmt.day(p['presented_at'])} (dataversion {p['version_id']}). "
             "Tallene er frosset, som de blev fremlagt."
         )
-        show(p["result"], p["path"], p["focus"], f"scenarie-{p['scenario_id']}")
+        show(p["result"], p["path"], p["focus"], f"scenarie-{p['scenario_id']}", prices=False)
     st.stop()
 
 

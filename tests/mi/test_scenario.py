@@ -518,3 +518,23 @@ def test_a_presented_scenario_is_in_the_committees_pack_unchanged_after_a_reimpo
         assert "Plan A" in cells and 848_000 in cells and "<5" in cells
     finally:
         con.close()
+
+
+def test_excel_export_holds_the_moves_totals_path_and_focus_points(town):
+    import openpyxl  # noqa: PLC0415
+
+    r = run(town, "ANBR_OPHOLDSSTED/privat:ANBR_PLEJEFAMILIE:2:2024-05")
+    data = scenario.excel_bytes(
+        "Plan A", r, scenario.path(town, MARCH, r), scenario.focus(town, MARCH, r), scenario.codes(town)
+    )
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Flytninger", "Resultat", "Merforbrug måned for måned", "Fokuspunkter"]
+    moves = list(book["Flytninger"].iter_rows(min_row=3, values_only=True))
+    assert moves[0][:3] == ("Fra", "Til", "Børn")
+    # 2 × (85.000 − 32.000) = 106.000 a month; 848.000 this year
+    assert moves[1][2] == 2 and moves[1][6] == 106_000 and moves[1][7] == 848_000
+    totals = {row[0]: row[1] for row in book["Resultat"].iter_rows(min_row=4, values_only=True)}
+    assert totals["Besparelse 2024"] == 848_000 and totals["Afstand til målet efter planen"] == -680_000
+    focus = {row[0]: row[2:4] for row in book["Fokuspunkter"].iter_rows(min_row=4, values_only=True)}
+    assert focus["Børn anbragt på institution"] == (3, 1)
+    assert book["Fokuspunkter"]["C5"].number_format == "0.0%"  # the family-care share as a per cent

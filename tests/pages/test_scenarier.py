@@ -120,6 +120,9 @@ def test_the_committee_sees_a_presented_scenario_read_only(app_db):
     assert {mt.label: mt.value for mt in at.metric}["Besparelse 2026"] == fmt.money(
         expected["savings_this_year_dkk"]
     )
+    # the moves without unit prices (a price from one measure would be one child's cost)
+    moves = next(d.value for d in at.dataframe if "Fra" in d.value.columns)
+    assert "Besparelse i år" in moves.columns and "Pris fra (kr./md.)" not in moves.columns
     # nothing to edit: no pickers, no prices, no save, no present; no flows of children (counts, not protected)
     assert len(at.get("plotly_chart")) == 0
     assert len(at.number_input) == 0 and len(at.text_input) == 0

@@ -54,3 +54,23 @@ def test_flows_table_and_sankey(town):  # noqa: F811
         ("3. I hjemmet", "6. Institution"),
         ("6. Institution", "4. Netværkspleje"),
     ]
+
+
+def test_step_names_are_the_ladders():
+    from mi import ladder  # noqa: PLC0415
+
+    assert flows.STEP_SHORT == ladder.STEP_SHORT
+
+
+def test_flows_are_in_the_leaders_pack_not_the_committees(town):  # noqa: F811
+    from mi import excel, pack, pdf  # noqa: PLC0415
+
+    lead = pack.build_pack(town, date(2024, 3, 1), "leder")
+    # between steps only: B1 3 → 6 and B2 6 → 4 in February
+    assert sorted(lead.flows["Retning"]) == ["ned", "op"]
+    html = pdf.render_html(lead, images={})
+    assert "Bevægelser på indsatstrappen" in html and "6. Institution" in html
+    assert excel.render_xlsx(lead)[:2] == b"PK"
+    committee = pack.build_pack(town, date(2024, 3, 1), "udvalg")
+    assert committee.flows is None
+    assert "Bevægelser på indsatstrappen" not in pdf.render_html(committee, images={})
