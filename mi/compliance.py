@@ -9,8 +9,6 @@ those functions refuse every other role. The committee's figures come from the p
 
 from __future__ import annotations
 
-import csv
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -19,20 +17,12 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from mi import charts, db, fmt, kpi
+from mi import charts, db, fmt, kpi, pack_compliance
 from mi.figures import Pack, add_months
-from mi.settings import ROOT
 
-C_KEYS: tuple[str, ...] = (
-    "c1_notifications",
-    "c2_assessed_24h_share",
-    "c3_investigations_on_time_share",
-    "c4_investigations_overdue",
-    "c5_child_talk_share",
-    "c6_plan_share",
-    "c7_follow_up_share",
-    "c8_supervision_share",
-)
+C_KEYS = pack_compliance.C_KEYS
+period_text = pack_compliance.period_text  # the period each figure covers (L12, the month, its last day)
+
 SHARE_KEYS = tuple(k for k in C_KEYS if k.endswith("_share"))
 COUNT_KEYS = ("c1_notifications", "c4_investigations_overdue")
 # the input table each KPI rests on (int_input_presence); without it the KPI is null and the screen says so
@@ -51,8 +41,6 @@ TABLE_LABELS = {
     "investigations": "børnefaglige undersøgelser (investigations)",
     "activities": "handleplaner, opfølgninger og tilsyn (activities)",
 }
-# the KPIs counted over L12 (the 12 months ending with the month); the others on the month's last day (c1: in it)
-L12_KEYS = ("c2_assessed_24h_share", "c3_investigations_on_time_share", "c5_child_talk_share")
 # the counts behind each share in mart_compliance_monthly: (numerator, denominator, what the denominator counts)
 PARTS = {
     "c2_assessed_24h_share": ("n_assessed_24h_l12", "n_notifications_l12", "underretninger"),
@@ -89,7 +77,6 @@ DEADLINE_KINDS = {
 LEVEL_LABELS = {"team": "Team", "raadgiver": "Rådgiver (pseudonym)"}
 TREND_MONTHS = 24
 CHART_MAX_UNITS = 40
-REFERENCE_FILE = ROOT / "data" / "reference" / "boernesagsbarometer.csv"
 
 
 @dataclass(frozen=True)
@@ -201,15 +188,6 @@ def missing_text(present: dict[str, bool]) -> str | None:
         f"Data mangler: {which} er ikke indlæst, så de nøgletal, der bygger på dem, kan ikke vises. "
         "Tilføj filerne til datamappen og indlæs igen (se datakontrakt v2 i README)."
     )
-
-
-def period_text(key: str, month: date) -> str:
-    """The period a KPI covers: the 12 months to the month (c2, c3, c5), the month (c1) or its last day."""
-    if key in L12_KEYS:
-        return f"12 måneder: {fmt.month_name(add_months(month, -11))} – {fmt.month_name(month)}"
-    if key == "c1_notifications":
-        return fmt.month_name(month)
-    return f"ultimo {fmt.month_name(month)}"
 
 
 def _counts_text(key: str, num, den) -> str:
@@ -343,12 +321,12 @@ def deadlines(
             ("Rådgiver (pseudonym)", rows["caseworker_id"], None),
             ("Team", rows["team"], None),
             ("Frist for", rows["deadline_kind"].replace_strict(DEADLINE_KINDS), None),
+            ("Frist", rows["due_on"], fmt.day),
+            ("Dage tilbage", rows["days_left"], status),
             ("Barn (pseudonym)", rows["child_id"], None),
             ("Indsats", rows["measure_id"], _blank),
             ("Indsatskode", rows["measure_code"], _blank),
             ("Regnet fra", rows["basis_on"], fmt.day),
-            ("Frist", rows["due_on"], fmt.day),
-            ("Dage tilbage", rows["days_left"], status),
         ]
     )
     period = f"pr. {fmt.day(as_of)}; frister til og med {fmt.day(_plus_days(as_of, 30))} og overskredne"
@@ -368,21 +346,11 @@ def _plus_days(d: date | None, n: int) -> date | None:
 # ---- the national level -------------------------------------------------------------------------------------
 
 
-@functools.cache
-def reference() -> tuple[dict, ...]:
-    """The national level (data/reference/boernesagsbarometer.csv): one row per KPI with share, year, source."""
-    with open(REFERENCE_FILE, encoding="utf-8") as fh:
-        return tuple(
-            {**r, "national_share": float(r["national_share"]), "year": int(r["year"])}
-            for r in csv.DictReader(fh)
-        )
-
-
 def national(p: Pack) -> View:
     """The municipality's shares of the month as the role sees them (the pack: frozen and protected for the
     committee) beside the national level, with the national figure's source and year."""
     rows = []
-    for ref in reference():
+    for ref in pack_compliance.national().values():
         f = p.figures.get(ref["kpi_key"])
         if f is None:
             continue

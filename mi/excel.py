@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from mi import flows, fmt, kpi
+from mi import flows, fmt, kpi, pack_compliance
 from mi.figures import ROLE_LABELS, TITLE, TOTAL, Pack, add_months
 from mi.privacy import Shown
 from mi.sentences import frozen_text
@@ -234,6 +234,35 @@ def render_xlsx(pack: Pack) -> bytes:
         s.header(*p.flows.columns)
         for r in p.flows.iter_rows():
             s.line(r[0], r[1], r[2], (r[3], "count"))
+
+    compliance = pack_compliance.rows(p)
+    if compliance:
+        s = _Sheet(book, "Sagsbehandling", formats, [50, 34, 16, 16, 18, 16, 10, 26, 60])
+        s.title(f"Sagsbehandling og lovmedholdelighed – {p.month_text}")
+        s.header(
+            "Nøgletal",
+            "Periode",
+            "Kommunen",
+            "Sidste år",
+            "Ændring fra sidste år",
+            "Landsniveau",
+            "År (landsniveau)",
+            "Status",
+            "Kilde (landsniveau)",
+        )
+        for r in compliance:
+            fig = r["figure"]
+            s.line(
+                fig.label,
+                r["period"],
+                _xl(fig.value, fig.unit),
+                _xl(fig.prev_year, fig.unit),
+                _xl(fig.change_year, fig.unit, change=True),
+                None if r["national"] is None else (r["national"], "share"),
+                r["national_year"],
+                fig.status_label if fig.good != "none" else None,
+                r["source"],
+            )
 
     if p.scenarios:
         s = _Sheet(book, "Scenarier", formats, [44, 40, 10, 16, 18, 18, 18])

@@ -1,0 +1,38 @@
+"""Sagsbehandling in chromium (leder): the eight figures, the deadline list filtered to supervision visits and
+downloaded as CSV; a screenshot in the test's folder for a person to look at."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_browser import metric_value, settle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_figures_and_a_filtered_deadline_list_downloaded(app_url, page: Page, tmp_path):
+    page.goto(f"{app_url}/sagsbehandling")
+    expect(page.get_by_role("heading", name="Sagsbehandling", level=1)).to_be_visible()
+    settle(page)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(page.locator('[data-testid="stMetric"]')).to_have_count(8)
+    assert metric_value(page, "Børnefaglige undersøgelser afsluttet").endswith("%")
+    expect(page.get_by_role("heading", name="Fristliste")).to_be_visible()
+    # only supervision visits
+    page.get_by_role("combobox", name="Frist for").click()
+    page.get_by_role("option", name="Personligt tilsyn").click()
+    page.keyboard.press("Escape")
+    settle(page)
+    with page.expect_download() as info:
+        page.locator('[data-testid="stDownloadButton"]').filter(has_text="CSV").last.click()
+    download = info.value
+    assert download.suggested_filename == "fristliste-2026-10.csv"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Rådgiver (pseudonym);Team;Frist for;Frist;Dage tilbage;Barn (pseudonym)")
+    assert len(lines) > 1 and all(";Personligt tilsyn;" in line for line in lines[1:])
+    page.set_viewport_size({"width": 1400, "height": 4200})
+    settle(page)
+    page.screenshot(path=str(tmp_path / "sagsbehandling-leder.png"))

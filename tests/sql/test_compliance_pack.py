@@ -1,0 +1,83 @@
+"""The committee pack's section "Sagsbehandling" (PDF and Excel) on the small folder of test_compliance_cli: the
+figures as the role sees them beside the national level of data/reference/boernesagsbarometer.csv; no section for a
+folder without the tables of contract v2."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from mi import excel, ingest, pack, pack_compliance, pdf
+from tests.sql.test_compliance_cli import FILES
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pack")
+    for name, lines in FILES.items():
+        (path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def sheet(p) -> list[tuple]:
+    book = openpyxl.load_workbook(io.BytesIO(excel.render_xlsx(p)))
+    assert "Sagsbehandling" in book.sheetnames
+    return [r for r in book["Sagsbehandling"].iter_rows(values_only=True) if r[0]]
+
+
+def test_national_level_is_reference_data():
+    ref = pack_compliance.national()
+    # DOMAIN.md: 4 months 34 %, talk 95 %, plan 79 %, follow-up 51 %, supervision 73 %, 24 hours 96 % (2023)
+    assert {k: v["national_share"] for k, v in ref.items()} == {
+        "c2_assessed_24h_share": 0.96,
+        "c3_investigations_on_time_share": 0.34,
+        "c5_child_talk_share": 0.95,
+        "c6_plan_share": 0.79,
+        "c7_follow_up_share": 0.51,
+        "c8_supervision_share": 0.73,
+    }
+    assert ref["c2_assessed_24h_share"]["year"] == 2023
+    assert all(v["source"].startswith("Ankestyrelsen") for v in ref.values())
+
+
+def test_leder_pack_has_the_section_with_the_hand_computed_figures(folder):
+    con = ingest.load_in_memory(folder)
+    p = pack.build_pack(con, "2024-06", "leder")
+    rows = {r[0]: r for r in sheet(p)}
+    # c3: 1 of 2 completed in L12 on time (see test_compliance_cli); national 34 % (2019)
+    c3 = rows["Børnefaglige undersøgelser afsluttet inden for 4 måneder"]
+    assert c3[1] == "12 måneder: juli 2023 – juni 2024"
+    assert c3[2] == pytest.approx(0.5) and c3[5] == pytest.approx(0.34) and c3[6] == 2019
+    assert rows["Underretninger modtaget"][2] == 3  # N1, N2, N3 received in June
+    assert rows["Åbne undersøgelser over fristen"][1] == "ultimo juni 2024"
+    html = pdf.render_html(
+        p, images={k: b"" for k in ("f1", "f2", "f3", "f4", "f5", "path", "caseload", "turnover")}
+    )
+    assert "<h2>Sagsbehandling og lovmedholdelighed</h2>" in html
+    assert "34,0 % (2019)" in html and "Ankestyrelsen, Børnesagsbarometeret 2023" in html
+
+
+def test_udvalg_pack_shows_small_counts_as_marks(folder):
+    con = ingest.load_in_memory(folder)
+    p = pack.build_pack(con, "2024-06", "udvalg")
+    rows = {r[0]: r for r in sheet(p)}
+    # 3 notifications and 1 overdue investigation: counts of children below 5 are shown as <5
+    assert rows["Underretninger modtaget"][2] == "<5"
+    assert rows["Åbne undersøgelser over fristen"][2] == "<5"
+
+
+def test_no_section_without_the_tables(folder, tmp_path):
+    for name, lines in FILES.items():
+        if name not in ("notifications.csv", "investigations.csv", "activities.csv"):
+            (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    con = ingest.load_in_memory(tmp_path)
+    p = pack.build_pack(con, "2024-06", "leder")
+    assert pack_compliance.rows(p) == []
+    book = openpyxl.load_workbook(io.BytesIO(excel.render_xlsx(p)))
+    assert "Sagsbehandling" not in book.sheetnames
+    html = pdf.render_html(
+        p, images={k: b"" for k in ("f1", "f2", "f3", "f4", "f5", "path", "caseload", "turnover")}
+    )
+    assert "Sagsbehandling og lovmedholdelighed" not in html
