@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from mi.demo import CODES, POPULATION_0_22, YEAR, _ids, _ramp, _stratified
+from mi.demo import CODES, POPULATION_0_22, YEAR, _ids, _month_start, _months, _ramp
 
 CHILDREN_0_17 = round(POPULATION_0_22 * 18 / 23)
 NOTIFICATIONS_PER_CHILD = 0.117  # a year, UND1/UND2 (see above)
@@ -122,11 +122,18 @@ def generate(
     begin = first - 120
     at_case = np.flatnonzero((opened >= begin + 30) & (opened <= last) & (rng.random(opened.size) < AT_CASE))
     case_received = opened[at_case] - rng.integers(0, 30, at_case.size)
-    # the other first notifications: spread over the days, on children of the children table aged 0–17
-    days = last - begin + 1
-    per_cluster = 1 + CLUSTER_EXTRA
-    other = max(0, round(NOTIFICATIONS_PER_CHILD * CHILDREN_0_17 * days / YEAR / per_cluster) - at_case.size)
-    day = begin + np.sort((_stratified(rng, other) * days).astype(np.int64))
+    # the other first notifications, on children of the children table aged 0–17: month by month, as many as
+    # make up the month's expected first notifications with those at a case's opening (the extract knows only
+    # the cases opened so far, so its last months have fewer of those, not fewer notifications)
+    month = np.arange(_months(np.array([begin]))[0], _months(np.array([last]))[0] + 1)
+    start = np.maximum(_month_start(month), begin)
+    stop = np.minimum(_month_start(month + 1), last + 1)
+    expected = NOTIFICATIONS_PER_CHILD * CHILDREN_0_17 * (stop - start) / YEAR / (1 + CLUSTER_EXTRA)
+    at_case_in = np.bincount(_months(case_received) - month[0], minlength=month.size)[: month.size]
+    wanted = np.maximum(0, expected - at_case_in)
+    count = np.diff(np.floor(np.cumsum(wanted) + rng.random()), prepend=0).astype(np.int64)
+    which = np.repeat(np.arange(month.size), count)
+    day = np.sort(start[which] + (rng.random(which.size) * (stop - start)[which]).astype(np.int64))
     by_birth = used[np.argsort(birth[used], kind="stable")]
     born = birth[by_birth]
     lo = np.searchsorted(born, day - np.int64(18 * YEAR) + 1)
