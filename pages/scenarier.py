@@ -5,7 +5,7 @@ from mi import charts, economy, flows, fmt, scenario, ui
 
 role = ui.require("scenarier")
 con, m = ui.con(), ui.month()
-labels = scenario.codes(con)
+labels = ui.view(scenario.codes)
 year = m.year
 state = st.session_state
 state.setdefault("scn-moves", [])
@@ -87,7 +87,7 @@ def show(result: dict, path, focus, name: str, prices: bool = True) -> None:
 
 # ---- the committee: presented scenarios, read-only --------------------------------------------------------
 if role == "udvalg":
-    shown = scenario.pack_section(con, m, True, scenario.min_count(con))
+    shown = ui.view(scenario.pack_section, m, True, ui.view(scenario.min_count))
     if not shown:
         ui.empty(f"Ingen scenarier er fremlagt for udvalget for {fmt.month_name(m)}.")
     for p in shown:
@@ -202,7 +202,7 @@ st.markdown(
     f"{fmt.month_name(m)}. En pris fra færre end {scenario.UNCERTAIN_BELOW} indsatser er usikker. Skriv en egen pris "
     "for at bruge den i stedet."
 )
-prices_now = scenario.unit_prices(con, m)
+prices_now = ui.view(scenario.unit_prices, m)
 by_key = {r["price_key"]: r for r in prices_now.iter_rows(named=True)}
 for key in dict.fromkeys(k for mv in moves for k in (mv.from_key, mv.to_key) if k):
     r = st.columns([4, 3, 2], vertical_alignment="center")
@@ -266,7 +266,7 @@ elif not moves:
     ui.empty("Tilføj en flytning for at se, hvad den er værd.")
 
 st.header("4. Gemte scenarier")
-saved = scenario.saved(con)
+saved = ui.view(scenario.saved)
 if saved.height == 0:
     ui.empty("Der er ingen gemte scenarier endnu.")
 else:
@@ -342,7 +342,7 @@ st.markdown(
     "værd."
 )
 everyone = st.toggle("Medtag børn, der kommer på trappen eller forlader den", key="scn-flows-all")
-fl = flows.flows(con, m, new_and_off=everyone)
+fl = ui.view(flows.flows, m, new_and_off=everyone)
 if fl.height == 0:
     ui.empty("Ingen børn har skiftet trin i perioden.")
 else:
