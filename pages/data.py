@@ -48,8 +48,9 @@ if role != "leder":
     st.caption("Kun ledere kan indlæse nye data.")
     st.stop()
 st.caption(
-    "Vælg alle datafilerne (children, cases, measures, payments, budget, staff, pupils som CSV, Excel eller "
-    "Parquet, evt. settings.toml) eller én zip-fil. Filerne valideres først; intet indlæses før du bekræfter."
+    "Vælg alle datafilerne (children, cases, measures, payments, budget, staff, pupils og – for sagsbehandlingen – "
+    "notifications, investigations, activities som CSV, Excel eller Parquet, evt. settings.toml) eller én zip-fil. "
+    "Filerne valideres først; intet indlæses før du bekræfter."
 )
 n = st.session_state.setdefault("upload_round", 0)
 files = st.file_uploader(
