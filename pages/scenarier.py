@@ -16,6 +16,11 @@ st.markdown(
     f"**Hvad nu hvis** børn flyttes fra én indsats til en anden? Med kommunens egne enhedspriser i "
     f"**{fmt.month_name(m)}**: besparelsen i {year} og {year + 1}, forventet forbrug og merforbrug efter planen, og "
     "hvor meget af afstanden til målet for merforbruget planen lukker."
+    + (
+        " Her ses de scenarier, ledelsen har fremlagt for udvalget for måneden, som de blev fremlagt."
+        if role == "udvalg"
+        else ""
+    )
 )
 
 
