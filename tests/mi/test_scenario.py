@@ -538,3 +538,16 @@ def test_excel_export_holds_the_moves_totals_path_and_focus_points(town):
     focus = {row[0]: row[2:4] for row in book["Fokuspunkter"].iter_rows(min_row=4, values_only=True)}
     assert focus["Børn anbragt på institution"] == (3, 1)
     assert book["Fokuspunkter"]["C5"].number_format == "0.0%"  # the family-care share as a per cent
+
+
+def test_cli_reads_the_database_at_mi_db(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "mi.duckdb"
+    build_file(path)
+    monkeypatch.setenv("MI_DB", str(path))
+    assert main(["scenario", "--month", "2024-03", "--move", "FAMILIEBEHANDLING/privat::2:2024-10"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # 2 × 20.000 a month, October–December: 3 months → 120.000; next year 12 months → 480.000
+    assert (out["savings_this_year_dkk"], out["savings_next_year_dkk"]) == (120_000, 480_000)
+    monkeypatch.setenv("MI_DB", str(tmp_path / "none.duckdb"))
+    assert main(["scenario", "--month", "2024-03", "--move", "FAMILIEBEHANDLING::1:2024-10"]) == 1
+    assert "Der er ingen database" in capsys.readouterr().err
