@@ -312,9 +312,9 @@ def gap_sentence(result: dict) -> str:
         )
     if after <= 0:
         return f"Planen lukker hele afstanden til målet på {fmt.mio(before)} (og {fmt.mio(-after)} mere)."
-    return (
-        f"Planen lukker {fmt.number(saving / 1e6, 1)} af de {fmt.mio(before)}; der mangler {fmt.mio(after)}"
-    )
+    # in tenths of a million like the gap ("1,4 af de 2,0 mio. kr."); a saving below 0,05 mio. kr. in kroner
+    closed = fmt.number(saving / 1e6, 1) if abs(saving) >= 50_000 else fmt.kr(saving)
+    return f"Planen lukker {closed} af de {fmt.mio(before)}; der mangler {fmt.mio(after)}"
 
 
 def text_report(result: dict) -> str:

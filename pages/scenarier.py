@@ -177,7 +177,7 @@ for i, (title, f, t) in enumerate(scenario.PRESETS, start=1):
     row.button(f"{i}. {title}", key=f"scn-preset-{i}", on_click=add, args=(f, t), icon=":material/add:")
 
 with st.expander("Tilføj en flytning", expanded=not state["scn-moves"], icon=":material/swap_horiz:"):
-    c = st.columns([3, 1.3, 3, 1.3, 1, 1.6])
+    c = st.columns([3, 1.2, 3, 1.2, 0.9, 2])
     c[0].selectbox("Fra indsats", list(labels), format_func=key_text, key="scn-from")
     c[1].selectbox("Leverandør", ["alle", *scenario.PROVIDER_TYPES], key="scn-from-prov")
     c[2].selectbox("Til indsats", ["", *labels], format_func=key_text, key="scn-to")
@@ -267,8 +267,6 @@ if result:
         key="scn-xlsx",
         icon=":material/download:",
     )
-elif not moves:
-    ui.empty("Tilføj en flytning for at se, hvad den er værd.")
 
 st.header("4. Gemte scenarier")
 saved = ui.view(scenario.saved)

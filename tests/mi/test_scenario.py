@@ -230,6 +230,9 @@ def test_gap_in_words(town):
     assert scenario.gap_sentence(r) == "Planen lukker 0,1 af de 0,2 mio. kr.; der mangler 0,1 mio. kr."
     r = run(town, "ANBR_OPHOLDSSTED/privat:ANBR_PLEJEFAMILIE:2:2024-05")
     assert scenario.gap_sentence(r).startswith("Planen lukker hele afstanden til målet på 0,2 mio. kr.")
+    # a saving below 50.000 kr. in kroner: 1 × 12.000 × 3 months (October–December) = 36.000
+    r = run(town, "FAMILIEBEHANDLING/privat:FAMILIEBEHANDLING/intern:1:2024-10")
+    assert scenario.gap_sentence(r) == "Planen lukker 36.000 kr. af de 0,2 mio. kr.; der mangler 0,1 mio. kr."
 
 
 # ---- errors ------------------------------------------------------------------------------------------
