@@ -554,3 +554,14 @@ def test_cli_reads_the_database_at_mi_db(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MI_DB", str(tmp_path / "none.duckdb"))
     assert main(["scenario", "--month", "2024-03", "--move", "FAMILIEBEHANDLING::1:2024-10"]) == 1
     assert "Der er ingen database" in capsys.readouterr().err
+
+
+def test_a_year_without_a_budget():
+    con = build_db(SETTINGS, **{t: rows for t, rows in TABLES.items() if t != "budget"})
+    r = scenario.compute(con, MARCH, [scenario.parse_move("TABT_ARBEJDSFORTJENESTE::1:2024-03")], {})
+    # the savings and the forecast stand; what needs the budget is undefined
+    assert (r["savings_this_year_dkk"], r["forecast_after_dkk"]) == (50_000, FORECAST - 50_000)
+    assert (r["budget_dkk"], r["overspend_after_dkk"], r["gap_to_target_after_dkk"]) == (None, None, None)
+    assert scenario.gap_sentence(r).startswith("Der er intet budget for året")
+    p = scenario.path(con, MARCH, r)
+    assert p["budget_ytd_dkk"].null_count() == 12 and p["spend_ytd_dkk"].to_list()[-1] == FORECAST

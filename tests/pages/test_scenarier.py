@@ -127,3 +127,25 @@ def test_the_committee_sees_a_presented_scenario_read_only(app_db):
     assert len(at.get("plotly_chart")) == 0
     assert len(at.number_input) == 0 and len(at.text_input) == 0
     assert not [b for b in at.button if b.key and b.key.startswith("scn-")]
+
+
+def test_a_database_without_budget_or_payments(tmp_path, monkeypatch):
+    import streamlit as st  # noqa: PLC0415
+
+    from mi.settings import Settings  # noqa: PLC0415
+    from tests.conftest import frame, read_catalogue  # noqa: PLC0415
+    from tests.mi.test_scenario import TABLES  # noqa: PLC0415
+
+    path = tmp_path / "mi.duckdb"
+    tables = {t: rows for t, rows in TABLES.items() if t not in ("budget", "payments")}
+    db.build(path, {t: frame(t, rows) for t, rows in tables.items()}, Settings(), read_catalogue())
+    monkeypatch.setenv("MI_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = run_app("leder", page="scenarier")
+    assert not at.exception
+    button(at, "scn-preset-5").click().run()  # lost earnings ended: priced from M10 (5.000 kr.)
+    assert not at.exception
+    assert "Der er intet budget for året" in texts(at)
+    st.cache_data.clear()
+    st.cache_resource.clear()
