@@ -11,7 +11,10 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from mi import auth, db, demo, fmt, kpi, ui
 
-st.set_page_config(page_title="Ledelsesinformation · Børn og unge", page_icon="📊", layout="wide")
+st.set_page_config(
+    page_title="Ledelsesinformation · Børn og unge", page_icon=":material/bar_chart:", layout="wide"
+)
+ui.focus_style()  # a visible keyboard focus on every page (WCAG 2.4.7)
 
 # The first run after the server starts: with a pages/ folder beside app.py, Streamlit begins in its legacy
 # multipage mode until st.navigation has run once, and widgets drawn in that run get other ids than in every later
@@ -75,7 +78,7 @@ else:
         help="Uden login (ingen [auth] i .streamlit/secrets.toml) kan rollen vælges frit. "
         + " · ".join(f"{auth.ROLE_LABELS[r]}: {auth.ROLE_HELP[r]}" for r in auth.ROLES),
     )
-    st.sidebar.caption("⚠️ Demotilstand: ingen login. Rollen styrer, hvad siderne viser.")
+    st.sidebar.caption(":material/warning: Demotilstand: ingen login. Rollen styrer, hvad siderne viser.")
 role = st.session_state["role"]
 
 # ---- the month -----------------------------------------------------------------------------------------

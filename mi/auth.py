@@ -29,20 +29,20 @@ ROLE_HELP = {
 class Page:
     slug: str  # the file pages/<slug>.py and the URL path
     title: str
-    icon: str
+    icon: str  # a Material Symbols icon (:material/name:): Streamlit ships the font; emoji need one on the viewer's machine
     roles: tuple[str, ...]
 
 
 PAGES: tuple[Page, ...] = (
-    Page("overblik", "Overblik", "📊", ("leder", "oekonomi", "udvalg")),
-    Page("indsatstrappen", "Indsatstrappen", "🪜", ("leder", "oekonomi", "udvalg")),
-    Page("oekonomi", "Økonomi", "💰", ("leder", "oekonomi", "udvalg")),
-    Page("sagstal", "Sagstal", "📁", ("leder", "oekonomi")),
+    Page("overblik", "Overblik", ":material/dashboard:", ("leder", "oekonomi", "udvalg")),
+    Page("indsatstrappen", "Indsatstrappen", ":material/stairs:", ("leder", "oekonomi", "udvalg")),
+    Page("oekonomi", "Økonomi", ":material/payments:", ("leder", "oekonomi", "udvalg")),
+    Page("sagstal", "Sagstal", ":material/folder_shared:", ("leder", "oekonomi")),
     Page("sagsbehandling", "Sagsbehandling", ":material/fact_check:", ("leder", "udvalg")),
-    Page("personale", "Personale", "👥", ("leder", "oekonomi")),
+    Page("personale", "Personale", ":material/groups:", ("leder", "oekonomi")),
     Page("scenarier", "Scenarier", ":material/calculate:", ("leder", "oekonomi", "udvalg")),
-    Page("udvalgsrapport", "Udvalgsrapport", "📄", ("leder", "oekonomi", "udvalg")),
-    Page("data", "Data", "🗄️", ("leder", "oekonomi")),
+    Page("udvalgsrapport", "Udvalgsrapport", ":material/description:", ("leder", "oekonomi", "udvalg")),
+    Page("data", "Data", ":material/database:", ("leder", "oekonomi")),
 )
 BY_SLUG = {p.slug: p for p in PAGES}
 

@@ -125,6 +125,75 @@ def finish(chart: alt.Chart | alt.LayerChart, height: int = 280) -> alt.Chart:
     )
 
 
+# the text alternative of a chart (WCAG 2.1, 1.1.1): what kind of chart, its unit, what it runs over and its series;
+# the figures themselves are in the chart's table view beside it
+KINDS = {"line": "Linjediagram", "bar": "Søjlediagram", "point": "Punktdiagram", "area": "Arealdiagram"}
+MAX_NAMES = 8
+
+
+def _units(spec: dict):
+    yield spec
+    for key in ("layer", "concat", "hconcat", "vconcat"):
+        for sub in spec.get(key, []):
+            yield from _units(sub)
+
+
+def _mark(unit: dict) -> str | None:
+    mark = unit.get("mark")
+    return mark.get("type") if isinstance(mark, dict) else mark
+
+
+def _values(spec: dict, field: str) -> list:
+    """The distinct values of a field in the chart's data (inline or named datasets), in order of appearance."""
+    rows = [r for rows in spec.get("datasets", {}).values() for r in rows]
+    for unit in _units(spec):
+        rows += unit.get("data", {}).get("values", []) if isinstance(unit.get("data"), dict) else []
+    return list(dict.fromkeys(r.get(field) for r in rows if isinstance(r, dict) and r.get(field) is not None))
+
+
+def _names(values: list) -> str:
+    names = [str(v) for v in values[:MAX_NAMES]]
+    if len(values) > MAX_NAMES:
+        return ", ".join(names) + f" og {len(values) - MAX_NAMES} flere"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+
+
+def describe(spec: dict) -> str:
+    """A Danish sentence saying what a Vega-Lite chart shows, from its spec: the kind of chart, the unit of its value
+    axis, whether it runs over time or over categories (named), and its series (named), e.g. "Linjediagram over tid
+    (antal) med en linje for hver af: Trin 2 og Trin 3." Layers that only annotate (text, rules, bands) are left
+    out."""
+    units = [u for u in _units(spec) if _mark(u) in KINDS]
+    if not units:
+        return "Diagram."
+    main = units[0]
+    mark, enc = _mark(main), main.get("encoding", {})
+    value = next((ch for ch in ("y", "x") if enc.get(ch, {}).get("type") == "quantitative"), None)
+    other = {"x": "y", "y": "x"}.get(value or "", "x")
+    kind = KINDS[mark]
+    if mark == "bar" and value == "x":
+        kind = "Vandret søjlediagram"
+    axis = enc.get(other, {})
+    text = kind + (" over tid" if axis.get("type") == "temporal" else "")
+    unit = enc.get(value, {}).get("title") if value else None
+    if isinstance(unit, str) and unit:
+        text += f" ({unit})"
+    if axis.get("type") in ("nominal", "ordinal") and axis.get("field"):
+        cats = _values(spec, axis["field"])
+        if cats:
+            text += f" for {_names(cats)}"
+    colour = enc.get("color", {}).get("field")
+    if colour and colour != axis.get("field"):
+        series = _values(spec, colour)
+        if len(series) > 1 or (series and mark == "line"):
+            sep = "," if " for " in text else ""
+            if mark == "line":
+                text += f"{sep} med en linje for hver af: {_names(series)}"
+            else:
+                text += f"{sep} farvet efter: {_names(series)}"
+    return text + "."
+
+
 def _room_for_labels(values: pl.Series) -> alt.Scale:
     """A value scale with room after the longest bar for the label written at its end."""
     top = values.max()

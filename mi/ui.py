@@ -108,6 +108,26 @@ def pack(for_month: date | None = None, for_role: str | None = None) -> Pack:
     return view(build_pack, for_month or month(), for_role or role(), heavy=True)
 
 
+# WCAG 2.1, 2.4.7: the keyboard's focus must be visible. Streamlit draws no ring on the navigation's links, the
+# select boxes' inputs, the chart toolbar's buttons or the main area: one ring (the theme's primary colour, 3:1 and more
+# against white and the sidebar) on whatever has the keyboard's focus.
+FOCUS_CSS = """<style>
+a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, [tabindex]:focus-visible, summary:focus-visible,
+input:focus-visible, textarea:focus-visible {
+  outline: 3px solid #0072B2 !important;
+  outline-offset: 1px !important;
+}
+[data-baseweb="select"]:focus-within > div {
+  outline: 3px solid #0072B2 !important;
+}
+</style>"""
+
+
+def focus_style() -> None:
+    """The visible keyboard focus (FOCUS_CSS), once per run of the app (app.py)."""
+    st.html(FOCUS_CSS)
+
+
 def role() -> str | None:
     return st.session_state.get("role")
 
@@ -259,13 +279,21 @@ def downloads(frame: pl.DataFrame, name: str) -> None:
     stem = f"{name}-{month():%Y-%m}" if "month" in st.session_state else name
     row = st.container(horizontal=True)
     # the files are made when the button is clicked (not at every run of the page)
-    row.download_button("⬇️ CSV", lambda: csv_bytes(frame), f"{stem}.csv", "text/csv", key=f"csv-{name}")
     row.download_button(
-        "⬇️ Excel",
+        "CSV",
+        lambda: csv_bytes(frame),
+        f"{stem}.csv",
+        "text/csv",
+        key=f"csv-{name}",
+        icon=":material/download:",
+    )
+    row.download_button(
+        "Excel",
         lambda: excel_bytes(frame, name),
         f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{name}",
+        icon=":material/download:",
     )
 
 
@@ -299,6 +327,11 @@ def _spec_text(chart) -> str:
     return json.dumps(chart.to_dict())
 
 
+@charts.memo
+def _describe(chart) -> str:
+    return charts.describe(json.loads(_spec_text(chart)))
+
+
 def vega_spec(chart) -> dict:
     """The chart's Vega-Lite spec, checked against the schema once per chart object (charts.memo: the builders
     give the same object for the same rows, so a page that runs again neither rebuilds nor rechecks its charts).
@@ -315,7 +348,10 @@ def chart_with_table(
         return
     graf, tabel = st.tabs(["Graf", "Tabel"])
     with graf:
-        st.vega_lite_chart(spec=vega_spec(chart), width="stretch")
+        spec = vega_spec(chart)
+        # the chart's text alternative (its aria-label in the browser); the figures are in the table view
+        spec["description"] = f"{_describe(chart)} Periode: {period}. Tallene står i fanen Tabel."
+        st.vega_lite_chart(spec=spec, width="stretch")
     with tabel:
         _screen_table(frame, shown)
     caption(period)

@@ -13,8 +13,9 @@ st.markdown(
 ui.missing_data("pupils", "payments")
 if p.frozen:
     st.success(
-        f"🔒 Nøgletallene for {month} er frosset {p.frozen['frozen_at']:%d.%m.%Y}. Trappen, bevægelserne og "
-        "fordelingerne er dagens data."
+        f"Nøgletallene for {month} er frosset {p.frozen['frozen_at']:%d.%m.%Y}. Trappen, bevægelserne og "
+        "fordelingerne er dagens data.",
+        icon=":material/lock:",
     )
 
 st.subheader(f"Trappen i {month}")

@@ -16,7 +16,8 @@ st.markdown(
 ui.missing_data("payments", "budget")
 if p.frozen and p.suppress:
     st.success(
-        f"🔒 Nøgletallene øverst er frosset {fmt.day(p.frozen['frozen_at'])}; tabellerne viser dagens data."
+        f"Nøgletallene øverst er frosset {fmt.day(p.frozen['frozen_at'])}; tabellerne viser dagens data.",
+        icon=":material/lock:",
     )
 
 cols = st.columns(4)

@@ -9,7 +9,8 @@ st.markdown(f"**{p.month_text}** · status mod målene for indsatstrappen, budge
 ui.missing_data("payments", "budget", "staff", "pupils")
 if p.frozen:
     st.success(
-        f"🔒 Tallene for {p.month_text} er frosset {p.frozen['frozen_at']:%d.%m.%Y} (dataversion {p.frozen['version_id']})."
+        f"Tallene for {p.month_text} er frosset {p.frozen['frozen_at']:%d.%m.%Y} (dataversion {p.frozen['version_id']}).",
+        icon=":material/lock:",
     )
 elif p.suppress:
     st.warning(

@@ -15,7 +15,10 @@ def _pdf(path: str, stamp, month, role: str) -> bytes:
 st.title("Udvalgsrapport")
 st.markdown(f"**{p.month_text.capitalize()}** · {figures.ROLE_LABELS[p.role]}")
 ui.missing_data("payments", "budget", "staff", "pupils")
-(st.success if p.frozen else st.warning)(("🔒 " if p.frozen else "") + sentences.frozen_text(p))
+if p.frozen:
+    st.success(sentences.frozen_text(p), icon=":material/lock:")
+else:
+    st.warning(sentences.frozen_text(p), icon=":material/lock_open:")
 
 a, b, c = st.columns(3)
 if a.button("Dan PDF", key="pdf-build"):
@@ -23,20 +26,26 @@ if a.button("Dan PDF", key="pdf-build"):
 if st.session_state.get("pdf-wanted"):
     path = db.db_path()
     a.download_button(
-        "⬇️ PDF",
+        "PDF",
         _pdf(str(path), db.file_stamp(path), p.month, p.role),
         f"{p.stem}.pdf",
         "application/pdf",
         key="pdf",
+        icon=":material/download:",
     )
 b.download_button(
-    "⬇️ Excel",
+    "Excel",
     excel.render_xlsx(p),
     f"{p.stem}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="xlsx",
+    icon=":material/download:",
 )
-if role == "leder" and not p.frozen and c.button(f"🔒 Frys {p.month_text}", key="freeze"):
+if (
+    role == "leder"
+    and not p.frozen
+    and c.button(f"Frys {p.month_text}", key="freeze", icon=":material/lock:")
+):
     try:
         frozen.freeze_file(db.db_path(), p.month)
     except frozen.AlreadyFrozen as exc:

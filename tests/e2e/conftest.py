@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from mi import demo, ingest
 from mi.settings import ROOT
@@ -138,3 +138,21 @@ def page(browser):
     pg.set_default_timeout(90_000)
     yield pg
     context.close()
+
+
+def settle(page: Page) -> None:
+    """Wait until the script run has finished: the running indicator is gone, no element is still a skeleton, and
+    none is stale (drawn faded while a run is under way)."""
+    page.wait_for_selector('[data-testid="stSidebar"]')
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0)
+    expect(page.locator('[data-stale="true"]')).to_have_count(0)
+
+
+def pick_month(page: Page, month: str) -> None:
+    """Choose a month in the sidebar's picker (a combobox whose option list is virtualised: type to filter)."""
+    picker = page.get_by_role("combobox", name="Måned")
+    picker.click()
+    page.keyboard.type(month)
+    page.get_by_role("option", name=month, exact=True).click()
+    settle(page)

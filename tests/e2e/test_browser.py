@@ -8,17 +8,11 @@ from playwright.sync_api import Page, expect
 
 from mi import auth
 from mi.settings import ROOT
+from tests.e2e.conftest import pick_month, settle
 
 pytestmark = pytest.mark.e2e
 
 PAGES = [p for p in auth.pages_for("leder") if (ROOT / "pages" / f"{p.slug}.py").exists()]
-
-
-def settle(page: Page) -> None:
-    """Wait until the script run has finished: the running indicator is gone and no element is still a skeleton."""
-    page.wait_for_selector('[data-testid="stSidebar"]')
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
-    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0)
 
 
 @pytest.mark.parametrize("slug", [p.slug for p in PAGES])
@@ -47,15 +41,6 @@ def test_pages_are_reached_through_the_navigation(app_url, page):
 def metric_value(page: Page, label: str) -> str:
     card = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
     return card.locator('[data-testid="stMetricValue"]').inner_text()
-
-
-def pick_month(page: Page, month: str) -> None:
-    """Choose a month in the sidebar's picker (a combobox whose option list is virtualised: type to filter)."""
-    picker = page.get_by_role("combobox", name="Måned")
-    picker.click()
-    page.keyboard.type(month)
-    page.get_by_role("option", name=month, exact=True).click()
-    settle(page)
 
 
 def test_month_picker_changes_a_figure_on_overblik(app_url, page):
@@ -96,7 +81,7 @@ def test_a_csv_download_arrives_with_its_header(app_url, page, tmp_path):
     expect(page.get_by_role("heading", name="Sagstal", level=1)).to_be_visible()
     settle(page)
     with page.expect_download() as info:
-        page.get_by_role("button", name="⬇️ CSV").first.click()
+        page.get_by_role("button", name="CSV").first.click()
     download = info.value
     assert download.suggested_filename == "sagstal-udvikling-2026-10.csv"
     path = tmp_path / download.suggested_filename
