@@ -37,8 +37,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 CPR_PATTERN = r"(?:^|[^0-9])(0[1-9]|[12][0-9]|3[01])\.?(0[1-9]|1[0-2])\.?([0-9]{2})[-. ]?[0-9]{4}(?:[^0-9]|$)"
 _CPR = re.compile(CPR_PATTERN)
 # a cheap first look (a run of digits long enough to be one); looks_like_cpr decides
-CPR_CANDIDATE = r"[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[-. ]?[0-9]{4}|^[1-9][0-9]{8}$"
-_STRIPPED = re.compile(r"[1-9][0-9]{8}")
+CPR_CANDIDATE = r"[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[-. ]?[0-9]{4}|^[1-9][0-9]{4}[-. ]?[0-9]{4}([.,]0+)?$"
+# the leading 0 dropped: nine digits (a number cell, maybe written as 101801234.0), or DMMYY and the last four with
+# a separator ("10180 1234", "10180-1234": a value typed or formatted without the day's 0)
+_STRIPPED = re.compile(r"[1-9][0-9]{4}[-. ]?[0-9]{4}")
+_NUMBER_CELL = re.compile(r"([1-9][0-9]{8})[.,]0+")
 _DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 CPR_MASK = "XXXXXX-XXXX"
 
@@ -50,17 +53,21 @@ def looks_like_cpr(value: str | None) -> bool:
     if not value:
         return False
     text = str(value).strip()
+    if m := _NUMBER_CELL.fullmatch(text):
+        text = m.group(1)
     if _STRIPPED.fullmatch(text):
         text = "0" + text
     return any(int(m.group(1)) <= _DAYS[int(m.group(2))] for m in _CPR.finditer(text))
 
 
-_MASKED = re.compile(r"[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[-. ]?[0-9]{4}|(?<![0-9])[0-9]{9}(?![0-9])")
+_MASKED = re.compile(
+    r"[0-9]{2}\.?[0-9]{2}\.?[0-9]{2}[-. ]?[0-9]{4}|(?<![0-9])[0-9]{9}(?![0-9])|(?<![0-9])[0-9]{5}[-. ][0-9]{4}(?![0-9])"
+)
 
 
 def mask(value: object) -> str:
-    """The value as it may be shown in a message: every CPR-shaped run of digits (and every run of nine digits)
-    replaced by XXXXXX-XXXX."""
+    """The value as it may be shown in a message: every CPR-shaped run of digits (and every run of nine digits, with
+    or without a separator before the last four) replaced by XXXXXX-XXXX."""
     text = "" if value is None else str(value)
     return _MASKED.sub(CPR_MASK, text)
 

@@ -20,6 +20,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
 import sys
 import zipfile
@@ -467,13 +468,60 @@ def _compact(table: str, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(cols).cast(pl.Categorical)) if cols else frame
 
 
+# files a data folder may hold besides the tables
+KNOWN_FILES = ("settings.toml", "catalogue.csv")
+
+
+def _unknown_file(p: Path) -> Issue:
+    """A file the import does not read: perhaps a table under another name (a warning saying which names count)."""
+    import difflib  # noqa: PLC0415
+
+    stem = p.stem.lower().replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
+    names = {**{t: t for t in db.INPUT_TABLES}, **DANISH_NAMES}
+    close = [
+        hit
+        for word in re.findall(r"[a-z]+", stem)  # "boern_2024" → boern
+        for hit in difflib.get_close_matches(word, list(names), n=1, cutoff=0.8)
+    ]
+    suffix = p.suffix.lower() if p.suffix.lower() in EXTENSIONS else ".csv"
+    hint = f"; mente du {names[close[0]]}{suffix}?" if close else "."
+    return Issue(
+        p.name,
+        None,
+        None,
+        f"filen kendes ikke og indlæses ikke{hint} En tabel skal hedde {', '.join(db.INPUT_TABLES)} "
+        "(.csv, .xlsx eller .parquet)",
+        WARNING,
+    )
+
+
+# a table saved under its Danish name (the hint of an unknown file)
+DANISH_NAMES = {
+    "boern": "children",
+    "sager": "cases",
+    "indsatser": "measures",
+    "udbetalinger": "payments",
+    "betalinger": "payments",
+    "personale": "staff",
+    "medarbejdere": "staff",
+    "elever": "pupils",
+    "underretninger": "notifications",
+    "undersoegelser": "investigations",
+    "aktiviteter": "activities",
+}
+
+
 def find_files(folder: Path) -> tuple[dict[str, Path], list[Issue]]:
-    """The file of each table in the folder (`<table>.csv|.xlsx|.parquet`, any case)."""
+    """The file of each table in the folder (`<table>.csv|.xlsx|.parquet`, any case); every other file (not
+    settings.toml, catalogue.csv or a hidden file) is warned about: it may be a misnamed table."""
     found: dict[str, list[Path]] = {}
+    unknown: list[Issue] = []
     for p in sorted(folder.iterdir()):
         if p.is_file() and p.suffix.lower() in EXTENSIONS and p.stem.lower() in db.INPUT_TABLES:
             found.setdefault(p.stem.lower(), []).append(p)
-    files, issues = {}, []
+        elif p.is_file() and not p.name.startswith(".") and p.name.lower() not in KNOWN_FILES:
+            unknown.append(_unknown_file(p))
+    files, issues = {}, unknown
     for table in db.INPUT_TABLES:
         paths = found.get(table, [])
         if len(paths) > 1:

@@ -824,7 +824,10 @@ def test_stage_upload_unpacks_a_zip(tmp_path):
     try:
         names = sorted(p.name for p in staged.iterdir())
         assert names == sorted([f"{t}.csv" for t in TABLES] + ["evil.csv"])
-        assert ingest.validate_folder(staged) == []  # evil.csv is no table: not read
+        # evil.csv is no table: not read, and warned about (it might be a misnamed table)
+        assert [(i.file, i.severity) for i in ingest.validate_folder(staged)] == [
+            ("evil.csv", ingest.WARNING)
+        ]
     finally:
         ingest.discard_upload(staged)
 
