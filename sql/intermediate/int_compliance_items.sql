@@ -2,7 +2,7 @@
 -- grain: one row per thing a compliance KPI counts, on the day it is counted
 -- key: kpi_group, event_month, item_id
 -- reads: int_compliance_calendar, int_compliance_notifications, int_compliance_investigations,
---        int_current_placement, int_active_measures, int_measures, stg_activities, int_input_presence
+--        int_current_placement, int_measures, stg_activities, int_input_presence
 -- kpi_group and what is_hit means (DOMAIN.md, "contract v2"; E = the month's last day, L12 = l12_start_on..E):
 --   notification   one per notification, counted on its received date (c1; c2: is_hit = assessed within 24 h)
 --   investigation  one per completed investigation, counted on completed_on (c3: is_hit = on time;
@@ -55,10 +55,12 @@ overdue as (
         and i.deadline_on < c.month_end
 ),
 
-plans as (
-    select distinct measure_id, done_on,
+-- each measure's first plan: a plan done on or before E exists when the first is
+first_plans as (
+    select measure_id, min(done_on) as done_on,
     from stg_activities
     where activity = 'plan' and measure_id is not null
+    group by measure_id
 ),
 
 plan as (
@@ -68,17 +70,27 @@ plan as (
         p.month_end,
         p.child_id,
         p.child_id,
-        exists (
-            select 1 from plans as a where a.measure_id = p.measure_id and a.done_on <= p.month_end
-        ),
+        coalesce(f.done_on <= p.month_end, false),
         null::boolean,
     from int_current_placement as p
+    left join first_plans as f on f.measure_id = p.measure_id
 ),
 
 follow_ups as (
     select distinct measure_id, done_on,
     from stg_activities
     where activity = 'opfoelgning' and measure_id is not null
+),
+
+-- the step 3-6 measures each month counts (active on E, started on or before E - 6 months), each with the
+-- follow-ups done in its window (E - 6 months, E]
+follow_up_measures as (
+    select c.month, c.month_end, c.follow_up_from_on, m.child_id, m.measure_id,
+    from cal as c
+    inner join int_measures as m
+        on m.ladder_step between 3 and 6
+        and m.start_on <= c.follow_up_from_on
+        and (m.end_on is null or m.end_on >= c.month_end)
 ),
 
 follow_up as (
@@ -88,17 +100,14 @@ follow_up as (
         m.month_end,
         m.child_id,
         m.measure_id,
-        exists (
-            select 1 from follow_ups as f
-            where f.measure_id = m.measure_id
-                and f.done_on > c.follow_up_from_on
-                and f.done_on <= m.month_end
-        ),
+        count(f.measure_id) > 0,
         null::boolean,
-    from int_active_measures as m
-    inner join cal as c on c.month = m.month
-    where m.ladder_step between 3 and 6
-        and m.start_on <= c.follow_up_from_on
+    from follow_up_measures as m
+    left join follow_ups as f
+        on f.measure_id = m.measure_id
+        and f.done_on > m.follow_up_from_on
+        and f.done_on <= m.month_end
+    group by all
 ),
 
 placed_at_l12_start as (
@@ -123,14 +132,13 @@ supervision as (
         p.month_end,
         p.child_id,
         p.child_id,
-        (
-            select count(*) from visits as v
-            where v.child_id = p.child_id and v.done_on between c.l12_start_on and p.month_end
-        ) >= 2,
+        count(v.child_id) >= 2,
         null::boolean,
     from int_current_placement as p
     inner join cal as c on c.month = p.month
     inner join placed_at_l12_start as s on s.month = p.month and s.child_id = p.child_id
+    left join visits as v on v.child_id = p.child_id and v.done_on between c.l12_start_on and p.month_end
+    group by all
 ),
 
 presence as (

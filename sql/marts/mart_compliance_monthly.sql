@@ -19,24 +19,22 @@ attributed as (
     inner join int_compliance_caseworker as w on w.child_id = i.child_id and w.day = i.counted_on
 ),
 
-leveled as (
-    select 'kommune' as level, 'Hele kommunen' as unit, null as team, * exclude (caseworker_id, team),
-    from attributed
-    union all
-    select 'team', team, team, * exclude (caseworker_id, team),
-    from attributed
-    union all
-    select 'raadgiver', caseworker_id, team, * exclude (caseworker_id, team),
-    from attributed
-),
-
--- per unit and month in which the items count
+-- per unit and month in which the items count: each caseworker, each team and the municipality (grouping sets)
 monthly as (
     select
-        level,
-        unit,
+        case
+            when grouping(caseworker_id) = 0 then 'raadgiver'
+            when grouping(team) = 0 then 'team'
+            else 'kommune'
+        end as level,
+        case
+            when grouping(caseworker_id) = 0 then caseworker_id
+            when grouping(team) = 0 then team
+            else 'Hele kommunen'
+        end as unit,
         event_month,
-        mode(team) as team,
+        -- a caseworker's team: the team of the cases counted (the greatest name when there are several)
+        case when grouping(caseworker_id) = 0 then max(team) end as team,
         count(*) filter (where kpi_group = 'notification') as n_notifications,
         count(*) filter (where kpi_group = 'notification' and is_hit) as n_assessed_24h,
         count(*) filter (where kpi_group = 'investigation') as n_completed,
@@ -49,62 +47,90 @@ monthly as (
         count(*) filter (where kpi_group = 'follow_up' and is_hit) as n_followed_up_measures,
         count(*) filter (where kpi_group = 'supervision') as n_supervision_children,
         count(*) filter (where kpi_group = 'supervision' and is_hit) as n_supervised_children,
-    from leveled
-    group by level, unit, event_month
+    from attributed
+    group by grouping sets ((event_month, caseworker_id), (event_month, team), (event_month))
 ),
 
--- every month of the data for the municipality; a team or caseworker in the months it has items in L12
+-- the months each unit has a row: the municipality every month of the data (from an earlier first item, so that
+-- L12 adds items before the data's first month too); a team or caseworker from its first month with items to 11
+-- months after its last (while something of it can be in L12)
+bounds as (
+    select min(month) as first_month, max(month) as last_month, from cal
+),
+
+spans as (
+    select
+        'kommune' as level,
+        'Hele kommunen' as unit,
+        least(b.first_month, (select min(event_month) from monthly)) as first_month,
+        b.last_month,
+    from bounds as b
+    union all
+    select
+        m.level,
+        m.unit,
+        min(m.event_month),
+        least(cast(max(m.event_month) + interval 11 month as date), any_value(b.last_month)),
+    from monthly as m
+    cross join bounds as b
+    where m.level <> 'kommune'
+    group by m.level, m.unit
+),
+
 units as (
-    select c.month, 'kommune' as level, 'Hele kommunen' as unit,
-    from cal as c
-    union
-    select distinct c.month, m.level, m.unit,
-    from cal as c
-    inner join monthly as m on m.level <> 'kommune' and m.event_month between c.l12_start_on and c.month
+    select level, unit, cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date) as month,
+    from spans
 ),
 
--- each unit's month with the months of its L12
-windowed as (
+-- each unit's months (without gaps) with that month's counts
+dense as (
     select
         u.month,
         u.level,
         u.unit,
-        m.* exclude (level, unit),
-        m.event_month = u.month as this_month,
+        m.team,
+        coalesce(m.n_notifications, 0) as n_notifications,
+        coalesce(m.n_assessed_24h, 0) as n_assessed_24h,
+        coalesce(m.n_completed, 0) as n_completed,
+        coalesce(m.n_on_time, 0) as n_on_time,
+        coalesce(m.n_child_talk, 0) as n_child_talk,
+        coalesce(m.n_overdue, 0) as n_overdue,
+        coalesce(m.n_plan_children, 0) as n_plan_children,
+        coalesce(m.n_with_plan_children, 0) as n_with_plan_children,
+        coalesce(m.n_follow_up_measures, 0) as n_follow_up_measures,
+        coalesce(m.n_followed_up_measures, 0) as n_followed_up_measures,
+        coalesce(m.n_supervision_children, 0) as n_supervision_children,
+        coalesce(m.n_supervised_children, 0) as n_supervised_children,
     from units as u
-    inner join cal as c on c.month = u.month
-    left join monthly as m
-        on m.level = u.level and m.unit = u.unit and m.event_month between c.l12_start_on and u.month
+    left join monthly as m on m.level = u.level and m.unit = u.unit and m.event_month = u.month
 ),
 
--- the month's own counts (c1, c4, c6-c8) and L12's sums (c2, c3, c5), 0 when nothing counted
+-- the month's own counts (c1, c4, c6-c8) and L12's sums (c2, c3, c5): a window over the 12 months ending with it
 rolled as (
     select
-        m.month,
-        m.level,
-        m.unit,
-        mode(m.team) filter (where this_month) as team_in_month,
-        mode(m.team) as team_in_l12,
-        cast(coalesce(sum(m.n_notifications) filter (where this_month), 0) as bigint) as n_notifications,
-        cast(coalesce(sum(m.n_notifications), 0) as bigint) as n_notifications_l12,
-        cast(coalesce(sum(m.n_assessed_24h), 0) as bigint) as n_assessed_24h_l12,
-        cast(coalesce(sum(m.n_completed), 0) as bigint) as n_completed_l12,
-        cast(coalesce(sum(m.n_on_time), 0) as bigint) as n_on_time_l12,
-        cast(coalesce(sum(m.n_child_talk), 0) as bigint) as n_child_talk_l12,
-        cast(coalesce(sum(m.n_overdue) filter (where this_month), 0) as bigint) as n_overdue,
-        cast(coalesce(sum(m.n_plan_children) filter (where this_month), 0) as bigint) as n_plan_children,
-        cast(coalesce(sum(m.n_with_plan_children) filter (where this_month), 0) as bigint)
-            as n_with_plan_children,
-        cast(coalesce(sum(m.n_follow_up_measures) filter (where this_month), 0) as bigint)
-            as n_follow_up_measures,
-        cast(coalesce(sum(m.n_followed_up_measures) filter (where this_month), 0) as bigint)
-            as n_followed_up_measures,
-        cast(coalesce(sum(m.n_supervision_children) filter (where this_month), 0) as bigint)
-            as n_supervision_children,
-        cast(coalesce(sum(m.n_supervised_children) filter (where this_month), 0) as bigint)
-            as n_supervised_children,
-    from windowed as m
-    group by m.month, m.level, m.unit
+        month,
+        level,
+        unit,
+        last_value(team ignore nulls) over l12 as team,
+        n_notifications,
+        cast(sum(n_notifications) over l12 as bigint) as n_notifications_l12,
+        cast(sum(n_assessed_24h) over l12 as bigint) as n_assessed_24h_l12,
+        cast(sum(n_completed) over l12 as bigint) as n_completed_l12,
+        cast(sum(n_on_time) over l12 as bigint) as n_on_time_l12,
+        cast(sum(n_child_talk) over l12 as bigint) as n_child_talk_l12,
+        n_overdue,
+        n_plan_children,
+        n_with_plan_children,
+        n_follow_up_measures,
+        n_followed_up_measures,
+        n_supervision_children,
+        n_supervised_children,
+        sum(
+            n_notifications + n_completed + n_overdue + n_plan_children + n_follow_up_measures
+            + n_supervision_children
+        ) over l12 as n_items_l12,
+    from dense
+    window l12 as (partition by level, unit order by month rows between 11 preceding and current row)
 ),
 
 present as (
@@ -112,7 +138,7 @@ present as (
         r.month,
         r.level,
         r.unit,
-        case when r.level = 'raadgiver' then coalesce(r.team_in_month, r.team_in_l12) end as team,
+        case when r.level = 'raadgiver' then r.team end as team,
         -- the counts, null for a table that was not imported
         case when p.has_notifications then r.n_notifications end as n_notifications,
         case when p.has_notifications then r.n_notifications_l12 end as n_notifications_l12,
@@ -129,6 +155,8 @@ present as (
         case when p.has_activities then r.n_supervised_children end as n_supervised_children,
     from rolled as r
     cross join int_input_presence as p
+    cross join bounds as b
+    where r.month >= b.first_month and (r.level = 'kommune' or r.n_items_l12 > 0)
 ),
 
 final as (
