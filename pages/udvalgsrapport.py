@@ -1,6 +1,6 @@
 import streamlit as st
 
-from mi import charts, db, economy, excel, figures, frozen, pack_charts, pdf, sentences, ui
+from mi import charts, db, economy, excel, figures, fmt, frozen, pack_charts, pdf, sentences, ui
 
 role = ui.require("udvalgsrapport")
 p = ui.pack()
@@ -94,6 +94,17 @@ path = economy.path_table(p.path)
 ui.chart_with_table(
     images["path"], path, "maal-for-merforbrug", f"{p.baseline_year}–{p.month.year}", economy.danish(path)
 )
+
+if p.scenarios:
+    # the scenarios presented to the committee for the month, as in the pack (the whole of each on Scenarier)
+    st.header("Scenarier fremlagt for udvalget")
+    for sc in p.scenarios:
+        st.markdown(
+            f"**{sc['name']}** (fremlagt {fmt.day(sc['presented_at'])}): {sc['gap']}  \n"
+            f"Besparelse {p.month.year}: {fmt.money(sc['result']['savings_this_year_dkk'])} · "
+            f"{p.month.year + 1}: {fmt.money(sc['result']['savings_next_year_dkk'])}"
+        )
+    st.page_link("pages/scenarier.py", label="Se scenarierne i sin helhed", icon=":material/calculate:")
 
 st.header("Sagstal og personale")
 staff_keys = ("caseload_per_fte", "turnover_12m", "tenure_under_1y_share", "tenure_under_2y_share")

@@ -127,6 +127,11 @@ def test_the_committee_sees_a_presented_scenario_read_only(app_db):
     assert len(at.get("plotly_chart")) == 0
     assert len(at.number_input) == 0 and len(at.text_input) == 0
     assert not [b for b in at.button if b.key and b.key.startswith("scn-")]
+    # and the committee's report screen names it, with the link to Scenarier
+    report = run_app("udvalg", page="udvalgsrapport")
+    assert not report.exception
+    assert "Scenarier fremlagt for udvalget" in texts(report) and "Plan A" in texts(report)
+    assert "Kladde" not in texts(report)
 
 
 def test_a_database_without_budget_or_payments(tmp_path, monkeypatch):
