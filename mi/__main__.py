@@ -76,6 +76,16 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--format", choices=("json", "text"), default="json")
     c.set_defaults(target="mi.scenario:cli_scenario")
 
+    c = sub.add_parser("skjulte", help="hvor mange måneder udvalget ser fokuspunkterne skjult")
+    c.add_argument("--fra", default="2024-01", help="første måned, ÅÅÅÅ-MM")
+    c.add_argument("--til", required=True, help="sidste måned, ÅÅÅÅ-MM")
+    c.add_argument("--data", help="en datamappe (CSV) i stedet for databasen")
+    c.add_argument(
+        "--del", dest="every", type=_whole(1), default=1, help="kun børn med crc32(id) mod DEL = 0"
+    )
+    c.add_argument("--role", choices=("udvalg", "leder", "oekonomi"), default="udvalg")
+    c.set_defaults(target="mi.hidden:cli_hidden")
+
     c = sub.add_parser("bench", help="benchmark ved flere skalaer")
     c.add_argument("--scales", default="1,10,98")
     c.add_argument("--runs", type=int, default=3)

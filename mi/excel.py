@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from mi import flows, fmt, kpi, pack_compliance
+from mi import flows, fmt, kpi, pack_compliance, privacy
 from mi.figures import ROLE_LABELS, TITLE, TOTAL, Pack, add_months
 from mi.privacy import Shown
 from mi.sentences import frozen_text
@@ -25,6 +25,9 @@ XL_FORMATS = {
     "month": "[$-406]mmmm yyyy",
     "day": "[$-406]d. mmmm yyyy",
     "year": "0",
+    # a count rounded for the committee (issue 18) and the change between two such
+    "rounded": '"ca. "#,##0',
+    "change_rounded": '"ca. "+#,##0;"ca. "-#,##0;"ca. "0',
 }
 UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -225,7 +228,8 @@ def render_xlsx(pack: Pack) -> bytes:
             elif r["value"] is None:
                 cells.append(r["shown"])
             else:
-                cells.append((r["value"], units[k]))
+                rounded_count = r["is_rounded"] and units[k] == "count"
+                cells.append((r["value"], "rounded" if rounded_count else units[k]))
         s.line(*cells)
 
     if p.flows is not None and p.flows.height:
@@ -312,4 +316,6 @@ def _xl(v: Shown, unit: str, change: bool = False):
     """A shown value for Excel: a number with its display format, or the mark as text."""
     if v is None or isinstance(v, str):
         return v if isinstance(v, str) else None
+    if isinstance(v, privacy.Rounded):
+        unit = "rounded"
     return (v, ("change_" if change else "") + unit)

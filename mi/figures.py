@@ -143,6 +143,7 @@ class Pack:
     scenarios: list[dict] = field(default_factory=list)
     # the ladder's flows of the 12 months to the month (mi.flows), for leaders and finance only
     flows: pl.DataFrame | None = None
+    rounding_base: int = 1  # the committee's year-to-date counts are rounded to this (privacy.round_count)
 
     @property
     def month_text(self) -> str:
@@ -176,7 +177,7 @@ def mio(v: float | None) -> str:
 
 
 def value_text(v: Shown, unit: str) -> str:
-    if v is None or isinstance(v, str):
+    if v is None or isinstance(v, str | privacy.Rounded):
         return privacy.text(v)
     if unit == "dkk":
         return money(v)
@@ -188,6 +189,8 @@ def value_text(v: Shown, unit: str) -> str:
 def change_text(v: Shown, unit: str) -> str:
     if v is None or isinstance(v, str):
         return privacy.text(v)
+    if isinstance(v, privacy.Rounded):
+        return privacy.text(v, fmt.signed)  # 'ca. +5': the change between two rounded counts
     if unit == "share2":
         return fmt.pct_points(v, 2)
     if unit == "dkk":

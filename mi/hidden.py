@@ -1,4 +1,7 @@
-"""Smaller municipalities from a data folder, for checking disclosure control where counts are small.
+"""Smaller municipalities from a data folder, and how much the committee sees hidden (issues 16 and 18).
+
+`python -m mi skjulte --data MAPPE [--del 6] --fra 2024-01 --til 2026-10` prints, for every figure of the five
+focus points, in how many months the committee's pack hides it and its comparison with last year.
 
 `shrink(src, dst, every)` keeps the children whose id hashes to 0 modulo `every` (zlib.crc32 of the id as UTF-8:
 stable across runs and machines), with their cases, measures and payments; budget, staff, pupils and the settings
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 import zlib
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -42,3 +46,86 @@ def shrink(src: Path | str, dst: Path | str, every: int) -> int:
         if (src / name).exists():
             shutil.copyfile(src / name, dst / name)
     return len(ids)
+
+
+# ---- measured: how much the committee sees hidden (issue 18) ---------------------------------------------------
+
+
+def months_between(start: date, end: date) -> list[date]:
+    out, mo = [], date(start.year, start.month, 1)
+    while mo <= end:
+        out.append(mo)
+        mo = date(mo.year + mo.month // 12, mo.month % 12 + 1, 1)
+    return out
+
+
+def hidden_table(con, start: date, end: date, role: str = "udvalg") -> tuple[pl.DataFrame, int]:
+    """For every figure of the five focus points: in how many of the months start … end the committee's pack shows
+    it hidden (`–` or `<5`), and its comparison with last year (last year's figure or the change) hidden; and the
+    months with at least one hidden focus-point figure or comparison. Read from the packs as built for `role`."""
+    from mi import pack  # noqa: PLC0415 - the pack reads the database; this module is also a test helper
+
+    months = months_between(start, end)
+    counts: dict[str, dict] = {}
+    any_hidden = 0
+    for mo in months:
+        p = pack.build_pack(con, mo, role)
+        hidden_here = False
+        for fp in p.focus:
+            for f in [fp.headline, *fp.extra]:
+                row = counts.setdefault(
+                    f.key, {"focus_point": fp.number, "figure": f.label, "value": 0, "comparison": 0}
+                )
+                value = isinstance(f.value, str)
+                comparison = isinstance(f.prev_year, str) or isinstance(f.change_year, str)
+                row["value"] += value
+                row["comparison"] += comparison
+                hidden_here = hidden_here or value or comparison
+        any_hidden += hidden_here
+    frame = pl.DataFrame(list(counts.values()))
+    return frame.with_columns(pl.lit(len(months)).alias("months")), any_hidden
+
+
+def table_text(frame: pl.DataFrame, any_hidden: int, title: str) -> str:
+    n = frame["months"][0] if frame.height else 0
+    lines = [title, "", "| fokuspunkt | nøgletal | skjult | sammenligning skjult |", "|---|---|---:|---:|"]
+    for r in frame.iter_rows(named=True):
+        lines.append(
+            f"| {r['focus_point']} | {r['figure']} | {r['value']} af {n} | {r['comparison']} af {n} |"
+        )
+    lines += ["", f"Måneder med mindst ét skjult tal eller én skjult sammenligning: {any_hidden} af {n}"]
+    return "\n".join(lines)
+
+
+def cli_hidden(args) -> int:
+    """`python -m mi skjulte`: the table of issue 18 for a database, a data folder, or a share of one."""
+    import sys  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    from mi import db, ingest, kpi  # noqa: PLC0415
+
+    try:
+        start, end = kpi.parse_month(args.fra), kpi.parse_month(args.til)
+        with tempfile.TemporaryDirectory(prefix="mi-skjulte-") as tmp:
+            if args.data:
+                folder = Path(args.data)
+                if args.every > 1:
+                    folder = Path(tmp) / "del"
+                    shrink(args.data, folder, args.every)
+                path = Path(tmp) / "mi.duckdb"
+                ingest.import_folder(folder, path)
+            else:
+                path = db.db_path()
+                if not path.exists():
+                    raise ValueError(f"Der er ingen database på {path}. Brug --data MAPPE.")
+            con = db.connect_current(path)
+            try:
+                frame, any_hidden = hidden_table(con, start, end, args.role)
+            finally:
+                con.close()
+    except Exception as exc:  # noqa: BLE001 - every failure is a clear message and exit code 1
+        print(f"Fejl: {kpi._describe(exc)}", file=sys.stderr)
+        return 1
+    share = "" if args.every <= 1 else f" (børn med crc32(id) mod {args.every} = 0)"
+    print(table_text(frame, any_hidden, f"Skjult for rollen {args.role}, {args.fra} – {args.til}{share}"))
+    return 0

@@ -138,6 +138,11 @@ def _settings(con: duckdb.DuckDBPyConnection) -> int:
     return int(db.scalar(con, "select privacy_min_count from stg_settings"))
 
 
+def _rounding_base(con: duckdb.DuckDBPyConnection) -> int:
+    row = db.query(con, "select * from stg_settings").row(0, named=True)
+    return int(row.get("privacy_rounding_base") or 5)  # a database built before the setting: its default
+
+
 def _table(rows: list[dict], formats: dict[str, Callable[[float], str]], min_count: int) -> Table:
     """Rows of Shown values → a Table. Columns in `formats` are figures (number or mark); others are labels."""
     if not rows:
@@ -425,11 +430,18 @@ def _placements(con, m: date, suppress: bool, min_count: int) -> Table:
     return _table(rows, formats, min_count)
 
 
-def _family_treatment(con, m: date, suppress: bool, min_count: int) -> Table:
+def _family_treatment(con, m: date, suppress: bool, min_count: int, base: int = 1) -> Table:
     prev = add_months(m, -12)
-    # for the committee protected month after month through the year, as focus point 3's figures are
-    # (mi.pack.family_treatment_tables): no two months side by side give a month's own small number of starts
-    if suppress:
+    # for the committee rounded to the base, as focus point 3's figures are (mi.pack._ytd_round; issue 18); with
+    # base 1 protected month after month through the year (mi.pack.family_treatment_tables): no two months side by
+    # side give a month's own small number of starts
+    if suppress and base > 1:
+        frame = family_treatment_frames(con, m.year, m)[m]
+
+        def cell(i: int, col: str):
+            return privacy.round_count(frame[col][i], base)
+
+    elif suppress:
         cell = family_treatment_tables(con, m.year, m, min_count)[m].cell
     else:
         frame = family_treatment_frames(con, m.year, m)[m]
@@ -443,7 +455,12 @@ def _family_treatment(con, m: date, suppress: bool, min_count: int) -> Table:
         {"Leverandør": label, now: cell(i, "n_month"), before: cell(i, "n_prev")}
         for i, label in enumerate(labels)
     ]
-    return _table(rows, {now: fmt.number, before: fmt.number}, min_count)
+    table = _table(rows, {now: fmt.number, before: fmt.number}, min_count)
+    if suppress and base > 1:
+        table.footnotes.append(
+            privacy.rounding_note(base) + " Tallene er afrundet hver for sig, så summen kan afvige fra i alt."
+        )
+    return table
 
 
 def _pupils(con, m: date, suppress: bool, min_count: int) -> Table:
@@ -538,7 +555,7 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
         move_groups=move_groups,
         institution_providers=_institution_providers(con, month, suppress, min_count, published),
         placements=_placements(con, month, suppress, min_count),
-        family_treatment=_family_treatment(con, month, suppress, min_count),
+        family_treatment=_family_treatment(con, month, suppress, min_count, _rounding_base(con)),
         pupils=_pupils(con, month, suppress, min_count),
         lost_earnings_chart=le_chart,
         lost_earnings=le,

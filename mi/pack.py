@@ -75,6 +75,8 @@ def _settings(con: duckdb.DuckDBPyConnection) -> dict:
         "norm": (row["caseload_norm_low"], row["caseload_norm_high"]),
         "baseline_year": int(row["budget_baseline_year"]),
         "annual_reduction_dkk": row["budget_annual_reduction_dkk"],
+        # a database built before the setting existed: its documented default
+        "rounding_base": int(row.get("privacy_rounding_base") or 5),
     }
 
 
@@ -217,6 +219,46 @@ def _ytd_walk(shown: dict[date, dict[str, Shown]], values: dict[date, dict], con
                 shown[mo][share] = privacy.HIDDEN
 
 
+# the committee's year-to-date counts of children that are rounded (issue 18), and the share built on them
+ROUNDED_KEYS = ("f1_institution_starts_ytd", "f3_private_family_treatment_starts_ytd")
+ROUNDED_SHARE = (
+    "f3_private_share_ytd",
+    "f3_private_family_treatment_starts_ytd",
+    "n_family_treatment_starts_ytd",
+)
+
+
+def _ytd_round(shown: dict[date, dict[str, Shown]], values: dict[date, dict], base: int) -> None:
+    """The committee's year-to-date counts of children rounded to the base (in place; privacy.round_count): focus
+    point 1's institution starts and focus point 3's private family-treatment courses, and focus point 3's share
+    computed from the rounded counts. Two months side by side then say a month's own count only to within the
+    base, so nothing is hidden (the rounding replaces _ytd_walk when the base is above 1)."""
+    for mo, out in shown.items():
+        v = values.get(mo, {})
+        for key in ROUNDED_KEYS:
+            out[key] = privacy.round_count(v.get(key), base)
+        share, num, den = ROUNDED_SHARE
+        out[share] = (
+            None
+            if v.get(share) is None
+            else privacy.rounded_share(
+                privacy.round_count(v.get(num), base), privacy.round_count(v.get(den), base)
+            )
+        )
+
+
+def _rounded_status(v: Shown, before: Shown, good: str) -> tuple[str, str]:
+    """Status of a rounded figure against last year's rounded figure (the true figures are not compared: the
+    status would tell which way a difference within the rounding goes)."""
+    if v is None or before is None or privacy.is_hidden(v) or privacy.is_hidden(before):
+        return "ingen", "Ingen sammenligning"
+    if float(v) == float(before):
+        return "neutral", "Omtrent uændret"
+    if (good == "down") == (float(v) < float(before)):
+        return "god", "Bedre end sidste år"
+    return "daarlig", "Dårligere end sidste år"
+
+
 # the placement table's rows as frozen with a month's KPIs (mi.frozen.SUPPORT_KEYS)
 FROZEN_PLACEMENT_KEYS = {
     "netvaerk": "n_network_children",
@@ -286,7 +328,12 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
 
     shown = {mo: shown_month(mo, by_month) for mo in months}
     shown_current = shown_month(m, current_by_month)
-    if suppress:
+    base = st["rounding_base"] if suppress else 1
+    if suppress and base > 1:
+        _ytd_round(shown, by_month, base)
+        shown_current = dict(shown_current)
+        _ytd_round({m: shown_current}, {m: current_by_month.get(m, {})}, base)
+    elif suppress:
         _ytd_walk(shown, by_month, con, min_count)
         # today's value of the month (a revision's new value) walked against the months shown before it
         today = {mo: dict(v) for mo, v in shown.items() if mo.year == m.year and mo < m} | {m: shown_current}
@@ -307,6 +354,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
             # the month), which may be small: the committee gets the year to date only
             pm = None
         hide_status = isinstance(v, str) or (r["good"] in ("up", "down") and isinstance(py, str))
+        rounded = privacy.is_rounded(v) or privacy.is_rounded(py)
         fig = Figure(
             key=key,
             label=r["label"],
@@ -323,6 +371,21 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
             status="skjult" if hide_status else r["status"],
             status_label=HIDDEN_STATUS if hide_status else r["status_label"],
         )
+        if rounded:
+            # shown rounded (issue 18): the comparison is between the rounded figures, and the rule is written
+            # beside the figure
+            if isinstance(v, privacy.Rounded) or isinstance(py, privacy.Rounded):
+                fig.change_year = privacy.rounded_change(v, py)
+            else:
+                fig.change_year = (
+                    privacy.HIDDEN
+                    if privacy.is_hidden(v) or privacy.is_hidden(py)
+                    else None
+                    if v is None or py is None
+                    else float(v) - float(py)
+                )
+            fig.status, fig.status_label = _rounded_status(v, py, r["good"])
+            fig.definition = f"{fig.definition} {privacy.rounding_note(base).split(':')[0]}."
         if committee and r.get("is_frozen"):
             fig.is_frozen = True
             fig.frozen = v
@@ -330,6 +393,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
             fig.current = shown_current[key] if fig.is_revised else v
             if (
                 fig.is_revised
+                and not rounded
                 and r["children_count"]
                 and isinstance(v, int | float)
                 and isinstance(fig.current, int | float)
@@ -415,6 +479,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
         annual_reduction_dkk=st["annual_reduction_dkk"],
         scenarios=scenario.pack_section(con, m, suppress, min_count),
         flows=None if suppress else flows.flows(con, m, new_and_off=False),
+        rounding_base=base,
     )
     pack.sentences = section_sentences(pack)
     pack.footnotes = footnotes(pack)
@@ -437,6 +502,7 @@ def _series(status: pl.DataFrame, shown: dict, m: date, keys: list[str]) -> pl.D
                 "shown": value_text(v, display_unit(r["kpi_key"], r["unit"])),
                 "is_hidden": isinstance(v, str),
                 "is_frozen": bool(r.get("is_frozen") or False),
+                "is_rounded": privacy.is_rounded(v),  # a rounded count, or a share of rounded counts
             }
         )
     schema = {
@@ -448,6 +514,7 @@ def _series(status: pl.DataFrame, shown: dict, m: date, keys: list[str]) -> pl.D
         "shown": pl.Utf8,
         "is_hidden": pl.Boolean,
         "is_frozen": pl.Boolean,
+        "is_rounded": pl.Boolean,
     }
     return pl.DataFrame(out, schema=schema)
 

@@ -7,7 +7,7 @@ import base64
 from datetime import datetime
 from pathlib import Path
 
-from mi import flows, fmt, kpi, pack_compliance, scenario
+from mi import flows, fmt, kpi, pack_compliance, privacy, scenario
 from mi.figures import ROLE_LABELS, TITLE, Pack, change_text, mio, money, revision_texts, value_text
 from mi.pack_charts import STATUS_COLOURS, chart_png, charts
 from mi.sentences import chart_caption, frozen_text
@@ -26,6 +26,8 @@ def _env():
     )
     env.filters["day"] = fmt.day
     env.filters["text"] = value_text
+    env.tests["rounded"] = privacy.is_rounded
+    env.tests["rounded_figure"] = lambda f: privacy.is_rounded(f.value)
     env.filters["change"] = change_text
     env.filters["money"] = money
     env.filters["mio"] = mio
@@ -58,6 +60,7 @@ def render_html(pack: Pack, images: dict[str, bytes] | None = None) -> str:
             compliance_note=pack_compliance.NATIONAL_SOURCE_NOTE,
             generated=datetime.now(),
             flows_period=flows.period_text(pack.month),
+            rounding_note=privacy.rounding_note(pack.rounding_base),
         )
     )
 

@@ -123,12 +123,55 @@ def protect_change(change: float | int | None, *sides: Shown) -> Shown:
     return change
 
 
+def round_count(n: float | int | None, base: int) -> Shown:
+    """A year-to-date count of children for the committee, rounded to the nearest multiple of `base` (halves
+    up): 23 → ca. 25, 22 → ca. 20, 2 → ca. 0 (a privacy.Rounded). Base 1: the count as it is (no rounding)."""
+    if n is None:
+        return None
+    if base <= 1:
+        return int(n)
+    return Rounded(int((int(n) * 2 + base) // (2 * base) * base), base)
+
+
+def rounded_share(numerator: Shown, denominator: Shown) -> Shown:
+    """A share of two rounded counts, computed from the rounded counts (so it says nothing they do not): None
+    when the rounded denominator is 0; `–` when either is hidden."""
+    if numerator is None or denominator is None:
+        return None
+    if is_hidden(numerator) or is_hidden(denominator):
+        return HIDDEN
+    return None if int(denominator) == 0 else RoundedShare(int(numerator) / int(denominator))
+
+
+def rounded_change(a: Shown, b: Shown) -> Shown:
+    """The change between two rounded counts, said as such ('ca. +5'); `–` when either is hidden."""
+    if a is None or b is None:
+        return None
+    if is_hidden(a) or is_hidden(b):
+        return HIDDEN
+    return Rounded(int(a) - int(b), getattr(a, "base", 1))
+
+
+def rounding_note(base: int) -> str:
+    """The rule, written beside rounded figures."""
+    return (
+        f"Tal er afrundet til nærmeste {base}: antal børn i året til dato vises afrundet (ca.), så to måneder "
+        "side om side ikke afslører en enkelt måneds lille antal. Andele er beregnet af de afrundede tal."
+    )
+
+
+def is_rounded(value: Shown) -> bool:
+    return isinstance(value, Rounded | RoundedShare)
+
+
 def text(value: Shown, formatter: Callable[[float], str] = fmt.number) -> str:
     """A shown value as text: the mark as it is, None as `–`, a number by `formatter`."""
     if value is None:
         return fmt.DASH
     if isinstance(value, str):
         return value
+    if isinstance(value, Rounded):
+        return "ca. " + formatter(int(value))
     return formatter(value)
 
 

@@ -39,9 +39,10 @@ def _comparison(f: Figure, same: str, small_note: str) -> str:
         return small_note
     if c is None:
         return ""
+    about = "ca. " if isinstance(c, privacy.Rounded) else ""  # the change between two rounded counts
     if c == 0:
-        return ", uændret i forhold til " + same.removeprefix("i ")
-    return f", {_more_fewer(c, f.unit)} end {same}"
+        return f", {'omtrent ' if about else ''}uændret i forhold til " + same.removeprefix("i ")
+    return f", {about}{_more_fewer(c, f.unit)} end {same}"
 
 
 def focus_sentence(fp: FocusPoint, m: date, min_count: int) -> str:
@@ -82,12 +83,15 @@ def _focus_text(fp: FocusPoint, m: date, min_count: int) -> str:
                 return f"Antallet af forløb med familiebehandling hos private leverandører i {period} {not_shown}."
             return f"I {period} er der startet {few} forløb med familiebehandling hos private leverandører."
         n = int(f.value or 0)
-        if n == 0:
+        if n == 0 and not isinstance(f.value, privacy.Rounded):
             return (
                 f"I {period} er der ikke startet forløb med familiebehandling hos private leverandører"
                 f"{_comparison(f, 'i samme periode sidste år', hidden_year)}"
             )
         courses = "1 forløb" if n == 1 else f"{fmt.number(n)} forløb"
+        if isinstance(f.value, privacy.Rounded):
+            # rounded to the base (issue 18); 'ca. 0' is said as what it means
+            courses = f"ca. {fmt.number(n)} forløb" if n else "meget få eller ingen forløb (afrundet: ca. 0)"
         return (
             f"I {period} er der startet {courses} med familiebehandling hos private leverandører"
             f"{_comparison(f, 'i samme periode sidste år', hidden_year)}"
@@ -166,8 +170,13 @@ def footnotes(p: Pack) -> list[str]:
             "Revideret: tallet er ændret i data, efter måneden blev frosset. Det frosne tal står først, "
             "dagens tal efter pilen."
         )
+    rounded = p.suppress and any(privacy.is_rounded(f.value) for f in p.figures.values())
+    if rounded:
+        notes.append(privacy.rounding_note(p.rounding_base))
     notes.append(
-        "Andele er beregnet af tal, der ikke er afrundede; beløb er i kroner, store beløb i mio. kr."
+        "Andele er beregnet af tal, der ikke er afrundede"
+        + (", undtagen andele af afrundede antal (ca.)" if rounded else "")
+        + "; beløb er i kroner, store beløb i mio. kr."
     )
     return notes
 

@@ -40,8 +40,9 @@ class BudgetSettings(_Section):
 
 class PrivacySettings(_Section):
     min_count: int = Field(5, ge=1, le=100)
-    # issue 18 (the disclosure work) adds `rounding_base` here: a whole number 1–10 (Field(…, ge=1, le=10)); add
-    # its row to README's settings table and its default to data/settings.toml
+    # the committee's year-to-date counts of children are rounded to this base ('ca. 25'); 1: no rounding (hidden
+    # instead where two months would give a month's small count)
+    rounding_base: int = Field(5, ge=1, le=10)
 
 
 class CaseloadSettings(_Section):

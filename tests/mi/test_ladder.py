@@ -6,6 +6,7 @@ from datetime import date
 
 from mi import ladder
 from mi.pack import build_pack
+from mi.settings import PrivacySettings, Settings
 from tests.conftest import build_db
 
 MARCH = date(2024, 3, 1)
@@ -104,8 +105,9 @@ def test_moves_up_and_down_and_the_committees_12_month_totals():
     assert committee.shown.row(0) == ("Seneste 12 måneder", "<5", "<5")
 
 
-def test_family_treatment_by_provider_with_complementary_suppression():
-    con = build_db(
+def family_treatment(rounding_base: int):
+    return build_db(
+        Settings(privacy=PrivacySettings(rounding_base=rounding_base)),
         payments=CLOCK,
         children=children(8),
         measures=[
@@ -113,6 +115,10 @@ def test_family_treatment_by_provider_with_complementary_suppression():
         ]
         + [m(f"T{i}", f"B{i}", "FAMILIEBEHANDLING", "2024-03-10", provider="privat") for i in (7, 8)],
     )
+
+
+def test_family_treatment_by_provider_with_complementary_suppression():
+    con = family_treatment(1)  # not rounded: the committee's counts are suppressed as before issue 18
     col = "Startet jan.–mar. 2024"
     leader = ladder.view(con, MARCH, "leder").family_treatment.frame
     # own 6, other municipalities 0, regions 0, private 2, total 8 (starts 1 January – 31 March)
@@ -127,6 +133,20 @@ def test_family_treatment_by_provider_with_complementary_suppression():
     p = build_pack(con, MARCH, "udvalg")
     assert p.figures["f3_private_family_treatment_starts_ytd"].value == "<5"
     assert p.figures["f3_private_share_ytd"].value == "–"
+
+
+def test_family_treatment_by_provider_rounded_for_the_committee():
+    con = family_treatment(5)  # the default: year-to-date counts rounded to 5 (issue 18)
+    col = "Startet jan.–mar. 2024"
+    committee = ladder.view(con, MARCH, "udvalg").family_treatment
+    # own 6 → ca. 5, 0, 0, private 2 → ca. 0, total 8 → ca. 10 (each rounded on its own: 5 + 0 ≠ 10)
+    assert committee.shown[col].to_list() == ["ca. 5", "ca. 0", "ca. 0", "ca. 0", "ca. 10"]
+    assert committee.frame[col].to_list() == [5, 0, 0, 0, 10]
+    assert any("afrundet til nærmeste 5" in n for n in committee.footnotes)
+    # focus point 3 is the table's private row and its share of the rounded total: 0 of 10 = 0 %
+    p = build_pack(con, MARCH, "udvalg")
+    assert p.figures["f3_private_family_treatment_starts_ytd"].text() == "ca. 0"
+    assert p.figures["f3_private_share_ytd"].value == 0.0
 
 
 def test_one_child_is_a_mark_and_empty_breakdowns_are_zeros():

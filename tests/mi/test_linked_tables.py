@@ -12,31 +12,39 @@ from pathlib import Path
 
 import pytest
 
-from mi import db, demo, hidden, ingest, ladder, report
+from mi import db, demo, hidden, ingest, ladder, privacy, report
 from tests.mi import attacker as a
 
 END_MONTH = "2026-10"
 
 
 @pytest.fixture(scope="module")
-def municipalities(tmp_path_factory) -> dict[int, Path]:
-    """The demo municipality (1) and its sixth (6) and twentieth (20), each imported into its own database."""
+def municipalities(tmp_path_factory) -> dict[int | str, Path]:
+    """The demo municipality (1) and its sixth (6) and twentieth (20), each imported into its own database; and
+    the sixth without rounding ("6 uden afrunding": [privacy] rounding_base = 1, the blanks of before issue 18)."""
     root = tmp_path_factory.mktemp("linked")
     demo.write(root / "demo", end_month=END_MONTH)
     out = {}
-    for every in (1, 6, 20):
-        folder = root / "demo" if every == 1 else root / f"every{every}"
-        if every > 1:
-            hidden.shrink(root / "demo", folder, every)
-        out[every] = root / f"mi{every}.duckdb"
+    for every in (1, 6, 20, "6 uden afrunding"):
+        folder = root / "demo" if every == 1 else root / f"every{every}".replace(" ", "-")
+        if every != 1:
+            hidden.shrink(root / "demo", folder, 6 if isinstance(every, str) else every)
+        if isinstance(every, str):
+            with (folder / "settings.toml").open("a", encoding="utf-8") as f:
+                f.write("\n[privacy]\nrounding_base = 1\n")
+        out[every] = root / f"mi{every}.duckdb".replace(" ", "-")
         ingest.import_folder(folder, out[every])
     return out
 
 
-def _shown(value, text: str):
-    """A series' value as published: its mark, a rounded count, or the number."""
-    if text in ("<5", "–") or text.startswith("<"):
+def _shown(value, text: str, base: int, rounded: bool = False):
+    """A value as published: its mark, a rounded count ('ca. 25') or a share of rounded counts, or the number."""
+    if text == privacy.HIDDEN or text.startswith("<"):
         return text
+    if text.startswith("ca. "):
+        return privacy.Rounded(int(value), base)
+    if rounded:
+        return privacy.RoundedShare(value)
     return value
 
 
@@ -45,6 +53,7 @@ def read_screen(con, m: date) -> a.Reader:
     v = ladder.view(con, m, "udvalg")
     p = report.build_pack(con, m, "udvalg")
     r = a.Reader(a.truth(con), v.min_count)
+    base = p.rounding_base
     prev = a.add_months(m, -12)
     # the ladder: this month, a year earlier, the change
     t = v.ladder.frame
@@ -79,11 +88,12 @@ def read_screen(con, m: date) -> a.Reader:
             r.count(f"anbringelser {ty} {prev}", a.placed(prev, *ty), row["n_prev_year"])
             r.change(f"anbringelser {ty} ændring", a.placed(m, *ty), a.placed(prev, *ty), row["change"])
     # family treatment started this year to date by provider, and the same months a year earlier
-    t = v.family_treatment.frame
+    t, text = v.family_treatment.frame, v.family_treatment.shown
     for mo, col in ((m, t.columns[1]), (prev, t.columns[2])):
+        cells = [_shown(t[col][i], text[col][i], base) for i in range(5)]
         for i, prov in enumerate(a.PROVIDERS):
-            r.count(f"familiebehandling {prov} {mo}", a.ft(mo, prov), t[col][i])
-        r.count(f"familiebehandling i alt {mo}", a.ft(mo), t[col][4])
+            r.count(f"familiebehandling {prov} {mo}", a.ft(mo, prov), cells[i])
+        r.count(f"familiebehandling i alt {mo}", a.ft(mo), cells[4])
     # pupils and children in day treatment
     for row in v.pupils.frame.iter_rows(named=True):
         mo = row["Måned"]
@@ -105,7 +115,7 @@ def read_screen(con, m: date) -> a.Reader:
             f"{row['kpi_key']} {row['month']}",
             row["kpi_key"],
             row["month"],
-            _shown(row["value"], row["shown"]),
+            _shown(row["value"], row["shown"], base, row["is_rounded"]),
         )
     months = [k[1] for k in r.truth if k[0] in ("FT", "IS") and k[1] <= m and k[1] >= a.add_months(m, -35)]
     r.ytd_months(months)
@@ -116,6 +126,7 @@ MONTHS = {
     1: [date(2019, 5, 1), date(2023, 12, 1), date(2026, 10, 1)],
     6: [date(2019, 5, 1), date(2019, 6, 1), date(2023, 12, 1), date(2025, 3, 1)],
     20: [date(2019, 5, 1), date(2023, 12, 1), date(2026, 10, 1)],
+    "6 uden afrunding": [date(2019, 5, 1), date(2026, 10, 1)],
 }
 
 
@@ -147,3 +158,22 @@ def test_institution_table_linked_to_focus_point_1(municipalities):
     # 6 = x + 5 with x in 1..4 pins x; no other provider can take the complement (the others are 0): the month's
     # column is withheld
     assert shown == ["–"] * 5
+
+
+def test_every_focus_point_shown_every_month_on_the_demo(municipalities):
+    # issue 18.4, measured (also `python -m mi skjulte --data MAPPE --til 2026-10`): on the demo, role udvalg,
+    # January 2024 – October 2026, no focus point's figure or its comparison with last year is hidden in any month
+    con = db.connect(municipalities[1])
+    try:
+        frame, any_hidden = hidden.hidden_table(con, date(2024, 1, 1), date(2026, 10, 1))
+        # the leader's packs hide nothing either way; the committee's before rounding hid most months
+        p = report.build_pack(con, date(2026, 10, 1), "udvalg")
+    finally:
+        con.close()
+    assert frame.height == 7 and set(frame["months"]) == {34}
+    assert frame["value"].to_list() == [0] * 7 and frame["comparison"].to_list() == [0] * 7
+    assert any_hidden == 0
+    f3 = p.figures["f3_private_family_treatment_starts_ytd"]
+    assert f3.text().startswith("ca. ") and "ca." in p.focus[2].sentence
+    text = hidden.table_text(frame, any_hidden, "Demo")
+    assert "| 3 | Familiebehandlinger købt hos private i år | 0 af 34 | 0 af 34 |" in text

@@ -9,9 +9,12 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from mi import fmt
 from mi import privacy as d
+from mi.settings import Settings
 
 # ---- single figures ------------------------------------------------------------------------------------
 
@@ -287,3 +290,49 @@ def test_no_two_shown_months_differ_by_a_small_count(starts, min_count):
         numbers = [v for v in seen if not isinstance(v, str)]
         assert all(a == b or abs(a - b) >= min_count for a in numbers for b in numbers)
         assert not any(d.is_small(v, min_count) for v in numbers)
+
+
+# ---- rounding (issue 18) -------------------------------------------------------------------------------------
+
+
+def test_round_count_to_the_nearest_multiple_halves_up():
+    # base 5: 0–2 → 0, 3–7 → 5, 8–12 → 10, 23 → 25, 22 → 20; base 4: 2 (a half) → 4; base 1: the count itself
+    assert [int(d.round_count(n, 5)) for n in (0, 1, 2, 3, 7, 8, 12, 22, 23)] == [
+        0,
+        0,
+        0,
+        5,
+        5,
+        10,
+        10,
+        20,
+        25,
+    ]
+    assert int(d.round_count(2, 4)) == 4 and int(d.round_count(1, 4)) == 0
+    assert d.round_count(3, 1) == 3 and not isinstance(d.round_count(3, 1), d.Rounded)
+    r = d.round_count(23, 5)
+    assert (
+        isinstance(r, d.Rounded) and r.base == 5 and d.text(r) == "ca. 25" and d.round_count(None, 5) is None
+    )
+
+
+def test_shares_and_changes_of_rounded_counts():
+    private, total = d.round_count(23, 5), d.round_count(96, 5)  # ca. 25 of ca. 95
+    share = d.rounded_share(private, total)
+    assert isinstance(share, d.RoundedShare) and share == pytest.approx(25 / 95)
+    assert d.rounded_share(d.round_count(2, 5), d.round_count(2, 5)) is None  # ca. 0 of ca. 0: no share
+    change = d.rounded_change(private, d.round_count(17, 5))  # ca. 25 − ca. 15
+    assert isinstance(change, d.Rounded) and int(change) == 10 and d.text(change, fmt.signed) == "ca. +10"
+    assert d.rounded_change(private, "–") == "–"
+
+
+@pytest.mark.parametrize(
+    ("base", "ok"), [(1, True), (5, True), (10, True), (0, False), (11, False), (2.5, False)]
+)
+def test_rounding_base_setting_is_a_whole_number_from_1_to_10(base, ok):
+    if ok:
+        assert Settings.model_validate({"privacy": {"rounding_base": base}}).privacy.rounding_base == base
+    else:
+        with pytest.raises(ValidationError):
+            Settings.model_validate({"privacy": {"rounding_base": base}})
+    assert Settings().privacy.rounding_base == 5  # the default

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from mi import db, excel, figures, frozen, kpi, pack_charts, pdf, sentences
+from mi import db, excel, figures, frozen, kpi, pack_charts, pdf, privacy, sentences
 from mi.__main__ import main
 from mi.pack import build_pack
-from mi.settings import Settings
+from mi.settings import PrivacySettings, Settings
 from tests.conftest import build_db, frame, read_catalogue
 
 
@@ -197,9 +197,10 @@ def test_sentences_from_the_numbers(packs):
     assert udvalg["f2"].endswith(
         "vises ikke, fordi et lille antal børn ellers kunne regnes ud (færre end 5)."
     )
+    # private starts rounded to the base 5 (issue 18): 2 → ca. 0, 6 → ca. 5, change ca. −5
     assert udvalg["f3"] == (
-        "I januar–marts 2024 er der startet færre end 5 forløb med familiebehandling hos private "
-        "leverandører."
+        "I januar–marts 2024 er der startet meget få eller ingen forløb (afrundet: ca. 0) med familiebehandling "
+        "hos private leverandører, ca. 5 færre end i samme periode sidste år."
     )
     assert udvalg["f5"] == leder["f5"]  # money is not a count of children
 
@@ -231,7 +232,10 @@ def test_udvalg_excel_has_no_small_count_in_any_cell(files):
     assert counts > 10  # the check saw the count cells
     focus = {r[1]: r for r in sheet_rows(xlsx, "Fokuspunkter")}
     assert focus["Børn anbragt på institution"][2:5] == ("<5", 6, "–")
-    assert focus["Nye institutionsanbringelser i år"][2:4] == ("<5", 6)
+    # rounded to 5 (issue 18): 2024's 1 start → ca. 0, 2023's 6 → ca. 5, as numbers shown "ca. 0" and "ca. 5"
+    assert focus["Nye institutionsanbringelser i år"][2:4] == (0, 5)
+    rounded = [c for sheet, c in cells(xlsx) if sheet == "Fokuspunkter" and c.number_format == '"ca. "#,##0']
+    assert [c.value for c in rounded][:2] == [0, 5]
     # last month's year-to-date count is left out: with this month's it would give the month's starts
     assert focus["Nye institutionsanbringelser i år"][5] is None
     # (the leader sees it: 29 Feb 2024, I7 started 1 February = 1)
@@ -402,8 +406,10 @@ def test_udvalg_pack_never_shows_a_small_count(measures):
         )
     f3 = pack.figures["f3_private_share_ytd"].value
     if isinstance(f3, float):
+        # rounded to 5 (issue 18): the share of the rounded counts shown beside it, which says nothing more
         n, d = month["f3_private_family_treatment_starts_ytd"], month["n_family_treatment_starts_ytd"]
-        assert not small(n) and not small(d) and not small(d - n)
+        assert isinstance(f3, privacy.RoundedShare)
+        assert f3 == pytest.approx(privacy.round_count(n, 5) / privacy.round_count(d, 5))
     if isinstance(pack.figures["f4_day_treatment_share"].value, float):
         assert not small(month["n_day_treatment_children"])
 
@@ -445,10 +451,8 @@ def test_a_frozen_share_stays_hidden_by_the_table_it_was_frozen_with(tmp_path):
     assert p.figures["f1_institution_children"].value == 7
 
 
-def test_year_to_date_starts_never_give_a_months_own_small_number():
-    # institution placements started: 6 in January, 2 in February, 5 in March 2024 → year to date 6, 8, 13.
-    # February's 8 beside January's 6 would tell the committee that 2 children were placed in February: hidden.
-    # March's 13 − 6 = 7 over two months is shown; so is January's 6.
+def year_to_date_starts(rounding_base: int):
+    """Institution placements started: 6 in January, 2 in February, 5 in March 2024 → year to date 6, 8, 13."""
     starts = [("2024-01-10", 6), ("2024-02-10", 2), ("2024-03-10", 5)]
     measures, n = [], 0
     for day, count in starts:
@@ -460,12 +464,37 @@ def test_year_to_date_starts_never_give_a_months_own_small_number():
         "measures": measures,
         "payments": [pay("Q", "2024-04-02", 100, "I1")],
     }
-    con = build_db(**tables)
+    con = build_db(Settings(privacy=PrivacySettings(rounding_base=rounding_base)), **tables)
     key = "f1_institution_starts_ytd"
-    shown = {mo: build_pack(con, mo, "udvalg").figures[key].value for mo in ("2024-01", "2024-02", "2024-03")}
+    packs = {mo: build_pack(con, mo, "udvalg") for mo in ("2024-01", "2024-02", "2024-03")}
+    return con, key, packs
+
+
+def test_year_to_date_starts_never_give_a_months_own_small_number():
+    # Without rounding (rounding_base 1): February's 8 beside January's 6 would tell the committee that 2 children
+    # were placed in February: hidden. March's 13 − 6 = 7 over two months is shown; so is January's 6.
+    con, key, packs = year_to_date_starts(1)
+    shown = {mo: p.figures[key].value for mo, p in packs.items()}
     assert shown == {"2024-01": 6, "2024-02": "–", "2024-03": 13}
     # the leader sees every month
     assert build_pack(con, "2024-02", "leder").figures[key].value == 8
+
+
+def test_year_to_date_starts_rounded_for_the_committee_every_month():
+    # Rounded to 5 (the default; issue 18): 6 → ca. 5, 8 → ca. 10, 13 → ca. 15 — every month shown, none hidden.
+    # February's own 2 starts cannot be told: ca. 10 − ca. 5 says 8 − 6 lies in (8..12) − (3..7), i.e. 1..9.
+    con, key, packs = year_to_date_starts(5)
+    shown = {mo: p.figures[key] for mo, p in packs.items()}
+    assert {mo: (f.value, f.text()) for mo, f in shown.items()} == {
+        "2024-01": (5, "ca. 5"),
+        "2024-02": (10, "ca. 10"),
+        "2024-03": (15, "ca. 15"),
+    }
+    assert all(isinstance(f.value, privacy.Rounded) for f in shown.values())
+    # no 2023 in the data: no comparison; the rule is written beside the figure and in the notes
+    assert shown["2024-03"].change_year is None and "afrundet til nærmeste 5" in shown["2024-03"].definition
+    assert any(n.startswith("Tal er afrundet til nærmeste 5") for n in packs["2024-03"].footnotes)
+    assert build_pack(con, "2024-02", "leder").figures[key].value == 8  # the leader sees the count
 
 
 def test_a_small_revision_of_a_count_does_not_show_the_new_count(tmp_path):

@@ -36,6 +36,7 @@ from tests.mi.test_ingest import write_folder
         ),
         ("[privacy]\nmin_count = 101\n", 2, "privacy.min_count", "skal være mellem 1 og 100 (fik 101)"),
         ("[privacy]\nmin_count = 0\n", 2, "privacy.min_count", "skal være mellem 1 og 100 (fik 0)"),
+        ("[privacy]\nrounding_base = 11\n", 2, "privacy.rounding_base", "skal være mellem 1 og 10 (fik 11)"),
         ("[caseload]\nnorm_low = 0.5\n", 2, "caseload.norm_low", "skal være mellem 1 og 200 (fik 0.5)"),
         ("[budget]\nbaseline_year = 1989\n", 2, "budget.baseline_year", "skal være mellem 1990 og 2100"),
         # a dotted key at the top level, and an inline table: the line is still found
@@ -85,6 +86,7 @@ def test_the_ranges_are_the_models_bounds():
         "budget.baseline_overspend_dkk": (-(10**10), 10**10),
         "budget.annual_reduction_dkk": (-(10**10), 10**10),
         "privacy.min_count": (1, 100),
+        "privacy.rounding_base": (1, 10),
         "caseload.norm_low": (1, 200),
         "caseload.norm_high": (1, 200),
     }
