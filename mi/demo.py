@@ -38,7 +38,9 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from mi import contract, fmt
+from mi import contract, demo_compliance, fmt
+from mi.demo_base import POPULATION_0_22 as POPULATION_0_22  # the tests' denominator of DOMAIN.md's rates
+from mi.demo_base import YEAR, _day, _ids, _month_start, _months, _ramp
 from mi.settings import ROOT
 
 DEMO_DIR = ROOT / "data" / "demo"
@@ -66,18 +68,12 @@ PER_MUNICIPALITY = (
     "activities",
 )
 
-POPULATION_0_22 = (
-    7_500  # aged 0–22 in one demo municipality (not in the data: the denominator of DOMAIN.md's rates)
-)
 PUPILS = 3_000  # pupils in the municipality's schools
 LOST_EARNINGS_CAP_DKK = 35_247  # Barnets lov § 87: monthly cap (2024)
 FIRST_DAY = date(2019, 1, 1)
 BURN_IN = date(2011, 1, 1)  # arrivals start here, so January 2019 has a steady stock of running measures
 STAFF_FROM = date(2018, 1, 1)  # the staff extract holds employments running on or after this day
-POLICY_FROM = date(2020, 1, 1)  # the policy takes effect from here, fully from 2023
-EPOCH = date(1970, 1, 1)
 NO_END = 1 << 40  # day number of a missing end (still employed)
-YEAR = 365.25
 TEAMS = ("Team Nord", "Team Syd", "Team Unge", "Team Handicap")
 DISTRICTS = ("Nord", "Syd", "Øst", "Vest")
 
@@ -209,24 +205,6 @@ OTHER_STAFF = [
 ]
 LEAVE_REASONS = (("Nyt job", 0.55), ("Pension", 0.08), ("Flytning", 0.1), ("Opsagt", 0.09), ("Andet", 0.18))
 FTES = ((1.0, 0.78), (0.9, 0.08), (0.8, 0.1), (0.6, 0.04))
-
-
-def _day(d: date) -> int:
-    return (d - EPOCH).days
-
-
-def _months(days: np.ndarray) -> np.ndarray:
-    """Months since January 1970 of day numbers."""
-    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-
-
-def _month_start(months: np.ndarray) -> np.ndarray:
-    return np.asarray(months).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-
-
-def _ramp(days: np.ndarray) -> np.ndarray:
-    """0 before the policy, rising to 1 over 2020–2022."""
-    return np.clip((days - _day(POLICY_FROM)) / (3 * YEAR), 0, 1)
 
 
 def _choice(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -523,10 +501,6 @@ def _employments(
 # --------------------------------------------------------------------------------------------- one municipality
 
 
-def _ids(prefix: str, numbers: np.ndarray, width: int) -> pl.Series:
-    return prefix + pl.Series(numbers).cast(pl.Utf8).str.zfill(width)
-
-
 def _dates(days: np.ndarray, valid: np.ndarray | None = None) -> pl.Series:
     """Day numbers as a date column; empty where not `valid`."""
     if valid is None:
@@ -669,12 +643,11 @@ def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) ->
         }
     )
     payments, spend = _payments(rng, cal, m, measures, catalogue, k)
-    from mi import demo_compliance  # noqa: PLC0415 - it builds on this module
-
     last = payments["posted_on"].max()
     v2 = demo_compliance.generate(
         np.random.default_rng([seed, no, 2]),  # a stream of its own: the v1 tables stay as they were
         k,
+        CODES,
         _day(last) if last is not None else cal.end,
         cal.start,
         birth,

@@ -13,7 +13,7 @@ notification on a child with no case at all would need a child row the v1 demo d
 
 Rates start near the national level of Ankestyrelsen's Børnesagsbarometer 2023 (DOMAIN.md: 24-hour assessment
 96 %, investigation within 4 months 34 %, child talk 95 %, plan 79 %, 6-month follow-up 51 %, supervision
-twice a year 73 %) and improve with the council's policy (mi.demo._ramp: from 2020, fully from 2023).
+twice a year 73 %) and improve with the council's policy (mi.demo_base._ramp: from 2020, fully from 2023).
 
 The mess of a real case system: a share of receipts and assessments are registered without a time of day,
 some notifications never get an assessment registered, an assessment registered days late carries the later
@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from mi.demo import CODES, POPULATION_0_22, YEAR, _ids, _month_start, _months, _ramp
+from mi.demo_base import POPULATION_0_22, YEAR, _ids, _month_start, _months, _ramp
 
 CHILDREN_0_17 = round(POPULATION_0_22 * 18 / 23)
 NOTIFICATIONS_PER_CHILD = 0.117  # a year, UND1/UND2 (see above)
@@ -101,6 +101,7 @@ def _slots(rng: np.random.Generator, start: np.ndarray, last: np.ndarray, first_
 def generate(
     rng: np.random.Generator,
     k: str,
+    codes: tuple[str, ...],
     last: int,
     first: int,
     birth: np.ndarray,
@@ -111,9 +112,10 @@ def generate(
     cases: dict[str, np.ndarray],
     catalogue: pl.DataFrame,
 ) -> dict[str, pl.DataFrame]:
-    """The three tables for one municipality. last: its data as of (day number, its latest posting); first:
-    2019-01-01; birth/child_no: per child index; used: the indices of the children written; m: the measures as written (arrays, true ends) with their ids;
-    cases: mi.demo._cases (child index, opened, closed, is_open)."""
+    """The three tables for one municipality. codes: the measure codes by their number in m["code"]; last: its
+    data as of (day number, its latest posting); first: 2019-01-01; birth/child_no: per child index; used: the
+    indices of the children written; m: the measures as written (arrays, true ends) with their ids; cases:
+    mi.demo._cases (child index, opened, closed, is_open)."""
     child_of = lambda idx: _ids(k + "B", child_no[idx], 6)  # noqa: E731
 
     # ---------------------------------------------------------------- notifications
@@ -217,9 +219,9 @@ def generate(
     # ---------------------------------------------------------------- activities
     step = dict(zip(catalogue["measure_code"], catalogue["ladder_step"], strict=True))
     placed_type = dict(zip(catalogue["measure_code"], catalogue["placement_type"], strict=True))
-    code = np.asarray(CODES)[m["code"]]
-    step_of = np.array([int(step[c] or 0) for c in CODES])[m["code"]]
-    placement = np.array([placed_type[c] is not None for c in CODES])[m["code"]]
+    code = np.asarray(codes)[m["code"]]
+    step_of = np.array([int(step[c] or 0) for c in codes])[m["code"]]
+    placement = np.array([placed_type[c] is not None for c in codes])[m["code"]]
     running = np.minimum(m["end"], last)
     started_m = m["start"] <= last
     # plans: every placement, half the home-based measures; around the start (some before it)
