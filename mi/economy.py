@@ -94,17 +94,17 @@ def options(con: duckdb.DuckDBPyConnection, month: date, role: str | None) -> di
 
 
 def headline(pack) -> list[dict]:
-    """Budget, actual, forecast and overspend for the year from the month's pack (frozen for the committee)."""
+    """Budget, actual, forecast and overspend for the year from the month's pack (frozen for the committee), as
+    Overblik's cards and the pack's sentences show them (mi.figures.value_text)."""
     keys = ("budget_dkk", "actual_ytd_dkk", "forecast_dkk", "overspend_dkk", "overspend_target_dkk")
     out = []
     for k in keys:
         f = pack.figures[k]
-        v = f.value if not isinstance(f.value, str) else None
         out.append(
             {
                 "key": k,
                 "label": f.label,
-                "text": fmt.money(v),
+                "text": f.text(),
                 "definition": f.definition,
                 "status": f.status,
                 "status_label": f.status_label,

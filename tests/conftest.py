@@ -8,11 +8,20 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from mi import db
+from mi import settings as settings_mod
 from mi.settings import ROOT, Settings
 
 CATALOGUE_FILE = ROOT / "data" / "catalogue" / "measures.csv"
+
+# Property tests run the same examples every time (derandomize: a failure in CI is a failure on every machine, no
+# example database to carry between runs) and never fail on time (deadline None: these machines are shared).
+# HYPOTHESIS_PROFILE=explore searches with fresh random examples instead.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
+hypothesis_settings.register_profile("explore", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def read_catalogue() -> pl.DataFrame:
@@ -28,15 +37,42 @@ def frame(table: str, rows: list[dict]) -> pl.DataFrame:
     )
 
 
+def measure(mid, child, code, start, end=None, provider="kommunal", cost=None, name=None) -> dict:
+    """A row of the measures table (the one builder the tests share), e.g. measure("M1", "B1", "KONSULENT",
+    "2024-01-01", cost=6000)."""
+    return {
+        "measure_id": mid,
+        "child_id": child,
+        "measure_code": code,
+        "provider_type": provider,
+        "provider_name": name,
+        "start_on": start,
+        "end_on": end,
+        "monthly_cost_dkk": cost,
+    }
+
+
+def payment(pid, posted, amount, measure=None, code=None) -> dict:
+    """A row of the payments table: on a measure, or on a measure code without one (e.g. lost earnings)."""
+    return {
+        "payment_id": pid,
+        "posted_on": posted,
+        "amount_dkk": amount,
+        "measure_id": measure,
+        "measure_code": code,
+    }
+
+
 def build_db(settings: Settings | None = None, **tables: list[dict]) -> duckdb.DuckDBPyConnection:
     """An in-memory database from hand-written rows per table, e.g. build_db(measures=[{...}, ...]). A table
     passed counts as given to the import (int_input_presence), even with no rows: build_db(notifications=[])
-    is a municipality that delivers notifications and had none; leaving it out is one that delivers none."""
+    is a municipality that delivers notifications and had none; leaving it out is one that delivers none.
+    Without `settings`, the defaults of data/settings.toml, as an import without a settings.toml reads them."""
     con = duckdb.connect()
     db.populate(
         con,
         {t: frame(t, rows) for t, rows in tables.items()},
-        settings or Settings(),
+        settings or settings_mod.load(),
         read_catalogue(),
         source="test",
         present=set(tables),

@@ -29,6 +29,7 @@ import pytest
 from mi import db, economy, kpi
 from mi.settings import BudgetSettings, Settings
 from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import payment as pay
 
 M = date(2024, 4, 1)
 SETTINGS = Settings(
@@ -67,16 +68,6 @@ MEASURES = [
         60000,
     ),
 ]
-
-
-def pay(pid, posted, amount, measure=None, code=None):
-    return {
-        "payment_id": pid,
-        "posted_on": posted,
-        "amount_dkk": amount,
-        "measure_id": measure,
-        "measure_code": code,
-    }
 
 
 PAYMENTS = [

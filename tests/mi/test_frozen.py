@@ -10,20 +10,9 @@ from mi import db, frozen, kpi
 from mi.__main__ import main
 from mi.settings import Settings
 from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import measure as m
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 12)]
-
-
-def m(mid, child, code, start, end=None, provider="kommunal", cost=None):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": provider,
-        "start_on": start,
-        "end_on": end,
-        "monthly_cost_dkk": cost,
-    }
 
 
 # Six children in institutions from January 2024, two in foster families; one payment per month to 30 April

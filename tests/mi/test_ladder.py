@@ -8,19 +8,9 @@ from mi import ladder
 from mi.pack import build_pack
 from mi.settings import PrivacySettings, Settings
 from tests.conftest import build_db
+from tests.conftest import measure as m
 
 MARCH = date(2024, 3, 1)
-
-
-def m(mid, child, code, start, end=None, provider="kommunal"):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": provider,
-        "start_on": start,
-        "end_on": end,
-    }
 
 
 def children(n: int) -> list[dict]:

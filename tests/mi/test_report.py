@@ -20,23 +20,8 @@ from mi.__main__ import main
 from mi.pack import build_pack
 from mi.settings import PrivacySettings, Settings
 from tests.conftest import build_db, frame, read_catalogue
-
-
-def m(mid, child, code, start, end=None, provider="kommunal", cost=None):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": provider,
-        "start_on": start,
-        "end_on": end,
-        "monthly_cost_dkk": cost,
-    }
-
-
-def pay(pid, posted, amount, measure):
-    return {"payment_id": pid, "posted_on": posted, "amount_dkk": str(amount), "measure_id": measure}
-
+from tests.conftest import measure as m
+from tests.conftest import payment as pay
 
 MONTH_ENDS = [
     "2023-01-31",

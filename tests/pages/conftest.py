@@ -11,11 +11,73 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from mi import demo, ingest
+from mi import db, demo, ingest
+from mi import settings as settings_mod
 from mi.settings import ROOT
+from tests.conftest import frame, measure, payment, read_catalogue
 
 END_MONTH = "2026-10"
 MONTH = date(2026, 10, 1)
+
+# ---- Lilleby: a small town written by hand, for the pages' figures checked against arithmetic ------------------
+# The month is April 2024 (E = 30 April; the data's latest posting is 10 May, so April is the last ended month and
+# the default). The measures and payments are tests/mi/test_economy_screen.py's (its docstring has the economy's
+# arithmetic: actual to date 153.000, committed May–December 969.200, forecast 1.122.200, budget 1.260.000):
+#   A  B1 almen plejefamilie (step 5, family care), 1 Jan 2023 – open          30.000 kr./md.
+#   B  B2 fast kontaktperson (step 3), 1 Jan – 16 Jun 2024                      6.000 kr./md.
+#   C  B3 opholdssted (step 6, institution), from 1 May 2024 (after E)         90.000 kr./md.
+#   E  B4 døgninstitution (step 6, institution), 1 Feb – 15 Apr 2024 (before E) 60.000 kr./md.
+# At E: B1 on step 5, B2 on step 3, nobody on step 6 → f1 = 0; f2 = 1 family care ÷ (1 + 0 institution) = 100 %.
+# Staff:  E1 raadgiver Nord 1,0 FTE from 1 Jan 2022;  E2 raadgiver Syd 0,5 FTE 1 Jun 2023 – 10 Feb 2024 (Nyt job);
+#         E3 familiebehandler Nord 0,8 FTE from 1 Oct 2023.
+# Cases:  C1 B1, C2 B2, C3 B3 with E1 (open);  C4 B4 with E2, 1 Feb – 20 Apr 2024 (closed before E).
+#   caseload at E: 3 open cases ÷ 1,0 raadgiver FTE (E2 has left) = 3,0
+#   turnover over May 2023 – April 2024: 1 leaver (E2) ÷ mean headcount at the 12 month-ends
+#     (E1 12 + E2 8 (June–January) + E3 7 (October–April) = 27 → 27 / 12 = 2,25) = 0,444… → 44,4 %
+#   at E: 2 staff (E1, E3), 1,8 FTE, raadgiver 1,0; hired in 12 months 2 (E2, E3), left 1 (E2);
+#   seniority: E3 7 months, E1 2 years 4 months → under 1 year 1 of 2 = 50,0 %, under 2 years 50,0 %
+# Rows: children 5, cases 4, measures 4, payments 8, budget 2, staff 3, pupils 1 = 27.
+SMALL_MONTH = date(2024, 4, 1)
+SMALL = {
+    "children": [{"child_id": f"B{i}"} for i in range(1, 6)],
+    "measures": [
+        measure("A", "B1", "ANBR_PLEJEFAMILIE", "2023-01-01", provider="kommunal", cost=30000,
+                name="Plejefamilien Eg"),
+        measure("B", "B2", "KONTAKTPERSON", "2024-01-01", "2024-06-16", "intern", 6000, "Familiehuset"),
+        measure("C", "B3", "ANBR_OPHOLDSSTED", "2024-05-01", provider="privat", cost=90000,
+                name="Opholdsstedet Fyr"),
+        measure("E", "B4", "ANBR_DOGNINSTITUTION", "2024-02-01", "2024-04-15", "regional", 60000,
+                "Døgninstitutionen Syd"),
+    ],
+    "payments": [
+        payment("P2", "2024-01-31", 30000, "A"),
+        payment("P3", "2024-02-29", 30000, "A"),
+        payment("P4", "2024-03-31", -5000, "A"),
+        payment("P5", "2024-04-30", 6000, "B"),
+        payment("P7", "2024-03-31", 60000, "E"),
+        payment("P8", "2024-04-30", 30000, "E"),
+        payment("P9", "2024-04-15", 2000, code="TABT_ARBEJDSFORTJENESTE"),
+        payment("P10", "2024-05-10", 99999, "A"),
+    ],
+    "budget": [
+        {"year": 2024, "budget_area": "Anbringelser", "budget_dkk": 1200000},
+        {"year": 2024, "budget_area": "Forebyggende foranstaltninger", "budget_dkk": 60000},
+    ],
+    "staff": [
+        {"employee_id": "E1", "role": "raadgiver", "team": "Nord", "fte": 1, "hired_on": "2022-01-01"},
+        {"employee_id": "E2", "role": "raadgiver", "team": "Syd", "fte": 0.5, "hired_on": "2023-06-01",
+         "left_on": "2024-02-10", "leave_reason": "Nyt job"},
+        {"employee_id": "E3", "role": "familiebehandler", "team": "Nord", "fte": 0.8, "hired_on": "2023-10-01"},
+    ],
+    "cases": [
+        {"case_id": "C1", "child_id": "B1", "caseworker_id": "E1", "team": "Nord", "opened_on": "2023-12-01"},
+        {"case_id": "C2", "child_id": "B2", "caseworker_id": "E1", "team": "Nord", "opened_on": "2024-01-01"},
+        {"case_id": "C3", "child_id": "B3", "caseworker_id": "E1", "team": "Nord", "opened_on": "2024-03-01"},
+        {"case_id": "C4", "child_id": "B4", "caseworker_id": "E2", "team": "Syd", "opened_on": "2024-02-01",
+         "closed_on": "2024-04-20"},
+    ],
+    "pupils": [{"school_year": "2023/24", "pupils": 300}],
+}  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +113,29 @@ def app_db(demo_db, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("MI_DB", str(path))
     monkeypatch.delenv("MI_ROLE", raising=False)
     monkeypatch.delenv("MI_ROLE_PIN", raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def lilleby(tmp_path_factory) -> Path:
+    """Lilleby (SMALL above) built by the import's own code into a database file."""
+    path = tmp_path_factory.mktemp("lilleby") / "mi.duckdb"
+    frames = {t: frame(t, rows) for t, rows in SMALL.items()}
+    db.build(path, frames, settings_mod.load(), read_catalogue(), source="Lilleby")
+    return path
+
+
+@pytest.fixture
+def small_db(lilleby, tmp_path, monkeypatch) -> Path:
+    """A copy of Lilleby's database for this test, as the app's database."""
+    path = tmp_path / "mi.duckdb"
+    shutil.copyfile(lilleby, path)
+    monkeypatch.setenv("MI_DB", str(path))
+    monkeypatch.delenv("MI_ROLE", raising=False)
     st.cache_data.clear()
     st.cache_resource.clear()
     yield path

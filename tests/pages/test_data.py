@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mi import auth, db, fmt
+from mi import auth, db
 from mi.settings import ROOT
 from tests.pages.conftest import MONTH, run_app, texts
 
@@ -54,24 +54,38 @@ def recorded_counts(path) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("role", ["leder", "oekonomi"])
-def test_current_version_rows_and_history(app_db, role):
+def test_current_version_rows_and_history(small_db, role):
+    # Lilleby (tests/pages/conftest.py): children 5, cases 4, measures 4, payments 8, budget 2, staff 3, pupils 1
     at = run_app(role, "data")
     assert not at.exception
     assert at.title[0].value == "Data"
-    counts = recorded_counts(app_db)
     assert metrics(at) == {
         "Dataversion": "1",
-        "Data pr.": "7. november 2026",  # the demo's latest posting
+        "Data pr.": "10. maj 2024",  # the latest posting (P10)
         "Indlæst": metrics(at)["Indlæst"],
-        "Rækker i alt": fmt.number(sum(counts.values())),
+        "Rækker i alt": "27",  # 5 + 4 + 4 + 8 + 2 + 3 + 1
     }
-    assert "." in metrics(at)["Rækker i alt"]  # Danish thousands separator (the demo has > 50.000 rows)
     rows = at.dataframe[0].value
     assert dict(zip(rows["Tabel"], rows["Rækker"], strict=True)) == {
-        t: fmt.number(n) for t, n in counts.items()
+        "children": "5",
+        "cases": "4",
+        "measures": "4",
+        "payments": "8",
+        "budget": "2",
+        "staff": "3",
+        "pupils": "1",
     }
     history = at.dataframe[1].value
-    assert list(history["Version"]) == [1] and list(history["Data pr."]) == ["7. november 2026"]
+    assert history[["Version", "Data pr.", "Rækker i alt"]].values.tolist() == [[1, "10. maj 2024", "27"]]
+
+
+@pytest.mark.parametrize("role", ["leder", "oekonomi"])
+def test_the_demos_files_and_their_checksums(app_db, role):
+    at = run_app(role, "data")
+    assert not at.exception
+    counts = recorded_counts(app_db)
+    assert metrics(at)["Data pr."] == "7. november 2026"  # the demo's latest posting
+    assert "." in metrics(at)["Rækker i alt"]  # Danish thousands separator (the demo has > 50.000 rows)
     files = at.dataframe[2].value  # the files of each import with their SHA-256
     assert list(files["Fil"]) == [f"{t}.csv" for t in counts]
     assert all(len(h) == 64 for h in files["SHA-256"])

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from mi import auth, db, fmt, frozen, kpi
+from mi import auth, frozen
 from tests.pages.conftest import MONTH, run_app, texts
 
 STEP_ROWS = [
@@ -17,17 +17,6 @@ STEP_ROWS = [
     "5. Anbringelse i plejefamilie",
     "6. Anbringelse på institution",
 ]
-
-
-def mart_steps(path, month: date) -> list[int]:
-    con = db.connect(path)
-    rows = db.query(
-        con,
-        "select n_children from mart_ladder_monthly where month = $m order by ladder_step",
-        {"m": month},
-    )
-    con.close()
-    return rows["n_children"].to_list()
 
 
 def ladder_table(at):
@@ -64,35 +53,52 @@ def test_page_opens_for_every_role_with_the_focus_points_and_downloads(app_db, r
 
 
 @pytest.mark.parametrize("role", ["leder", "oekonomi"])
-def test_ladder_and_headlines_equal_the_marts_in_danish_formats(app_db, role):
+def test_lillebys_ladder_and_headlines_in_danish_formats(small_db, role):
+    # Lilleby at 30 April 2024 (tests/pages/conftest.py): B1 in a foster family (step 5), B2 with a contact person
+    # (step 3); E (døgninstitution) ended 15 April, C (opholdssted) starts in May. A year earlier: B1 only.
     at = run_app(role, page="indsatstrappen")
     frame = ladder_table(at)
-    steps = mart_steps(app_db, MONTH)
-    assert list(frame["Børn, oktober 2026"]) == [fmt.number(n) for n in steps]
-    con = db.connect(app_db)
-    v = kpi.values(con, MONTH)
-    con.close()
+    assert frame.values.tolist() == [
+        ["1. Tidlig indsats i almenområdet", "0", "0", "0"],
+        ["2. Forebyggende indsatser", "0", "0", "0"],
+        ["3. Indsatser i hjemmet", "1", "0", "+1"],
+        ["4. Anbringelse i netværksplejefamilie", "0", "0", "0"],
+        ["5. Anbringelse i plejefamilie", "1", "1", "0"],
+        ["6. Anbringelse på institution", "0", "0", "0"],
+    ]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Børn anbragt på institution"] == fmt.number(v["f1_institution_children"])
-    assert metrics["Andel i netværks- og plejefamilier"] == fmt.pct(v["f2_family_care_share"])
-    assert metrics["Privat andel af familiebehandlinger i år"] == fmt.pct(v["f3_private_share_ytd"])
-    # step 6 is focus point 1: the same children
-    assert steps[5] == v["f1_institution_children"]
+    assert metrics["Børn anbragt på institution"] == "0"  # step 6
+    assert metrics["Nye institutionsanbringelser i år"] == "1"  # E started 1 February
+    assert metrics["Andel i netværks- og plejefamilier"] == "100,0 %"  # 1 ÷ (1 + 0)
+    assert metrics["Privat andel af familiebehandlinger i år"] == "–"  # no family treatment started: no share
+    assert metrics["Tabt arbejdsfortjeneste i år"] == "2.000 kr."
+    assert (
+        "Ved udgangen af april 2024 var ingen børn anbragt på institution, uændret i forhold til samme måned "
+        "sidste år." in texts(at)
+    )
     # leaders see arrivals and leavers on the ladder as well as moves
     assert any("Nye på trappen" in d.value.columns for d in at.dataframe)
 
 
-def test_month_picker_changes_the_ladder(app_db):
+@pytest.mark.parametrize("role", ["leder", "oekonomi"])
+def test_the_demos_ladder_is_step_six_of_focus_point_one(app_db, role):
+    at = run_app(role, page="indsatstrappen")
+    frame = ladder_table(at)
+    metrics = {m.label: m.value for m in at.metric}
+    # step 6 is focus point 1: the same children
+    assert list(frame["Børn, oktober 2026"])[5] == metrics["Børn anbragt på institution"]
+    assert metrics["Andel i netværks- og plejefamilier"].endswith(" %")
+
+
+def test_month_picker_changes_the_ladder(small_db):
     at = run_app("leder", page="indsatstrappen")
-    before = list(ladder_table(at)["Børn, oktober 2026"])
-    next(s for s in at.sidebar.selectbox if s.label == "Måned").set_value(date(2025, 10, 1)).run()
+    next(s for s in at.sidebar.selectbox if s.label == "Måned").set_value(date(2024, 3, 1)).run()
     assert not at.exception
     after = ladder_table(at)
-    # the month is now October 2025, compared with October 2024
-    assert list(after.columns)[1:3] == ["Børn, oktober 2025", "Børn, oktober 2024"]
-    assert list(after["Børn, oktober 2025"]) == [fmt.number(n) for n in mart_steps(app_db, date(2025, 10, 1))]
-    assert list(after["Børn, oktober 2025"]) != before
-    assert "Trappen i oktober 2025" in texts(at)
+    # the month is now March 2024, compared with March 2023: E on step 6 since 1 February
+    assert list(after.columns)[1:3] == ["Børn, marts 2024", "Børn, marts 2023"]
+    assert list(after["Børn, marts 2024"]) == ["0", "0", "1", "0", "1", "1"]
+    assert "Trappen i marts 2024" in texts(at)
 
 
 def test_committee_sees_no_count_of_one_to_four_children(app_db):

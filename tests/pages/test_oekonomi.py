@@ -3,6 +3,7 @@ and the changes between two imports reconciling to the øre; the committee sees 
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 
@@ -27,22 +28,82 @@ def frame_with(at, column: str):
 
 
 @pytest.mark.parametrize("role", ["leder", "oekonomi", "udvalg"])
-def test_every_role_sees_the_forecast_of_mi_kpi(app_db, role):
+def test_every_role_sees_lillebys_budget_and_forecast(small_db, role):
+    # Lilleby, April 2024 (tests/pages/conftest.py): budget 1.200.000 + 60.000; actual to date 153.000;
+    # committed May–December 969.200; forecast 153.000 + 969.200 = 1.122.200; 1.122.200 - 1.260.000 = -137.800
     at = run_app(role, page="oekonomi")
     assert not at.exception
-    con = db.connect(app_db)
-    v = kpi.values(con, MONTH)
-    con.close()
     metrics = {m.label: m.value for m in at.metric}
-    # the same number as `python -m mi kpis` (actual + committed), in Danish format
-    assert metrics["Forventet forbrug for året"] == fmt.money(v["forecast_dkk"])
-    assert metrics["Korrigeret budget"] == fmt.money(v["budget_dkk"])
+    assert metrics == {
+        "Korrigeret budget": "1,26 mio. kr.",
+        "Forbrug i år": "153.000 kr.",
+        "Forventet forbrug for året": "1,12 mio. kr.",
+        "Forventet merforbrug": "-137.800 kr.",
+    }
+    shown = texts(at)
+    assert "Periode: 1. januar – april 2024 · Data pr. 10. maj 2024" in shown
+    # the target: 0 - 2.000.000 × (2024 - 2019) = -10.000.000; -137.800 is 9.862.200 above it
+    assert "Over målet: det forventede merforbrug er 9,9 mio. kr. over målet for 2024." in shown
+    areas = frame_with(at, "Afvigelse til dato")
+    assert areas.values.tolist() == [
+        # budget, twelfths (× 4/12), actual, actual - twelfths, committed, forecast, forecast - budget
+        ["Anbringelser", "1.200.000", "400.000", "145.000", "-255.000", "960.000", "1.105.000", "-95.000"],
+        [
+            "Forebyggende foranstaltninger",
+            "60.000",
+            "20.000",
+            "6.000",
+            "-14.000",
+            "9.200",
+            "15.200",
+            "-44.800",
+        ],
+        ["Handicapkompensation", "", "", "2.000", "", "0", "2.000", ""],
+        ["I alt", "1.260.000", "420.000", "153.000", "-267.000", "969.200", "1.122.200", "-137.800"],
+    ]
+    # the waterfall's steps: 1.260.000 - 95.000 - 44.800 + 2.000 = 1.122.200
+    steps = frame_with(at, "Trin")
+    assert list(steps["Beløb"]) == [
+        "1.260.000 kr.",
+        "-95.000 kr.",
+        "-44.800 kr.",
+        "2.000 kr.",
+        "1.122.200 kr.",
+    ]
+
+
+@pytest.mark.parametrize("role", ["leder", "oekonomi", "udvalg"])
+def test_every_role_sees_the_demos_forecast(app_db, role):
+    at = run_app(role, page="oekonomi")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert re.fullmatch(r"\d+,\d+ mio\. kr\.", metrics["Forventet forbrug for året"])
     shown = texts(at)
     assert "Data pr. 7. november 2026" in shown and "oktober 2026" in shown
     # the target path with its status in words and the gap in kroner
     assert "Over målet" in shown or "På målet" in shown
     areas = frame_with(at, "Budgetområde")
     assert "I alt" in list(areas["Budgetområde"])
+
+
+def test_leader_sees_lillebys_commitments_and_unit_prices(small_db):
+    at = run_app("leder", page="oekonomi")
+    top = frame_with(at, "Barn (pseudonym)")
+    # C 8 × 90.000, A 8 × 30.000, B May 6.000 + 16/30 × 6.000 = 9.200 (E ended 15 April: nothing)
+    assert top[["Indsats-id", "Bevilget resten af året"]].values.tolist() == [
+        ["C", "720.000 kr."],
+        ["A", "240.000 kr."],
+        ["B", "9.200 kr."],
+    ]
+    prices = frame_with(at, "Kontraktpris pr. barn")
+    assert prices[["Indsatstype", "Kontraktpris pr. barn", "Betalt pr. barn"]].values.tolist() == [
+        ["Anbringelse i almen plejefamilie", "30.000 kr.", ""],  # active at E, nothing paid in April
+        ["Anbringelse på døgninstitution", "", "30.000 kr."],  # ended 15 April, 30.000 paid for April
+        ["Fast kontaktperson", "6.000 kr.", "6.000 kr."],
+    ]
+    # a single import: the measures started or ended in April, by type (E ended, 60.000 a month)
+    by_type = frame_with(at, "Afsluttet")
+    assert by_type.values.tolist() == [["Anbringelse på døgninstitution", "0", "1", "", "60.000 kr."]]
 
 
 def test_committee_gets_no_commitments_nor_rows_per_measure_or_provider(app_db):

@@ -1,65 +1,69 @@
 """Personale: turnover, leavers by reason, seniority, headcount and FTE for leder and oekonomi; udvalg cannot reach
-the page. Expected values are read from the marts and formatted with mi.fmt."""
+the page. Expected values are worked out by hand from Lilleby (tests/pages/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mi import db, fmt, kpi
 from mi.settings import ROOT
-from tests.pages.conftest import MONTH, run_app, texts
-
-pytestmark = pytest.mark.usefixtures("app_db")
-
-
-def one(path, sql):
-    con = db.connect(path)
-    try:
-        return db.query(con, sql, {"m": MONTH})
-    finally:
-        con.close()
+from tests.pages.conftest import SMALL_MONTH, run_app, texts
 
 
 @pytest.mark.parametrize("role", ["leder", "oekonomi"])
-def test_staff_figures_in_danish_formats(app_db, role):
+def test_lillebys_staff_figures_in_danish_formats(small_db, role):
+    # Lilleby, April 2024 (tests/pages/conftest.py): E1 raadgiver 1,0 from 2022; E2 raadgiver 0,5 June 2023 –
+    # 10 Feb 2024 (Nyt job); E3 familiebehandler 0,8 from October 2023
     at = run_app(role, "personale")
     assert not at.exception
     assert at.title[0].value == "Personale"
-    con = db.connect(app_db)
-    v = kpi.values(con, MONTH)
-    con.close()
-    s = one(app_db, "select * from mart_staff_summary where month = $m").row(0, named=True)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Personaleomsætning, 12 måneder"] == fmt.pct(v["turnover_12m"])
-    assert metrics["Andel ansat under 1 år"] == fmt.pct(v["tenure_under_1y_share"])
-    assert metrics["Andel ansat under 2 år"] == fmt.pct(v["tenure_under_2y_share"])
-    assert metrics["Ansatte"] == fmt.number(s["n_staff"])
-    assert metrics["Årsværk"] == fmt.number(s["fte"], 1)
-    assert metrics["Fratrådt, 12 måneder"] == fmt.number(s["n_leavers_12m"])
-    assert metrics["Personaleomsætning, 12 måneder"].endswith(" %") and "," in metrics["Årsværk"]
+    assert metrics == {
+        "Personaleomsætning, 12 måneder": "44,4 %",  # 1 leaver ÷ (12 + 8 + 7) / 12 = 2,25
+        "Andel ansat under 1 år": "50,0 %",  # E3 of E1 and E3
+        "Andel ansat under 2 år": "50,0 %",
+        "Ansatte": "2",
+        "Årsværk": "1,8",  # 1,0 + 0,8
+        "Rådgivere (årsværk)": "1,0",
+        "Ansat, 12 måneder": "2",  # E2 (June 2023), E3 (October 2023)
+        "Fratrådt, 12 måneder": "1",
+    }
     shown = texts(at)
-    assert "Periode: november 2025 – oktober 2026 · Data pr. 7. november 2026" in shown  # the 12 months
-    assert "Periode: oktober 2026 · Data pr. 7. november 2026" in shown
-    # leavers by reason: the mart's counts, most frequent first
-    reasons = one(app_db, "select leave_reason, n_leavers from mart_leavers_reason_12m where month = $m")
-    table = at.dataframe[1].value
-    assert dict(zip(table["Årsag"], table["Fratrådte"], strict=True)) == dict(reasons.iter_rows())
-    # seniority: the under-1-year band of all staff equals the KPI
+    assert "Periode: maj 2023 – april 2024 · Data pr. 10. maj 2024" in shown  # the 12 months
+    assert "Periode: april 2024 · Data pr. 10. maj 2024" in shown
+    turnover = at.dataframe[0].value
+    # April 2024's row: 1 leaver, mean headcount 2,25
+    assert turnover.values.tolist()[-1] == ["april 2024", 1, "2,25", "44,4 %"]
+    assert at.dataframe[1].value.values.tolist() == [["Nyt job", 1, 1, "100,0 %"]]
     tenure = at.dataframe[2].value
-    first = tenure[(tenure["Gruppe"] == "Alle ansatte") & (tenure["Anciennitet"] == "Under 1 år")]
-    assert list(first["Andel"]) == [fmt.pct(v["tenure_under_1y_share"])]
-    # headcount by team and role adds up to the staff at the month-end
-    assert sum(at.dataframe[3].value["Ansatte"]) == s["n_staff"]
+    assert tenure[["Gruppe", "Anciennitet", "Ansatte", "Andel"]].values.tolist()[:4] == [
+        ["Alle ansatte", "Under 1 år", 1, "50,0 %"],  # E3: 7 months
+        ["Alle ansatte", "1–2 år", 0, "0,0 %"],
+        ["Alle ansatte", "2–5 år", 1, "50,0 %"],  # E1: 2 years 4 months
+        ["Alle ansatte", "5 år og mere", 0, "0,0 %"],
+    ]
+    assert at.dataframe[3].value.values.tolist() == [
+        ["Nord", "Familiebehandler", 1, "0,8", 0, 0],
+        ["Nord", "Rådgiver", 1, "1,0", 0, 0],
+    ]
     assert len([b for b in at.get("download_button") if b.label == "CSV"]) == 4
 
 
-def test_udvalg_cannot_reach_personale(app_db):
+def test_the_demos_staff_page_opens_with_its_four_figures(app_db):
+    at = run_app("leder", "personale")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Personaleomsætning, 12 måneder"].endswith(" %") and "," in metrics["Årsværk"]
+    assert "Periode: november 2025 – oktober 2026 · Data pr. 7. november 2026" in texts(at)
+    assert len([b for b in at.get("download_button") if b.label == "CSV"]) == 4
+
+
+def test_udvalg_cannot_reach_personale(small_db):
     at = run_app("udvalg")
     assert not at.exception
     direct = AppTest.from_file(str(ROOT / "pages" / "personale.py"), default_timeout=60)
     direct.session_state["role"] = "udvalg"
-    direct.session_state["month"] = MONTH
+    direct.session_state["month"] = SMALL_MONTH
     direct.run()
     assert "har ikke adgang" in texts(direct)
     assert len(direct.metric) == 0 and len(direct.dataframe) == 0

@@ -15,14 +15,11 @@ def test_every_role_sees_the_pack(app_db, role):
     at = run_app(role, page="udvalgsrapport")
     assert not at.exception
     shown = texts(at)
-    con = db.connect(app_db)
-    v = kpi.values(con, MONTH)
-    con.close()
     metrics = {m.label: m.value for m in at.metric}
     # the five focus points with their status in words and the plain-Danish sentence
     for n in range(1, 6):
         assert f"{n}. " in shown
-    assert metrics["Andel i netværks- og plejefamilier"] == fmt.pct(v["f2_family_care_share"])
+    assert re.fullmatch(r"\d+,\d %", metrics["Andel i netværks- og plejefamilier"])
     assert "Ved udgangen af oktober 2026" in shown
     assert re.search(r"\*\*(Bedre|Dårligere) end sidste år\*\*", shown)
     # budget, forecast and the target path; caseload and turnover; definitions and the data date
@@ -31,6 +28,31 @@ def test_every_role_sees_the_pack(app_db, role):
     labels = {b.label for b in at.button}
     assert "Dan PDF" in labels
     assert ("Frys oktober 2026" in labels) == (role == "leder")
+
+
+@pytest.mark.parametrize("role", ["leder", "udvalg"])
+def test_lillebys_pack_on_screen(small_db, role):
+    # Lilleby, April 2024 (tests/pages/conftest.py)
+    at = run_app(role, page="udvalgsrapport")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Børn anbragt på institution"] == "0"
+    assert metrics["Tabt arbejdsfortjeneste i år"] == "2.000 kr."
+    assert metrics["Sager pr. rådgiver (årsværk)"] == "3,0"
+    shown = texts(at)
+    assert "Data pr. 10. maj 2024" in shown
+    assert (
+        "Det forventede forbrug for 2024 er 1,12 mio. kr., 137.800 kr. under budgettet på 1,26 mio. kr."
+        in shown
+    )
+    if role == "leder":
+        assert metrics["Nye institutionsanbringelser i år"] == "1"  # E, 1 February
+        assert metrics["Andel i netværks- og plejefamilier"] == "100,0 %"  # 1 ÷ (1 + 0)
+    else:
+        # the committee: 1 child is under 5, and the share rests on 1 child: not shown
+        assert metrics["Nye institutionsanbringelser i år"] == "<5"
+        assert metrics["Andel i netværks- og plejefamilier"] == "–"
+        assert "<5: færre end 5 børn" in shown
 
 
 def test_committee_sees_no_count_from_one_to_four(app_db):

@@ -8,6 +8,7 @@ import pytest
 from mi import db
 from mi.settings import BudgetSettings, Settings
 from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import measure as m
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 6)]
 SETTINGS = Settings(
@@ -15,18 +16,6 @@ SETTINGS = Settings(
         baseline_year=2022, baseline_overspend_dkk=3_000_000, annual_reduction_dkk=2_000_000
     )
 )
-
-
-def m(mid, child, code, start, end=None, provider="kommunal", cost=None):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": provider,
-        "start_on": start,
-        "end_on": end,
-        "monthly_cost_dkk": cost,
-    }
 
 
 MEASURES = [

@@ -18,6 +18,7 @@ import pytest
 from mi import db
 from mi.settings import Settings
 from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import payment as pay
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 6)]
 BUDGET = [
@@ -37,16 +38,6 @@ def m(mid, child, code, start, end=None, cost=None, provider="intern", name=None
         "start_on": start,
         "end_on": end,
         "monthly_cost_dkk": cost,
-    }
-
-
-def pay(pid, posted, amount, measure, code=None):
-    return {
-        "payment_id": pid,
-        "posted_on": posted,
-        "amount_dkk": amount,
-        "measure_id": measure,
-        "measure_code": code,
     }
 
 

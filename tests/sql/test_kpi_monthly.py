@@ -9,20 +9,9 @@ import pytest
 from mi import db
 from mi.settings import BudgetSettings, Settings
 from tests.conftest import build_db, frame, kpis, read_catalogue
+from tests.conftest import measure as m
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 10)]
-
-
-def m(mid, child, code, start, end=None, provider="kommunal", cost=None):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": provider,
-        "start_on": start,
-        "end_on": end,
-        "monthly_cost_dkk": cost,
-    }
 
 
 def test_current_placement_latest_start_and_tie_by_measure_id():

@@ -8,20 +8,9 @@ import pytest
 
 from mi import db
 from tests.conftest import build_db
+from tests.conftest import measure as m
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 8)]
-
-
-def m(mid, child, code, start, end=None, provider="kommunal", cost=None):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": provider,
-        "start_on": start,
-        "end_on": end,
-        "monthly_cost_dkk": cost,
-    }
 
 
 MEASURES = [
