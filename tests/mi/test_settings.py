@@ -179,3 +179,9 @@ def test_kpis_json_is_strict_json(tmp_path, monkeypatch, capsys):
         raise ValueError(name)
 
     assert json.loads(text, parse_constant=refuse)["f1_institution_children"] == 1
+
+
+def test_every_setting_has_a_finite_range():
+    # a new setting without ge/le in mi/settings.py would pass any value to SQL and the screens again
+    for key, (lo, hi) in settings_mod.ranges().items():
+        assert -(10**10) <= lo <= hi <= 10**10, key
