@@ -598,13 +598,3 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | No
         return rows[0][0] if rows else None
     finally:
         cur.close()
-
-
-def table_names(con: duckdb.DuckDBPyConnection) -> Iterable[str]:
-    return [
-        r[0]
-        for r in con.sql(
-            "select table_name from duckdb_tables() union all "
-            "select view_name from duckdb_views() where not internal"
-        ).fetchall()
-    ]

@@ -74,10 +74,6 @@ def month_name(month: date | datetime) -> str:
     return f"{MONTHS[month.month - 1]} {month.year}"
 
 
-def month_short(month: date) -> str:
-    return f"{MONTHS[month.month - 1][:3]}. {month.year}" if month.month != 5 else f"maj {month.year}"
-
-
 def day(d: date | datetime | None) -> str:
     """date(2024, 3, 5) → '5. marts 2024'."""
     return DASH if d is None else format_date(d, format="d. MMMM y", locale=LOCALE)
