@@ -9,7 +9,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mi import compliance, db, demo, fmt, ingest, kpi
+from mi import compliance, db, demo, fmt, frozen, ingest, kpi
 from mi.settings import ROOT
 from tests.pages.conftest import END_MONTH, MONTH, nav_pages, run_app, texts
 
@@ -178,3 +178,15 @@ def test_without_the_tables_the_screens_say_the_data_is_missing(v1_db, tmp_path,
     assert "Data mangler" in texts(over)
     labels = {m.label for m in over.metric}
     assert not labels & {kpi.BY_KEY[k].label for k in compliance.C_KEYS}
+
+
+def test_udvalg_sees_the_frozen_month(app_db):
+    frozen.freeze_file(app_db, MONTH)
+    v = values(app_db)
+    at = run_app("udvalg", "sagsbehandling")
+    assert not at.exception
+    assert "Tallene for oktober 2026 er frosset" in texts(at)
+    metrics = {m.label: m.value for m in at.metric}
+    # frozen today: the committee's figures are the frozen ones, equal to today's
+    assert metrics[kpi.BY_KEY["c6_plan_share"].label] == fmt.pct(v["c6_plan_share"])
+    assert metrics[kpi.BY_KEY["c1_notifications"].label] == fmt.number(v["c1_notifications"])
