@@ -81,3 +81,17 @@ def test_no_section_without_the_tables(folder, tmp_path):
         p, images={k: b"" for k in ("f1", "f2", "f3", "f4", "f5", "path", "caseload", "turnover")}
     )
     assert "Sagsbehandling og lovmedholdelighed" not in html
+
+
+def test_fast_formats_of_long_tables_read_as_mi_fmt():
+    from datetime import date
+
+    from mi import compliance, fmt
+
+    for v in (0, 1, 7, 999, 1000, 12345, 1234567):
+        assert compliance._int(v) == fmt.number(v)
+    for v in (0.0, 0.5, 1 / 3, 2 / 3, 0.971223, 0.04, 1.0):
+        assert compliance._pct(v) == fmt.pct(v)
+    for d in (date(2026, 11, 7), date(2024, 2, 29), date(2026, 5, 1)):
+        assert compliance._day(d) == fmt.day(d)
+    assert compliance._int(None) == compliance._pct(None) == compliance._day(None) == fmt.DASH
