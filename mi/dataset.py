@@ -173,6 +173,14 @@ class Checked:
         """Fil, Linje, Kolonne, Alvorlighed, Besked (mi.ingest.issues_frame)."""
         return ingest.issues_frame(self.issues)
 
+    def report_shown(self) -> pl.DataFrame:
+        """The report for the screen: a problem of a whole file has an empty line and column (not "None")."""
+        frame = self.report()
+        return frame.with_columns(
+            pl.Series("Linje", ["" if n is None else fmt.number(n) for n in frame["Linje"]], dtype=pl.Utf8),
+            pl.Series("Kolonne", ["" if c is None else c for c in frame["Kolonne"]], dtype=pl.Utf8),
+        )
+
 
 def _validate_job(files: list[tuple[str, bytes]], folder: Path) -> tuple[list[str], list[ingest.Issue]]:
     """In the worker process: stage the upload in `folder`, validate it, remove it."""

@@ -66,7 +66,7 @@ if files:
     checked = st.session_state["upload_checked"]
     st.markdown(f"**Valideringsrapport:** {checked.summary()}")
     if checked.issues:
-        ui.table_with_downloads(checked.report(), "valideringsrapport")
+        ui.table_with_downloads(checked.report(), "valideringsrapport", shown=checked.report_shown())
     if not checked.may_import:
         st.error("Filerne har fejl og kan ikke indlæses. Ret dem, og vælg filerne igen.")
     else:
