@@ -41,6 +41,18 @@ SUPPORT_KEYS: tuple[str, ...] = (
     "n_network_children",
     "n_foster_children",
     "n_other_placed_children",
+    # the counts behind the compliance shares (c2–c8): a frozen share is protected by the counts it was frozen with
+    "n_assessed_24h_l12",
+    "n_notifications_l12",
+    "n_on_time_l12",
+    "n_completed_l12",
+    "n_child_talk_l12",
+    "n_with_plan_children",
+    "n_plan_children",
+    "n_followed_up_measures",
+    "n_follow_up_measures",
+    "n_supervised_children",
+    "n_supervision_children",
 )
 
 

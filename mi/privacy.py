@@ -209,6 +209,13 @@ SHARE_PARTS: dict[str, tuple[str, str]] = {
     "f2_family_care_share": ("n_family_care_children", "n_family_care_or_institution_children"),
     "f3_private_share_ytd": ("f3_private_family_treatment_starts_ytd", "n_family_treatment_starts_ytd"),
     "f4_day_treatment_share": ("n_day_treatment_children", "n_pupils"),
+    # compliance (contract v2; mart_compliance_monthly's counts, as mi.compliance.PARTS)
+    "c2_assessed_24h_share": ("n_assessed_24h_l12", "n_notifications_l12"),
+    "c3_investigations_on_time_share": ("n_on_time_l12", "n_completed_l12"),
+    "c5_child_talk_share": ("n_child_talk_l12", "n_completed_l12"),
+    "c6_plan_share": ("n_with_plan_children", "n_plan_children"),
+    "c7_follow_up_share": ("n_followed_up_measures", "n_follow_up_measures"),
+    "c8_supervision_share": ("n_supervised_children", "n_supervision_children"),
 }
 
 

@@ -24,7 +24,19 @@ with current_values as (
         ('n_pupils', cast(k.n_pupils as double)),
         ('n_network_children', cast(k.n_network_children as double)),
         ('n_foster_children', cast(k.n_foster_children as double)),
-        ('n_other_placed_children', cast(k.n_other_placed_children as double))
+        ('n_other_placed_children', cast(k.n_other_placed_children as double)),
+        -- the counts behind the compliance shares (c2–c8), for the committee's protection of those shares
+        ('n_assessed_24h_l12', cast(k.n_assessed_24h_l12 as double)),
+        ('n_notifications_l12', cast(k.n_notifications_l12 as double)),
+        ('n_on_time_l12', cast(k.n_on_time_l12 as double)),
+        ('n_completed_l12', cast(k.n_completed_l12 as double)),
+        ('n_child_talk_l12', cast(k.n_child_talk_l12 as double)),
+        ('n_with_plan_children', cast(k.n_with_plan_children as double)),
+        ('n_plan_children', cast(k.n_plan_children as double)),
+        ('n_followed_up_measures', cast(k.n_followed_up_measures as double)),
+        ('n_follow_up_measures', cast(k.n_follow_up_measures as double)),
+        ('n_supervised_children', cast(k.n_supervised_children as double)),
+        ('n_supervision_children', cast(k.n_supervision_children as double))
         ) as v(kpi_key, value)
 ),
 

@@ -39,9 +39,9 @@ def test_freeze_stores_the_kpis_and_the_counts_behind_the_shares():
     result = frozen.freeze(con, "2024-03")
     assert (result.month.isoformat(), result.version_id) == ("2024-03-01", 1)
     stored = dict(db.query(con, "select kpi_key, value from frozen_kpis where month = '2024-03-01'").rows())
-    # every KPI of the registry as mi.kpi.values gives it, the five counts behind the shares and the three other
-    # rows of the placement table
-    assert set(stored) == set(kpi.KEYS) | set(frozen.SUPPORT_KEYS) and result.n_keys == len(kpi.KEYS) + 8
+    # every KPI of the registry as mi.kpi.values gives it, the five counts behind the shares, the three other
+    # rows of the placement table and the eleven counts behind the compliance shares
+    assert set(stored) == set(kpi.KEYS) | set(frozen.SUPPORT_KEYS) and result.n_keys == len(kpi.KEYS) + 19
     values = kpi.values(con, kpi.parse_month("2024-03"))
     assert all(stored[k] == (None if values[k] is None else float(values[k])) for k in kpi.KEYS)
     # 31 March: six children in institutions (I1–I6), two in foster families (P1, P2): share 2 / (2 + 6)
@@ -203,8 +203,8 @@ def test_cli_freeze(tmp_path, monkeypatch, capsys):
     build_file(path, TABLES)
     assert main(["freeze", "--month", "2024-03"]) == 0
     assert capsys.readouterr().out.startswith(
-        "Marts 2024 er frosset: 33 tal gemt fra dataversion 1"
-    )  # 25 KPIs (17 + c1–c8) + 8 counts behind them
+        "Marts 2024 er frosset: 44 tal gemt fra dataversion 1"
+    )  # 25 KPIs (17 + c1–c8) + 19 counts behind them (8 + 11 of the compliance shares)
     assert main(["freeze", "--month", "2024-03"]) == 1
     assert "allerede frosset" in capsys.readouterr().err
     assert main(["freeze", "--month", "marts"]) == 1

@@ -336,3 +336,15 @@ def test_rounding_base_setting_is_a_whole_number_from_1_to_10(base, ok):
         with pytest.raises(ValidationError):
             Settings.model_validate({"privacy": {"rounding_base": base}})
     assert Settings().privacy.rounding_base == 5  # the default
+
+
+def test_compliance_shares_are_protected_by_their_counts():
+    # c6: 83 of 86 placed children have a plan → 3 without one: with the placement table's total (86) published,
+    # the share would give the 3 away: hidden. 80 of 86 (6 without) is shown.
+    values = {"c6_plan_share": 83 / 86, "n_with_plan_children": 83, "n_plan_children": 86}
+    assert d.protect_kpi("c6_plan_share", values, 5, children_count=False) == "–"
+    values = {"c6_plan_share": 80 / 86, "n_with_plan_children": 80, "n_plan_children": 86}
+    assert d.protect_kpi("c6_plan_share", values, 5, children_count=False) == pytest.approx(80 / 86)
+    # c3 over 12 months: 3 investigations completed, all on time → every part small or the rest 0: hidden
+    values = {"c3_investigations_on_time_share": 1.0, "n_on_time_l12": 3, "n_completed_l12": 3}
+    assert d.protect_kpi("c3_investigations_on_time_share", values, 5, children_count=False) == "–"
