@@ -55,6 +55,56 @@ def test_csv_download_beside_a_table_does_not_deadlock():
     assert "race finished" in out.stdout
 
 
+OBJECT_RACE = r"""
+import threading
+import polars as pl
+from mi import ui
+
+n = 5_000
+# the committee's tables: figure columns of Python objects (a number or a mark such as <5), as privacy.Shown
+shown = pl.DataFrame(
+    {"Måned": [f"m{i}" for i in range(n)]}
+    | {f"o{j}": pl.Series([i if i % 7 else "<5" for i in range(n)], dtype=pl.Object) for j in range(4)}
+)
+other = pl.DataFrame({"x": [f"v{i}" for i in range(n)], "y": [float(i) for i in range(n)]})
+done = threading.Event()
+
+def downloads():
+    for _ in range(20):
+        ui.csv_bytes(shown)
+        ui.excel_bytes(shown)
+        shown.to_pandas()
+    done.set()
+
+def tables():
+    while not done.is_set():
+        other.to_pandas()
+
+threads = [threading.Thread(target=downloads), threading.Thread(target=tables)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("race finished")
+"""
+
+
+def test_downloads_of_object_columns_beside_a_table_do_not_deadlock():
+    # Filtering, sorting or gathering a frame with pl.Object columns also runs Python (the objects are cloned under
+    # the interpreter lock on polars' pool) and deadlocks the same way; what the downloads and st.dataframe do with
+    # such frames (to_list, iter_rows, replacing the column, to_pandas) must stay clear of it.
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", OBJECT_RACE], cwd=ROOT, capture_output=True, text=True, timeout=240
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError(
+            "downloads of a frame with Object columns beside to_pandas() deadlocked"
+        ) from None
+    assert out.returncode == 0, out.stderr
+    assert "race finished" in out.stdout
+
+
 SERVING = [ROOT / "app.py", *sorted((ROOT / "mi").rglob("*.py")), *sorted((ROOT / "pages").rglob("*.py"))]
 CALLBACK = re.compile(r"\.(map_elements|map_batches|map_rows|map_groups|apply)\(")
 
