@@ -66,6 +66,9 @@ def test_udvalg_pack_shows_small_counts_as_marks(folder):
     # 3 notifications and 1 overdue investigation: counts of children below 5 are shown as <5
     assert rows["Underretninger modtaget"][2] == "<5"
     assert rows["Åbne undersøgelser over fristen"][2] == "<5"
+    # every share rests on 1–4 children here (c3: 1 of 2 investigations on time; c8: 1 of 1 child): hidden
+    assert rows["Børnefaglige undersøgelser afsluttet inden for 4 måneder"][2] == "–"
+    assert rows["Anbragte børn med 2 tilsyn på 12 måneder"][2] == "–"
 
 
 def test_no_section_without_the_tables(folder, tmp_path):
