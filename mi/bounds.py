@@ -51,6 +51,9 @@ LIMITS = {
     "xlsx_bytes": Limit("MI_MAX_XLSX_BYTES", 512 * MB, "bytes an Excel file unpacks to"),
     "xlsx_cells": Limit("MI_MAX_XLSX_CELLS", 50_000_000, "cells an Excel sheet declares"),
     "shared_strings": Limit("MI_MAX_SHARED_STRINGS", 5_000_000, "shared strings in an Excel file"),
+    "parquet_bytes": Limit(
+        "MI_MAX_PARQUET_BYTES", 4 * GB, "bytes a Parquet file's data unpacks to (its metadata)"
+    ),
 }
 # a ratio is only judged on members big enough to matter (a few KB of repeated text compress very well)
 RATIO_FROM_BYTES = 1 * MB
@@ -220,6 +223,15 @@ def _check_parquet(path: Path) -> None:
         raise _refuse("columns", cols, "filen har {n} kolonner")
     if rows > limit("lines"):
         raise _refuse("lines", rows, "filen har {n} rækker")
+    try:
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        meta = pq.ParquetFile(path).metadata
+        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    except Exception:  # noqa: BLE001 - unreadable metadata: the reader says so
+        return
+    if unpacked > limit("parquet_bytes"):
+        raise _refuse("parquet_bytes", unpacked, "filens data fylder {n} udpakket", size=True)
 
 
 # ------------------------------------------------------------------------------------------ zip uploads

@@ -195,6 +195,16 @@ def test_parquet_rows_and_columns_from_the_metadata(tmp_path, monkeypatch):
         bounds.check_file(path)
 
 
+def test_parquet_that_unpacks_beyond_the_limit_is_refused_from_its_metadata(tmp_path, monkeypatch):
+    # three values of 10 MB compress to about 1 KB; the metadata says what the data unpacks to
+    monkeypatch.setenv("MI_MAX_PARQUET_BYTES", str(1 << 20))
+    path = tmp_path / "children.parquet"
+    pl.DataFrame({"child_id": ["x" * 10_000_000] * 3}).write_parquet(path)
+    assert path.stat().st_size < 10_000
+    with pytest.raises(bounds.TooBig, match=r"filens data fylder 9,5 MB udpakket; grænsen er 1,0 MB"):
+        bounds.check_file(path)
+
+
 # ------------------------------------------------------------------------------------------ zip uploads
 
 
