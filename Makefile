@@ -33,7 +33,7 @@ lint: install
 	$(PY) -m ruff format --check .
 
 bench: install
-	$(PY) -m mi bench --scales 1,10,98 --out bench/results.json
+	$(PY) -m mi bench --scales 1,10,98 --sessions 1,10,30 --out bench/results.json
 
 clean:
 	rm -rf .venv data/mi.duckdb data/demo

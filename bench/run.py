@@ -37,6 +37,9 @@ GOALS_98 = {
 }
 
 
+LOAD_GOAL = {"p95_s": 2.0, "server_peak_rss_mb": 2048.0}
+
+
 def _timed_process(args: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """Run a command as a fresh process: (seconds, peak RSS in MB of that process, stdout)."""
     code = (
@@ -294,14 +297,112 @@ def write_readme(doc: dict, path: Path = ROOT / "bench" / "README.md") -> None:
     path.write_text(text[:start] + "\n".join(lines) + text[end:], encoding="utf-8")
 
 
+def _numbers(text: str | None) -> list[int]:
+    return [int(s) for s in str(text or "").split(",") if s.strip()]
+
+
+def _load_db(scale: int) -> Path:
+    """The scale's database of the benchmark (built by the import measured above, or now if there is none)."""
+    db_path = OUT / f"scale-{scale}.duckdb"
+    if not db_path.exists():
+        folder = _demo(scale)
+        env = {**os.environ, "MI_DB": str(db_path)}
+        subprocess.run([PY, "-m", "mi", "import", "--data", str(folder)], env=env, cwd=ROOT, check=True)
+    return db_path
+
+
+def load_table(load: dict) -> str:
+    lines = [
+        f"Load test at scale {load['scale']} ({load['client']}; sessions started over {load['ramp_s']} s, "
+        f"think time {load['think_s']} s on average):",
+        "",
+        "| sessions | complete | pages | p50 s | p95 s | max s | errors | error boxes | wall s | server CPU s "
+        "| client CPU s | server peak MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in load["results"]:
+        lines.append(
+            f"| {r['sessions']} | {r['sessions_complete']} | {r['pages']} | {r['p50_s']} | {r['p95_s']} | "
+            f"{r['max_s']} | {r['errors']} | {r['error_boxes']} | {r['wall_s']} | {r['server_cpu_s']} | "
+            f"{r['client_cpu_s']} | {r['server_peak_rss_mb']:.0f} |"
+        )
+    lines.append("")
+    lines.append(
+        "Each step by N (p50 / max s): "
+        + "; ".join(
+            f"N={r['sessions']}: "
+            + ", ".join(f"{k} {v['p50_s']}/{v['max_s']}" for k, v in r["by_step"].items())
+            for r in load["results"]
+        )
+    )
+    biggest = max(load["results"], key=lambda r: r["sessions"])
+    ok = biggest["p95_s"] is not None and biggest["p95_s"] <= LOAD_GOAL["p95_s"]
+    mem_ok = biggest["server_peak_rss_mb"] <= LOAD_GOAL["server_peak_rss_mb"]
+    err_ok = biggest["errors"] == 0 and biggest["sessions_complete"] == biggest["sessions"]
+    yn = lambda b: "ja" if b else "**nej**"  # noqa: E731
+    lines += [
+        "",
+        f"Goal at N = {biggest['sessions']}:",
+        "",
+        "| goal | measured | limit | met |",
+        "|---|---:|---:|---|",
+        f"| p95_s | {biggest['p95_s']} | {LOAD_GOAL['p95_s']} | {yn(ok)} |",
+        f"| errors | {biggest['errors']} | 0 | {yn(err_ok)} |",
+        f"| server_peak_rss_mb | {biggest['server_peak_rss_mb']} | {LOAD_GOAL['server_peak_rss_mb']} | {yn(mem_ok)} |",
+    ]
+    if biggest["error_samples"]:
+        lines += ["", "Errors (first five): " + " · ".join(biggest["error_samples"])]
+    return "\n".join(lines)
+
+
+def write_load_readme(load: dict, path: Path = ROOT / "bench" / "README.md") -> None:
+    """Put the load test's table between the load markers of bench/README.md."""
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- load:start -->", "<!-- load:end -->"
+    if start not in text:
+        text += f"\n{start}\n{end}\n"
+    a, b = text.index(start), text.index(end) + len(end)
+    body = f"{start}\nRun {load['date']} on {os.cpu_count()} cores.\n\n{load_table(load)}\n{end}"
+    path.write_text(text[:a] + body + text[b:], encoding="utf-8")
+
+
+def run_load(scale: int, sessions: list[int], ramp_s: float, think_s: float) -> dict:
+    from bench import load  # noqa: PLC0415
+
+    print(f"load test at scale {scale}: sessions {sessions} …", flush=True)
+    results = load.load_test(_load_db(scale), sessions, OUT / "load", ramp_s=ramp_s, think_s=think_s)
+    return {
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "scale": scale,
+        "client": "Streamlit's websocket protocol (bench/load.py), one asyncio process",
+        "ramp_s": ramp_s,
+        "think_s": think_s,
+        "steps": list(load.STEPS),
+        "goal": LOAD_GOAL,
+        "results": results,
+    }
+
+
 def cli_bench(args) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    scales = [int(s) for s in str(args.scales).split(",") if s.strip()]
+    sessions = _numbers(getattr(args, "sessions", None))
+    scales = _numbers(args.scales if args.scales is not None or sessions else "1,10,98")
     results = []
     for scale in scales:
         print(f"scale {scale} …", flush=True)
         results.append(bench_scale(scale, args.runs))
         print(table(results[-1:]), flush=True)
+    load = run_load(max(scales, default=98), sessions, args.ramp, args.think) if sessions else None
+    if not results:  # the load test alone: the scales' results of the last run stay
+        previous = Path(args.out)
+        doc = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else {}
+        doc["load"] = load
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_load_readme(load)
+        print(load_table(load))
+        print(f"written {args.out} and bench/README.md")
+        return 0
     doc = {
         "date": datetime.now().isoformat(timespec="seconds"),
         "machine": {
@@ -313,10 +414,14 @@ def cli_bench(args) -> int:
         "runs": args.runs,
         "goals_at_98": GOALS_98,
         "results": results,
+        "load": load,
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
     print(table(results))
     write_readme(doc)
+    if load:
+        write_load_readme(load)
+        print(load_table(load))
     print(f"written {args.out} and bench/README.md")
     return 0

@@ -87,8 +87,19 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(target="mi.hidden:cli_hidden")
 
     c = sub.add_parser("bench", help="benchmark ved flere skalaer")
-    c.add_argument("--scales", default="1,10,98")
-    c.add_argument("--runs", type=int, default=3)
+    c.add_argument(
+        "--scales",
+        help="kommuner i demodata, fx 1,10,98 (standard: 1,10,98; kun belastningstesten med --sessions)",
+    )
+    c.add_argument("--runs", type=_whole(1), default=3)
+    c.add_argument(
+        "--sessions",
+        help="belastningstest: samtidige sessioner mod en kørende server, fx 1,10,30 (ved den største skala, ellers 98)",
+    )
+    c.add_argument("--ramp", type=float, default=0.0, help="sekunder, sessionerne starter jævnt fordelt over")
+    c.add_argument(
+        "--think", type=float, default=0.0, help="gennemsnitlig tænkepause i sekunder mellem trinene"
+    )
     c.add_argument("--out", default="bench/results.json")
     c.set_defaults(target="bench.run:cli_bench")
     return p
