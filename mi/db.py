@@ -20,99 +20,36 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from mi import scratch
+from mi import contract, scratch
 from mi.settings import ROOT, Settings
 
 SQL_DIR = ROOT / "sql"
 LAYERS = ("staging", "intermediate", "marts")
 DEFAULT_DB = ROOT / "data" / "mi.duckdb"
 
-# Storage types of the input tables: the data contract (mi.contract) says what may come in; this says how
-# it is stored. Order is the order of the columns in the table.
-RAW_SCHEMA: dict[str, list[tuple[str, str]]] = {
-    "children": [
-        ("child_id", "varchar"),
-        ("birth_date", "date"),
-        ("sex", "varchar"),
-        ("district", "varchar"),
-    ],
-    "cases": [
-        ("case_id", "varchar"),
-        ("child_id", "varchar"),
-        ("caseworker_id", "varchar"),
-        ("team", "varchar"),
-        ("opened_on", "date"),
-        ("closed_on", "date"),
-    ],
-    "measures": [
-        ("measure_id", "varchar"),
-        ("child_id", "varchar"),
-        ("measure_code", "varchar"),
-        ("provider_type", "varchar"),
-        ("provider_name", "varchar"),
-        ("start_on", "date"),
-        ("end_on", "date"),
-        ("monthly_cost_dkk", "decimal(18,2)"),
-        ("decided_on", "date"),
-    ],
-    "payments": [
-        ("payment_id", "varchar"),
-        ("posted_on", "date"),
-        ("amount_dkk", "decimal(18,2)"),
-        ("measure_id", "varchar"),
-        ("measure_code", "varchar"),
-        ("account", "varchar"),
-        ("child_id", "varchar"),
-        ("provider_name", "varchar"),
-        ("description", "varchar"),
-    ],
-    "budget": [("year", "integer"), ("budget_area", "varchar"), ("budget_dkk", "decimal(18,2)")],
-    "staff": [
-        ("employee_id", "varchar"),
-        ("role", "varchar"),
-        ("team", "varchar"),
-        ("fte", "double"),
-        ("hired_on", "date"),
-        ("left_on", "date"),
-        ("leave_reason", "varchar"),
-    ],
-    "pupils": [("school_year", "varchar"), ("pupils", "integer")],
-    "catalogue": [
-        ("measure_code", "varchar"),
-        ("label_da", "varchar"),
-        ("label_en", "varchar"),
-        ("ladder_step", "integer"),
-        ("placement_type", "varchar"),
-        ("focus_flag", "varchar"),
-        ("legal_basis_sel", "varchar"),
-        ("legal_basis_bl", "varchar"),
-        ("account_function", "varchar"),
-        ("budget_area", "varchar"),
-    ],
-    # contract v2 (case handling and legal compliance). received_at/assessed_at hold the import's ISO text:
-    # `YYYY-MM-DD` without a time of day, `YYYY-MM-DD HH:MM[:SS]` with one (sql/staging/stg_notifications.sql)
-    "notifications": [
-        ("notification_id", "varchar"),
-        ("child_id", "varchar"),
-        ("received_at", "varchar"),
-        ("source", "varchar"),
-        ("assessed_at", "varchar"),
-    ],
-    "investigations": [
-        ("investigation_id", "varchar"),
-        ("child_id", "varchar"),
-        ("started_on", "date"),
-        ("completed_on", "date"),
-        ("child_talk_on", "date"),
-    ],
-    "activities": [
-        ("activity_id", "varchar"),
-        ("child_id", "varchar"),
-        ("activity", "varchar"),
-        ("done_on", "date"),
-        ("measure_id", "varchar"),
-    ],
+# How each kind of column of the data contract (mi.contract) is stored. The contract's models say which tables
+# and columns there are, in which order, and what a value may be; the storage schema is derived from them.
+STORAGE_TYPES: dict[str, str] = {
+    contract.ID: "varchar",
+    contract.TEXT: "varchar",
+    contract.ENUM: "varchar",
+    contract.SCHOOL_YEAR: "varchar",
+    # a date, or a date with a time of day, as the import's ISO text: `YYYY-MM-DD` without a time of day,
+    # `YYYY-MM-DD HH:MM[:SS]` with one (sql/staging/stg_notifications.sql reads both)
+    contract.DATETIME: "varchar",
+    contract.DATE: "date",
+    contract.MONEY: "decimal(18,2)",
+    contract.INT: "integer",
+    contract.FTE: "double",
 }
+
+
+def storage_schema() -> dict[str, list[tuple[str, str]]]:
+    """The storage types of the input tables (and the catalogue), column by column in the contract's order."""
+    return {t: [(c.name, STORAGE_TYPES[c.kind]) for c in contract.columns(t)] for t in contract.MODELS}
+
+
+RAW_SCHEMA: dict[str, list[tuple[str, str]]] = storage_schema()
 V1_TABLES = ("children", "cases", "measures", "payments", "budget", "staff", "pupils")
 # optional tables of contract v2: absent (no file, or a header-only one) is told apart from empty, see
 # input_tables and sql/intermediate/int_input_presence.sql
