@@ -4,7 +4,8 @@ memory, CPU or interpreter lock from the other sessions (issue 16.3).
     run(fn, *args)   → fn(*args)'s result, computed in a fresh Python process (not forked: no copy of the server's
                        threads or polars' pool) with RLIMIT_AS = $MI_WORKER_MEMORY bytes (default 4 GB) and at most
                        $MI_WORKER_SECONDS seconds (default 600) of CPU and of waiting; raises WorkerFailed with a
-                       Danish message when the job ran out of memory, took too long, failed or died.
+                       Danish message when the job ran out of memory, took too long, failed or died. The job runs
+                       with lower priority (nice 5) and $MI_WORKER_THREADS (default 2) polars threads.
 
 `fn` must be a module-level function of the mi package and its arguments and result picklable; it should return
 its problems as values (an exception in it becomes WorkerFailed).
@@ -46,6 +47,7 @@ def main() -> None:
     memory, seconds = int(sys.argv[1]), int(sys.argv[2])
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    os.nice(5)  # the sessions people are looking at come first
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # anything the job prints must not mix with the result
     try:
@@ -70,11 +72,16 @@ def run(fn, *args, memory: int | None = None, seconds: int | None = None):  # no
     memory = memory or memory_limit()
     seconds = seconds or seconds_limit()
     payload = pickle.dumps((fn, args))
+    # a few threads and malloc arenas: the job leaves CPU to the server, and its address space stays predictable on
+    # a machine with many cores (each arena reserves 64 MB of address space, which RLIMIT_AS counts)
+    threads = os.environ.get("MI_WORKER_THREADS", "2")
+    env = {**os.environ, "POLARS_MAX_THREADS": threads, "MALLOC_ARENA_MAX": threads}
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(memory), str(seconds), str(ROOT)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         cwd=ROOT,
+        env=env,
     )
     try:
         # the child's CPU limit stops a busy job; this stops one that waits (and bounds its start-up)

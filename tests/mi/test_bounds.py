@@ -296,3 +296,15 @@ def test_readme_documents_every_limit(repo_root):
         default = bounds._size(lim.default) if key.endswith("bytes") else bounds._n(lim.default)
         assert f"| `{lim.env}` | {default} | {lim.what} |" in readme
     assert "MI_WORKER_MEMORY" in readme and "MI_WORKER_SECONDS" in readme
+
+
+def _environment() -> tuple[int, str | None, int]:
+    import polars as pl  # noqa: PLC0415
+
+    return os.nice(0), os.environ.get("MALLOC_ARENA_MAX"), pl.thread_pool_size()
+
+
+def test_the_worker_leaves_cpu_to_the_server(monkeypatch):
+    monkeypatch.delenv("MI_WORKER_THREADS", raising=False)
+    niceness, arenas, threads = worker.run(_environment)
+    assert niceness == os.nice(0) + 5 and arenas == "2" and threads <= 2
