@@ -3,8 +3,9 @@
 For each scale (municipalities of demo data): import and build time, database size, each mart's query time, each
 page's AppTest run with empty caches (cold) and again (warm), `python -m mi kpis` for one month, peak memory; medians
 of several runs. Two ratios: vs_pandas = `python -m mi kpis` ÷ the plain pandas script (bench/pandas_kpis.py) on the
-same CSV files, both as fresh processes, reading included; vs_scan = the slowest cold page ÷ one DuckDB aggregation of
-all payments by month (the floor: a page cannot beat one pass over its data).
+same CSV files, both as fresh processes, reading included; vs_floor = the slowest cold page ÷ the floor (an empty
+page's cold AppTest run + one DuckDB aggregation of all payments by month: a page cannot beat the method's own cost
+plus one pass over its data).
 
 Not part of the test suite: nothing here asserts a time.
 """
@@ -32,7 +33,7 @@ GOALS_98 = {
     "page_cold_s": 1.5,
     "kpis_s": 2.0,
     "vs_pandas": 0.2,
-    "vs_scan": 3.0,
+    "vs_floor": 2.5,
     "peak_memory_mb": 1536.0,
 }
 
@@ -132,6 +133,33 @@ def _scan_time(db_path: Path, runs: int) -> float:
     return _median(times)
 
 
+EMPTY_PAGE = """import streamlit as st
+
+st.title("Tom side")
+st.write("Intet andet.")
+"""
+
+
+def _empty_page_time(runs: int) -> float:
+    """An empty page (a title and a line) run cold through AppTest: the method's own cost, the floor's first part."""
+    import streamlit as st
+    from streamlit import logger
+    from streamlit.testing.v1 import AppTest
+
+    logger.set_log_level("error")
+    times = []
+    for _ in range(runs):
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_string(EMPTY_PAGE, default_timeout=120)
+        t = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t)
+        if at.exception:
+            raise RuntimeError(f"empty page: {at.exception[0].message}")
+    return _median(times)
+
+
 def _page_times(db_path: Path, runs: int) -> dict[str, dict[str, float]]:
     """Each page as role leder through AppTest: cold (caches cleared, a new session opening the page) and warm
     (the same session runs it again)."""
@@ -195,6 +223,7 @@ def bench_scale(scale: int, runs: int) -> dict:
     rows = {t.stem: sum(1 for _ in t.open(encoding="utf-8")) - 1 for t in sorted(folder.glob("*.csv"))}
     marts = _mart_times(db_path, month, runs)
     scan = _scan_time(db_path, runs)
+    empty = _empty_page_time(runs)
     pages = _page_times(db_path, runs)
     slowest_cold = max((p["cold_s"] for p in pages.values()), default=None)
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -208,7 +237,9 @@ def bench_scale(scale: int, runs: int) -> dict:
         "pandas_s": _median(pd_times),
         "vs_pandas": round(_median(kp) / _median(pd_times), 3),
         "scan_s": scan,
-        "vs_scan": round(slowest_cold / scan, 2) if slowest_cold and scan else None,
+        "empty_page_s": empty,
+        "floor_s": round(empty + scan, 4),
+        "vs_floor": round(slowest_cold / (empty + scan), 2) if slowest_cold else None,
         "marts_s": marts,
         "pages": pages,
         "peak_memory_mb": round(max(max(import_mb), max(kp_mb), self_mb), 1),
@@ -224,8 +255,8 @@ def bench_scale(scale: int, runs: int) -> dict:
 def table(results: list[dict]) -> str:
     lines = [
         "| scale | payments | import+build s | db MB | kpis s | pandas s | vs_pandas | slowest page cold s "
-        "| slowest page warm s | scan s | vs_scan | peak MB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| slowest page warm s | empty page s | scan s | vs_floor | peak MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         cold = max((p["cold_s"] for p in r["pages"].values()), default=float("nan"))
@@ -233,7 +264,7 @@ def table(results: list[dict]) -> str:
         lines.append(
             f"| {r['scale']} | {r['rows'].get('payments', 0):,} | {r['import_s']:.1f} | {r['db_mb']:.0f} | "
             f"{r['kpis_s']:.2f} | {r['pandas_s']:.2f} | {r['vs_pandas']:.3f} | {cold:.2f} | {warm:.2f} | "
-            f"{r['scan_s']:.3f} | {r['vs_scan']} | {r['peak_memory_mb']:.0f} |"
+            f"{r['empty_page_s']:.3f} | {r['scan_s']:.3f} | {r['vs_floor']} | {r['peak_memory_mb']:.0f} |"
         )
     return "\n".join(lines)
 
@@ -247,7 +278,7 @@ def goals(result: dict) -> list[tuple[str, float, float, bool]]:
         "page_cold_s": max((p["cold_s"] for p in pages), default=float("nan")),
         "kpis_s": result["kpis_s"],
         "vs_pandas": result["vs_pandas"],
-        "vs_scan": result["vs_scan"],
+        "vs_floor": result["vs_floor"],
         "peak_memory_mb": result["peak_memory_mb"],
     }
     return [
