@@ -247,6 +247,15 @@ def _ytd_round(shown: dict[date, dict[str, Shown]], values: dict[date, dict], ba
         )
 
 
+def _rounded_difference(a: Shown, b: Shown) -> Shown:
+    """The difference between two rounded figures (counts: 'ca. +5'; shares of rounded counts: in points)."""
+    if isinstance(a, privacy.Rounded) or isinstance(b, privacy.Rounded):
+        return privacy.rounded_change(a, b)
+    if privacy.is_hidden(a) or privacy.is_hidden(b):
+        return privacy.HIDDEN
+    return None if a is None or b is None else float(a) - float(b)
+
+
 def _rounded_status(v: Shown, before: Shown, good: str) -> tuple[str, str]:
     """Status of a rounded figure against last year's rounded figure (the true figures are not compared: the
     status would tell which way a difference within the rounding goes)."""
@@ -372,18 +381,10 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
             status_label=HIDDEN_STATUS if hide_status else r["status_label"],
         )
         if rounded:
-            # shown rounded (issue 18): the comparison is between the rounded figures, and the rule is written
-            # beside the figure
-            if isinstance(v, privacy.Rounded) or isinstance(py, privacy.Rounded):
-                fig.change_year = privacy.rounded_change(v, py)
-            else:
-                fig.change_year = (
-                    privacy.HIDDEN
-                    if privacy.is_hidden(v) or privacy.is_hidden(py)
-                    else None
-                    if v is None or py is None
-                    else float(v) - float(py)
-                )
+            # shown rounded (issue 18): the comparisons are between the rounded figures (the SQL's changes of the
+            # true figures would say more than the rounded ones), and the rule is written beside the figure
+            fig.change_year = _rounded_difference(v, py)
+            fig.change_month = None if pm is None else _rounded_difference(v, pm)
             fig.status, fig.status_label = _rounded_status(v, py, r["good"])
             fig.definition = f"{fig.definition} {privacy.rounding_note(base).split(':')[0]}."
         if committee and r.get("is_frozen"):

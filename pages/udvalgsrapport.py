@@ -59,6 +59,13 @@ if (
 elif role == "leder" and p.frozen:
     c.caption(f"{p.month_text.capitalize()} er frosset; de første tal bevares.")
 
+
+def arrow(change) -> str:
+    if isinstance(change, str) or not change:
+        return "off"
+    return "up" if change > 0 else "down"
+
+
 st.header("De fem fokuspunkter")
 for fp in p.focus:
     with st.container(border=True):
@@ -70,6 +77,8 @@ for fp in p.focus:
                 f.text(),
                 f"{f.change_text('change_year')} siden sidste år",
                 delta_color="off",
+                # by the change's sign, not its text ('ca. -5' starts with 'ca.'); none for 0 or a hidden change
+                delta_arrow=arrow(f.change_year),
                 help=f.definition,
             )
             left.markdown(ui.status_badge(f.status, f.status_label))

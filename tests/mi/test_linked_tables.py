@@ -175,5 +175,12 @@ def test_every_focus_point_shown_every_month_on_the_demo(municipalities):
     assert any_hidden == 0
     f3 = p.figures["f3_private_family_treatment_starts_ytd"]
     assert f3.text().startswith("ca. ") and "ca." in p.focus[2].sentence
+    # the share of rounded counts and its changes are those of the rounded figures, not the SQL's true changes
+    share = p.figures["f3_private_share_ytd"]
+    assert isinstance(share.value, privacy.RoundedShare) and isinstance(
+        share.prev_month, privacy.RoundedShare
+    )
+    assert share.change_month == pytest.approx(share.value - share.prev_month)
+    assert share.change_year == pytest.approx(share.value - share.prev_year)
     text = hidden.table_text(frame, any_hidden, "Demo")
     assert "| 3 | Familiebehandlinger købt hos private i år | 0 af 34 | 0 af 34 |" in text

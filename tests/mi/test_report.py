@@ -497,6 +497,10 @@ def test_a_small_revision_of_a_count_does_not_show_the_new_count(tmp_path):
     f1, leder = udvalg.figures["f1_institution_children"], leder.figures["f1_institution_children"]
     assert (f1.value, f1.revision_text()) == (7, "7 → – (revideret)")
     assert leder.value == 8
+    # the year-to-date starts follow the rounding rule in a revision too (issue 18): 7 frozen → ca. 5, 8 today →
+    # ca. 10; the committee reads a frozen count in 3..7 and today's in 8..12, not the one child added
+    starts = udvalg.figures["f1_institution_starts_ytd"]
+    assert starts.is_revised and starts.revision_text() == "ca. 5 → ca. 10 (revideret)"
 
 
 def test_a_figure_hidden_to_protect_another_is_not_said_to_be_small():
