@@ -83,3 +83,16 @@ def test_captions_drawn_from_the_theme_text_colour_reach_4_5_to_1():
         )
         hi, lo = sorted((_luminance(mixed), _luminance(background)), reverse=True)
         assert (hi + 0.05) / (lo + 0.05) >= 4.5, (background, mixed)
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_chart_axis_and_legend_text_reach_4_5_to_1_on_white():
+    # Streamlit's chart theme draws axis and legend text light grey (about 3:1); every chart sets its own
+    frame = pl.DataFrame({"month": [date(2024, 1, 1)], "n": [1], "serie": ["A"]})
+    config = charts.finish(charts.lines(frame, "month", "n", "serie", "count")).to_dict()["config"]
+    colours = [config["axis"]["labelColor"], config["axis"]["titleColor"], config["legend"]["labelColor"]]
+    assert all(_contrast(c, "#ffffff") >= 4.5 for c in colours), colours
