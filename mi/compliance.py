@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import altair as alt
 import duckdb
@@ -206,12 +206,6 @@ def missing_text(present: dict[str, bool]) -> str | None:
     )
 
 
-def _counts_text(key: str, num, den) -> str:
-    if key not in PARTS or den is None:
-        return ""
-    return f"{fmt.number(num)} af {fmt.number(den)} {PARTS[key][2]}"
-
-
 # ---- trend (leder) ----------------------------------------------------------------------------------------
 
 
@@ -354,8 +348,6 @@ def _blank(v: str | None) -> str:
 
 
 def _plus_days(d: date | None, n: int) -> date | None:
-    from datetime import timedelta  # noqa: PLC0415
-
     return None if d is None else d + timedelta(days=n)
 
 

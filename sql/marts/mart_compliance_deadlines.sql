@@ -11,15 +11,18 @@ with final as (
         d.child_id,
         d.measure_id,
         d.measure_code,
-        w.caseworker_id,
-        w.team,
+        coalesce(w.caseworker_id, 'uden sag') as caseworker_id,
+        coalesce(w.team, 'Uden sag') as team,
         d.basis_on,
         d.due_on,
         d.as_of_on,
         d.days_left,
         d.is_overdue,
     from int_compliance_deadlines as d
-    inner join int_compliance_caseworker as w on w.child_id = d.child_id and w.day = d.as_of_on
+    left join int_compliance_caseworker as w
+        on w.child_id = d.child_id
+        and d.as_of_on >= w.valid_from
+        and (w.valid_to is null or d.as_of_on <= w.valid_to)
     where d.is_listed
 )
 

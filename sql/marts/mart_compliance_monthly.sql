@@ -14,9 +14,15 @@ with cal as (
 ),
 
 attributed as (
-    select i.*, w.caseworker_id, w.team,
+    select
+        i.*,
+        coalesce(w.caseworker_id, 'uden sag') as caseworker_id,
+        coalesce(w.team, 'Uden sag') as team,
     from int_compliance_items as i
-    inner join int_compliance_caseworker as w on w.child_id = i.child_id and w.day = i.counted_on
+    left join int_compliance_caseworker as w
+        on w.child_id = i.child_id
+        and i.counted_on >= w.valid_from
+        and (w.valid_to is null or i.counted_on <= w.valid_to)
 ),
 
 -- per unit and month in which the items count: each caseworker, each team and the municipality (grouping sets)

@@ -71,19 +71,38 @@ def nonzero(d: dict) -> dict:
     return {k: v for k, v in d.items() if v}
 
 
-def test_caseworker_of_the_day_with_two_cases_and_a_tie(con):
-    w = dict(
-        db.query(
-            con,
-            "select child_id || ' ' || cast(day as varchar), caseworker_id from int_compliance_caseworker",
-        ).rows()
+def worker_on(con, child: str, day: str) -> str:
+    """The caseworker int_compliance_caseworker gives a child on a day ('uden sag' without a period)."""
+    rows = db.query(
+        con,
+        "select caseworker_id from int_compliance_caseworker where child_id = $c and valid_from <= cast($d as date) "
+        "and (valid_to is null or valid_to >= cast($d as date))",
+        {"c": child, "d": day},
     )
-    assert w["B1 2024-03-09"] == "W1"
-    assert w["B1 2024-03-10"] == "W2"
-    assert w["B1 2024-05-31"] == "W2"
-    assert w["B1 2024-06-01"] == "W1"
-    assert w["B2 2024-03-15"] == "W4"
-    assert w["B3 2024-03-20"] == "uden sag"
+    assert rows.height <= 1  # the periods of a child do not overlap
+    return rows.item() if rows.height else "uden sag"
+
+
+def test_caseworker_of_the_day_with_two_cases_and_a_tie(con):
+    assert worker_on(con, "B1", "2022-12-31") == "uden sag"  # before B1's first case
+    assert worker_on(con, "B1", "2023-01-01") == "W1"
+    assert worker_on(con, "B1", "2024-03-09") == "W1"
+    assert worker_on(con, "B1", "2024-03-10") == "W2"  # C2 opened: the latest opened wins
+    assert worker_on(con, "B1", "2024-05-31") == "W2"  # C2's last day (inclusive)
+    assert worker_on(con, "B1", "2024-06-01") == "W1"  # C2 closed: back to C1
+    assert worker_on(con, "B2", "2024-03-15") == "W4"  # opened the same day: the greatest case_id
+    assert worker_on(con, "B3", "2024-03-20") == "uden sag"  # no case at all
+    periods = db.query(
+        con,
+        "select valid_from, valid_to, caseworker_id from int_compliance_caseworker where child_id = 'B1' "
+        "order by valid_from",
+    ).rows()
+    # B1: C1 from 1 Jan 2023, C2 from 10 March 2024, C1 again from 1 June 2024 (the day after C2 closed)
+    assert periods == [
+        (date(2023, 1, 1), date(2024, 3, 9), "W1"),
+        (date(2024, 3, 10), date(2024, 5, 31), "W2"),
+        (date(2024, 6, 1), None, "W1"),
+    ]
 
 
 def test_c1_c2_attributed_on_the_received_date(con):
