@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from mi import db, demo, hidden, ingest, ladder, privacy, report
+from mi.__main__ import main
 from tests.mi import attacker as a
 
 END_MONTH = "2026-10"
@@ -34,6 +35,7 @@ def municipalities(tmp_path_factory) -> dict[int | str, Path]:
                 f.write("\n[privacy]\nrounding_base = 1\n")
         out[every] = root / f"mi{every}.duckdb".replace(" ", "-")
         ingest.import_folder(folder, out[every])
+    out["folder"] = root / "demo"
     return out
 
 
@@ -184,3 +186,29 @@ def test_every_focus_point_shown_every_month_on_the_demo(municipalities):
     assert share.change_year == pytest.approx(share.value - share.prev_year)
     text = hidden.table_text(frame, any_hidden, "Demo")
     assert "| 3 | Familiebehandlinger købt hos private i år | 0 af 34 | 0 af 34 |" in text
+
+
+def test_cli_prints_the_table_for_a_share_of_a_folder(municipalities, capsys):
+    # the twentieth of the demo, September–October 2026: the year-to-date figures are shown (rounded) every month
+    assert (
+        main(
+            [
+                "skjulte",
+                "--data",
+                str(municipalities["folder"]),
+                "--del",
+                "20",
+                "--fra",
+                "2026-09",
+                "--til",
+                "2026-10",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "Skjult for rollen udvalg, 2026-09 – 2026-10 (børn med crc32(id) mod 20 = 0)" in out
+    assert "| 1 | Nye institutionsanbringelser i år | 0 af 2 | 0 af 2 |" in out
+    assert "| 3 | Familiebehandlinger købt hos private i år | 0 af 2 | 0 af 2 |" in out
+    assert main(["skjulte", "--til", "oktober"]) == 1
+    assert "Fejl:" in capsys.readouterr().err
