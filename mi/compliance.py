@@ -17,7 +17,7 @@ import altair as alt
 import duckdb
 import polars as pl
 
-from mi import charts, db, fmt, kpi, pack_compliance
+from mi import charts, db, fmt, pack_compliance, spec
 from mi.figures import Pack, add_months
 
 C_KEYS = pack_compliance.C_KEYS
@@ -170,11 +170,11 @@ def _own(role: str) -> None:
 
 
 def label(key: str) -> str:
-    return kpi.BY_KEY[key].label
+    return spec.BY_KEY[key].label
 
 
 def unit(key: str) -> str:
-    return kpi.BY_KEY[key].unit
+    return spec.BY_KEY[key].unit
 
 
 def value_text(key: str, value: float | None) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from mi import contract, scratch
+from mi import contract, scratch, spec
 from mi.settings import ROOT, Settings
 
 SQL_DIR = ROOT / "sql"
@@ -330,24 +330,23 @@ def populate(
 
 
 def _create_registry(con: duckdb.DuckDBPyConnection) -> None:
-    from mi.kpi import registry_frame  # noqa: PLC0415 - mi.kpi reads through this module
-
-    con.register("registry_src", registry_frame())
-    con.sql("create or replace table kpi_registry as select * from registry_src")
-    con.unregister("registry_src")
+    """The KPI spec (mi.spec) as tables: kpi_registry (one row per KPI) and kpi_frozen_keys (every key frozen
+    with a month: the KPIs, then the counts behind them)."""
+    for table, rows in (("kpi_registry", spec.registry_rows()), ("kpi_frozen_keys", spec.frozen_key_rows())):
+        con.register("registry_src", pl.DataFrame(rows, infer_schema_length=None))
+        con.sql(f"create or replace table {table} as select * from registry_src")
+        con.unregister("registry_src")
 
 
 @functools.cache
 def schema_stamp() -> str:
     """What a database's views, marts and KPI registry are built from: the SQL files, the tables' schemas and the
     registry. A database built by another version of the program has another stamp (see refresh)."""
-    from mi.kpi import registry_frame  # noqa: PLC0415
-
     h = hashlib.sha256()
     for layer, path in view_files():
         h.update(f"{layer}/{path.name}\n".encode())
         h.update(path.read_bytes())
-    h.update(repr((RAW_SCHEMA, HISTORY_DDL, registry_frame().rows())).encode())
+    h.update(repr((RAW_SCHEMA, HISTORY_DDL, spec.registry_rows(), spec.frozen_key_rows())).encode())
     return h.hexdigest()[:16]
 
 

@@ -599,9 +599,9 @@ def pack_revisions(p) -> pl.DataFrame:
 
 
 def definitions() -> pl.DataFrame:
-    from mi import kpi  # noqa: PLC0415
+    from mi import spec  # noqa: PLC0415
 
-    return pl.DataFrame([{"Nøgletal": k.label, "Definition": k.definition} for k in kpi.REGISTRY])
+    return pl.DataFrame([{"Nøgletal": k.label, "Definition": k.definition} for k in spec.REGISTRY])
 
 
 def pack_series(p, key: str) -> tuple[pl.DataFrame, pl.DataFrame]:

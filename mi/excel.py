@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from mi import flows, fmt, kpi, pack_compliance, privacy
+from mi import flows, fmt, pack_compliance, privacy, spec
 from mi.figures import ROLE_LABELS, TITLE, TOTAL, Pack, add_months
 from mi.privacy import Shown
 from mi.sentences import frozen_text
@@ -210,6 +210,20 @@ def render_xlsx(pack: Pack) -> bytes:
                 (r["caseload_per_fte"], "ratio"),
             )
 
+    s = _Sheet(book, "Alle nøgletal", formats, [44, 16, 16, 16, 18, 26, 26])
+    s.title(f"Alle nøgletal – {p.month_text}")
+    s.header("Nøgletal", "Værdi", "Sidste måned", "Sidste år", "Ændring fra sidste år", "Status", "Revision")
+    for fig in p.figures.values():  # every KPI of the spec, as the role sees it
+        s.line(
+            fig.label,
+            _xl(fig.value, fig.unit),
+            _xl(fig.prev_month, fig.unit),
+            _xl(fig.prev_year, fig.unit),
+            _xl(fig.change_year, fig.unit, change=True),
+            fig.status_label,
+            fig.revision_text() or None,
+        )
+
     s = _Sheet(book, "Udvikling", formats, [16] + [22] * 8)
     s.title("Udviklingen måned for måned")
     keys = list(dict.fromkeys(p.series["kpi_key"].to_list()))
@@ -305,7 +319,7 @@ def render_xlsx(pack: Pack) -> bytes:
     s = _Sheet(book, "Definitioner", formats, [44, 100])
     s.title("Definitioner")
     s.header("Nøgletal", "Definition")
-    for k in kpi.REGISTRY:
+    for k in spec.REGISTRY:
         s.line(k.label, k.definition)
 
     book.close()

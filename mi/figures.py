@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from mi import fmt, privacy
+from mi import fmt, privacy, spec
 from mi.privacy import Shown
 
 ROLES = ("udvalg", "leder", "oekonomi")
@@ -32,16 +32,6 @@ PLACEMENT_ROWS = (
 TOTAL = "I alt"
 SERIES_MONTHS = 24
 HIDDEN_STATUS = "Vises ikke (små tal)"
-
-# the year-to-date KPIs: their sum starts again each January
-YTD_KEYS = {
-    "f1_institution_starts_ytd",
-    "f3_private_family_treatment_starts_ytd",
-    "f3_private_share_ytd",
-    "f5_lost_earnings_ytd_dkk",
-    "f5_lost_earnings_prev_ytd_dkk",
-    "actual_ytd_dkk",
-}
 
 
 @dataclass
@@ -154,12 +144,16 @@ class Pack:
         return f"udvalgsrapport-{self.month:%Y-%m}"
 
 
-# Display units beyond the registry's: small shares (a fraction of a per cent) get two decimals.
-DISPLAY_UNITS = {"f4_day_treatment_share": "share2"}
-
-
 def display_unit(key: str, unit: str) -> str:
-    return DISPLAY_UNITS.get(key, unit)
+    """How a KPI is shown: the spec's display_unit (share2: a small share with two decimals), else its unit."""
+    k = spec.BY_KEY.get(key)
+    return k.shown_unit if k else unit
+
+
+def is_ytd(key: str) -> bool:
+    """A year-to-date KPI (the spec's ytd): its sum starts again each January."""
+    k = spec.BY_KEY.get(key)
+    return bool(k and k.ytd)
 
 
 def money(v: float | None) -> str:

@@ -1,7 +1,7 @@
 """Frozen months: the committee's figures for a month, stored once and never silently rewritten.
 
-`freeze(con, month)` stores the month's KPI values (mi.kpi.values) and the counts behind the shares with the
-current data version in the table `frozen_kpis` (mi.db carries it into every new database). The live views
+`freeze(con, month)` stores the month's KPI values (mi.kpi.values) and the counts behind them (the spec's
+numerator, denominator and counts: mi.spec.support_keys) with the current data version in the table `frozen_kpis` (mi.db carries it into every new database). The live views
 read it: `mart_frozen_values` (every month: the committee's figure, frozen where frozen), `mart_frozen_kpis`
 (frozen months: frozen against today's value, `is_revised`) and `mart_frozen_status` (the committee's figures
 judged like mart_kpi_status).
@@ -26,34 +26,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from mi import db, fmt, kpi, scratch
-
-# The counts behind the shares, frozen with the KPIs so the disclosure control of a frozen share can be
-# decided on the figures it was computed from (columns of mart_kpi_monthly).
-SUPPORT_KEYS: tuple[str, ...] = (
-    "n_family_care_children",
-    "n_family_care_or_institution_children",
-    "n_family_treatment_starts_ytd",
-    "n_day_treatment_children",
-    "n_pupils",
-    # the placement table's rows besides institution (f1): a frozen month's figures are hidden by the table the
-    # committee saw when it was frozen, not only by today's
-    "n_network_children",
-    "n_foster_children",
-    "n_other_placed_children",
-    # the counts behind the compliance shares (c2–c8): a frozen share is protected by the counts it was frozen with
-    "n_assessed_24h_l12",
-    "n_notifications_l12",
-    "n_on_time_l12",
-    "n_completed_l12",
-    "n_child_talk_l12",
-    "n_with_plan_children",
-    "n_plan_children",
-    "n_followed_up_measures",
-    "n_follow_up_measures",
-    "n_supervised_children",
-    "n_supervision_children",
-)
+from mi import db, fmt, kpi, scratch, spec
 
 
 class AlreadyFrozen(Exception):
@@ -132,10 +105,11 @@ def freeze(con: duckdb.DuckDBPyConnection, month: date | str) -> Frozen:
             f"{fmt.month_name(m).capitalize()} er ikke afsluttet i data (data pr. {fmt.day(as_of)}); "
             "en måned kan først fryses, når den er slut."
         )
-    support = db.query(
-        con, f"select {', '.join(SUPPORT_KEYS)} from mart_kpi_monthly where month = $m", {"m": m}
-    )
-    rows = [(k, values[k]) for k in kpi.KEYS] + [(k, support[k][0]) for k in SUPPORT_KEYS]
+    # the spec's KPIs, and the counts behind them so the disclosure control of a frozen figure is decided on the
+    # counts it was computed from (mi.spec.support_keys)
+    counts = spec.support_keys()
+    support = db.query(con, f"select {', '.join(counts)} from mart_kpi_monthly where month = $m", {"m": m})
+    rows = [(k, values[k]) for k in spec.KEYS] + [(k, support[k][0]) for k in counts]
     version = db.scalar(con, "select max(version_id) from data_versions")
     if version is None:
         raise ValueError("Databasen har ingen dataversion; indlæs data, før en måned fryses.")

@@ -581,7 +581,7 @@ def trend(pack: figures.Pack, key: str) -> tuple[pl.DataFrame, Table]:
             "value": s["value"].to_list(),
             "year_before": [year_before.get(add_months(mo, -12)) for mo in months],
             # a year-to-date figure starts again each January: its curve breaks there
-            "segment": [mo.year if key in figures.YTD_KEYS else 0 for mo in months],
+            "segment": [mo.year if figures.is_ytd(key) else 0 for mo in months],
         },
         schema={"month": pl.Date, "value": pl.Float64, "year_before": pl.Float64, "segment": pl.Int64},
     )

@@ -15,19 +15,19 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from mi import db, flows, frozen, kpi, privacy, scenario
+from mi import db, flows, frozen, kpi, privacy, scenario, spec
 from mi.figures import (
     HIDDEN_STATUS,
     PLACEMENT_ROWS,
     ROLES,
     SERIES_MONTHS,
     TOTAL,
-    YTD_KEYS,
     Figure,
     FocusPoint,
     Pack,
     add_months,
     display_unit,
+    is_ytd,
     value_text,
 )
 from mi.privacy import Shown
@@ -86,7 +86,7 @@ def _hide_rules(
     """The committee's shown value of every KPI in one month, from the month's values (KPIs and the counts
     behind the shares) and the placement types hidden in the month's placement table."""
     out: dict[str, Shown] = {}
-    for k in kpi.REGISTRY:
+    for k in spec.REGISTRY:
         v = values.get(k.key)
         shown = privacy.protect_kpi(k.key, values, min_count, children_count=k.children_count)
         if (
@@ -268,7 +268,7 @@ def _rounded_status(v: Shown, before: Shown, good: str) -> tuple[str, str]:
     return "daarlig", "Dårligere end sidste år"
 
 
-# the placement table's rows as frozen with a month's KPIs (mi.frozen.SUPPORT_KEYS)
+# the placement table's rows as frozen with a month's KPIs (f1's counts in the spec, mi/kpis.toml)
 FROZEN_PLACEMENT_KEYS = {
     "netvaerk": "n_network_children",
     "plejefamilie": "n_foster_children",
@@ -330,7 +330,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
     def shown_month(mo: date, source: dict) -> dict[str, Shown]:
         values = source.get(mo, {})
         if not suppress:
-            return {k.key: values.get(k.key) for k in kpi.REGISTRY}
+            return {k.key: values.get(k.key) for k in spec.REGISTRY}
         # hidden in today's table or in the one the frozen figures come from: neither may be worked out from the
         # other (a frozen share beside today's rows)
         return _hide_rules(values, table_hidden(mo) | _hidden_at_freeze(values, min_count), min_count)
@@ -358,7 +358,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
         v = shown[m][key]
         py = shown.get(prev_y, {}).get(key) if r["prev_year_value"] is not None else None
         pm = shown.get(prev_m, {}).get(key) if r["prev_month_value"] is not None else None
-        if suppress and r["children_count"] and key in YTD_KEYS:
+        if suppress and r["children_count"] and is_ytd(key):
             # last month's year-to-date count beside this month's gives the month's own count (the starts in
             # the month), which may be small: the committee gets the year to date only
             pm = None

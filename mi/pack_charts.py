@@ -9,7 +9,7 @@ import altair as alt
 import polars as pl
 
 from mi.charts import memo
-from mi.figures import YTD_KEYS, Pack
+from mi.figures import Pack, is_ytd
 
 # Okabe–Ito: safe for colour-blind readers; status is always written out as well.
 BLUE, SKY, ORANGE, GREEN, VERMILLION, GREY = "#0072B2", "#56B4E9", "#E69F00", "#009E73", "#D55E00", "#7F7F7F"
@@ -61,7 +61,7 @@ def kpi_chart(
         axis_format = ".2%" if top < 0.02 else ".1%" if top < 0.2 else ".0%"
     # hidden or empty months are left out, and the line is broken there (a segment per run of shown months)
     # (year-to-date figures start again each January: the line breaks there too)
-    ytd = key in YTD_KEYS
+    ytd = is_ytd(key)
     data = part.with_columns(
         (pl.col("value") / scale).alias("y"),
         (

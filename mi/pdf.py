@@ -7,7 +7,7 @@ import base64
 from datetime import datetime
 from pathlib import Path
 
-from mi import flows, fmt, kpi, pack_compliance, privacy, scenario
+from mi import flows, fmt, pack_compliance, privacy, scenario, spec
 from mi.figures import ROLE_LABELS, TITLE, Pack, change_text, mio, money, revision_texts, value_text
 from mi.pack_charts import STATUS_COLOURS, chart_png, charts
 from mi.sentences import chart_caption, frozen_text
@@ -55,7 +55,7 @@ def render_html(pack: Pack, images: dict[str, bytes] | None = None) -> str:
             chart_caption=lambda fp: chart_caption(pack, fp),
             reduction=mio(pack.annual_reduction_dkk),
             baseline_year=pack.baseline_year,
-            registry=kpi.REGISTRY,
+            registry=spec.REGISTRY,
             compliance=pack_compliance.rows(pack),
             compliance_note=pack_compliance.NATIONAL_SOURCE_NOTE,
             generated=datetime.now(),

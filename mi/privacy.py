@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from mi import fmt
+from mi import fmt, spec
 
 HIDDEN = "–"  # a value hidden to protect a small count (or a share/change built on one)
 INF = float("inf")
@@ -203,20 +203,8 @@ def footnotes_for(values: Iterable[Shown], min_count: int) -> list[str]:
 
 # ---- the KPIs of the registry ----------------------------------------------------------------------
 
-# The counts of children each share of the registry is built from, as keys of mart_frozen_values (columns of
-# mart_kpi_monthly): (numerator, denominator). Both are read from the mart, never computed here.
-SHARE_PARTS: dict[str, tuple[str, str]] = {
-    "f2_family_care_share": ("n_family_care_children", "n_family_care_or_institution_children"),
-    "f3_private_share_ytd": ("f3_private_family_treatment_starts_ytd", "n_family_treatment_starts_ytd"),
-    "f4_day_treatment_share": ("n_day_treatment_children", "n_pupils"),
-    # compliance (contract v2; mart_compliance_monthly's counts, as mi.compliance.PARTS)
-    "c2_assessed_24h_share": ("n_assessed_24h_l12", "n_notifications_l12"),
-    "c3_investigations_on_time_share": ("n_on_time_l12", "n_completed_l12"),
-    "c5_child_talk_share": ("n_child_talk_l12", "n_completed_l12"),
-    "c6_plan_share": ("n_with_plan_children", "n_plan_children"),
-    "c7_follow_up_share": ("n_followed_up_measures", "n_follow_up_measures"),
-    "c8_supervision_share": ("n_supervised_children", "n_supervision_children"),
-}
+# The counts of children each share of the registry is built from (the spec's numerator and denominator), as
+# keys of mart_frozen_values (columns of mart_kpi_monthly). Both are read from the mart, never computed here.
 
 
 def protect_kpi(key: str, values: dict[str, float | None], min_count: int, *, children_count: bool) -> Shown:
@@ -226,8 +214,9 @@ def protect_kpi(key: str, values: dict[str, float | None], min_count: int, *, ch
     v = values.get(key)
     if children_count:
         return protect_count(v, min_count)
-    if key in SHARE_PARTS:
-        num_key, den_key = SHARE_PARTS[key]
+    parts = spec.share_parts()
+    if key in parts:
+        num_key, den_key = parts[key]
         return protect_share(v, values.get(num_key), values.get(den_key), min_count)
     return v
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from mi import fmt, kpi, privacy
+from mi import fmt, privacy, spec
 from mi.figures import SERIES_MONTHS, Figure, FocusPoint, Pack, money
 
 
@@ -199,7 +199,7 @@ def frozen_text(p: Pack) -> str:
 
 
 def chart_caption(pack: Pack, fp: FocusPoint) -> str:
-    label = kpi.BY_KEY[fp.chart_key].label
+    label = spec.BY_KEY[fp.chart_key].label
     text = f"Kurven: {label.lower()}, de seneste {SERIES_MONTHS} måneder."
     if fp.code == "f5":
         text += " Beløbet er år til dato, så kurven starter forfra hver januar."

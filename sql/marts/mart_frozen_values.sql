@@ -1,8 +1,8 @@
 -- live: reads frozen_kpis, which `python -m mi freeze` writes after the build, so it stays a view
--- grain: one row per month and key: the registry's KPIs and the counts behind the shares (n_*), for every month
---        of the data and every frozen month
+-- grain: one row per month and key: the spec's KPIs and the counts behind them (kpi_frozen_keys), for every
+--        month of the data and every frozen month
 -- key: month, kpi_key
--- reads: mart_kpi_changes, mart_kpi_monthly, frozen_kpis, data_versions
+-- reads: mart_kpi_values, frozen_kpis, data_versions
 -- value is the committee's figure: the frozen value where the key was frozen for the month, else today's.
 -- is_revised: today's value differs from the frozen one (also when one of them is empty or the month has left
 -- the data); revision = current_value - frozen_value.
@@ -12,32 +12,7 @@
 -- empty when one of them is), and n_other_family_treatment_starts_ytd, the family-treatment starts not bought
 -- from private providers (all starts - private starts, an empty one as 0).
 with current_values as (
-    select month, kpi_key, value, from mart_kpi_changes
-    union all
-    select k.month, v.kpi_key, v.value,
-    from mart_kpi_monthly as k,
-        lateral (values
-        ('n_family_care_children', cast(k.n_family_care_children as double)),
-        ('n_family_care_or_institution_children', cast(k.n_family_care_or_institution_children as double)),
-        ('n_family_treatment_starts_ytd', cast(k.n_family_treatment_starts_ytd as double)),
-        ('n_day_treatment_children', cast(k.n_day_treatment_children as double)),
-        ('n_pupils', cast(k.n_pupils as double)),
-        ('n_network_children', cast(k.n_network_children as double)),
-        ('n_foster_children', cast(k.n_foster_children as double)),
-        ('n_other_placed_children', cast(k.n_other_placed_children as double)),
-        -- the counts behind the compliance shares (c2–c8), for the committee's protection of those shares
-        ('n_assessed_24h_l12', cast(k.n_assessed_24h_l12 as double)),
-        ('n_notifications_l12', cast(k.n_notifications_l12 as double)),
-        ('n_on_time_l12', cast(k.n_on_time_l12 as double)),
-        ('n_completed_l12', cast(k.n_completed_l12 as double)),
-        ('n_child_talk_l12', cast(k.n_child_talk_l12 as double)),
-        ('n_with_plan_children', cast(k.n_with_plan_children as double)),
-        ('n_plan_children', cast(k.n_plan_children as double)),
-        ('n_followed_up_measures', cast(k.n_followed_up_measures as double)),
-        ('n_follow_up_measures', cast(k.n_follow_up_measures as double)),
-        ('n_supervised_children', cast(k.n_supervised_children as double)),
-        ('n_supervision_children', cast(k.n_supervision_children as double))
-        ) as v(kpi_key, value)
+    select month, kpi_key, value, from mart_kpi_values
 ),
 
 current_version as (

@@ -1,36 +1,10 @@
 -- grain: one row per month and KPI: its value, last month's and the same month last year's, and the changes
 -- key: month, kpi_key
--- reads: mart_kpi_monthly
+-- reads: mart_kpi_values, kpi_registry
 with long as (
-    select k.month, v.kpi_key, v.value,
-    from mart_kpi_monthly as k,
-        lateral (values
-        ('f1_institution_children', cast(k.f1_institution_children as double)),
-        ('f1_institution_starts_ytd', cast(k.f1_institution_starts_ytd as double)),
-        ('f2_family_care_share', cast(k.f2_family_care_share as double)),
-        ('f3_private_family_treatment_starts_ytd', cast(k.f3_private_family_treatment_starts_ytd as double)),
-        ('f3_private_share_ytd', cast(k.f3_private_share_ytd as double)),
-        ('f4_day_treatment_share', cast(k.f4_day_treatment_share as double)),
-        ('f5_lost_earnings_ytd_dkk', cast(k.f5_lost_earnings_ytd_dkk as double)),
-        ('f5_lost_earnings_prev_ytd_dkk', cast(k.f5_lost_earnings_prev_ytd_dkk as double)),
-        ('budget_dkk', cast(k.budget_dkk as double)),
-        ('actual_ytd_dkk', cast(k.actual_ytd_dkk as double)),
-        ('forecast_dkk', cast(k.forecast_dkk as double)),
-        ('overspend_dkk', cast(k.overspend_dkk as double)),
-        ('overspend_target_dkk', cast(k.overspend_target_dkk as double)),
-        ('caseload_per_fte', cast(k.caseload_per_fte as double)),
-        ('turnover_12m', cast(k.turnover_12m as double)),
-        ('tenure_under_1y_share', cast(k.tenure_under_1y_share as double)),
-        ('tenure_under_2y_share', cast(k.tenure_under_2y_share as double)),
-        ('c1_notifications', cast(k.c1_notifications as double)),
-        ('c2_assessed_24h_share', cast(k.c2_assessed_24h_share as double)),
-        ('c3_investigations_on_time_share', cast(k.c3_investigations_on_time_share as double)),
-        ('c4_investigations_overdue', cast(k.c4_investigations_overdue as double)),
-        ('c5_child_talk_share', cast(k.c5_child_talk_share as double)),
-        ('c6_plan_share', cast(k.c6_plan_share as double)),
-        ('c7_follow_up_share', cast(k.c7_follow_up_share as double)),
-        ('c8_supervision_share', cast(k.c8_supervision_share as double))
-        ) as v(kpi_key, value)
+    select v.month, v.kpi_key, v.value,
+    from mart_kpi_values as v
+    semi join kpi_registry as r on r.key = v.kpi_key
 ),
 
 final as (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from mi import db, frozen, kpi
+from mi import db, frozen, kpi, spec
 from mi.__main__ import main
 from mi.settings import Settings
 from tests.conftest import build_db, frame, read_catalogue
@@ -39,14 +39,15 @@ def test_freeze_stores_the_kpis_and_the_counts_behind_the_shares():
     result = frozen.freeze(con, "2024-03")
     assert (result.month.isoformat(), result.version_id) == ("2024-03-01", 1)
     stored = dict(db.query(con, "select kpi_key, value from frozen_kpis where month = '2024-03-01'").rows())
-    # every KPI of the registry as mi.kpi.values gives it, the five counts behind the shares, the three other
-    # rows of the placement table and the eleven counts behind the compliance shares
-    assert set(stored) == set(kpi.KEYS) | set(frozen.SUPPORT_KEYS) and result.n_keys == len(kpi.KEYS) + 19
+    # every KPI of the spec as mi.kpi.values gives it and the counts behind them: the five behind f2–f4's shares
+    # (f2: 2; f3: 1 besides f3's own count; f4: 2), the three other rows of the placement table (f1's counts) and
+    # the eleven behind the compliance shares c2–c8 (n_completed_l12 serves c3 and c5)
+    assert set(stored) == set(spec.KEYS) | set(spec.support_keys()) and result.n_keys == len(spec.KEYS) + 19
     values = kpi.values(con, kpi.parse_month("2024-03"))
-    assert all(stored[k] == (None if values[k] is None else float(values[k])) for k in kpi.KEYS)
+    assert all(stored[k] == (None if values[k] is None else float(values[k])) for k in spec.KEYS)
     # 31 March: six children in institutions (I1–I6), two in foster families (P1, P2): share 2 / (2 + 6)
     assert stored["f1_institution_children"] == 6 and stored["n_family_care_children"] == 2
-    assert stored["n_family_care_or_institution_children"] == 8  # 2 + 6, the share's denominator
+    assert stored["n_family_care_or_institution_children"] == 2 + 6
     assert (stored["n_network_children"], stored["n_foster_children"], stored["n_other_placed_children"]) == (
         0,
         2,
@@ -62,7 +63,7 @@ def test_freezing_twice_keeps_the_first_figures():
     frozen.freeze(con, "2024-03")
     with pytest.raises(frozen.AlreadyFrozen, match="Marts 2024 er allerede frosset"):
         frozen.freeze(con, "2024-03")
-    assert db.scalar(con, "select count(*) from frozen_kpis") == len(kpi.KEYS) + len(frozen.SUPPORT_KEYS)
+    assert db.scalar(con, "select count(*) from frozen_kpis") == len(spec.KEYS) + len(spec.support_keys())
 
 
 def test_months_outside_the_data_or_not_ended_are_refused():
@@ -90,7 +91,7 @@ def test_committee_status_equals_kpi_status_when_nothing_is_frozen():
     cols = "month, kpi_key, value, prev_month_value, prev_year_value, change_month, change_year, status, status_label"
     a = db.query(con, f"select {cols} from mart_kpi_status order by month, kpi_key")
     b = db.query(con, f"select {cols} from mart_frozen_status order by month, kpi_key")
-    assert a.equals(b) and a.height == 4 * len(kpi.KEYS)
+    assert a.equals(b) and a.height == 4 * len(spec.KEYS)
 
 
 def test_a_revision_appears_after_a_reimport_with_changed_data(tmp_path):

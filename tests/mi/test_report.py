@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from mi import db, excel, figures, frozen, kpi, pack_charts, pdf, privacy, sentences
+from mi import db, excel, figures, frozen, pack_charts, pdf, privacy, sentences, spec
 from mi.__main__ import main
 from mi.pack import build_pack
 from mi.settings import PrivacySettings, Settings
@@ -141,12 +141,13 @@ def test_pack_builds_for_every_role(files, role):
     ):
         assert heading in text
     names = openpyxl.load_workbook(io.BytesIO(xlsx)).sheetnames
-    assert names[:7] == [
+    assert names[:8] == [
         "Forside",
         "Fokuspunkter",
         "Anbringelser",
         "Økonomi",
         "Sagstal og personale",
+        "Alle nøgletal",
         "Udvikling",
         "Definitioner",
     ]
@@ -373,7 +374,7 @@ def test_udvalg_pack_never_shows_a_small_count(measures):
         return isinstance(v, int | float) and not isinstance(v, bool) and 0 < v < 5
 
     for f in pack.figures.values():
-        if kpi.BY_KEY[f.key].children_count:
+        if spec.BY_KEY[f.key].children_count:
             assert not any(small(v) for v in (f.value, f.prev_year, f.prev_month)), f
     for r in pack.placements.iter_rows(named=True):
         assert not small(r["n_month"]) and not small(r["n_prev_year"]), r

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from mi import db, frozen, kpi
+from mi import db, frozen, spec
 from mi.pack import build_pack
 from tests.pages.conftest import MONTH, run_app, texts
 
@@ -100,6 +100,6 @@ def test_the_months_figures_as_a_table_with_downloads(app_db):
     at = run_app("leder")
     table = at.dataframe[0].value
     assert list(table.columns[:3]) == ["Nøgletal", "Værdi", "Siden sidste måned"]
-    assert len(table) == len(kpi.REGISTRY)  # one row per KPI of the registry
+    assert len(table) == len(spec.REGISTRY)  # one row per KPI of the registry
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["CSV", "Excel"]

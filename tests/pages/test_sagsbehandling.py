@@ -9,7 +9,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mi import compliance, db, demo, fmt, frozen, ingest, kpi, privacy
+from mi import compliance, db, demo, fmt, frozen, ingest, kpi, privacy, spec
 from mi.settings import ROOT
 from tests.pages.conftest import END_MONTH, MONTH, nav_pages, run_app, texts
 
@@ -41,7 +41,7 @@ def test_leder_sees_the_eight_figures_trend_units_and_deadlines(app_db):
     metrics = {m.label: m.value for m in at.metric}
     for key in compliance.C_KEYS:
         assert v[key] is not None, key  # the demo has all three tables
-        assert metrics[kpi.BY_KEY[key].label] == fmt.kpi_value(v[key], kpi.BY_KEY[key].unit)
+        assert metrics[spec.BY_KEY[key].label] == fmt.kpi_value(v[key], spec.BY_KEY[key].unit)
     shown = texts(at)
     # the periods: L12 for c2, c3, c5; the month's last day for the stocks; "data pr." under every figure
     assert "12 måneder: november 2025 – oktober 2026" in shown
@@ -100,8 +100,8 @@ def test_udvalg_sees_the_municipality_beside_the_national_level(app_db):
     national = at.dataframe[0].value
     rows = dict(zip(national["Nøgletal"], national["Landsniveau"], strict=True))
     # the national level from data/reference/boernesagsbarometer.csv, whole per cent
-    assert rows[kpi.BY_KEY["c3_investigations_on_time_share"].label] == "34 %"
-    assert rows[kpi.BY_KEY["c2_assessed_24h_share"].label] == "96 %"
+    assert rows[spec.BY_KEY["c3_investigations_on_time_share"].label] == "34 %"
+    assert rows[spec.BY_KEY["c2_assessed_24h_share"].label] == "96 %"
     assert "Ankestyrelsen, Børnesagsbarometeret 2023" in set(national["Kilde"])
     # no caseworker level, no child ids anywhere
     shown = texts(at) + "".join(str(d.value.to_dict()) for d in at.dataframe)
@@ -145,7 +145,7 @@ def test_overblik_has_a_line_of_compliance_cards_for_leder_not_oekonomi(app_db):
     assert "Sagsbehandling og lovmedholdelighed" in [s.value for s in at.subheader]
     metrics = {m.label: m.value for m in at.metric}
     for key in ("c3_investigations_on_time_share", "c6_plan_share", "c8_supervision_share"):
-        assert metrics[kpi.BY_KEY[key].label] == fmt.pct(v[key])
+        assert metrics[spec.BY_KEY[key].label] == fmt.pct(v[key])
     eco = run_app("oekonomi", "overblik")
     assert "Sagsbehandling og lovmedholdelighed" not in [s.value for s in eco.subheader]
 
@@ -177,7 +177,7 @@ def test_without_the_tables_the_screens_say_the_data_is_missing(v1_db, tmp_path,
     assert "Sagsbehandling og lovmedholdelighed" in [s.value for s in over.subheader]
     assert "Data mangler" in texts(over)
     labels = {m.label for m in over.metric}
-    assert not labels & {kpi.BY_KEY[k].label for k in compliance.C_KEYS}
+    assert not labels & {spec.BY_KEY[k].label for k in compliance.C_KEYS}
 
 
 def test_udvalg_sees_the_frozen_month(app_db):
@@ -192,5 +192,5 @@ def test_udvalg_sees_the_frozen_month(app_db):
     # rest, denominator − numerator) are 1–4 children, as every share of children for the committee
     for key, (num, den, _) in compliance.PARTS.items():
         shown = privacy.protect_share(v[key], parts[num], parts[den], 5)
-        assert metrics[kpi.BY_KEY[key].label] == privacy.text(shown, fmt.pct), key
-    assert metrics[kpi.BY_KEY["c1_notifications"].label] == fmt.number(v["c1_notifications"])
+        assert metrics[spec.BY_KEY[key].label] == privacy.text(shown, fmt.pct), key
+    assert metrics[spec.BY_KEY["c1_notifications"].label] == fmt.number(v["c1_notifications"])
