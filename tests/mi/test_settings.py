@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from mi import fmt, ingest, kpi
+from mi import fmt, ingest, spec
 from mi import settings as settings_mod
 from mi.__main__ import main
 from mi.settings import BudgetSettings, CaseloadSettings, PrivacySettings, Settings
@@ -139,7 +139,7 @@ def test_the_range_edges_still_make_numbers_the_screens_can_show(overspend, redu
     row = kpis(con, "2024-03")
     # the target 34 years after 1990: 1e10 ∓ 34 × 1e10 = at most 3,5e11 kr. in size, a finite number to format
     assert abs(row["overspend_target_dkk"]) == pytest.approx(abs(overspend - 34 * reduction))
-    for k in kpi.REGISTRY:
+    for k in spec.REGISTRY:
         fmt.kpi_value(row[k.key], k.unit)  # raised decimal.InvalidOperation for a norm of 1e28
 
 
