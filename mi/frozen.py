@@ -1,8 +1,8 @@
 """Frozen months: the committee's figures for a month, stored once and never silently rewritten.
 
 `freeze(con, month)` stores the month's KPI values (mi.kpi.values) and the counts behind them (the spec's
-numerator, denominator and counts: mi.spec.support_keys) with the current data version in the table `frozen_kpis` (mi.db carries it into every new database). The live views
-read it: `mart_frozen_values` (every month: the committee's figure, frozen where frozen), `mart_frozen_kpis`
+numerator, denominator and counts: mi.spec.support_keys) with the current data version in the table
+`frozen_kpis` (mi.db carries it into every new database). The live views read it: `mart_frozen_values` (every month: the committee's figure, frozen where frozen), `mart_frozen_kpis`
 (frozen months: frozen against today's value, `is_revised`) and `mart_frozen_status` (the committee's figures
 judged like mart_kpi_status).
 
