@@ -1,9 +1,11 @@
 """The data contract (DOMAIN.md, "Input data contract (v1)" and "… contract v2"): one pydantic model per input
 table.
 
-A model says which columns a table has, which are required, what kind of value each holds and which rules a
-column or a row must obey. `mi.ingest` reads the models (`columns(table)`) and checks whole columns at once;
-`model.model_validate(row)` checks one row the same way (used by the tests to keep the two in step).
+A model says which columns a table has, which are required, what kind of value each holds and its bounds; the
+rules a row must obey across columns are data below the models (ORDER, ORDER_IN_TIME, ONE_OF, REQUIRED_WHEN,
+UNIQUE_TOGETHER). `mi.ingest` reads both (`columns(table)`, `bounds`, the rules) and checks whole columns at once:
+that is the one implementation of every rule; `mi.db` derives the storage schema from the models.
+`model.model_validate(row)` checks one row's values (kinds, bounds, CPR), not the row rules.
 
 Kinds of column (the `Col` marker on each field):
 
@@ -28,7 +30,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 # ------------------------------------------------------------------------------------------------- CPR guard
 
@@ -199,12 +201,6 @@ class Case(_Row):
     opened_on: Annotated[date, Col(DATE)]
     closed_on: Annotated[date | None, Col(DATE)] = None
 
-    @model_validator(mode="after")
-    def _order(self) -> Case:
-        if self.closed_on and self.closed_on < self.opened_on:
-            raise ValueError("closed_on ligger før opened_on")
-        return self
-
 
 class Measure(_Row):
     measure_id: Annotated[str, Col(ID, unique=True)]
@@ -217,12 +213,6 @@ class Measure(_Row):
     monthly_cost_dkk: Annotated[Decimal | None, Col(MONEY), Field(ge=0, le=MAX_DKK)] = None
     decided_on: Annotated[date | None, Col(DATE)] = None
 
-    @model_validator(mode="after")
-    def _order(self) -> Measure:
-        if self.end_on and self.end_on < self.start_on:
-            raise ValueError("end_on ligger før start_on")
-        return self
-
 
 class Payment(_Row):
     payment_id: Annotated[str, Col(ID, unique=True)]
@@ -234,12 +224,6 @@ class Payment(_Row):
     child_id: Annotated[str | None, Col(ID, ref=("children", "child_id"))] = None
     provider_name: Annotated[str | None, Col(TEXT)] = None
     description: Annotated[str | None, Col(TEXT)] = None
-
-    @model_validator(mode="after")
-    def _coded(self) -> Payment:
-        if not self.measure_id and not self.measure_code:
-            raise ValueError("betalingen har hverken measure_id eller measure_code")
-        return self
 
 
 class BudgetLine(_Row):
@@ -258,12 +242,6 @@ class Employment(_Row):
     hired_on: Annotated[date, Col(DATE)]
     left_on: Annotated[date | None, Col(DATE)] = None
     leave_reason: Annotated[str | None, Col(TEXT)] = None
-
-    @model_validator(mode="after")
-    def _order(self) -> Employment:
-        if self.left_on and self.left_on < self.hired_on:
-            raise ValueError("left_on ligger før hired_on")
-        return self
 
 
 class SchoolYear(_Row):
@@ -299,26 +277,6 @@ Activity = Literal["plan", "opfoelgning", "tilsyn"]
 ACTIVITIES_ON_A_MEASURE = ("plan", "opfoelgning")
 
 
-def _moment(text: str) -> tuple[str, str | None]:
-    """(date, time or None) of a normalised date-and-time text."""
-    return text[:10], (text[11:] if len(text) > 10 else None)
-
-
-def assessed_before_received(received_at: str | None, assessed_at: str | None) -> bool:
-    """Both normalised: the assessment lies before the receipt (by the times when both carry one, else by the
-    dates; a date without a time is not before a time on the same day)."""
-    if not received_at or not assessed_at:
-        return False
-    (rd, rt), (ad, at) = _moment(received_at), _moment(assessed_at)
-    if rt is not None and at is not None:
-        return (ad, _seconds(at)) < (rd, _seconds(rt))
-    return ad < rd
-
-
-def _seconds(time_of_day: str) -> str:
-    return time_of_day if len(time_of_day) == 8 else time_of_day + ":00"
-
-
 class Notification(_Row):
     """An underretning. received_at/assessed_at: a date, or a date with a time of day (see normalise_datetime)."""
 
@@ -327,12 +285,6 @@ class Notification(_Row):
     received_at: Annotated[DateTimeText, Col(DATETIME)]
     source: Annotated[Source | None, Col(ENUM)] = None
     assessed_at: Annotated[DateTimeText | None, Col(DATETIME)] = None
-
-    @model_validator(mode="after")
-    def _order(self) -> Notification:
-        if assessed_before_received(self.received_at, self.assessed_at):
-            raise ValueError("assessed_at ligger før received_at")
-        return self
 
 
 class Investigation(_Row):
@@ -344,12 +296,6 @@ class Investigation(_Row):
     completed_on: Annotated[date | None, Col(DATE)] = None
     child_talk_on: Annotated[date | None, Col(DATE)] = None
 
-    @model_validator(mode="after")
-    def _order(self) -> Investigation:
-        if self.completed_on and self.completed_on < self.started_on:
-            raise ValueError("completed_on ligger før started_on")
-        return self
-
 
 class CaseActivity(_Row):
     """A plan, a follow-up on a measure, or a supervision visit; plan and opfoelgning name their measure."""
@@ -359,12 +305,6 @@ class CaseActivity(_Row):
     activity: Annotated[Activity, Col(ENUM)]
     done_on: Annotated[date, Col(DATE)]
     measure_id: Annotated[str | None, Col(ID, ref=("measures", "measure_id"))] = None
-
-    @model_validator(mode="after")
-    def _measure(self) -> CaseActivity:
-        if self.activity in ACTIVITIES_ON_A_MEASURE and not self.measure_id:
-            raise ValueError(f"aktiviteten {self.activity} skal have et measure_id")
-        return self
 
 
 MODELS: dict[str, type[_Row]] = {
@@ -386,12 +326,22 @@ UNIQUE_TOGETHER: dict[str, tuple[str, ...]] = {
     "staff": ("employee_id", "hired_on"),
     "budget": ("year", "budget_area"),
 }
+# Row rules: each is stated here once and checked by mi.ingest on whole columns (the one implementation).
 # start/end pairs: the end may not lie before the start (intervals include both days).
 ORDER: dict[str, tuple[str, str]] = {
     "cases": ("opened_on", "closed_on"),
     "measures": ("start_on", "end_on"),
     "staff": ("hired_on", "left_on"),
     "investigations": ("started_on", "completed_on"),
+}
+# date-and-time pairs (date, or date with a time of day): the second may not lie before the first; compared by
+# the times when both carry one, else by the dates (a date without a time is not before a time on the same day)
+ORDER_IN_TIME: dict[str, tuple[str, str]] = {"notifications": ("received_at", "assessed_at")}
+# at least one of the columns is filled in: table → (the row in words, columns)
+ONE_OF: dict[str, tuple[str, tuple[str, ...]]] = {"payments": ("betalingen", ("measure_id", "measure_code"))}
+# a column required for some values of another: table → (the row in words, column, the other column, its values)
+REQUIRED_WHEN: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "activities": ("aktiviteten", "measure_id", "activity", ACTIVITIES_ON_A_MEASURE)
 }
 
 

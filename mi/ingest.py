@@ -834,12 +834,22 @@ def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker)
             + pl.lit(f" ligger før {start} ")
             + pl.col(start).cast(pl.Utf8),
         )
-    if table == "payments":
+    if table in contract.ONE_OF:
+        noun, cols = contract.ONE_OF[table]
         ck.flag(
-            pl.col("measure_id").is_null() & pl.col("measure_code").is_null(),
-            "measure_code",
-            "betalingen har hverken measure_id eller measure_code; en af dem skal udfyldes",
+            pl.all_horizontal(pl.col(c).is_null() for c in cols),
+            cols[-1],
+            f"{noun} har hverken {' eller '.join(cols)}; en af dem skal udfyldes",
         )
+    if table in contract.REQUIRED_WHEN:
+        noun, col, other, values = contract.REQUIRED_WHEN[table]
+        ck.flag(
+            pl.col(other).is_in(list(values)) & pl.col(col).is_null(),
+            col,
+            pl.lit("aktiviteten '") + pl.col(other) + pl.lit(f"' skal have et {col}: " + REQUIRED_WHY[table]),
+        )
+    if table in contract.ORDER_IN_TIME:
+        _order_in_time(ck, *contract.ORDER_IN_TIME[table])
     if table in V2_ROW_CHECKS:
         V2_ROW_CHECKS[table](ck)
     ck.run(frame)
@@ -940,10 +950,10 @@ def _with_seconds(x: pl.Expr) -> pl.Expr:
     return pl.when(x.str.len_chars() == 16).then(x + pl.lit(":00")).otherwise(x)
 
 
-def _notification_rows(ck: _Checker) -> None:
-    # assessed before received: by the times when both carry one, else by the dates (a date without a time is
-    # not before a time on the same day) — as contract.assessed_before_received
-    r, a = pl.col("received_at"), pl.col("assessed_at")
+def _order_in_time(ck: _Checker, first: str, second: str) -> None:
+    """contract.ORDER_IN_TIME: `second` before `first`, by the times when both carry one, else by the dates (a date
+    without a time is not before a time on the same day)."""
+    r, a = pl.col(first), pl.col(second)
     both_timed = (r.str.len_chars() > 10) & (a.str.len_chars() > 10)
     before = (
         pl.when(both_timed)
@@ -952,13 +962,18 @@ def _notification_rows(ck: _Checker) -> None:
     )
     ck.flag(
         before,
-        "assessed_at",
-        pl.lit("assessed_at ")
+        second,
+        pl.lit(f"{second} ")
         + a
-        + pl.lit(" ligger før received_at ")
+        + pl.lit(f" ligger før {first} ")
         + r
-        + pl.lit("; en underretning kan ikke vurderes, før den er modtaget"),
+        + pl.lit(ORDER_IN_TIME_WHY.get(second, "")),
     )
+
+
+# why a rule holds, in the messages' words
+ORDER_IN_TIME_WHY = {"assessed_at": "; en underretning kan ikke vurderes, før den er modtaget"}
+REQUIRED_WHY = {"activities": "den foranstaltning, planen eller opfølgningen gælder"}
 
 
 def _investigation_rows(ck: _Checker) -> None:
@@ -977,21 +992,8 @@ def _investigation_rows(ck: _Checker) -> None:
     )
 
 
-def _activity_rows(ck: _Checker) -> None:
-    activity = pl.col("activity")
-    ck.flag(
-        activity.is_in(list(contract.ACTIVITIES_ON_A_MEASURE)) & pl.col("measure_id").is_null(),
-        "measure_id",
-        pl.lit("aktiviteten '")
-        + activity
-        + pl.lit("' skal have et measure_id: den foranstaltning, planen eller opfølgningen gælder"),
-    )
-
-
 V2_ROW_CHECKS = {
-    "notifications": _notification_rows,
     "investigations": _investigation_rows,
-    "activities": _activity_rows,
 }
 
 

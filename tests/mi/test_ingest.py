@@ -840,14 +840,35 @@ def test_issues_frame_has_danish_columns(tmp_path):
 
 
 def test_contract_model_and_vectorised_checks_agree_on_the_fixture():
-    # every row of the valid folder passes its pydantic model; a broken one fails it for the same reason
+    # every row of the valid folder passes its pydantic model (kinds, bounds); a CPR number fails it as it fails
+    # the import
     for table, rows in TABLES.items():
         for row in rows:
             contract.MODELS[table].model_validate(row)
-    with pytest.raises(ValueError, match="ligger før"):
-        contract.Measure.model_validate(TABLES["measures"][1] | {"end_on": "2019-02-28"})
     with pytest.raises(ValueError, match="CPR"):
         contract.Child.model_validate({"child_id": CPR})
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "column", "says"),
+    [
+        # each row rule is data in mi.contract (ORDER, ONE_OF) and checked once, by the import
+        ("measures", {"end_on": "2019-02-28"}, "end_on", "end_on 2019-02-28 ligger før start_on"),
+        (
+            "payments",
+            {"measure_id": "", "measure_code": ""},
+            "measure_code",
+            "betalingen har hverken measure_id eller measure_code; en af dem skal udfyldes",
+        ),
+    ],
+)
+def test_a_row_rule_of_the_contract_is_checked_by_the_import(tmp_path, table, change, column, says):
+    assert contract.ORDER["measures"] == ("start_on", "end_on")
+    assert contract.ONE_OF["payments"] == ("betalingen", ("measure_id", "measure_code"))
+    found = [
+        i for i in errors(write_folder(tmp_path / "d", **changed(table, 1, **change))) if i.column == column
+    ]
+    assert len(found) == 1 and found[0].message.startswith(says)
 
 
 def test_a_folder_may_bring_its_own_catalogue_checked_like_the_data(tmp_path):
