@@ -15,6 +15,7 @@ st.set_page_config(
     page_title="Ledelsesinformation · Børn og unge", page_icon=":material/bar_chart:", layout="wide"
 )
 ui.focus_style()  # a visible keyboard focus on every page (WCAG 2.4.7)
+ui.begin_run()  # this run reads one database file: a file swapped in meanwhile starts the run again (ui._stamp)
 
 # The first run after the server starts: with a pages/ folder beside app.py, Streamlit begins in its legacy
 # multipage mode until st.navigation has run once, and widgets drawn in that run get other ids than in every later

@@ -135,8 +135,9 @@ class Session:
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
             kind = fwd.WhichOneof("type")
-            if kind == "new_session":  # a run starts (again, after st.rerun): forget the last run's widgets
+            if kind == "new_session":  # a run starts (again, after st.rerun): its page replaces the last one's
                 self.selectboxes, self.multiselects = {}, []
+                step.headings, step.texts, step.captions = [], [], []
                 self.current = fwd.new_session.page_script_hash
             elif kind == "navigation":
                 self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}

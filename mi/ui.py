@@ -30,7 +30,9 @@ import io
 import json
 import re
 import threading
+import time
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -74,9 +76,41 @@ def con() -> duckdb.DuckDBPyConnection:
     with h.lock:
         if h.con is None or h.stamp != stamp:
             if h.con is not None:
-                h.con.close()
+                _close(h.con)
             h.con, h.stamp = db.connect(path), stamp
         return h.con
+
+
+def _close(c: duckdb.DuckDBPyConnection, wait_s: float = 60.0) -> None:
+    """Close the old file's connection. DuckDB refuses to close a connection while another session's query runs on
+    one of its cursors ("connection is busy"): wait for that query (a page's queries take well under a second)
+    instead of failing the page that noticed the new file."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            c.close()
+            return
+        except duckdb.ResourceInUseException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def begin_run() -> None:
+    """Fix the database file this script run reads (its stamp) at the run's start (app.py). When an import or a
+    freeze swaps in a new file while the run is under way, the next view or data_info of the run starts the run
+    again on the new file, so no page shows figures of two data versions."""
+    st.session_state["_data_stamp"] = db.file_stamp(db.db_path())
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """The file stamp of `path` for this run; a file swapped in since the run began starts the run again."""
+    stamp = db.file_stamp(path)
+    pinned = st.session_state.get("_data_stamp", stamp)
+    if pinned != stamp:
+        st.session_state["_data_stamp"] = stamp
+        st.rerun()
+    return stamp
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -99,7 +133,7 @@ def view(fn, *args, heavy: bool = False, **kwargs):
     path = db.db_path()
     name = f"{fn.__module__}.{fn.__qualname__}"
     cache = _cached_heavy if heavy else _cached_view
-    return cache(fn, name, str(path), db.file_stamp(path), args, tuple(sorted(kwargs.items())))
+    return cache(fn, name, str(path), _stamp(path), args, tuple(sorted(kwargs.items())))
 
 
 def pack(for_month: date | None = None, for_role: str | None = None) -> Pack:
@@ -168,7 +202,7 @@ def _data_info(path: str, stamp: tuple[int, int] | None) -> dict:
 
 def data_info() -> dict:
     path = db.db_path()
-    return _data_info(str(path), db.file_stamp(path))
+    return _data_info(str(path), _stamp(path))
 
 
 def caption(period: str) -> None:

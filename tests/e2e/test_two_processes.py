@@ -25,13 +25,13 @@ def versions(step: load.Step) -> set[str]:
     return set(re.findall(r"dataversion (\d+)", " ".join(step.captions)))
 
 
-async def _sessions_during(urls: list[str], work) -> list[load.Step]:
-    """Sessions on every server, one after another on each, until `work` (run in a thread) has finished; then the
-    sessions under way finish their walk."""
+async def _sessions_during(urls: list[str], work, per_server: int = 2) -> list[load.Step]:
+    """`per_server` sessions at a time on every server, each walking again and again until `work` (run in a thread)
+    has finished; then the walks under way finish."""
     done = asyncio.Event()
     steps: list[load.Step] = []
 
-    async def keep_walking(url: str, i: int) -> None:
+    async def keep_walking(url: str) -> None:
         walks = 0
         while not done.is_set() or walks == 0:
             steps.extend(await load.committee_day(url))
@@ -43,7 +43,7 @@ async def _sessions_during(urls: list[str], work) -> list[load.Step]:
         finally:
             done.set()
 
-    await asyncio.gather(do_work(), *(keep_walking(u, i) for i, u in enumerate(urls)))
+    await asyncio.gather(do_work(), *(keep_walking(u) for u in urls for _ in range(per_server)))
     return steps
 
 
