@@ -29,6 +29,7 @@ import pytest
 from mi import db, economy, kpi
 from mi.settings import BudgetSettings, Settings
 from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import measure as m
 from tests.conftest import payment as pay
 
 M = date(2024, 4, 1)
@@ -40,32 +41,28 @@ SETTINGS = Settings(
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 6)]
 
 
-def m(mid, child, code, provider, name, start, end=None, cost=None):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": provider,
-        "provider_name": name,
-        "start_on": start,
-        "end_on": end,
-        "monthly_cost_dkk": cost,
-    }
-
-
 MEASURES = [
-    m("A", "B1", "ANBR_PLEJEFAMILIE", "kommunal", "Plejefamilien Eg", "2023-01-01", cost=30000),
-    m("B", "B2", "KONTAKTPERSON", "intern", "Familiehuset", "2024-01-01", "2024-06-16", cost=6000),
-    m("C", "B3", "ANBR_OPHOLDSSTED", "privat", "Opholdsstedet Fyr", "2024-05-01", cost=90000),
+    m("A", "B1", "ANBR_PLEJEFAMILIE", "2023-01-01", cost=30000, provider="kommunal", name="Plejefamilien Eg"),
+    m(
+        "B",
+        "B2",
+        "KONTAKTPERSON",
+        "2024-01-01",
+        "2024-06-16",
+        cost=6000,
+        provider="intern",
+        name="Familiehuset",
+    ),
+    m("C", "B3", "ANBR_OPHOLDSSTED", "2024-05-01", cost=90000, provider="privat", name="Opholdsstedet Fyr"),
     m(
         "E",
         "B4",
         "ANBR_DOGNINSTITUTION",
-        "regional",
-        "Døgninstitutionen Syd",
         "2024-02-01",
         "2024-04-15",
-        60000,
+        cost=60000,
+        provider="regional",
+        name="Døgninstitutionen Syd",
     ),
 ]
 
@@ -291,11 +288,28 @@ def two(tmp_path_factory):
     path = tmp_path_factory.mktemp("two") / "mi.duckdb"
     _build(path, MEASURES, PAYMENTS)
     measures = [
-        m("A", "B1", "ANBR_PLEJEFAMILIE", "kommunal", "Plejefamilien Eg", "2023-01-01", "2024-09-30", 30000),
+        m(
+            "A",
+            "B1",
+            "ANBR_PLEJEFAMILIE",
+            "2023-01-01",
+            "2024-09-30",
+            cost=30000,
+            provider="kommunal",
+            name="Plejefamilien Eg",
+        ),
         MEASURES[1],
-        m("C", "B3", "ANBR_OPHOLDSSTED", "privat", "Opholdsstedet Fyr", "2024-05-01", cost=99000),
+        m(
+            "C",
+            "B3",
+            "ANBR_OPHOLDSSTED",
+            "2024-05-01",
+            cost=99000,
+            provider="privat",
+            name="Opholdsstedet Fyr",
+        ),
         MEASURES[3],
-        m("D", "B5", "FAMILIEBEHANDLING", "intern", "Familiehuset", "2024-07-01", cost=10000),
+        m("D", "B5", "FAMILIEBEHANDLING", "2024-07-01", cost=10000, provider="intern", name="Familiehuset"),
     ]
     payments = [*PAYMENTS, pay("P11", "2024-04-20", -3000, "A")]
     assert _build(path, measures, payments) == 2

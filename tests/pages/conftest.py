@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 from mi import db, demo, ingest
 from mi import settings as settings_mod
 from mi.settings import ROOT
-from tests.conftest import frame, measure, payment, read_catalogue
+from tests.conftest import frame, read_catalogue
+from tests.mi import test_economy_screen as economy_fixture
 
 END_MONTH = "2026-10"
 MONTH = date(2026, 10, 1)
@@ -40,29 +41,9 @@ MONTH = date(2026, 10, 1)
 SMALL_MONTH = date(2024, 4, 1)
 SMALL = {
     "children": [{"child_id": f"B{i}"} for i in range(1, 6)],
-    "measures": [
-        measure("A", "B1", "ANBR_PLEJEFAMILIE", "2023-01-01", provider="kommunal", cost=30000,
-                name="Plejefamilien Eg"),
-        measure("B", "B2", "KONTAKTPERSON", "2024-01-01", "2024-06-16", "intern", 6000, "Familiehuset"),
-        measure("C", "B3", "ANBR_OPHOLDSSTED", "2024-05-01", provider="privat", cost=90000,
-                name="Opholdsstedet Fyr"),
-        measure("E", "B4", "ANBR_DOGNINSTITUTION", "2024-02-01", "2024-04-15", "regional", 60000,
-                "Døgninstitutionen Syd"),
-    ],
-    "payments": [
-        payment("P2", "2024-01-31", 30000, "A"),
-        payment("P3", "2024-02-29", 30000, "A"),
-        payment("P4", "2024-03-31", -5000, "A"),
-        payment("P5", "2024-04-30", 6000, "B"),
-        payment("P7", "2024-03-31", 60000, "E"),
-        payment("P8", "2024-04-30", 30000, "E"),
-        payment("P9", "2024-04-15", 2000, code="TABT_ARBEJDSFORTJENESTE"),
-        payment("P10", "2024-05-10", 99999, "A"),
-    ],
-    "budget": [
-        {"year": 2024, "budget_area": "Anbringelser", "budget_dkk": 1200000},
-        {"year": 2024, "budget_area": "Forebyggende foranstaltninger", "budget_dkk": 60000},
-    ],
+    "measures": economy_fixture.MEASURES,
+    "payments": economy_fixture.PAYMENTS,
+    "budget": economy_fixture.BUDGET,
     "staff": [
         {"employee_id": "E1", "role": "raadgiver", "team": "Nord", "fte": 1, "hired_on": "2022-01-01"},
         {"employee_id": "E2", "role": "raadgiver", "team": "Syd", "fte": 0.5, "hired_on": "2023-06-01",

@@ -18,6 +18,7 @@ import pytest
 from mi import db
 from mi.settings import Settings
 from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import measure as m
 from tests.conftest import payment as pay
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 6)]
@@ -28,24 +29,11 @@ BUDGET = [
 ]
 
 
-def m(mid, child, code, start, end=None, cost=None, provider="intern", name=None):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": provider,
-        "provider_name": name,
-        "start_on": start,
-        "end_on": end,
-        "monthly_cost_dkk": cost,
-    }
-
-
 MEASURES_1 = [
-    m("F", "B1", "FAMILIEBEHANDLING", "2024-01-01", "2024-06-30", 10000),
-    m("G", "B2", "KONTAKTPERSON", "2024-02-01", None, 5000, provider="privat"),
-    m("H", "B3", "AFLASTNING", "2024-03-01", "2024-05-15", 3100, provider="kommunal"),
-    m("K", "B4", "ANBR_NETVAERK", "2024-01-01", None, 20000, provider="kommunal"),
+    m("F", "B1", "FAMILIEBEHANDLING", "2024-01-01", "2024-06-30", cost=10000, provider="intern"),
+    m("G", "B2", "KONTAKTPERSON", "2024-02-01", None, cost=5000, provider="privat"),
+    m("H", "B3", "AFLASTNING", "2024-03-01", "2024-05-15", cost=3100, provider="kommunal"),
+    m("K", "B4", "ANBR_NETVAERK", "2024-01-01", None, cost=20000, provider="kommunal"),
 ]
 PAYMENTS_1 = [
     pay("Q1", "2024-01-31", 10000, "F"),
@@ -56,9 +44,18 @@ PAYMENTS_1 = [
 # Import 2: F extended to 31 Aug; G removed from the data; H's provider named (nothing else); K ends mid-month on
 # 15 October; the refund Q3 corrected to -2.500 and K's April payment of 20.000 arrives late.
 MEASURES_2 = [
-    m("F", "B1", "FAMILIEBEHANDLING", "2024-01-01", "2024-08-31", 10000),
-    m("H", "B3", "AFLASTNING", "2024-03-01", "2024-05-15", 3100, provider="kommunal", name="Aflastning Nord"),
-    m("K", "B4", "ANBR_NETVAERK", "2024-01-01", "2024-10-15", 20000, provider="kommunal"),
+    m("F", "B1", "FAMILIEBEHANDLING", "2024-01-01", "2024-08-31", cost=10000, provider="intern"),
+    m(
+        "H",
+        "B3",
+        "AFLASTNING",
+        "2024-03-01",
+        "2024-05-15",
+        cost=3100,
+        provider="kommunal",
+        name="Aflastning Nord",
+    ),
+    m("K", "B4", "ANBR_NETVAERK", "2024-01-01", "2024-10-15", cost=20000, provider="kommunal"),
 ]
 PAYMENTS_2 = [
     *[p for p in PAYMENTS_1 if p["payment_id"] != "Q3"],
