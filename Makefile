@@ -34,6 +34,7 @@ lint: install
 
 bench: install
 	$(PY) -m mi bench --scales 1,10,98 --sessions 1,10,30 --out bench/results.json
+	$(PY) -m mi bench --sessions 1,10,30 --ramp 60 --think 10 --out bench/results.json
 
 clean:
 	rm -rf .venv data/mi.duckdb data/demo

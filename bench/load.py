@@ -135,7 +135,9 @@ class Session:
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
             kind = fwd.WhichOneof("type")
-            if kind == "new_session":  # a run starts (again, after st.rerun): its page replaces the last one's
+            if (
+                kind == "new_session"
+            ):  # a run starts (again, after st.rerun): its page replaces the last one's
                 self.selectboxes, self.multiselects = {}, []
                 step.headings, step.texts, step.captions = [], [], []
                 self.current = fwd.new_session.page_script_hash

@@ -386,15 +386,27 @@ def load_table(load: dict) -> str:
     return "\n".join(lines)
 
 
+def _load_marker(load: dict) -> str:
+    return f"load ramp={load['ramp_s']:g} think={load['think_s']:g}"
+
+
 def write_load_readme(load: dict, path: Path = ROOT / "bench" / "README.md") -> None:
-    """Put the load test's table between the load markers of bench/README.md."""
+    """Put the load test's table between its markers in bench/README.md (one pair per ramp and think time)."""
     text = path.read_text(encoding="utf-8")
-    start, end = "<!-- load:start -->", "<!-- load:end -->"
+    start, end = f"<!-- {_load_marker(load)}:start -->", f"<!-- {_load_marker(load)}:end -->"
     if start not in text:
         text += f"\n{start}\n{end}\n"
     a, b = text.index(start), text.index(end) + len(end)
     body = f"{start}\nRun {load['date']} on {os.cpu_count()} cores.\n\n{load_table(load)}\n{end}"
     path.write_text(text[:a] + body + text[b:], encoding="utf-8")
+
+
+def _with_load(doc: dict, load: dict) -> dict:
+    """doc's load runs with `load` in place of an earlier run of the same ramp and think time."""
+    runs = doc.get("load") or []
+    runs = [runs] if isinstance(runs, dict) else runs
+    doc["load"] = [r for r in runs if _load_marker(r) != _load_marker(load)] + [load]
+    return doc
 
 
 def run_load(scale: int, sessions: list[int], ramp_s: float, think_s: float) -> dict:
@@ -427,7 +439,7 @@ def cli_bench(args) -> int:
     if not results:  # the load test alone: the scales' results of the last run stay
         previous = Path(args.out)
         doc = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else {}
-        doc["load"] = load
+        doc = _with_load(doc, load)
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
         write_load_readme(load)
@@ -445,8 +457,9 @@ def cli_bench(args) -> int:
         "runs": args.runs,
         "goals_at_98": GOALS_98,
         "results": results,
-        "load": load,
     }
+    if load:
+        doc = _with_load(doc, load)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
     print(table(results))
