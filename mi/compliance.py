@@ -9,6 +9,7 @@ those functions refuse every other role. The committee's figures come from the p
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -354,9 +355,25 @@ def _plus_days(d: date | None, n: int) -> date | None:
 # ---- the national level -------------------------------------------------------------------------------------
 
 
+# national's views by pack: the app keeps one Pack per month, role and database file (mi.ui.pack), so a page that
+# runs again gets the same view (and its chart's checked spec) instead of building it anew
+_NATIONAL: dict[int, tuple[weakref.ref, View]] = {}
+
+
 def national(p: Pack) -> View:
     """The municipality's shares of the month as the role sees them (the pack: frozen and protected for the
     committee) beside the national level, with the national figure's source and year."""
+    hit = _NATIONAL.get(id(p))
+    if hit is not None and hit[0]() is p:
+        return hit[1]
+    view = _national(p)
+    for key in [k for k, (ref, _) in _NATIONAL.items() if ref() is None]:
+        del _NATIONAL[key]
+    _NATIONAL[id(p)] = (weakref.ref(p), view)
+    return view
+
+
+def _national(p: Pack) -> View:
     rows = []
     for ref in pack_compliance.national().values():
         f = p.figures.get(ref["kpi_key"])
