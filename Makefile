@@ -31,6 +31,7 @@ test: install browser
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	.venv/bin/lint-imports
 
 bench: install
 	$(PY) -m mi bench --scales 1,10,98 --sessions 1,10,30 --out bench/results.json

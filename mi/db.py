@@ -2,17 +2,22 @@
 
 Data flows one way: validated frames from `mi.ingest` → `build()` → tables → views in sql/ → `query()`.
 A database file is never changed in place: `build()` writes a new file beside it and swaps it in with an
-atomic rename, so a reader sees the old data or the new, never a mix.
+atomic rename, so a reader sees the old data or the new, never a mix; a change to the data already there (a
+freeze, a saved scenario, a refresh) goes through `working_copy`, under the same `writer_lock` as an import.
+The bottom of the package's layers (pyproject.toml): above only the settings, the KPI spec and the contract.
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -381,16 +386,65 @@ def connect_current(path: Path | str | None = None) -> duckdb.DuckDBPyConnection
     return con
 
 
+class ConcurrentChange(Exception):
+    """The database file was replaced (an import) while a freeze was writing its copy."""
+
+
+@contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """An exclusive advisory lock beside the database (`.<db>.lock`): one writer at a time. A freeze holds it
+    from copying the file to swapping the copy in; an import (mi.db.build) should hold it too, so neither
+    swaps in a file that lacks the other's change (freeze_file also refuses if the file changed meanwhile)."""
+    lock = path.with_name(f".{path.name}.lock")
+    with open(lock, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            # a writer killed mid-way (kill -9, power) left its working copy, WAL and spill folder: remove them now,
+            # when no live writer can hold any (each holds this lock while its files exist)
+            remove_leftovers(path)
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextmanager
+def working_copy(path: Path, kind: str, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Change the database file at `path` without disturbing its readers: under the writer lock, a copy of the
+    file (with its WAL) is opened read-write for the block; when the block ends without an error, the copy is
+    checkpointed and swapped in with an atomic rename, unless an import replaced the file meanwhile
+    (ConcurrentChange: `what` was being done). The copy is removed in every case."""
+    # letters only: a pid or thread id in the name could look like a CPR number (and be masked in a message)
+    tmp = path.with_name(f".{path.name}.{kind}-{scratch.letters()}")
+    with writer_lock(path):
+        stamp = file_stamp(path)
+        try:
+            shutil.copyfile(path, tmp)
+            wal = Path(f"{path}.wal")
+            if wal.exists():
+                shutil.copyfile(wal, Path(f"{tmp}.wal"))
+            con = duckdb.connect(str(tmp), config={"memory_limit": os.environ.get("MI_DUCKDB_MEMORY", "1GB")})
+            try:
+                yield con
+                con.sql("checkpoint")
+            finally:
+                con.close()
+            if file_stamp(path) != stamp:
+                raise ConcurrentChange(
+                    f"Databasen blev udskiftet (en ny indlæsning), mens {what}. Prøv igen."
+                )
+            os.replace(tmp, path)
+        finally:
+            remove_working_files(tmp)
+
+
 def refresh(path: Path | str | None = None) -> None:
     """Rebuild an older database's views, marts and KPI registry from its own tables (the data, the history of
     imports and the frozen figures stay), in a copy swapped in atomically. RuntimeError when its tables no longer
     fit this version: then the data must be imported again."""
-    from mi import frozen  # noqa: PLC0415 - the writer's working copy lives there
-
     path = Path(path or db_path())
     names = {p.stem for _, p in view_files()}
     try:
-        with frozen.working_copy(path, "refreshing", "nøgletallene blev genopbygget") as con:
+        with working_copy(path, "refreshing", "nøgletallene blev genopbygget") as con:
             for name, kind in con.sql(
                 "select view_name, 'view' from duckdb_views() where not internal "
                 "union all select table_name, 'table' from duckdb_tables()"
@@ -479,7 +533,7 @@ def remove_working_files(tmp: Path) -> None:
 def remove_leftovers(path: Path) -> list[Path]:
     """What killed writers left beside the database at `path`: `.<db>.building-*`, `.<db>.freezing-*`,
     `.<db>.refreshing-*` with their WAL and spill folders. Call it only while holding the writer lock
-    (mi.frozen.writer_lock): every live writer holds that lock while its files exist, so what is found then is
+    (writer_lock): every live writer holds that lock while its files exist, so what is found then is
     dead."""
     gone = []
     for kind in WORKING_KINDS:

@@ -27,8 +27,6 @@ overspends by ~8 % and the overspend falls, more slowly than the target, after.
 from __future__ import annotations
 
 import math
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -38,9 +36,10 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from mi import contract, demo_compliance, fmt
+from mi import db, demo_compliance
 from mi.demo_base import POPULATION_0_22 as POPULATION_0_22  # the tests' denominator of DOMAIN.md's rates
 from mi.demo_base import YEAR, _day, _ids, _month_start, _months, _ramp
+from mi.ingest import import_folder
 from mi.settings import ROOT
 
 DEMO_DIR = ROOT / "data" / "demo"
@@ -863,27 +862,9 @@ def write(
 # --------------------------------------------------------------------------------------------- CLI and app start
 
 
-def cli_demo(args) -> int:
-    t = time.perf_counter()
-    try:
-        counts = write(args.out, seed=args.seed, scale=args.scale)
-    except OSError as exc:  # e.g. --out names a file, or a folder that cannot be written
-        print(f"Fejl: kan ikke skrive til {args.out}: {exc.strerror}", file=sys.stderr)
-        return 1
-    rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in counts.items())
-    print(
-        f"Demodata skrevet til {args.out} ({args.scale} {'kommune' if args.scale == 1 else 'kommuner'}, "
-        f"seed {args.seed}) på {fmt.number(time.perf_counter() - t, 1)} s"
-    )
-    print(rows)
-    return 0
-
-
 def ensure_demo_db(progress: Callable[[float, str], None] | None = None) -> Path:
     """The database at mi.db.db_path(); when there is none, write the demo data to data/demo/ and import it
     through the normal import. `progress(fraction, text)` hears about each step."""
-    from mi import db  # noqa: PLC0415
-
     step = progress or (lambda fraction, text: None)
     path = db.db_path()
     if path.exists():
@@ -901,36 +882,9 @@ def ensure_demo_db(progress: Callable[[float, str], None] | None = None) -> Path
             db.refresh(path)
         step(1.0, "Databasen findes")
         return path
-    from mi.ingest import import_folder  # noqa: PLC0415 - only needed on a fresh machine
-
     step(0.0, "Skriver demokommunens data …")
     write(DEMO_DIR)
     step(0.5, "Indlæser demodata i databasen …")
     import_folder(DEMO_DIR, path)
     step(1.0, "Databasen er klar")
     return path
-
-
-def cli_ensure_db(args) -> int:
-    from mi import db  # noqa: PLC0415
-
-    path = db.db_path()
-    existed = path.exists()
-    worked: list[str] = []
-
-    def show(fraction: float, text: str) -> None:
-        if existed and fraction >= 1:
-            return  # the line below says how it ended
-        worked.append(text)
-        print(f"{fraction:4.0%}  {text}", flush=True)
-
-    try:
-        ensure_demo_db(show)
-    except (ValueError, RuntimeError, OSError) as exc:
-        print(f"Fejl: {contract.mask(exc)}", file=sys.stderr)
-        return 1
-    if existed:
-        print(f"Database {'genopbygget' if worked else 'findes'}: {path}")
-        return 0
-    print(f"Database bygget fra demodata: {path}")
-    return 0

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from mi import flows, fmt, pack_compliance, privacy, spec
 from mi.figures import ROLE_LABELS, TITLE, TOTAL, Pack, add_months
+from mi.fmt import safe_text
 from mi.privacy import Shown
 from mi.sentences import frozen_text
 
@@ -29,12 +30,6 @@ XL_FORMATS = {
     "rounded": '"ca. "#,##0',
     "change_rounded": '"ca. "+#,##0;"ca. "-#,##0;"ca. "0',
 }
-UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(s: str) -> str:
-    """A text cell that a spreadsheet could read as a formula gets an apostrophe in front."""
-    return "'" + s if s.startswith(UNSAFE_START) else s
 
 
 class _Sheet:

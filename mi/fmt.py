@@ -112,3 +112,12 @@ def texts(column: pl.Series, fn, name: str | None = None) -> pl.Series:
     return pl.Series(
         name or column.name, [None if v is None else fn(v) for v in column.to_list()], dtype=pl.Utf8
     )
+
+
+SPREADSHEET_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(s: str) -> str:
+    """A text cell that a spreadsheet could read as a formula gets an apostrophe in front (the pack's and the
+    scenarios' Excel files)."""
+    return "'" + s if s.startswith(SPREADSHEET_UNSAFE_START) else s

@@ -7,18 +7,12 @@ numerator, denominator and counts: mi.spec.support_keys) with the current data v
 judged like mart_kpi_status).
 
 A database file is never changed in place (see mi.db): `freeze_file(path, month)` writes into a copy and swaps
-it in with an atomic rename, so readers holding the file open keep reading the old file undisturbed and the
+it in with an atomic rename (mi.db.working_copy), so readers holding the file open keep reading the old file undisturbed and the
 app reconnects when mi.db.file_stamp changes. `python -m mi freeze --month YYYY-MM` calls it.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-import shutil
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,7 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from mi import db, fmt, kpi, scratch, spec
+from mi import db, fmt, kpi, spec
 
 
 class AlreadyFrozen(Exception):
@@ -39,10 +33,6 @@ class AlreadyFrozen(Exception):
             f"{fmt.month_name(month).capitalize()} er allerede frosset{when} (dataversion {version_id}). "
             "De første tal bevares; senere ændringer vises som revisioner."
         )
-
-
-class ConcurrentChange(Exception):
-    """The database file was replaced (an import) while a freeze was writing its copy."""
 
 
 @dataclass(frozen=True)
@@ -136,53 +126,6 @@ def freeze(con: duckdb.DuckDBPyConnection, month: date | str) -> Frozen:
     return Frozen(m, version, at, len(rows))
 
 
-@contextmanager
-def writer_lock(path: Path) -> Iterator[None]:
-    """An exclusive advisory lock beside the database (`.<db>.lock`): one writer at a time. A freeze holds it
-    from copying the file to swapping the copy in; an import (mi.db.build) should hold it too, so neither
-    swaps in a file that lacks the other's change (freeze_file also refuses if the file changed meanwhile)."""
-    lock = path.with_name(f".{path.name}.lock")
-    with open(lock, "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            # a writer killed mid-way (kill -9, power) left its working copy, WAL and spill folder: remove them now,
-            # when no live writer can hold any (each holds this lock while its files exist)
-            db.remove_leftovers(path)
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-@contextmanager
-def working_copy(path: Path, kind: str, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Change the database file at `path` without disturbing its readers: under the writer lock, a copy of the
-    file (with its WAL) is opened read-write for the block; when the block ends without an error, the copy is
-    checkpointed and swapped in with an atomic rename, unless an import replaced the file meanwhile
-    (ConcurrentChange: `what` was being done). The copy is removed in every case."""
-    # letters only: a pid or thread id in the name could look like a CPR number (and be masked in a message)
-    tmp = path.with_name(f".{path.name}.{kind}-{scratch.letters()}")
-    with writer_lock(path):
-        stamp = db.file_stamp(path)
-        try:
-            shutil.copyfile(path, tmp)
-            wal = Path(f"{path}.wal")
-            if wal.exists():
-                shutil.copyfile(wal, Path(f"{tmp}.wal"))
-            con = duckdb.connect(str(tmp), config={"memory_limit": os.environ.get("MI_DUCKDB_MEMORY", "1GB")})
-            try:
-                yield con
-                con.sql("checkpoint")
-            finally:
-                con.close()
-            if db.file_stamp(path) != stamp:
-                raise ConcurrentChange(
-                    f"Databasen blev udskiftet (en ny indlæsning), mens {what}. Prøv igen."
-                )
-            os.replace(tmp, path)
-        finally:
-            db.remove_working_files(tmp)
-
-
 def freeze_file(path: Path | str | None = None, month: date | str | None = None) -> Frozen:
     """Freeze a month in the database file at `path` (default $MI_DB) without disturbing its readers: in a copy
     swapped in atomically (working_copy)."""
@@ -191,22 +134,7 @@ def freeze_file(path: Path | str | None = None, month: date | str | None = None)
     path = Path(path or db.db_path())
     if not path.exists():
         raise ValueError(f"Der er ingen database på {path}. Kør `python -m mi import --data MAPPE` først.")
-    with working_copy(path, "freezing", "måneden blev frosset") as con:
+    with db.working_copy(path, "freezing", "måneden blev frosset") as con:
         if not db.is_current(con):  # built by an older version: its marts may lack what freeze reads
             raise ValueError(db.OUTDATED.format(path=path))
         return freeze(con, month)
-
-
-def cli_freeze(args) -> int:
-    """`python -m mi freeze --month YYYY-MM`: exit 0 when frozen, 1 with a Danish message otherwise."""
-    try:
-        month = kpi.parse_month(args.month)
-        result = freeze_file(db.db_path(), month)
-    except Exception as exc:  # noqa: BLE001 - every failure is a clear message and exit code 1
-        print(f"Fejl: {exc}", file=sys.stderr)
-        return 1
-    print(
-        f"{fmt.month_name(result.month).capitalize()} er frosset: {result.n_keys} tal gemt fra dataversion "
-        f"{result.version_id} ({fmt.day(result.frozen_at)} kl. {result.frozen_at:%H:%M})."
-    )
-    return 0

@@ -95,37 +95,3 @@ def table_text(frame: pl.DataFrame, any_hidden: int, title: str) -> str:
         )
     lines += ["", f"Måneder med mindst ét skjult tal eller én skjult sammenligning: {any_hidden} af {n}"]
     return "\n".join(lines)
-
-
-def cli_hidden(args) -> int:
-    """`python -m mi skjulte`: the table of issue 18 for a database, a data folder, or a share of one."""
-    import sys  # noqa: PLC0415
-    import tempfile  # noqa: PLC0415
-
-    from mi import db, ingest, kpi  # noqa: PLC0415
-
-    try:
-        start, end = kpi.parse_month(args.fra), kpi.parse_month(args.til)
-        with tempfile.TemporaryDirectory(prefix="mi-skjulte-") as tmp:
-            if args.data:
-                folder = Path(args.data)
-                if args.every > 1:
-                    folder = Path(tmp) / "del"
-                    shrink(args.data, folder, args.every)
-                path = Path(tmp) / "mi.duckdb"
-                ingest.import_folder(folder, path)
-            else:
-                path = db.db_path()
-                if not path.exists():
-                    raise ValueError(f"Der er ingen database på {path}. Brug --data MAPPE.")
-            con = db.connect_current(path)
-            try:
-                frame, any_hidden = hidden_table(con, start, end, args.role)
-            finally:
-                con.close()
-    except Exception as exc:  # noqa: BLE001 - every failure is a clear message and exit code 1
-        print(f"Fejl: {kpi._describe(exc)}", file=sys.stderr)
-        return 1
-    share = "" if args.every <= 1 else f" (børn med crc32(id) mod {args.every} = 0)"
-    print(table_text(frame, any_hidden, f"Skjult for rollen {args.role}, {args.fra} – {args.til}{share}"))
-    return 0

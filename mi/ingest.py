@@ -19,7 +19,6 @@ import codecs
 import csv
 import hashlib
 import io
-import json
 import re
 import shutil
 import sys
@@ -1404,13 +1403,11 @@ def import_folder(folder: Path | str, db_path: Path | str | None = None) -> int:
 
 def import_loaded(loaded: Loaded, folder: Path | str, db_path: Path | str | None = None) -> int:
     """Build and swap in a database from a folder already read without errors (see import_folder)."""
-    from mi import frozen  # noqa: PLC0415 - the writer lock lives with the other writer (freeze)
-
     if loaded.errors:
         raise ImportBlocked(loaded.issues)
     path = Path(db_path or db.db_path())
     path.parent.mkdir(parents=True, exist_ok=True)
-    with frozen.writer_lock(path):
+    with db.writer_lock(path):
         return db.build(
             path,
             loaded.frames,
@@ -1545,43 +1542,3 @@ def summary(issues: list[Issue]) -> str:
 
 def format_issues_text(issues: list[Issue]) -> str:
     return "\n".join([*(format_issue(i) for i in issues), summary(issues)])
-
-
-def cli_validate(args) -> int:
-    """`python -m mi validate --data DIR [--format text|json]`: exit 0 when there are no errors."""
-    issues = validate_folder(args.data)
-    if args.format == "json":
-        print(json.dumps(issues_to_json(issues), ensure_ascii=False, indent=2))
-    elif issues:
-        print(format_issues_text(issues))
-    else:
-        print(f"{args.data}: ingen fejl eller advarsler")
-    return 1 if any(i.is_error for i in issues) else 0
-
-
-def cli_import(args) -> int:
-    """`python -m mi import --data DIR`: validate, then build and swap in the database at $MI_DB."""
-    path = db.db_path()
-    loaded = read_folder(args.data)
-    if loaded.errors:
-        print(format_issues_text(loaded.issues), file=sys.stderr)
-        print(f"Intet er indlæst; databasen {path} er uændret.", file=sys.stderr)
-        return 1
-    try:
-        version = import_loaded(loaded, args.data, path)
-    except Exception as exc:  # noqa: BLE001 - any failure: a clear message, the database untouched
-        print(f"Fejl under indlæsning: {contract.mask(exc)}\nDatabasen {path} er uændret.", file=sys.stderr)
-        return 1
-    if loaded.issues:
-        print(format_issues_text(loaded.issues))
-    con = db.connect(path)
-    try:
-        row = db.query(
-            con, "select row_counts, data_as_of from data_versions where version_id = $v", {"v": version}
-        )
-    finally:
-        con.close()
-    counts = json.loads(row["row_counts"][0])
-    rows = ", ".join(f"{t}: {n:,}".replace(",", ".") for t, n in counts.items())
-    print(f"Indlæst som dataversion {version} i {path} (data pr. {row['data_as_of'][0]}).\n{rows}")
-    return 0

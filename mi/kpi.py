@@ -8,9 +8,6 @@ mart_kpi_status).
 
 from __future__ import annotations
 
-import json
-import math
-import sys
 from datetime import date
 
 import duckdb
@@ -91,58 +88,3 @@ def series(con: duckdb.DuckDBPyConnection, keys: list[str], until: date) -> pl.D
 
 
 # ---- CLI ---------------------------------------------------------------------------------------------
-
-
-def cli_kpis(args) -> int:
-    from mi import fmt  # noqa: PLC0415 - only the text format needs it
-
-    try:
-        month = parse_month(args.month)
-        if args.data:
-            from mi import ingest  # noqa: PLC0415
-
-            con = ingest.load_in_memory(args.data)
-        else:
-            path = db.db_path()
-            if not path.exists():
-                raise ValueError(
-                    f"Der er ingen database på {path}. Kør `python -m mi import --data MAPPE` først."
-                )
-            con = db.connect_current(path)
-        out = values(con, month)
-        as_of = unfinished(con, month)
-    except Exception as exc:  # noqa: BLE001 - every failure is a clear message and exit code 1
-        print(f"Fejl: {_describe(exc)}", file=sys.stderr)
-        return 1
-    if as_of:
-        # the figures are computed as defined, but the month has not ended in the data: say so (not on stdout)
-        print(
-            f"Bemærk: data går til {as_of:%d.%m.%Y}; {fmt.month_name(month)} er ikke afsluttet i data, "
-            "så tallene kan ændre sig.",
-            file=sys.stderr,
-        )
-    infinite = [k for k, v in out.items() if isinstance(v, float) and not math.isfinite(v)]
-    if infinite:
-        # JSON has no Infinity or NaN (a reader would choke on them): a clear message instead of invalid JSON
-        print(
-            f"Fejl: nøgletallene {', '.join(infinite)} er ikke endelige tal for {fmt.month_name(month)}; "
-            "tjek indstillingerne (settings.toml) og data.",
-            file=sys.stderr,
-        )
-        return 1
-    if args.format == "json":
-        print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
-    else:
-        print(f"Nøgletal for {fmt.month_name(month)}")
-        for kpi in spec.REGISTRY:
-            print(f"  {kpi.label}: {fmt.kpi_value(out[kpi.key], kpi.unit)}")
-    return 0
-
-
-def _describe(exc: Exception) -> str:
-    issues = getattr(exc, "issues", None)
-    if issues:
-        from mi import ingest  # noqa: PLC0415
-
-        return "Data er ikke gyldige:\n" + ingest.format_issues_text(issues)
-    return str(exc)

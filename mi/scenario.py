@@ -3,7 +3,7 @@
 DOMAIN.md "Scenarios" defines the arithmetic; it is done in SQL: the unit prices in sql/marts/mart_scenario_prices.sql,
 the savings, forecast and overspend after the moves in sql/scenarios/scenario.sql and the overspend path month by
 month in sql/scenarios/scenario_path.sql, both run here with the moves and the user's prices bound as parameters.
-This module parses, validates, binds and formats; `python -m mi scenario` (cli_scenario) and the screen Scenarier
+This module parses, validates, binds and formats; `python -m mi scenario` (mi.cli) and the screen Scenarier
 read the same functions.
 
     parse_move("ANBR_OPHOLDSSTED:ANBR_PLEJEFAMILIE:2:2024-05") → Move
@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -346,42 +345,10 @@ def text_report(result: dict) -> str:
 # ---- CLI ---------------------------------------------------------------------------------------------
 
 
-def cli_scenario(args) -> int:
-    """`python -m mi scenario --month YYYY-MM --move FROM:TO:N:YYYY-MM … [--price KEY=DKK …] [--data DIR]
-    [--format json|text]`: exit 0 with the scenario, 1 with a Danish message."""
-    try:
-        month = kpi.parse_month(args.month)
-        moves = [parse_move(t) for t in args.move]
-        prices: dict[str, float] = {}
-        for t in args.price or []:
-            key, value = parse_price(t)
-            prices[key] = value
-        if args.data:
-            from mi import ingest  # noqa: PLC0415
-
-            con = ingest.load_in_memory(args.data)
-        else:
-            p = db.db_path()
-            if not p.exists():
-                raise ValueError(
-                    f"Der er ingen database på {p}. Kør `python -m mi import --data MAPPE` først."
-                )
-            con = db.connect_current(p)
-        result = compute(con, month, moves, prices)
-    except Exception as exc:  # noqa: BLE001 - every failure is a clear message and exit code 1
-        print(f"Fejl: {kpi._describe(exc)}", file=sys.stderr)
-        return 1
-    if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-    else:
-        print(text_report(result))
-    return 0
-
-
 # ---- saved and presented scenarios -------------------------------------------------------------------------
 # Kept in the database's history tables (mi.db.HISTORY_DDL: scenarios, scenario_moves, scenario_prices,
 # scenario_presented), so they are carried into every new database at an import. A database file is never changed
-# in place: a save writes into a copy swapped in atomically (mi.frozen.working_copy), as a freeze does.
+# in place: a save writes into a copy swapped in atomically (mi.db.working_copy), as a freeze does.
 
 SCENARIO_TABLES = ("scenarios", "scenario_moves", "scenario_prices", "scenario_presented")
 
@@ -474,12 +441,10 @@ def _check_name(name: str) -> str:
 
 
 def _write(path, what: str):
-    from mi import frozen  # noqa: PLC0415 - the writer's working copy lives there
-
     p = Path(path or db.db_path())
     if not p.exists():
         raise ScenarioError(f"Der er ingen database på {p}. Indlæs data først.")
-    return frozen.working_copy(p, "scenario", what)
+    return db.working_copy(p, "scenario", what)
 
 
 def save_on(
@@ -765,8 +730,6 @@ def excel_bytes(
     stay numbers with Danish display formats."""
     import xlsxwriter  # noqa: PLC0415
 
-    from mi.excel import safe_text  # noqa: PLC0415
-
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True})
     bold = book.add_format({"bold": True, "bottom": 1})
@@ -780,7 +743,7 @@ def excel_bytes(
 
     def sheet(title: str, frame: pl.DataFrame, unit_of=lambda col, row: "dkk") -> None:
         ws = book.add_worksheet(title[:31])
-        ws.write_string(0, 0, safe_text(heading))
+        ws.write_string(0, 0, fmt.safe_text(heading))
         for c, col in enumerate(frame.columns):
             ws.write_string(2, c, col, bold)
             ws.set_column(c, c, max(14, min(40, len(col) + 2)))
@@ -791,7 +754,7 @@ def excel_bytes(
                 if isinstance(v, bool):
                     ws.write_string(r, c, "ja" if v else "nej")
                 elif isinstance(v, str):
-                    ws.write_string(r, c, safe_text(v))
+                    ws.write_string(r, c, fmt.safe_text(v))
                 elif isinstance(v, date):
                     ws.write_datetime(r, c, datetime(v.year, v.month, v.day), formats["month"])
                 else:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mi import contract, dataset, db, frozen, ingest, scratch
+from mi import contract, dataset, db, ingest, scratch
 from tests.mi.test_ingest import write_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,7 +105,7 @@ def test_a_freeze_also_removes_them(tmp_path):
     path = tmp_path / "mi.duckdb"
     ingest.import_folder(write_folder(tmp_path / "data"), path)
     made = leftovers(path)
-    with frozen.writer_lock(path):
+    with db.writer_lock(path):
         pass
     assert [p for p in made if p.exists()] == []
 
@@ -119,7 +119,7 @@ def test_a_live_writers_files_are_not_removed(tmp_path):
     result = {}
 
     def live_import():
-        with frozen.writer_lock(path):
+        with db.writer_lock(path):
             live.write_bytes(b"being built")
             holding.set()
             release.wait()
@@ -128,7 +128,7 @@ def test_a_live_writers_files_are_not_removed(tmp_path):
 
     def next_import():
         started.set()
-        with frozen.writer_lock(path):
+        with db.writer_lock(path):
             result["next_ran"] = True
 
     a = threading.Thread(target=live_import)

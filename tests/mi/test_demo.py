@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from mi import db, demo, ingest, kpi
+from mi import cli, db, demo, ingest, kpi
 from mi.settings import ROOT
 from mi.settings import load as load_settings
 
@@ -648,7 +648,7 @@ def test_ensure_db_when_the_file_is_no_database(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("MI_DB", str(path))
     with pytest.raises(ValueError, match="er ikke en database fra dette program"):
         demo.ensure_demo_db()
-    assert demo.cli_ensure_db(None) == 1
+    assert cli.ensure_db(None) == 1
     assert "er ikke en database fra dette program" in capsys.readouterr().err
     assert path.read_bytes() == b""
 
@@ -668,7 +668,7 @@ def test_ensure_db_writes_the_demo_and_imports_it(tmp_path, monkeypatch, capsys)
     con.close()
     assert source == str((tmp_path / "demo").resolve())
     assert {f["file"] for f in json.loads(files)} == {f"{t}.csv" for t in demo.TABLES}
-    assert demo.cli_ensure_db(None) == 0
+    assert cli.ensure_db(None) == 0
     assert capsys.readouterr().out.strip() == f"Database findes: {tmp_path / 'mi.duckdb'}"
 
 

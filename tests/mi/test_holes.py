@@ -8,7 +8,7 @@ import json
 import polars as pl
 import pytest
 
-from mi import contract, ingest
+from mi import cli, contract, ingest
 from tests.mi.test_ingest import changed, write_folder
 
 # ------------------------------------------------------------------------------------------ unknown files
@@ -96,7 +96,7 @@ def test_a_cpr_number_without_its_leading_0_is_masked_in_every_message(
     # the reference errors it causes are there, masked
     assert any("findes ikke" in i.message for i in issues)
     for out_format in ("text", "json"):
-        assert ingest.cli_validate(type("A", (), {"data": folder, "format": out_format})()) == 1
+        assert cli.validate(type("A", (), {"data": folder, "format": out_format})()) == 1
         out = capsys.readouterr().out
         assert digits[0] not in out
         if out_format == "json":

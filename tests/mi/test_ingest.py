@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from mi import contract, db, ingest
+from mi import cli, contract, db, ingest
 from mi.settings import ROOT
 
 # The valid folder. Lines: the first row of each table is line 2.
@@ -470,7 +470,7 @@ def test_cpr_numbers_are_rejected_and_never_written(tmp_path, capsys, table, col
     assert where(cpr_issues) == [(f"{table}.csv", 2, column)]
     # nowhere in the messages (also those of follow-on reference errors), the text report or the JSON
     for out_format in ("text", "json"):
-        rc = ingest.cli_validate(type("A", (), {"data": folder, "format": out_format})())
+        rc = cli.validate(type("A", (), {"data": folder, "format": out_format})())
         assert rc == 1
         out = capsys.readouterr().out
         assert CPR not in out and CPR[:6] not in out and "CPR" in out
@@ -490,7 +490,7 @@ def test_a_cpr_shaped_column_name_is_masked_in_every_field(tmp_path, capsys):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     issues = ingest.validate_folder(folder)
     assert [(i.file, i.line, i.column) for i in issues] == [("children.csv", 1, "XXXXXX-XXXX")]
-    ingest.cli_validate(type("A", (), {"data": folder, "format": "json"})())
+    cli.validate(type("A", (), {"data": folder, "format": "json"})())
     assert CPR not in capsys.readouterr().out
 
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from mi import db, excel, figures, frozen, pack_charts, pdf, privacy, sentences, spec
+from mi import db, excel, figures, fmt, frozen, pack_charts, pdf, privacy, sentences, spec
 from mi.__main__ import main
 from mi.pack import build_pack
 from mi.settings import PrivacySettings, Settings
@@ -264,7 +264,7 @@ def test_excel_numbers_formats_and_formula_neutralising():
     assert forecast.value == 3_546_000 and forecast.number_format == '#,##0 "kr."'
     share = {r[1].value: r for r in book["Fokuspunkter"].iter_rows()}["Andel i netværks- og plejefamilier"][2]
     assert share.number_format == "0.0%" and share.value == pytest.approx(8 / 12)
-    assert excel.safe_text("-3 børn") == "'-3 børn" and excel.safe_text("–") == "–"
+    assert fmt.safe_text("-3 børn") == "'-3 børn" and fmt.safe_text("–") == "–"
 
 
 def build_file(path, tables):
