@@ -15,7 +15,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from mi import db, flows, frozen, kpi, privacy, scenario, spec
+from mi import db, flows, frozen, kpi, privacy, scenario_tables, spec
 from mi.figures import (
     HIDDEN_STATUS,
     PLACEMENT_ROWS,
@@ -478,7 +478,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
         norm=st["norm"],
         baseline_year=st["baseline_year"],
         annual_reduction_dkk=st["annual_reduction_dkk"],
-        scenarios=scenario.pack_section(con, m, suppress, min_count),
+        scenarios=scenario_tables.pack_section(con, m, suppress, min_count),
         flows=None if suppress else flows.flows(con, m, new_and_off=False),
         rounding_base=base,
     )

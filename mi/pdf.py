@@ -7,7 +7,7 @@ import base64
 from datetime import datetime
 from pathlib import Path
 
-from mi import flows, fmt, pack_compliance, privacy, scenario, spec
+from mi import flows, fmt, pack_compliance, privacy, scenario_tables, spec
 from mi.figures import ROLE_LABELS, TITLE, Pack, change_text, mio, money, revision_texts, value_text
 from mi.pack_charts import STATUS_COLOURS, chart_png, charts
 from mi.sentences import chart_caption, frozen_text
@@ -34,7 +34,7 @@ def _env():
     env.globals["revision_texts"] = revision_texts
     env.filters["number"] = fmt.number
     env.filters["month"] = fmt.month_name
-    env.globals["focus_text"] = scenario.focus_text
+    env.globals["focus_text"] = scenario_tables.focus_text
     return env
 
 

@@ -1,7 +1,7 @@
 import polars as pl
 import streamlit as st
 
-from mi import charts, economy, flows, fmt, scenario, ui
+from mi import charts, economy, flows, fmt, scenario, scenario_saved, scenario_tables, ui
 
 role = ui.require("scenarier")
 con, m = ui.con(), ui.month()
@@ -50,7 +50,7 @@ def show(result: dict, path, focus, name: str, prices: bool = True) -> None:
         f"**{scenario.gap_sentence(result)}**  \nForventet forbrug før planen: {fmt.money(result['forecast_dkk'])} · "
         f"budget: {fmt.money(result['budget_dkk'])} · mål for merforbruget: {fmt.money(result['overspend_target_dkk'])}"
     )
-    moves = scenario.moves_frame(result, labels)
+    moves = scenario_tables.moves_frame(result, labels)
     if not prices:
         moves = moves.drop("Pris fra (kr./md.)", "Pris til (kr./md.)")
     shown = economy.danish(moves).with_columns(
@@ -62,9 +62,9 @@ def show(result: dict, path, focus, name: str, prices: bool = True) -> None:
         "Forbrug år til dato minus budgettet i 1/12-dele. Til og med basismåneden: faktisk forbrug; derefter "
         "forventet (de bevilgede indsatsers månedspris). December er årets forventede merforbrug."
     )
-    table = scenario.path_table(path)
+    table = scenario_tables.path_table(path)
     ui.chart_with_table(
-        charts.lines(scenario.path_long(path), "Måned", "Beløb", "Serie", "dkk"),
+        charts.lines(scenario_tables.path_long(path), "Måned", "Beløb", "Serie", "dkk"),
         table,
         f"{name}-merforbrug",
         f"januar–december {year}",
@@ -83,8 +83,8 @@ def show(result: dict, path, focus, name: str, prices: bool = True) -> None:
     ft_shown = pl.DataFrame(
         {
             "Fokuspunkt": [r["label"] for r in focus],
-            now_col: [scenario.focus_text(r["value_now"], r["unit"]) for r in focus],
-            after_col: [scenario.focus_text(r["value_after"], r["unit"]) for r in focus],
+            now_col: [scenario_tables.focus_text(r["value_now"], r["unit"]) for r in focus],
+            after_col: [scenario_tables.focus_text(r["value_after"], r["unit"]) for r in focus],
         }
     )
     ui.table_with_downloads(ft, f"{name}-fokuspunkter", f"{fmt.month_name(m)} og december {year}", ft_shown)
@@ -92,7 +92,7 @@ def show(result: dict, path, focus, name: str, prices: bool = True) -> None:
 
 # ---- the committee: presented scenarios, read-only --------------------------------------------------------
 if role == "udvalg":
-    shown = ui.view(scenario.pack_section, m, True, ui.view(scenario.min_count))
+    shown = ui.view(scenario_tables.pack_section, m, True, ui.view(scenario_tables.min_count))
     if not shown:
         ui.empty(f"Ingen scenarier er fremlagt for udvalget for {fmt.month_name(m)}.")
     for p in shown:
@@ -114,7 +114,7 @@ def add(from_key: str, to_key: str | None, n: int = 1, start=None) -> None:
     quiet()
     state["scn-moves"] = [
         *state["scn-moves"],
-        scenario.Move(from_key, to_key, n, start or scenario.next_month(m)),
+        scenario.Move(from_key, to_key, n, start or scenario_tables.next_month(m)),
     ]
 
 
@@ -132,7 +132,7 @@ def remove(i: int) -> None:
 
 def open_saved(sid: int) -> None:
     quiet()
-    s = scenario.load(ui.con(), sid)
+    s = scenario_saved.load(ui.con(), sid)
     state["scn-moves"] = list(s.moves)
     state["scn-name"] = s.name
     for k in [k for k in state if str(k).startswith("scn-price-")]:
@@ -152,7 +152,9 @@ def given_prices() -> dict[str, float]:
 
 def save_current() -> None:
     name = " ".join((state.get("scn-name") or "").split())
-    write(scenario.save, name, m, state["scn-moves"], given_prices(), done=f"Scenariet »{name}« er gemt.")
+    write(
+        scenario_saved.save, name, m, state["scn-moves"], given_prices(), done=f"Scenariet »{name}« er gemt."
+    )
 
 
 def write(action, *args, done: str) -> None:
@@ -173,7 +175,7 @@ if state.get("scn-error"):
 st.header("1. Byg scenariet")
 st.markdown("**Fokuspunkterne med ét klik** (ét barn fra næste måned; ret antal og måned nedenfor):")
 row = st.container(horizontal=True)
-for i, (title, f, t) in enumerate(scenario.PRESETS, start=1):
+for i, (title, f, t) in enumerate(scenario_tables.PRESETS, start=1):
     row.button(f"{i}. {title}", key=f"scn-preset-{i}", on_click=add, args=(f, t), icon=":material/add:")
 
 with st.expander("Tilføj en flytning", expanded=not state["scn-moves"], icon=":material/swap_horiz:"):
@@ -184,7 +186,7 @@ with st.expander("Tilføj en flytning", expanded=not state["scn-moves"], icon=":
     c[3].selectbox("Leverandør ", ["alle", *scenario.PROVIDER_TYPES], key="scn-to-prov")
     c[4].number_input("Børn", min_value=1, value=1, step=1, key="scn-n")
     c[5].selectbox(
-        "Fra måned", scenario.start_months(m), format_func=fmt.month_name, key="scn-start", index=1
+        "Fra måned", scenario_tables.start_months(m), format_func=fmt.month_name, key="scn-start", index=1
     )
     st.button(
         "Tilføj flytning", on_click=add_from_pickers, key="scn-add", icon=":material/add:", type="primary"
@@ -261,7 +263,7 @@ if result:
     )
     r[2].download_button(
         "Excel",
-        lambda: scenario.excel_bytes(name or "Scenarie", result, path, focus, labels),
+        lambda: scenario_tables.excel_bytes(name or "Scenarie", result, path, focus, labels),
         f"scenarie-{m:%Y-%m}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="scn-xlsx",
@@ -269,7 +271,7 @@ if result:
     )
 
 st.header("4. Gemte scenarier")
-saved = ui.view(scenario.saved)
+saved = ui.view(scenario_saved.saved)
 if saved.height == 0:
     ui.empty("Der er ingen gemte scenarier endnu.")
 else:
@@ -301,7 +303,7 @@ else:
     r.button("Åbn", key="scn-open", on_click=open_saved, args=(sid,), icon=":material/folder_open:")
     if picked["presented_month"] is None:
         r.button(
-            "Slet", key="scn-delete", icon=":material/delete:", on_click=write, args=(scenario.delete, sid),
+            "Slet", key="scn-delete", icon=":material/delete:", on_click=write, args=(scenario_saved.delete, sid),
             kwargs={"done": f"Scenariet »{names[sid]}« er slettet."},
         )  # fmt: skip
         if role == "leder":
@@ -310,7 +312,7 @@ else:
                 key="scn-present",
                 icon=":material/gavel:",
                 on_click=write,
-                args=(scenario.present, sid),
+                args=(scenario_saved.present, sid),
                 kwargs={"done": f"Scenariet »{names[sid]}« er fremlagt og frosset."},
             )
     else:
@@ -327,13 +329,13 @@ else:
         if len(two) == 2:
             results = {}
             for i in two:
-                s = scenario.load(con, i)
+                s = scenario_saved.load(con, i)
                 try:
                     results[s.name] = scenario.compute(con, s.month, s.moves, s.prices)
                 except scenario.ScenarioError as exc:
                     st.warning(f"{s.name}: {exc}")
             if len(results) == 2:
-                cmp = scenario.compare(results)
+                cmp = scenario_tables.compare(results)
                 ui.table_with_downloads(
                     cmp, "sammenligning", "hvert scenaries basismåned", economy.danish(cmp)
                 )

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from mi import db, scenario
+from mi import db, scenario, scenario_saved, scenario_tables
 from mi.__main__ import main
 from mi.settings import BudgetSettings, Settings
 from tests.conftest import build_db, frame, read_catalogue
@@ -377,18 +377,18 @@ def test_a_saved_scenario_survives_a_reimport(tmp_path):
     path = tmp_path / "mi.duckdb"
     build_file(path)
     moves = [scenario.parse_move(t) for t in PLAN]
-    sid = scenario.save("Plan A", MARCH, moves, {"ANBR_NETVAERK": 15_000}, path=path)
+    sid = scenario_saved.save("Plan A", MARCH, moves, {"ANBR_NETVAERK": 15_000}, path=path)
     # a second save under the same name replaces the first (one move fewer)
-    assert scenario.save("plan a", MARCH, moves[:1], {}, path=path) == sid
-    sid = scenario.save("Plan A", MARCH, moves, {"ANBR_NETVAERK": 15_000}, path=path)
+    assert scenario_saved.save("plan a", MARCH, moves[:1], {}, path=path) == sid
+    sid = scenario_saved.save("Plan A", MARCH, moves, {"ANBR_NETVAERK": 15_000}, path=path)
     build_file(path)  # the next import: a new database file, history carried over
     con = db.connect(path)
     try:
-        s = scenario.load(con, sid)
+        s = scenario_saved.load(con, sid)
         assert (s.name, s.month, s.moves, s.prices, s.presented) == (
             "Plan A", MARCH, moves, {"ANBR_NETVAERK": 15_000.0}, None,
         )  # fmt: skip
-        assert scenario.saved(con)["name"].to_list() == ["Plan A"]
+        assert scenario_saved.saved(con)["name"].to_list() == ["Plan A"]
     finally:
         con.close()
 
@@ -396,8 +396,8 @@ def test_a_saved_scenario_survives_a_reimport(tmp_path):
 def test_a_presented_scenario_is_frozen_across_a_reimport(tmp_path):
     path = tmp_path / "mi.duckdb"
     build_file(path)
-    sid = scenario.save("Plan A", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
-    scenario.present(sid, path=path)
+    sid = scenario_saved.save("Plan A", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
+    scenario_saved.present(sid, path=path)
     # the next import: a fourth private institution at 100.000 raises ANBR_OPHOLDSSTED/privat's price to
     # (90.000 + 80.000 + 100.000) / 3 = 90.000
     build_file(
@@ -405,37 +405,37 @@ def test_a_presented_scenario_is_frozen_across_a_reimport(tmp_path):
     )
     con = db.connect(path)
     try:
-        (p,) = scenario.presented(con, MARCH)
+        (p,) = scenario_saved.presented(con, MARCH)
         # as presented: 2 × (85.000 − 32.000) = 106.000 a month, × 8 months = 848.000
         assert p["name"] == "Plan A" and p["version_id"] == 1
         assert p["result"]["moves"][0]["price_from_dkk"] == 85_000
         assert p["result"]["savings_this_year_dkk"] == 848_000
         assert p["path"].height == 12 and p["path"]["saving_ytd_dkk"].to_list()[-1] == 848_000
         # today the same scenario computes from the new price: 2 × (90.000 − 32.000) × 8 = 928.000
-        s = scenario.load(con, sid)
+        s = scenario_saved.load(con, sid)
         assert scenario.compute(con, s.month, s.moves, s.prices)["savings_this_year_dkk"] == 928_000
-        assert scenario.presented(con, date(2024, 4, 1)) == []
+        assert scenario_saved.presented(con, date(2024, 4, 1)) == []
     finally:
         con.close()
     # frozen: it cannot be replaced, presented again or deleted
     with pytest.raises(scenario.ScenarioError, match="fremlagt for udvalget"):
-        scenario.save("Plan A", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
+        scenario_saved.save("Plan A", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
     with pytest.raises(scenario.ScenarioError, match="allerede fremlagt"):
-        scenario.present(sid, path=path)
+        scenario_saved.present(sid, path=path)
     with pytest.raises(scenario.ScenarioError, match="kan ikke slettes"):
-        scenario.delete(sid, path=path)
+        scenario_saved.delete(sid, path=path)
 
 
 def test_save_refuses_what_cannot_be_computed(tmp_path):
     path = tmp_path / "mi.duckdb"
     build_file(path)
     with pytest.raises(scenario.ScenarioError, match="Ingen aktiv indsats med ANBR_NETVAERK"):
-        scenario.save("Plan B", MARCH, [scenario.parse_move(PLAN[1])], {}, path=path)
+        scenario_saved.save("Plan B", MARCH, [scenario.parse_move(PLAN[1])], {}, path=path)
     with pytest.raises(scenario.ScenarioError, match="navn"):
-        scenario.save("  ", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
+        scenario_saved.save("  ", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
     con = db.connect(path)
     try:
-        assert scenario.saved(con).height == 0
+        assert scenario_saved.saved(con).height == 0
     finally:
         con.close()
 
@@ -471,7 +471,7 @@ def test_the_committee_does_not_see_small_counts_in_the_focus_points():
         {"label": "d", "unit": "count", "value_now": 6.0, "value_after": 0.0, "n_base_now": 6},
         {"label": "e", "unit": "dkk", "value_now": 45_000.0, "value_after": -5_000.0, "n_base_now": None},
     ]
-    got = [(r["value_now"], r["value_after"]) for r in scenario.protect_focus(rows, 5)]
+    got = [(r["value_now"], r["value_after"]) for r in scenario_tables.protect_focus(rows, 5)]
     assert got == [
         ("<5", "<5"),  # 3 children today: neither today's count nor the plan's (3 − 2) is shown
         ("–", "–"),  # a share resting on 2 children
@@ -486,9 +486,9 @@ def test_a_presented_scenario_is_in_the_committees_pack_unchanged_after_a_reimpo
 
     path = tmp_path / "mi.duckdb"
     build_file(path)
-    sid = scenario.save("Plan A", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
-    scenario.save("Kladde", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)  # not presented
-    scenario.present(sid, path=path)
+    sid = scenario_saved.save("Plan A", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)
+    scenario_saved.save("Kladde", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)  # not presented
+    scenario_saved.present(sid, path=path)
     # the next import raises the private institutions' price (M12, 100.000): today's computation would say 928.000
     build_file(
         path, TABLES["measures"] + [m("M12", "B10", "ANBR_OPHOLDSSTED", "privat", "2024-03-01", "100000")]
@@ -527,7 +527,7 @@ def test_excel_export_holds_the_moves_totals_path_and_focus_points(town):
     import openpyxl  # noqa: PLC0415
 
     r = run(town, "ANBR_OPHOLDSSTED/privat:ANBR_PLEJEFAMILIE:2:2024-05")
-    data = scenario.excel_bytes(
+    data = scenario_tables.excel_bytes(
         "Plan A", r, scenario.path(town, MARCH, r), scenario.focus(town, MARCH, r), scenario.codes(town)
     )
     book = openpyxl.load_workbook(io.BytesIO(data))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mi import db, fmt, scenario
+from mi import db, fmt, scenario, scenario_saved, scenario_tables
 from tests.pages.conftest import MONTH, run_app, texts
 
 
@@ -21,7 +21,7 @@ def result_on_db(path, moves, prices=None):
         con.close()
 
 
-PRESET_1 = scenario.Move("ANBR_OPHOLDSSTED", "ANBR_PLEJEFAMILIE", 1, scenario.next_month(MONTH))
+PRESET_1 = scenario.Move("ANBR_OPHOLDSSTED", "ANBR_PLEJEFAMILIE", 1, scenario_tables.next_month(MONTH))
 
 
 def test_leader_builds_saves_and_reopens_a_scenario(app_db):
@@ -55,8 +55,8 @@ def test_leader_builds_saves_and_reopens_a_scenario(app_db):
     assert "Scenariet »Plan A« er gemt." in texts(at)
     con = db.connect(app_db)
     try:
-        (sid,) = scenario.saved(con)["scenario_id"].to_list()
-        assert scenario.load(con, sid).prices == {"ANBR_PLEJEFAMILIE": 50_000.0}
+        (sid,) = scenario_saved.saved(con)["scenario_id"].to_list()
+        assert scenario_saved.load(con, sid).prices == {"ANBR_PLEJEFAMILIE": 50_000.0}
     finally:
         con.close()
     # a new session opens the saved scenario: the same moves and price, the same numbers
@@ -80,7 +80,9 @@ def test_pickers_add_a_move_and_a_missing_price_is_asked_for(app_db):
     button(at, "scn-add").click().run()
     assert not at.exception
     assert at.session_state["scn-moves"] == [
-        scenario.Move("FAMILIEBEHANDLING/privat", "FAMILIEBEHANDLING/intern", 3, scenario.next_month(MONTH))
+        scenario.Move(
+            "FAMILIEBEHANDLING/privat", "FAMILIEBEHANDLING/intern", 3, scenario_tables.next_month(MONTH)
+        )
     ]
     # finance may save but not present to the committee
     assert "scn-present" not in [b.key for b in at.button]
@@ -89,9 +91,9 @@ def test_pickers_add_a_move_and_a_missing_price_is_asked_for(app_db):
 @pytest.mark.parametrize("role", ["leder", "oekonomi"])
 def test_compare_two_saved_scenarios(app_db, role):
     a = [PRESET_1]
-    b = [scenario.Move("TABT_ARBEJDSFORTJENESTE", None, 2, scenario.next_month(MONTH))]
-    scenario.save("Plan A", MONTH, a, {}, path=app_db)
-    scenario.save("Plan B", MONTH, b, {}, path=app_db)
+    b = [scenario.Move("TABT_ARBEJDSFORTJENESTE", None, 2, scenario_tables.next_month(MONTH))]
+    scenario_saved.save("Plan A", MONTH, a, {}, path=app_db)
+    scenario_saved.save("Plan B", MONTH, b, {}, path=app_db)
     at = run_app(role, page="scenarier")
     at.multiselect(key="scn-compare").set_value([1, 2]).run()
     assert not at.exception
@@ -105,8 +107,8 @@ def test_the_committee_sees_a_presented_scenario_read_only(app_db):
     at = run_app("udvalg", page="scenarier")
     assert not at.exception
     assert "Ingen scenarier er fremlagt for udvalget for oktober 2026." in texts(at)
-    sid = scenario.save("Plan A", MONTH, [PRESET_1], {}, path=app_db)
-    scenario.save("Kladde", MONTH, [PRESET_1], {}, path=app_db)  # saved, not presented: not shown
+    sid = scenario_saved.save("Plan A", MONTH, [PRESET_1], {}, path=app_db)
+    scenario_saved.save("Kladde", MONTH, [PRESET_1], {}, path=app_db)  # saved, not presented: not shown
     # the leader presents it from the screen
     lead = run_app("leder", page="scenarier")
     lead.selectbox(key="scn-pick").set_value(sid).run()
