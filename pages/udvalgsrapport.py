@@ -1,6 +1,6 @@
 import streamlit as st
 
-from mi import charts, db, economy, excel, figures, fmt, frozen, pack_charts, pdf, sentences, ui
+from mi import charts, committee, db, economy, excel, figures, fmt, frozen, pack_charts, pdf, sentences, ui
 
 role = ui.require("udvalgsrapport")
 p = ui.pack()
@@ -86,17 +86,17 @@ for fp in p.focus:
                 left.caption(f"Frosset tal revideret: {f.revision_text()}")
         with right:
             st.markdown(fp.sentence)
-            frame, shown = economy.pack_series(p, fp.chart_key)
+            frame, shown = committee.pack_series(p, fp.chart_key)
             ui.chart_with_table(images[fp.code], frame, f"fokus-{fp.number}", ui.span(frame), shown)
             st.caption(sentences.chart_caption(p, fp))
 
 st.header("Anbragte børn efter anbringelsessted")
-ui.table_with_downloads(economy.pack_placements(p), "anbringelser", p.month_text)
+ui.table_with_downloads(committee.pack_placements(p), "anbringelser", p.month_text)
 
 st.header("Økonomi")
 st.markdown(p.sentences["budget"])
 ui.table_with_downloads(
-    economy.pack_budget(p), "oekonomi-noegletal", f"{p.month.year}, opgjort {p.month_text}"
+    committee.pack_budget(p), "oekonomi-noegletal", f"{p.month.year}, opgjort {p.month_text}"
 )
 st.subheader("Merforbrug år for år mod målet")
 path = economy.path_table(p.path)
@@ -125,18 +125,18 @@ for col, key in zip(st.columns(len(staff_keys)), staff_keys, strict=True):
         if f.is_revised:
             st.caption(f"Frosset tal revideret: {f.revision_text()}")
 st.markdown(p.sentences["caseload"])
-frame, shown = economy.pack_series(p, "caseload_per_fte")
+frame, shown = committee.pack_series(p, "caseload_per_fte")
 ui.chart_with_table(images["caseload"], frame, "sagstal", ui.span(frame), shown)
 st.markdown(p.sentences["staff"])
-frame, shown = economy.pack_series(p, "turnover_12m")
+frame, shown = committee.pack_series(p, "turnover_12m")
 ui.chart_with_table(images["turnover"], frame, "personaleomsaetning", ui.span(frame), shown)
 
 if p.revisions:
     st.header("Revisioner")
-    ui.table_with_downloads(economy.pack_revisions(p), "revisioner", p.month_text)
+    ui.table_with_downloads(committee.pack_revisions(p), "revisioner", p.month_text)
 
 with st.expander("Definitioner"):
-    ui.table_with_downloads(economy.definitions(), "definitioner")
+    ui.table_with_downloads(committee.definitions(), "definitioner")
 for note in p.footnotes:
     st.caption(note)
 ui.caption(p.month_text)
