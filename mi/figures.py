@@ -129,7 +129,7 @@ class Pack:
     baseline_year: int = 2019
     annual_reduction_dkk: float = 2_000_000
     footnotes: list[str] = field(default_factory=list)
-    # the scenarios presented to the committee for the month (mi.scenario.pack_section)
+    # the scenarios presented to the committee for the month (mi.scenario_tables.pack_section)
     scenarios: list[dict] = field(default_factory=list)
     # the ladder's flows of the 12 months to the month (mi.flows), for leaders and finance only
     flows: pl.DataFrame | None = None
