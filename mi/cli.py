@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from mi import contract, db, demo, fmt, frozen, hidden, ingest, kpi, report, scenario, spec
+from mi import contract, db, demo, fmt, frozen, hidden, ingest, ingest_checks, kpi, report, scenario, spec
 
 
 def _whole(least: int):
@@ -138,7 +138,7 @@ def describe(exc: Exception) -> str:
     """A failure as the CLI says it: invalid data with every issue, else the exception's message."""
     issues = getattr(exc, "issues", None)
     if issues:
-        return "Data er ikke gyldige:\n" + ingest.format_issues_text(issues)
+        return "Data er ikke gyldige:\n" + ingest_checks.format_issues_text(issues)
     return str(exc)
 
 
@@ -149,9 +149,9 @@ def validate(args) -> int:
     """`python -m mi validate --data DIR [--format text|json]`: exit 0 when there are no errors."""
     issues = ingest.validate_folder(args.data)
     if args.format == "json":
-        print(json.dumps(ingest.issues_to_json(issues), ensure_ascii=False, indent=2))
+        print(json.dumps(ingest_checks.issues_to_json(issues), ensure_ascii=False, indent=2))
     elif issues:
-        print(ingest.format_issues_text(issues))
+        print(ingest_checks.format_issues_text(issues))
     else:
         print(f"{args.data}: ingen fejl eller advarsler")
     return 1 if any(i.is_error for i in issues) else 0
@@ -162,7 +162,7 @@ def import_(args) -> int:
     path = db.db_path()
     loaded = ingest.read_folder(args.data)
     if loaded.errors:
-        print(ingest.format_issues_text(loaded.issues), file=sys.stderr)
+        print(ingest_checks.format_issues_text(loaded.issues), file=sys.stderr)
         print(f"Intet er indlæst; databasen {path} er uændret.", file=sys.stderr)
         return 1
     try:
@@ -171,7 +171,7 @@ def import_(args) -> int:
         print(f"Fejl under indlæsning: {contract.mask(exc)}\nDatabasen {path} er uændret.", file=sys.stderr)
         return 1
     if loaded.issues:
-        print(ingest.format_issues_text(loaded.issues))
+        print(ingest_checks.format_issues_text(loaded.issues))
     con = db.connect(path)
     try:
         row = db.query(

@@ -3,7 +3,7 @@ table.
 
 A model says which columns a table has, which are required, what kind of value each holds and its bounds; the
 rules a row must obey across columns are data below the models (ORDER, ORDER_IN_TIME, ONE_OF, REQUIRED_WHEN,
-UNIQUE_TOGETHER). `mi.ingest` reads both (`columns(table)`, `bounds`, the rules) and checks whole columns at once:
+UNIQUE_TOGETHER). `mi.ingest_checks` reads both (`columns(table)`, `bounds`, the rules) and checks whole columns at once:
 that is the one implementation of every rule; `mi.db` derives the storage schema from the models.
 `model.model_validate(row)` checks one row's values (kinds, bounds, CPR), not the row rules.
 
@@ -94,7 +94,7 @@ ID, TEXT, DATE, MONEY, INT, FTE, ENUM, SCHOOL_YEAR, DATETIME = (
 )
 
 # A date (YYYY-M-D, D-M-YYYY or D.M.YYYY), then optionally a time of day H:MM or H.MM with optional seconds (and
-# a fraction, as Excel and data warehouses write them) after a space, a T or " kl. ". mi.ingest uses the same
+# a fraction, as Excel and data warehouses write them) after a space, a T or " kl. ". mi.ingest_checks uses the same
 # patterns on whole columns.
 DATE_ISO = r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
 DATE_DMY = r"([0-9]{1,2})[-.]([0-9]{1,2})[-.]([0-9]{4})"
@@ -326,7 +326,7 @@ UNIQUE_TOGETHER: dict[str, tuple[str, ...]] = {
     "staff": ("employee_id", "hired_on"),
     "budget": ("year", "budget_area"),
 }
-# Row rules: each is stated here once and checked by mi.ingest on whole columns (the one implementation).
+# Row rules: each is stated here once and checked by mi.ingest_checks on whole columns (the one implementation).
 # start/end pairs: the end may not lie before the start (intervals include both days).
 ORDER: dict[str, tuple[str, str]] = {
     "cases": ("opened_on", "closed_on"),

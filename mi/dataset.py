@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from mi import db, fmt, ingest
+from mi import db, fmt, ingest, ingest_checks
 
 TABLE_LABELS = {
     "children": "Børn",
@@ -148,7 +148,7 @@ class Checked:
 
     names: list[str]
     files: list[tuple[str, bytes]] = field(default_factory=list, repr=False)
-    issues: list[ingest.Issue] = field(default_factory=list)
+    issues: list[ingest_checks.Issue] = field(default_factory=list)
 
     @property
     def n_errors(self) -> int:
@@ -170,8 +170,8 @@ class Checked:
         )
 
     def report(self) -> pl.DataFrame:
-        """Fil, Linje, Kolonne, Alvorlighed, Besked (mi.ingest.issues_frame)."""
-        return ingest.issues_frame(self.issues)
+        """Fil, Linje, Kolonne, Alvorlighed, Besked (mi.ingest_checks.issues_frame)."""
+        return ingest_checks.issues_frame(self.issues)
 
     def report_shown(self) -> pl.DataFrame:
         """The report for the screen: a problem of a whole file has an empty line and column (not "None")."""
@@ -182,7 +182,9 @@ class Checked:
         )
 
 
-def _validate_job(files: list[tuple[str, bytes]], folder: Path) -> tuple[list[str], list[ingest.Issue]]:
+def _validate_job(
+    files: list[tuple[str, bytes]], folder: Path
+) -> tuple[list[str], list[ingest_checks.Issue]]:
     """In the worker process: stage the upload in `folder`, validate it, remove it."""
     try:
         ingest.stage_upload(files, into=folder)
@@ -219,9 +221,11 @@ def _in_worker(job, files: list[tuple[str, bytes]], *args):
         ingest.discard_upload(folder)
 
 
-def _stopped(files: list[tuple[str, bytes]], exc: Exception) -> list[ingest.Issue]:
+def _stopped(files: list[tuple[str, bytes]], exc: Exception) -> list[ingest_checks.Issue]:
     names = ", ".join(n for n, _ in files) or "upload"
-    return [ingest.Issue(names, None, None, f"filerne kunne ikke valideres, og intet er indlæst: {exc}")]
+    return [
+        ingest_checks.Issue(names, None, None, f"filerne kunne ikke valideres, og intet er indlæst: {exc}")
+    ]
 
 
 def check(files: list[tuple[str, bytes]]) -> Checked:

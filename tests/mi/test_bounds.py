@@ -14,7 +14,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from mi import bounds, dataset, ingest, worker
+from mi import bounds, dataset, ingest, ingest_checks, ingest_read, worker
 from tests.mi.test_ingest import TABLES, write_folder
 
 
@@ -27,7 +27,7 @@ def own_tmp(tmp_path, monkeypatch) -> Path:
     return tmp
 
 
-def errors(folder: Path) -> list[ingest.Issue]:
+def errors(folder: Path) -> list[ingest_checks.Issue]:
     return [i for i in ingest.validate_folder(folder) if i.is_error]
 
 
@@ -132,7 +132,7 @@ def test_an_xlsx_without_a_dimension_still_reads_only_what_it_holds(tmp_path):
     data = workbook([["child_id", "birth_date"], ["B1", "2012-01-01"]], **{'<dimension ref="A1:B2"/>': b""})
     path = tmp_path / "children.xlsx"
     path.write_bytes(data)
-    raw, issues = ingest.read_file(path, "children")
+    raw, issues = ingest_read.read_file(path, "children")
     assert issues == [] and raw.frame["child_id"].to_list() == ["B1"]
 
 

@@ -8,7 +8,7 @@ import json
 import polars as pl
 import pytest
 
-from mi import cli, contract, ingest
+from mi import cli, contract, ingest, ingest_checks
 from tests.mi.test_ingest import changed, write_folder
 
 # ------------------------------------------------------------------------------------------ unknown files
@@ -26,9 +26,9 @@ def test_an_unknown_file_in_a_data_folder_is_warned_about(tmp_path):
     (folder / ".DS_Store").write_bytes(b"\0")
     issues = ingest.validate_folder(folder)
     assert [(i.file, i.severity) for i in issues] == [
-        ("Børn_2024.csv", ingest.WARNING),
-        ("measure.xlsx", ingest.WARNING),
-        ("noter.txt", ingest.WARNING),
+        ("Børn_2024.csv", ingest_checks.WARNING),
+        ("measure.xlsx", ingest_checks.WARNING),
+        ("noter.txt", ingest_checks.WARNING),
     ]
     by_file = {i.file: i.message for i in issues}
     assert by_file["Børn_2024.csv"].startswith("filen kendes ikke og indlæses ikke; mente du children.csv?")
@@ -57,7 +57,7 @@ def test_a_parquet_struct_or_list_column_is_rejected_not_stringified(tmp_path, c
         {"child_id": ["B1", "B2"], "birth_date": ["2012-01-01", "2014-05-01"], "sex": ["M", "K"]}
     ).with_columns(column).write_parquet(folder / "children.parquet")
     found = [i for i in ingest.validate_folder(folder) if i.file == "children.parquet"]
-    assert [(i.line, i.column, i.severity) for i in found] == [(1, "district", ingest.ERROR)]
+    assert [(i.line, i.column, i.severity) for i in found] == [(1, "district", ingest_checks.ERROR)]
     assert f"kolonnen 'district' har typen {dtype_text}" in found[0].message
     assert "ikke er én værdi pr. celle" in found[0].message
     with pytest.raises(ingest.ImportBlocked):

@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from mi import cli, contract, db, ingest
+from mi import cli, contract, db, ingest, ingest_checks
 from mi.settings import ROOT
 
 # The valid folder. Lines: the first row of each table is line 2.
@@ -147,11 +147,11 @@ def changed(table: str, index: int, **values: str) -> dict[str, list[dict[str, s
     return {table: rows}
 
 
-def errors(folder: Path) -> list[ingest.Issue]:
+def errors(folder: Path) -> list[ingest_checks.Issue]:
     return [i for i in ingest.validate_folder(folder) if i.is_error]
 
 
-def where(issues: list[ingest.Issue]) -> list[tuple[str, int | None, str | None]]:
+def where(issues: list[ingest_checks.Issue]) -> list[tuple[str, int | None, str | None]]:
     return [(i.file, i.line, i.column) for i in issues]
 
 
@@ -826,7 +826,7 @@ def test_stage_upload_unpacks_a_zip(tmp_path):
         assert names == sorted([f"{t}.csv" for t in TABLES] + ["evil.csv"])
         # evil.csv is no table: not read, and warned about (it might be a misnamed table)
         assert [(i.file, i.severity) for i in ingest.validate_folder(staged)] == [
-            ("evil.csv", ingest.WARNING)
+            ("evil.csv", ingest_checks.WARNING)
         ]
     finally:
         ingest.discard_upload(staged)
@@ -834,7 +834,7 @@ def test_stage_upload_unpacks_a_zip(tmp_path):
 
 def test_issues_frame_has_danish_columns(tmp_path):
     issues = ingest.validate_folder(write_folder(tmp_path / "d", **changed("staff", 0, fte="2")))
-    frame = ingest.issues_frame(issues)
+    frame = ingest_checks.issues_frame(issues)
     assert frame.columns == ["Fil", "Linje", "Kolonne", "Alvorlighed", "Besked"]
     assert frame.row(0)[:4] == ("staff.csv", 2, "fte", "fejl")
 
@@ -947,7 +947,7 @@ def test_repeated_text_held_as_categories_and_loaded_in_slices_arrives_as_text(f
 
 
 def test_more_problems_than_listed_are_counted_in_one_line(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_LINES_PER_PROBLEM", 2)
+    monkeypatch.setattr(ingest_checks, "MAX_LINES_PER_PROBLEM", 2)
     monkeypatch.setattr(ingest, "BATCH_ROWS", 2)
     # five payments with an impossible date on lines 2–6: lines 2 and 3 listed, then "og 3 linjer mere … 6"
     rows = [dict(TABLES["payments"][0], payment_id=f"P{i}", posted_on="2019-02-30") for i in range(5)]

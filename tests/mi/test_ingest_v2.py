@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mi import contract, db, ingest
+from mi import contract, db, ingest, ingest_checks
 from mi.__main__ import main
 from tests.mi.test_ingest import TABLES, errors, where, write_folder
 
@@ -93,7 +93,7 @@ def v2_changed(table: str, index: int, **values: str) -> list[dict[str, str]]:
     return rows
 
 
-def issues_of(folder: Path, severity: str) -> list[ingest.Issue]:
+def issues_of(folder: Path, severity: str) -> list[ingest_checks.Issue]:
     return [i for i in ingest.validate_folder(folder) if i.severity == severity]
 
 
@@ -283,7 +283,7 @@ def test_a_child_talk_outside_the_investigation_is_a_warning(tmp_path, index, ta
         tmp_path / "data", investigations=v2_changed("investigations", index, child_talk_on=talk)
     )
     assert errors(folder) == []
-    found = issues_of(folder, ingest.WARNING)
+    found = issues_of(folder, ingest_checks.WARNING)
     assert where(found) == [("investigations.csv", index + 2, "child_talk_on")]
     assert found[0].message.startswith(f"samtalen med barnet {talk} ligger uden for undersøgelsen")
 
@@ -307,7 +307,7 @@ def test_a_date_after_data_as_of_is_a_warning(tmp_path):
         activities=v2_changed("activities", 2, done_on="2019-05-01"),
     )
     assert errors(folder) == []
-    found = issues_of(folder, ingest.WARNING)
+    found = issues_of(folder, ingest_checks.WARNING)
     assert where(found) == [
         ("activities.csv", 4, "done_on"),
         ("investigations.csv", 3, "completed_on"),
@@ -324,7 +324,7 @@ def test_without_payments_data_as_of_is_the_latest_decision_or_case_date(tmp_pat
     folder = v2_folder(
         tmp_path / "data", payments=[], activities=v2_changed("activities", 2, done_on="2020-01-01")
     )
-    found = issues_of(folder, ingest.WARNING)
+    found = issues_of(folder, ingest_checks.WARNING)
     assert where(found) == [("activities.csv", 4, "done_on")]
     assert "data pr. 2019-12-31 (seneste bevilling eller sagsdato i measures og cases)" in found[0].message
 
