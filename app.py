@@ -83,11 +83,11 @@ else:
 role = st.session_state["role"]
 
 # ---- the month -----------------------------------------------------------------------------------------
-con = ui.con()
-rng = kpi.data_range(con)
+# through ui.view: kept per database file, and a run whose file is swapped meanwhile starts again on the new one
+rng = ui.view(kpi.data_range)
 # complete months, newest first, back to January seven years before (older months are history, not steering)
 last = rng["default_month"] if rng else None
-months = [m for m in kpi.months(con) if m <= last and m.year >= last.year - 7][::-1] if rng else []
+months = [m for m in ui.view(kpi.months) if m <= last and m.year >= last.year - 7][::-1] if rng else []
 if not months:
     st.error("Databasen har ingen data. Indlæs en datamappe (`python -m mi import --data MAPPE`).")
     st.stop()

@@ -133,7 +133,20 @@ def view(fn, *args, heavy: bool = False, **kwargs):
     path = db.db_path()
     name = f"{fn.__module__}.{fn.__qualname__}"
     cache = _cached_heavy if heavy else _cached_view
-    return cache(fn, name, str(path), _stamp(path), args, tuple(sorted(kwargs.items())))
+    stamp = _stamp(path)
+    try:
+        return cache(fn, name, str(path), stamp, args, tuple(sorted(kwargs.items())))
+    except duckdb.ConnectionException:
+        _closed_under_run(path, stamp)
+        raise
+
+
+def _closed_under_run(path: Path, stamp) -> None:
+    """The connection this run used was closed by another session that found a newer file: start the run again
+    on the new file (as _stamp does), rather than show the error."""
+    if db.file_stamp(path) != stamp:
+        st.session_state["_data_stamp"] = db.file_stamp(path)
+        st.rerun()
 
 
 def pack(for_month: date | None = None, for_role: str | None = None) -> Pack:
@@ -202,7 +215,12 @@ def _data_info(path: str, stamp: tuple[int, int] | None) -> dict:
 
 def data_info() -> dict:
     path = db.db_path()
-    return _data_info(str(path), _stamp(path))
+    stamp = _stamp(path)
+    try:
+        return _data_info(str(path), stamp)
+    except duckdb.ConnectionException:
+        _closed_under_run(path, stamp)
+        raise
 
 
 def caption(period: str) -> None:
