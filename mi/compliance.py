@@ -10,8 +10,6 @@ those functions refuse every other role. The committee's figures come from the p
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import altair as alt
@@ -20,6 +18,7 @@ import polars as pl
 
 from mi import charts, db, fmt, pack_compliance, spec
 from mi.figures import Pack, add_months
+from mi.view import Column, View
 
 C_KEYS = pack_compliance.C_KEYS
 period_text = pack_compliance.period_text  # the period each figure covers (L12, the month, its last day)
@@ -78,25 +77,6 @@ DEADLINE_KINDS = {
 LEVEL_LABELS = {"team": "Team", "raadgiver": "Rådgiver (pseudonym)"}
 TREND_MONTHS = 24
 CHART_MAX_UNITS = 40
-
-
-@dataclass(frozen=True)
-class View:
-    """One figure (as mi.ui.show draws it): a chart or None, the rows for the downloads (numbers stay numbers),
-    the same rows as shown (Danish text), the period they cover and, when there are none, what is missing."""
-
-    chart: alt.Chart | alt.LayerChart | None
-    data: pl.DataFrame
-    table: pl.DataFrame
-    period: str
-    missing: str
-
-    @property
-    def is_empty(self) -> bool:
-        return self.table.height == 0
-
-
-Column = tuple[str, pl.Series | list, Callable | None]
 
 
 def _frames(columns: list[Column]) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -8,8 +8,6 @@ Plain functions of (connection, month): the pages cache them through mi.ui.view 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 import altair as alt
@@ -17,6 +15,7 @@ import duckdb
 import polars as pl
 
 from mi import charts, db, fmt
+from mi.view import Column, View
 
 TREND_MONTHS = 36  # how far back the trend charts reach (three years, so seasonality and direction show)
 
@@ -39,27 +38,6 @@ NORM_COLOURS = {
     "Ingen årsværk": charts.GREY,
 }
 GROUP_LABELS = {"alle": "Alle ansatte", "raadgiver": "Rådgivere"}
-
-
-@dataclass(frozen=True)
-class View:
-    """One figure: a chart (None when a table says it better), its rows as a Danish table, the period it covers
-    and, when there are no rows, what is missing."""
-
-    chart: alt.Chart | alt.LayerChart | None
-    data: (
-        pl.DataFrame
-    )  # what the CSV/Excel downloads hold: Danish headings, numbers as numbers, months as dates
-    table: pl.DataFrame  # the same rows as the screen shows them: Danish text formats
-    period: str
-    missing: str
-
-    @property
-    def is_empty(self) -> bool:
-        return self.table.height == 0
-
-
-Column = tuple[str, pl.Series | list, Callable | None]
 
 
 def _frames(columns: list[Column], keep: bool = True) -> tuple[pl.DataFrame, pl.DataFrame]:
