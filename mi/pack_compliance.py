@@ -12,20 +12,12 @@ import csv
 import functools
 from datetime import date
 
-from mi import fmt
+from mi import fmt, spec
 from mi.figures import Pack, add_months
 from mi.settings import ROOT
 
-C_KEYS: tuple[str, ...] = (
-    "c1_notifications",
-    "c2_assessed_24h_share",
-    "c3_investigations_on_time_share",
-    "c4_investigations_overdue",
-    "c5_child_talk_share",
-    "c6_plan_share",
-    "c7_follow_up_share",
-    "c8_supervision_share",
-)
+# the compliance KPIs (c1–c8), in spec order: adding one is one entry with section = "compliance" in mi/kpis.toml
+C_KEYS: tuple[str, ...] = spec.section_keys("compliance")
 # the KPIs counted over L12 (the 12 months ending with the month); the others on the month's last day (c1: in it)
 L12_KEYS = ("c2_assessed_24h_share", "c3_investigations_on_time_share", "c5_child_talk_share")
 REFERENCE_FILE = ROOT / "data" / "reference" / "boernesagsbarometer.csv"

@@ -80,6 +80,12 @@ KEYS: tuple[str, ...] = tuple(k.key for k in REGISTRY)
 BY_KEY: dict[str, Kpi] = {k.key: k for k in REGISTRY}
 
 
+def section_keys(section: str, registry: tuple[Kpi, ...] | None = None) -> tuple[str, ...]:
+    """The keys of one focus point or area (the entries' `section`, e.g. "compliance"), in spec order."""
+    registry = REGISTRY if registry is None else registry
+    return tuple(k.key for k in registry if k.section == section)
+
+
 def share_parts(registry: tuple[Kpi, ...] | None = None) -> dict[str, tuple[str, str]]:
     """The shares' counts: {key: (numerator, denominator)} (mart columns, frozen with the month)."""
     registry = REGISTRY if registry is None else registry

@@ -9,7 +9,7 @@ import io
 import openpyxl
 import pytest
 
-from mi import excel, ingest, pack, pack_compliance, pdf
+from mi import excel, ingest, pack, pack_compliance, pdf, spec
 from tests.sql.test_compliance_cli import FILES
 
 
@@ -98,3 +98,24 @@ def test_fast_formats_of_long_tables_read_as_mi_fmt():
     for d in (date(2026, 11, 7), date(2024, 2, 29), date(2026, 5, 1)):
         assert compliance._day(d) == fmt.day(d)
     assert compliance._int(None) == compliance._pct(None) == compliance._day(None) == fmt.DASH
+
+
+def test_compliance_keys_come_from_the_spec_in_its_order():
+    # the eight entries with section = "compliance" in mi/kpis.toml, in the order they stand there (c1..c8)
+    assert pack_compliance.C_KEYS == (
+        "c1_notifications",
+        "c2_assessed_24h_share",
+        "c3_investigations_on_time_share",
+        "c4_investigations_overdue",
+        "c5_child_talk_share",
+        "c6_plan_share",
+        "c7_follow_up_share",
+        "c8_supervision_share",
+    )
+    # a registry of three entries, two of them in "staff": only those two, in registry order (b before a)
+    entries = [
+        spec.Kpi(key=key, label=key, definition="", unit="count", good="none", comparison="", section=section)
+        for key, section in (("b_first", "staff"), ("z_other", "budget"), ("a_second", "staff"))
+    ]
+    assert spec.section_keys("staff", tuple(entries)) == ("b_first", "a_second")
+    assert spec.section_keys("compliance", tuple(entries)) == ()
