@@ -3,13 +3,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from bench import load
 from mi import demo, ingest
-from mi.settings import ROOT
 
 END_MONTH = "2026-10"
 # a page draws its charts within seconds, but the machine is shared: wait generously, never assert on time
@@ -36,12 +30,6 @@ LAUNCH_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def e2e_db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("e2e-demo")
@@ -54,44 +42,9 @@ def e2e_db(tmp_path_factory) -> Path:
 @contextmanager
 def serve(db_path: Path, log: Path) -> Iterator[str]:
     """`streamlit run app.py` as the leder role over db_path on a free port, until the block ends (then only this
-    process is stopped)."""
-    port = free_port()
-    env = {**os.environ, "MI_DB": str(db_path), "MI_ROLE": "leder", "PYTHONUNBUFFERED": "1"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):  # the server is up when its health endpoint answers (up to 2 minutes)
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit stopped: {log.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError(f"streamlit did not start: {log.read_text(errors='replace')[-2000:]}")
+    process is stopped): bench.load.serve, the one starter the load test and the browser tests share."""
+    with load.serve(db_path, log, role="leder") as (url, _pid):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="session")
