@@ -25,6 +25,7 @@ Bounded: only 127.0.0.1, a fixed number of sessions and steps, each step with a 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import random
 import resource
@@ -224,11 +225,22 @@ async def _many(url: str, n: int, ramp_s: float, think_s: float, seed: int) -> l
     return await asyncio.gather(*(one(i) for i in range(n)))
 
 
+def run_coroutine(coro):
+    """asyncio.run(coro), also where the calling thread already runs an event loop (Playwright's sync API keeps
+    one running in the test process): then the sessions get a fresh loop on a thread of their own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def run_sessions(
     url: str, n: int, ramp_s: float = 0.0, think_s: float = 0.0, seed: int = 17
 ) -> list[list[Step]]:
     """N sessions at once (started evenly over `ramp_s` seconds), each walking committee_day."""
-    return asyncio.run(_many(url, n, ramp_s, think_s, seed))
+    return run_coroutine(_many(url, n, ramp_s, think_s, seed))
 
 
 # ---- the server -------------------------------------------------------------------------------------------------

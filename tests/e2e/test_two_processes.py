@@ -63,7 +63,7 @@ def test_two_servers_on_one_file_switch_together_on_import(e2e_db, tmp_path):
             assert all(versions(s) == {"1"} for s in before)
 
         # an import while sessions walk on both servers: no page errs, no page mixes the versions
-        during = asyncio.run(_sessions_during(urls, lambda: ingest.import_folder(folder, path)))
+        during = load.run_coroutine(_sessions_during(urls, lambda: ingest.import_folder(folder, path)))
         assert during, "no page ran during the import"
         assert [(s.name, s.status, s.exceptions) for s in during if s.failed] == []
         assert [s.name for s in during if len(versions(s)) != 1] == []
