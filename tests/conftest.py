@@ -91,9 +91,14 @@ def kpis(con: duckdb.DuckDBPyConnection, month: str) -> dict:
 
 @pytest.fixture(autouse=True)
 def _isolated_db(tmp_path, monkeypatch):
-    """No test touches data/mi.duckdb: MI_DB points into the test's own folder."""
+    """No test touches data/mi.duckdb: MI_DB points into the test's own folder. The schema stamp (cached per process)
+    is computed afresh for each test: a test that patches the spec or the SQL folder, or an AppTest script thread
+    still running after its test, must not leave a stamp that a later test writes into its database (a database
+    whose stamp differs from a fresh process's is refused as built by an older version)."""
+    db.schema_stamp.cache_clear()
     monkeypatch.setenv("MI_DB", str(tmp_path / "mi.duckdb"))
     yield
+    db.schema_stamp.cache_clear()
 
 
 @pytest.fixture

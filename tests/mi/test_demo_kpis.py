@@ -69,9 +69,9 @@ def test_cli_kpis_from_the_folder_equals_the_imported_database(folder, tmp_path)
 
     def kpis(*extra: str) -> dict:
         cmd = [sys.executable, "-m", "mi", "kpis", "--month", "2025-10", *extra]
-        return json.loads(
-            subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
-        )
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr  # a failure says why (the command's Danish message)
+        return json.loads(done.stdout)
 
     from_db, from_folder = kpis(), kpis("--data", str(folder))
     assert from_db == from_folder

@@ -95,6 +95,7 @@ def added(tmp_path, monkeypatch):
     yield path
     st.cache_data.clear()
     st.cache_resource.clear()
+    monkeypatch.undo()  # the real spec and SQL folder back before the stamp is cleared
     db.schema_stamp.cache_clear()
 
 
