@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.test_browser import metric_value, settle
 
@@ -20,8 +21,18 @@ def test_figures_and_a_filtered_deadline_list_downloaded(app_url, page: Page, tm
     assert metric_value(page, "Børnefaglige undersøgelser afsluttet").endswith("%")
     expect(page.get_by_role("heading", name="Fristliste")).to_be_visible()
     # only supervision visits
-    page.get_by_role("combobox", name="Frist for").click()
-    page.get_by_role("option", name="Personligt tilsyn").click()
+    # the list opens on a click; a click that lands while the page re-renders is lost, so open it again then
+    combo = page.get_by_role("combobox", name="Frist for")
+    option = page.get_by_role("option", name="Personligt tilsyn")
+    for _ in range(3):
+        combo.click()
+        try:
+            option.wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            settle(page)
+    option.click()
     page.keyboard.press("Escape")
     settle(page)
     with page.expect_download() as info:
