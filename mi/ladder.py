@@ -1,5 +1,9 @@
 """What the Indsatstrappen screen shows, selected from the marts and shaped for display.
 
+Long because its protection is one piece: the ladder's steps, its moves and the focus points' breakdowns are
+protected together with the pack's linked placement and family-treatment tables through the same Table and `_table`;
+split in two, the rule of one half would have to be read in the other (kept whole on purpose, issue 13).
+
 Every figure is computed in SQL (mart_ladder_monthly, mart_ladder_moves, mart_placements_monthly,
 mart_family_treatment_monthly, mart_day_treatment_monthly, mart_lost_earnings_monthly); this module only selects
 rows and, for the committee (role udvalg), protects every count of children with mi.privacy:
@@ -16,10 +20,6 @@ rows and, for the committee (role udvalg), protects every count of children with
     view(con, month, role)     everything the page shows, as a LadderView (tables, chart frames, footnotes)
     Table                      a table: `frame` for downloads (numbers stay numbers), `shown` (Danish text), footnotes
 
-This module is long because its protection is one piece: the ladder's steps, its moves and the focus points'
-breakdowns are protected together with the pack's placement and family-treatment tables (linked tables), through the
-same Table and `_table`; split in two, the rule of one half would have to be read in the other. At ~600 lines it is
-kept whole on purpose (issue 13).
 """
 
 from __future__ import annotations
