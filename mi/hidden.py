@@ -4,8 +4,9 @@
 focus points, in how many months the committee's pack hides it and its comparison with last year.
 
 `shrink(src, dst, every)` keeps the children whose id hashes to 0 modulo `every` (zlib.crc32 of the id as UTF-8:
-stable across runs and machines), with their cases, measures and payments; budget, staff, pupils and the settings
-are copied as they are. `every=6` gives a municipality of about a sixth of the demo's children, `every=20` a
+stable across runs and machines), with their cases, measures and payments, and with contract v2's notifications,
+investigations and activities (an activity naming a measure only when that measure is kept: it is the child's);
+budget, staff, pupils and the settings are copied as they are. A table the folder lacks stays missing. `every=6` gives a municipality of about a sixth of the demo's children, `every=20` a
 twentieth (issue 16).
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 CHILD_TABLES = ("cases", "measures")
+V2_CHILD_TABLES = ("notifications", "investigations")  # contract v2, optional: by the child
 COPIED = ("budget.csv", "staff.csv", "pupils.csv", "settings.toml")
 
 
@@ -42,6 +44,16 @@ def shrink(src: Path | str, dst: Path | str, every: int) -> int:
     payments.filter(pl.col("child_id").is_in(ids) | pl.col("measure_id").is_in(measures)).write_csv(
         dst / "payments.csv"
     )
+    for table in V2_CHILD_TABLES:
+        if (src / f"{table}.csv").exists():
+            rows = pl.read_csv(src / f"{table}.csv", infer_schema=False)
+            rows.filter(pl.col("child_id").is_in(ids)).write_csv(dst / f"{table}.csv")
+    if (src / "activities.csv").exists():
+        rows = pl.read_csv(src / "activities.csv", infer_schema=False)
+        measure = pl.col("measure_id")
+        rows.filter(
+            pl.col("child_id").is_in(ids) & (measure.is_null() | (measure == "") | measure.is_in(measures))
+        ).write_csv(dst / "activities.csv")
     for name in COPIED:
         if (src / name).exists():
             shutil.copyfile(src / name, dst / name)
