@@ -108,7 +108,7 @@ def palette_for(labels) -> dict[str, str]:
     return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
 
 
-def _records(frame: pl.DataFrame) -> list[dict]:
+def records(frame: pl.DataFrame) -> list[dict]:
     return [
         {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in r.items()}
         for r in frame.iter_rows(named=True)
@@ -260,7 +260,7 @@ def lines(
     if group:
         enc["detail"] = alt.Detail(f"{group}:N")
     layers = [
-        alt.Chart(alt.Data(values=_records(data)))
+        alt.Chart(alt.Data(values=records(data)))
         .mark_line(point=True, strokeWidth=2, color=alt.Undefined if series else BLUE)
         .encode(**enc)
     ]
@@ -276,7 +276,7 @@ def lines(
             frame.filter(pl.col(target).is_not_null()).with_columns(pl.col(target).alias("_t")), "_t", unit
         )
         layers.append(
-            alt.Chart(alt.Data(values=_records(t)))
+            alt.Chart(alt.Data(values=records(t)))
             .mark_line(strokeDash=[6, 4], color=GREY)
             .encode(x=f"{x}:T", y="y:Q", **({"detail": alt.Detail(f"{group}:N")} if group else {}))
         )
@@ -326,7 +326,7 @@ def bars(
             enc["yOffset"] = f"{color}:N"
     height = max(160, 34 * frame[category].n_unique() * (2 if color else 1)) if horizontal else 300
     chart = (
-        alt.Chart(alt.Data(values=_records(data)))
+        alt.Chart(alt.Data(values=records(data)))
         .mark_bar(color=alt.Undefined if color else BLUE)
         .encode(**enc)
     )
@@ -334,7 +334,7 @@ def bars(
         texts = _scaled(frame.with_columns(pl.col(value).fill_null(0)), value, unit)
         chart = alt.layer(
             chart,
-            alt.Chart(alt.Data(values=_records(texts)))
+            alt.Chart(alt.Data(values=records(texts)))
             .mark_text(align="left", dx=4, fontSize=13)
             .encode(y=cat, x="y:Q", text=f"{label}:N"),
         )
@@ -349,7 +349,7 @@ def ladder(frame: pl.DataFrame) -> alt.Chart:
         pl.col("shown").alias("tekst"),
     )
     order = data.sort("ladder_step", descending=True)["trin"].to_list()
-    base = alt.Chart(alt.Data(values=_records(data)))
+    base = alt.Chart(alt.Data(values=records(data)))
     bar = base.mark_bar(color=BLUE, height=26).encode(
         y=alt.Y("trin:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
         x=alt.X(

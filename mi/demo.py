@@ -33,8 +33,8 @@ from mi.demo_codes import DISTRICTS as DISTRICTS
 from mi.demo_codes import LOST_EARNINGS_CAP_DKK as LOST_EARNINGS_CAP_DKK
 from mi.demo_codes import TEAMS as TEAMS
 from mi.demo_codes import default_end_month as default_end_month
-from mi.demo_payments import _budget, _pupils
-from mi.demo_tables import _municipality
+from mi.demo_payments import budget_table, pupils_table
+from mi.demo_tables import municipality_tables
 from mi.ingest import import_folder
 from mi.settings import ROOT
 
@@ -89,7 +89,7 @@ def write(
     files = {t: open(out / f"{t}.csv", "wb") for t in PER_MUNICIPALITY}  # noqa: SIM115
     try:
         for no in range(1, scale + 1):
-            frames = _municipality(no, seed, cal, catalogue)
+            frames = municipality_tables(no, seed, cal, catalogue)
             spend.append(frames.pop("spend"))
             for table, df in frames.items():
                 df.write_csv(
@@ -100,8 +100,8 @@ def write(
         for f in files.values():
             f.close()
     spend_all = pl.concat(spend).group_by("year", "budget_area").agg(pl.col("amount", "written").sum())
-    budget = _budget(spend_all, seed)
-    pupils = _pupils(cal, scale, seed)
+    budget = budget_table(spend_all, seed)
+    pupils = pupils_table(cal, scale, seed)
     budget.write_csv(out / "budget.csv")
     pupils.write_csv(out / "pupils.csv")
     counts["budget"], counts["pupils"] = budget.height, pupils.height

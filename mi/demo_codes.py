@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-import polars as pl
 
-from mi.demo_base import _day
+from mi.demo_base import day_number
 
 PUPILS = 3_000  # pupils in the municipality's schools
 LOST_EARNINGS_CAP_DKK = 35_247  # Barnets lov § 87: monthly cap (2024)
@@ -151,24 +150,6 @@ LEAVE_REASONS = (("Nyt job", 0.55), ("Pension", 0.08), ("Flytning", 0.1), ("Opsa
 FTES = ((1.0, 0.78), (0.9, 0.08), (0.8, 0.1), (0.6, 0.04))
 
 
-def _choice(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """One option per row of a (rows × options) weight matrix, by uniforms u."""
-    cum = np.cumsum(weights, axis=1)
-    return (u[:, None] * cum[:, -1:] > cum).sum(axis=1)
-
-
-def _stratified(rng: np.random.Generator, n: int, block: int = 10) -> np.ndarray:
-    """Uniforms whose every run of `block` consecutive draws has one in each tenth of (0, 1): arrivals come in
-    time order, so any stretch of them gets the full spread of durations, ages and providers, and a small
-    municipality's stocks stay near their means."""
-    strata = np.argsort(rng.random((-(-n // block), block)), axis=1).ravel()[:n]
-    return (strata + rng.random(n)) / block
-
-
-def _pick(rng: np.random.Generator, n: int, options: tuple, probs: list[float]) -> np.ndarray:
-    return np.asarray(options)[rng.choice(len(options), n, p=np.asarray(probs) / sum(probs))]
-
-
 @dataclass(frozen=True)
 class Calendar:
     start: int  # 2019-01-01
@@ -193,21 +174,10 @@ class Calendar:
             as_of = max(end, min(as_of, today - timedelta(days=1)))
         nxt = end + timedelta(days=1)
         horizon = date(nxt.year + nxt.month // 12, nxt.month % 12 + 1, 1) - timedelta(days=1)
-        return cls(_day(FIRST_DAY), _day(end), _day(as_of), _day(horizon), y)
+        return cls(day_number(FIRST_DAY), day_number(end), day_number(as_of), day_number(horizon), y)
 
 
 def default_end_month(today: date | None = None) -> str:
     """The last complete calendar month before today."""
     last = (today or date.today()).replace(day=1) - timedelta(days=1)
     return f"{last:%Y-%m}"
-
-
-def _dates(days: np.ndarray, valid: np.ndarray | None = None) -> pl.Series:
-    """Day numbers as a date column; empty where not `valid`."""
-    if valid is None:
-        return pl.Series(days.astype(np.int32)).cast(pl.Date)
-    return (
-        pl.Series(np.where(valid, days, 0).astype(np.int32))
-        .cast(pl.Date)
-        .scatter(np.flatnonzero(~valid), None)
-    )

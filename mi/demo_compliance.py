@@ -13,7 +13,7 @@ notification on a child with no case at all would need a child row the v1 demo d
 
 Rates start near the national level of Ankestyrelsen's Børnesagsbarometer 2023 (DOMAIN.md: 24-hour assessment
 96 %, investigation within 4 months 34 %, child talk 95 %, plan 79 %, 6-month follow-up 51 %, supervision
-twice a year 73 %) and improve with the council's policy (mi.demo_base._ramp: from 2020, fully from 2023).
+twice a year 73 %) and improve with the council's policy (mi.demo_base.policy_ramp: from 2020, fully from 2023).
 
 The mess of a real case system: a share of receipts and assessments are registered without a time of day,
 some notifications never get an assessment registered, an assessment registered days late carries the later
@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from mi.demo_base import POPULATION_0_22, YEAR, _ids, _month_start, _months, _ramp
+from mi.demo_base import POPULATION_0_22, YEAR, date_column, month_index, month_start, policy_ramp, pseudo_ids
 
 CHILDREN_0_17 = round(POPULATION_0_22 * 18 / 23)
 NOTIFICATIONS_PER_CHILD = 0.117  # a year, UND1/UND2 (see above)
@@ -57,7 +57,7 @@ SUPERVISION_VISIT = (0.85, 0.95)  # each half-yearly visit; twice in a year ≈ 
 
 
 def _rate(days: np.ndarray, shares: tuple[float, float]) -> np.ndarray:
-    return shares[0] + (shares[1] - shares[0]) * _ramp(days)
+    return shares[0] + (shares[1] - shares[0]) * policy_ramp(days)
 
 
 def add_months(days: np.ndarray, k: np.ndarray | int) -> np.ndarray:
@@ -80,11 +80,6 @@ def _stamp(seconds: np.ndarray, has_time: np.ndarray, valid: np.ndarray | None =
         .otherwise(moment.dt.strftime("%Y-%m-%d"))
     ).to_series()
     return text if valid is None else text.scatter(np.flatnonzero(~valid), None)
-
-
-def _dates(days: np.ndarray, valid: np.ndarray | None = None) -> pl.Series:
-    out = pl.Series(np.asarray(days).astype(np.int32)).cast(pl.Date)
-    return out if valid is None else out.scatter(np.flatnonzero(~valid), None)
 
 
 def _slots(rng: np.random.Generator, start: np.ndarray, last: np.ndarray, first_after: np.ndarray) -> tuple:
@@ -116,7 +111,7 @@ def generate(
     data as of (day number, its latest posting); first: 2019-01-01; birth/child_no: per child index; used: the
     indices of the children written; m: the measures as written (arrays, true ends) with their ids; cases:
     mi.demo._cases (child index, opened, closed, is_open)."""
-    child_of = lambda idx: _ids(k + "B", child_no[idx], 6)  # noqa: E731
+    child_of = lambda idx: pseudo_ids(k + "B", child_no[idx], 6)  # noqa: E731
 
     # ---------------------------------------------------------------- notifications
     opened = cases["opened"]
@@ -127,11 +122,11 @@ def generate(
     # the other first notifications, on children of the children table aged 0–17: month by month, as many as
     # make up the month's expected first notifications with those at a case's opening (the extract knows only
     # the cases opened so far, so its last months have fewer of those, not fewer notifications)
-    month = np.arange(_months(np.array([begin]))[0], _months(np.array([last]))[0] + 1)
-    start = np.maximum(_month_start(month), begin)
-    stop = np.minimum(_month_start(month + 1), last + 1)
+    month = np.arange(month_index(np.array([begin]))[0], month_index(np.array([last]))[0] + 1)
+    start = np.maximum(month_start(month), begin)
+    stop = np.minimum(month_start(month + 1), last + 1)
     expected = NOTIFICATIONS_PER_CHILD * CHILDREN_0_17 * (stop - start) / YEAR / (1 + CLUSTER_EXTRA)
-    at_case_in = np.bincount(_months(case_received) - month[0], minlength=month.size)[: month.size]
+    at_case_in = np.bincount(month_index(case_received) - month[0], minlength=month.size)[: month.size]
     wanted = np.maximum(0, expected - at_case_in)
     count = np.diff(np.floor(np.cumsum(wanted) + rng.random()), prepend=0).astype(np.int64)
     which = np.repeat(np.arange(month.size), count)
@@ -174,7 +169,7 @@ def generate(
     no_source = rng.random(n) < 0.02
     notifications = pl.DataFrame(
         {
-            "notification_id": _ids(k + "U", np.arange(1, n + 1), 6),
+            "notification_id": pseudo_ids(k + "U", np.arange(1, n + 1), 6),
             "child_id": child_of(child[order]),
             "received_at": _stamp(at[order], received_timed[order]),
             "source": pl.Series(sources[order]).scatter(np.flatnonzero(no_source[order]), None),
@@ -208,11 +203,11 @@ def generate(
     order = np.lexsort((inv_child, started))
     investigations = pl.DataFrame(
         {
-            "investigation_id": _ids(k + "I", np.arange(1, n + 1), 6),
+            "investigation_id": pseudo_ids(k + "I", np.arange(1, n + 1), 6),
             "child_id": child_of(inv_child[order]),
-            "started_on": _dates(started[order]),
-            "completed_on": _dates(completed[order], done[order]),
-            "child_talk_on": _dates(talk[order], has_talk[order]),
+            "started_on": date_column(started[order]),
+            "completed_on": date_column(completed[order], done[order]),
+            "child_talk_on": date_column(talk[order], has_talk[order]),
         }
     )
 
@@ -254,10 +249,10 @@ def generate(
     rows, kind, on, named = rows[order], kind[order], on[order], named[order]
     activities = pl.DataFrame(
         {
-            "activity_id": _ids(k + "A", np.arange(1, rows.size + 1), 7),
+            "activity_id": pseudo_ids(k + "A", np.arange(1, rows.size + 1), 7),
             "child_id": child_of(m["child"][rows]),
             "activity": kind,
-            "done_on": _dates(on),
+            "done_on": date_column(on),
             "measure_id": measure_ids.gather(pl.Series(rows)).scatter(np.flatnonzero(~named), None),
         }
     )

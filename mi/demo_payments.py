@@ -8,26 +8,26 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from mi.demo_base import _day, _ids, _month_start, _months
-from mi.demo_codes import CODES, LOST_EARNINGS_CAP_DKK, PROVIDER_ROWS, PUPILS, Calendar, _dates
+from mi.demo_base import date_column, day_number, month_index, month_start, pseudo_ids
+from mi.demo_codes import CODES, LOST_EARNINGS_CAP_DKK, PROVIDER_ROWS, PUPILS, Calendar
 
 # --------------------------------------------------------------------------------------------- payments
 
 
-def _payments(
+def payments_table(
     rng: np.random.Generator, cal: Calendar, m: dict, measures: pl.DataFrame, catalogue: pl.DataFrame, k: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One posting per measure-month (amount = monthly cost × active-days share), refunds and late corrections;
     postings after the extract date are left out. Also returns the spend by year and budget area, of the full
     years (for the budget) and as written."""
     has = np.flatnonzero(m["cost"] > 0)
-    last = _day(date(cal.end_year, 12, 31))
-    m0 = _months(np.maximum(m["start"][has], cal.start))
-    m1 = _months(np.minimum(m["end"][has], last))
+    last = day_number(date(cal.end_year, 12, 31))
+    m0 = month_index(np.maximum(m["start"][has], cal.start))
+    m1 = month_index(np.minimum(m["end"][has], last))
     n = np.maximum(0, m1 - m0 + 1)
     row = np.repeat(has, n)
     month = np.repeat(m0, n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    first, nxt = _month_start(month), _month_start(month + 1)
+    first, nxt = month_start(month), month_start(month + 1)
     a, b = np.maximum(m["start"][row], first), np.minimum(m["end"][row], nxt - 1)
     code = np.array(CODES)[m["code"][row]]
     lost = code == "TABT_ARBEJDSFORTJENESTE"
@@ -63,7 +63,7 @@ def _payments(
     code = np.array(CODES)[m["code"][row]]
 
     area = dict(zip(catalogue["measure_code"], catalogue["budget_area"], strict=True))
-    year = _months(posted) // 12 + 1970
+    year = month_index(posted) // 12 + 1970
     keep = posted <= cal.as_of
     spend = (
         pl.DataFrame(
@@ -90,12 +90,12 @@ def _payments(
     no_code = ~by_code & (rng.random(row.size) < 0.3)
     account = dict(zip(catalogue["measure_code"], catalogue["account_function"], strict=True))
     label = pl.Series(["Betaling", "Tilbagebetaling", "Efterregulering"])[kind]
-    ym = pl.Series(_month_start(month).astype("datetime64[D]").astype("datetime64[M]").astype(str))
+    ym = pl.Series(month_start(month).astype("datetime64[D]").astype("datetime64[M]").astype(str))
     idx = pl.Series(row)
     payments = pl.DataFrame(
         {
-            "payment_id": _ids(k + "P", np.arange(1, row.size + 1), 7),
-            "posted_on": _dates(posted),
+            "payment_id": pseudo_ids(k + "P", np.arange(1, row.size + 1), 7),
+            "posted_on": date_column(posted),
             "amount_dkk": amount,
             "measure_id": measures["measure_id"].gather(idx).scatter(np.flatnonzero(by_code), None),
             "measure_code": pl.Series(code).scatter(np.flatnonzero(no_code), None),
@@ -111,7 +111,7 @@ def _payments(
 # --------------------------------------------------------------------------------------------- budget, pupils
 
 
-def _budget(spend: pl.DataFrame, seed: int) -> pl.DataFrame:
+def budget_table(spend: pl.DataFrame, seed: int) -> pl.DataFrame:
     """Budget a year and area: the year's spend minus an overspend of ~8 % in 2019, falling ~0.9 points a year
     (the target is 2 mio. kr. a year) with noise; mostly on placements."""
     rng = np.random.default_rng([seed, 0])
@@ -140,9 +140,9 @@ def _budget(spend: pl.DataFrame, seed: int) -> pl.DataFrame:
     )
 
 
-def _pupils(cal: Calendar, scale: int, seed: int) -> pl.DataFrame:
+def pupils_table(cal: Calendar, scale: int, seed: int) -> pl.DataFrame:
     rng = np.random.default_rng([seed, 0, 1])
-    last = cal.end_year - (cal.end < _day(date(cal.end_year, 8, 1)))
+    last = cal.end_year - (cal.end < day_number(date(cal.end_year, 8, 1)))
     starts = np.arange(2018, last + 1)
     n = PUPILS * scale * (1 + 0.004 * (starts - 2018) + rng.normal(0, 0.008, starts.size))
     return pl.DataFrame(

@@ -21,7 +21,18 @@ import numpy as np
 import polars as pl
 
 from mi import demo_compliance
-from mi.demo_base import YEAR, _day, _ids, _month_start, _months, _ramp
+from mi.demo_base import (
+    YEAR,
+    choose_by_weight,
+    date_column,
+    day_number,
+    month_index,
+    month_start,
+    pick,
+    policy_ramp,
+    pseudo_ids,
+    stratified_uniforms,
+)
 from mi.demo_codes import (
     BURN_IN,
     CODES,
@@ -42,12 +53,8 @@ from mi.demo_codes import (
     STAFF_FROM,
     TEAMS,
     Calendar,
-    _choice,
-    _dates,
-    _pick,
-    _stratified,
 )
-from mi.demo_payments import _payments
+from mi.demo_payments import payments_table
 
 # --------------------------------------------------------------------------------------------- measures
 
@@ -64,7 +71,7 @@ class _Measures:
 
     def children(self, start: np.ndarray, ages: tuple[int, int]) -> np.ndarray:
         """New children of an age in `ages` (years) on `start`; returns their indices."""
-        age = ((ages[0] + (ages[1] + 1 - ages[0]) * _stratified(self.rng, start.size)) * YEAR).astype(
+        age = ((ages[0] + (ages[1] + 1 - ages[0]) * stratified_uniforms(self.rng, start.size)) * YEAR).astype(
             np.int64
         )
         first = self.birth.size
@@ -82,11 +89,11 @@ class _Measures:
             else SEASON
         )
         months = np.arange(
-            _months(np.array([_day(BURN_IN)]))[0], _months(np.array([self.cal.horizon]))[0] + 1
+            month_index(np.array([day_number(BURN_IN)]))[0], month_index(np.array([self.cal.horizon]))[0] + 1
         )
-        first = _month_start(months)
-        days_in = _month_start(months + 1) - first
-        lam = per_year / 12 * season[months % 12] / season.mean() * (1 + (final - 1) * _ramp(first))
+        first = month_start(months)
+        days_in = month_start(months + 1) - first
+        lam = per_year / 12 * season[months % 12] / season.mean() * (1 + (final - 1) * policy_ramp(first))
         # systematic sampling (not Poisson): counts follow the expected ones, with some noise month by month, so a
         # small municipality's trends show through
         cum = np.floor(np.cumsum(lam * self.rng.lognormal(0, 0.25, months.size)) + self.rng.random())
@@ -109,28 +116,30 @@ class _Measures:
         _, _, months, shape, _, _ = KINDS[code]
         if end is None:
             if code in SCHOOL_YEAR_CODES:  # to the end of June of a school year (1–4 of them), a few drop out
-                m = _months(start)
+                m = month_index(start)
                 years = (
                     1 if code == "ANBR_EFTERSKOLE" else rng.choice([1, 2, 3, 4], n, p=[0.35, 0.35, 0.2, 0.1])
                 )
-                june = _month_start((m // 12 + (m % 12 >= 6) + years - 1) * 12 + 6) - 1  # 30 June
+                june = month_start((m // 12 + (m % 12 >= 6) + years - 1) * 12 + 6) - 1  # 30 June
                 dropout = rng.random(n) < 0.1
                 end = np.where(dropout, start + (rng.random(n) * (june - start)).astype(np.int64), june)
             else:
-                weibull = (-np.log1p(-_stratified(rng, n))) ** (1 / shape) / math.gamma(1 + 1 / shape)
+                weibull = (-np.log1p(-stratified_uniforms(rng, n))) ** (1 / shape) / math.gamma(1 + 1 / shape)
                 end = start + np.maximum(14, months * weibull * 30.44).astype(np.int64)
         at18 = end >= limit
         end = np.maximum(start, np.minimum(end, limit))
         # provider by the policy's mix at the start; cost with 2 % a year price index and some spread
         rows = [i for i, r in enumerate(PROVIDER_ROWS) if r[0] == code]
         w = np.array([[PROVIDER_ROWS[i][3], PROVIDER_ROWS[i][4]] for i in rows])
-        ramp = _ramp(start)[:, None]
-        prov = np.asarray(rows)[_choice(_stratified(rng, n), w[:, 0] * (1 - ramp) + w[:, 1] * ramp)]
+        ramp = policy_ramp(start)[:, None]
+        prov = np.asarray(rows)[
+            choose_by_weight(stratified_uniforms(rng, n), w[:, 0] * (1 - ramp) + w[:, 1] * ramp)
+        ]
         base = np.array([r[5] for r in PROVIDER_ROWS])[prov]
         spread = 0.55 if code in ("TABT_ARBEJDSFORTJENESTE", "MERUDGIFTER") else 0.08
         cost = base * 1.02 ** ((start - self.cal.start) / YEAR) * rng.lognormal(0, spread, n)
         if code == "TABT_ARBEJDSFORTJENESTE":  # closer follow-up: new grants are smaller from 2020
-            cost = np.minimum(cost * (1 - 0.25 * _ramp(start)), LOST_EARNINGS_CAP_DKK * 0.85)
+            cost = np.minimum(cost * (1 - 0.25 * policy_ramp(start)), LOST_EARNINGS_CAP_DKK * 0.85)
         cost = np.round(cost, 0)
         lead = np.where(
             rng.random(n) < 0.15, 0, rng.integers(1, 46, n)
@@ -161,8 +170,8 @@ class _Measures:
         end: np.ndarray | None = None,
     ) -> None:
         """With probability p per child, a measure of a code drawn from `options` (weights) on the same child."""
-        take = _stratified(self.rng, child.size) < p
-        which = _pick(self.rng, take.sum(), tuple(options), list(options.values()))
+        take = stratified_uniforms(self.rng, child.size) < p
+        which = pick(self.rng, take.sum(), tuple(options), list(options.values()))
         for code in options:
             sel = which == code
             self.add(code, child[take][sel], start[take][sel], None if end is None else end[take][sel])
@@ -199,7 +208,7 @@ def _generate_measures(rng: np.random.Generator, cal: Calendar) -> tuple[dict[st
             ms.follow(0.7 * young, {"ANBR_OPHOLDSSTED": 1, "ANBR_DOGNINSTITUTION": 1}, child, end + 1)
         elif code in INSTITUTION:  # step down to family care or an own room, more so under the policy
             ms.follow(
-                (0.1 + 0.15 * _ramp(end)) * young,
+                (0.1 + 0.15 * policy_ramp(end)) * young,
                 {"ANBR_NETVAERK": 4, "ANBR_PLEJEFAMILIE_FORSTAERKET": 3, "ANBR_EGET_VAERELSE": 3},
                 child,
                 end + 1,
@@ -210,7 +219,7 @@ def _generate_measures(rng: np.random.Generator, cal: Calendar) -> tuple[dict[st
     ms.follow(0.5 * placed, {"EFTERVAERN": 1}, data["child"], data["end"] + 1)
     data = ms.build()
     # closer follow-up from 2020: a review ends a quarter of the lost-earnings grants running in March 2020
-    review = _day(date(2020, 3, 1))
+    review = day_number(date(2020, 3, 1))
     lost = (
         (data["code"] == CODES.index("TABT_ARBEJDSFORTJENESTE"))
         & (data["start"] < review)
@@ -236,7 +245,7 @@ def _employments(
     team = np.array([p[1] for p in positions])
     opened = np.array([p[2] for p in positions], np.int64)
     rate = np.array([[p[3], p[4]] for p in positions])
-    sim, cut = _day(STAFF_FROM) - int(YEAR), _day(date(2022, 1, 1))
+    sim, cut = day_number(STAFF_FROM) - int(YEAR), day_number(date(2022, 1, 1))
     # whoever holds a position when the simulation starts was hired an exponential time before
     cur = np.where(
         opened <= sim,
@@ -251,16 +260,16 @@ def _employments(
             filled = group[cur[group] <= t]
             if filled.size:
                 i = filled[rng.integers(filled.size)]
-                left = _month_start(_months(np.array([t])) + 1)[0] - 1  # most resign to the end of a month
+                left = month_start(month_index(np.array([t])) + 1)[0] - 1  # most resign to the end of a month
                 left = max(cur[i], left if left <= cal.as_of and rng.random() < 0.65 else t)
                 rows.append((i, cur[i], left))
                 nxt = left + rng.integers(20, 120)
-                cur[i] = _month_start(_months(np.array([nxt])) + 1)[0] if rng.random() < 0.6 else nxt
+                cur[i] = month_start(month_index(np.array([nxt])) + 1)[0] if rng.random() < 0.6 else nxt
             r = rate[group[0], 0 if t < cut else 1] * max(1, (opened[group] <= t).sum())
             t += int(YEAR / r * rng.uniform(0.75, 1.25))
     rows += [(i, cur[i], NO_END) for i in range(opened.size) if cur[i] <= cal.as_of]
     p, h, left = (np.array(x, np.int64) for x in zip(*rows, strict=True))
-    seen = left >= _day(STAFF_FROM)
+    seen = left >= day_number(STAFF_FROM)
     p, h, left = p[seen], h[seen], left[seen]
     order = np.lexsort((p, h))
     p, h, left = p[order], h[order], left[order]
@@ -284,8 +293,8 @@ def _employments(
         "hired": h,
         "left": left,
         "gone": left < NO_END,
-        "fte": _pick(rng, n, *zip(*FTES, strict=True)),
-        "reason": _pick(rng, n, *zip(*LEAVE_REASONS, strict=True)),
+        "fte": pick(rng, n, *zip(*FTES, strict=True)),
+        "reason": pick(rng, n, *zip(*LEAVE_REASONS, strict=True)),
     }
 
 
@@ -333,17 +342,17 @@ def _staff_and_caseworkers(rng: np.random.Generator, cal: Calendar, cases: dict)
     """Staff, with caseworker positions per team sized from its cases (~30 cases a position in 2019, ~26 after
     the extra hires of 2021), and each case's caseworker: one employed on the case's last day, of the case's
     team when the team has one then (when a caseworker leaves, the cases go to the others)."""
-    months = np.arange(_months(np.array([cal.start]))[0], _months(np.array([cal.end]))[0] + 1)
-    ends = _month_start(months + 1) - 1
+    months = np.arange(month_index(np.array([cal.start]))[0], month_index(np.array([cal.end]))[0] + 1)
+    ends = month_start(months + 1) - 1
     active = (cases["opened"][:, None] <= ends) & (cases["last"][:, None] >= ends)
-    late = ends >= _day(date(2022, 1, 1))
+    late = ends >= day_number(date(2022, 1, 1))
     positions = []
     for t in TEAMS:
         load = active[cases["team"] == t].sum(axis=0)
         base = max(1, round(load[:12].mean() / 30))
         more = max(0, round(load[late].mean() / 26) - base) if late.any() else 0
         positions += [("raadgiver", t, 0, 0.36, 0.3)] * base
-        positions += [("raadgiver", t, _day(date(2021, 3, 1)), 0.36, 0.3)] * more
+        positions += [("raadgiver", t, day_number(date(2021, 3, 1)), 0.36, 0.3)] * more
     positions += [(r, t, 0, rate, rate) for r, t, count, rate in OTHER_STAFF for _ in range(count)]
     st = _employments(rng, cal, positions)
     rg = np.flatnonzero(st["role"] == "raadgiver")
@@ -354,7 +363,9 @@ def _staff_and_caseworkers(rng: np.random.Generator, cal: Calendar, cases: dict)
     return st, rg[score.argmax(axis=1)]
 
 
-def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def municipality_tables(
+    no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame
+) -> dict[str, pl.DataFrame]:
     rng = np.random.default_rng([seed, no])
     k = f"K{no:03d}-"
     m, birth = _generate_measures(rng, cal)
@@ -374,12 +385,12 @@ def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) ->
     used = used[np.argsort(first)]
     child_no = np.empty(birth.size, np.int64)
     child_no[used] = np.arange(1, used.size + 1)
-    district = _pick(rng, used.size, DISTRICTS, [0.3, 0.25, 0.2, 0.25])
+    district = pick(rng, used.size, DISTRICTS, [0.3, 0.25, 0.2, 0.25])
     children = pl.DataFrame(
         {
-            "child_id": _ids(k + "B", np.arange(1, used.size + 1), 6),
-            "birth_date": _dates(birth[used]),
-            "sex": _pick(rng, used.size, ("M", "K", ""), [0.52, 0.47, 0.01]),
+            "child_id": pseudo_ids(k + "B", np.arange(1, used.size + 1), 6),
+            "birth_date": date_column(birth[used]),
+            "sex": pick(rng, used.size, ("M", "K", ""), [0.52, 0.47, 0.01]),
             "district": district,
         }
     ).with_columns(pl.col("sex").replace("", None))
@@ -389,46 +400,46 @@ def _municipality(no: int, seed: int, cal: Calendar, catalogue: pl.DataFrame) ->
     order = np.argsort(cs["opened"], kind="stable")  # case ids in order of opening
     cases = pl.DataFrame(
         {
-            "case_id": _ids(k + "S", np.arange(1, order.size + 1), 6),
-            "child_id": _ids(k + "B", child_no[cs["child"][order]], 6),
-            "caseworker_id": _ids(k + "M", st["no"][worker[order]], 4),
+            "case_id": pseudo_ids(k + "S", np.arange(1, order.size + 1), 6),
+            "child_id": pseudo_ids(k + "B", child_no[cs["child"][order]], 6),
+            "caseworker_id": pseudo_ids(k + "M", st["no"][worker[order]], 4),
             "team": st["team"][worker[order]],
-            "opened_on": _dates(cs["opened"][order]),
-            "closed_on": _dates(cs["closed"][order], ~cs["is_open"][order]),
+            "opened_on": date_column(cs["opened"][order]),
+            "closed_on": date_column(cs["closed"][order], ~cs["is_open"][order]),
         }
     )
     staff = pl.DataFrame(
         {
-            "employee_id": _ids(k + "M", st["no"], 4),
+            "employee_id": pseudo_ids(k + "M", st["no"], 4),
             "role": st["role"],
             "team": st["team"],
             "fte": st["fte"],
-            "hired_on": _dates(st["hired"]),
-            "left_on": _dates(st["left"], st["gone"]),
+            "hired_on": date_column(st["hired"]),
+            "left_on": date_column(st["left"], st["gone"]),
             "leave_reason": pl.Series(st["reason"]).scatter(np.flatnonzero(~st["gone"]), None),
         }
     )
     prov = np.array(PROVIDER_ROWS, dtype=object)
     measures = pl.DataFrame(
         {
-            "measure_id": _ids(k + "F", np.arange(1, n + 1), 6),
-            "child_id": _ids(k + "B", child_no[m["child"]], 6),
+            "measure_id": pseudo_ids(k + "F", np.arange(1, n + 1), 6),
+            "child_id": pseudo_ids(k + "B", child_no[m["child"]], 6),
             "measure_code": np.array(CODES)[m["code"]],
             "provider_type": prov[m["prov"], 1].astype(str),
             "provider_name": prov[m["prov"], 2].astype(str),
-            "start_on": _dates(m["start"]),
-            "end_on": _dates(m["end"], m["end_known"]),
+            "start_on": date_column(m["start"]),
+            "end_on": date_column(m["end"], m["end_known"]),
             "monthly_cost_dkk": pl.Series(np.where(m["cost"] > 0, m["cost"], np.nan)).fill_nan(None),
-            "decided_on": _dates(m["decided"], m["decided_known"]),
+            "decided_on": date_column(m["decided"], m["decided_known"]),
         }
     )
-    payments, spend = _payments(rng, cal, m, measures, catalogue, k)
+    payments, spend = payments_table(rng, cal, m, measures, catalogue, k)
     last = payments["posted_on"].max()
     v2 = demo_compliance.generate(
         np.random.default_rng([seed, no, 2]),  # a stream of its own: the v1 tables stay as they were
         k,
         CODES,
-        _day(last) if last is not None else cal.end,
+        day_number(last) if last is not None else cal.end,
         cal.start,
         birth,
         child_no,

@@ -227,7 +227,7 @@ def waterfall_chart(frame: pl.DataFrame) -> alt.Chart | None:
     floor = max(0.0, lo - pad)
     # the totals' bars start at the axis' lower end (not drawn below the plot)
     data = data.with_columns(pl.max_horizontal(pl.col("fra0"), pl.lit(floor)).alias("fra"))
-    base = alt.Chart(alt.Data(values=charts._records(data)))
+    base = alt.Chart(alt.Data(values=charts.records(data)))
     bars = base.mark_bar(size=46, clip=True).encode(
         x=alt.X("Trin:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=200)),
         y=alt.Y(
@@ -361,7 +361,7 @@ def unit_price_chart(frame: pl.DataFrame) -> alt.Chart:
         fmt.texts(long["Kr. pr. barn"], fmt.kr, "tekst"),
     )
     order = list(dict.fromkeys(frame["Indsatstype"] + " · " + frame["Leverandørtype"]))
-    base = alt.Chart(alt.Data(values=charts._records(data)))
+    base = alt.Chart(alt.Data(values=charts.records(data)))
     y = alt.Y("kat:N", title=None, sort=order, axis=alt.Axis(labelLimit=360))
     kinds = ["Kontraktpris pr. barn", "Betalt pr. barn"]
     link = base.mark_rule(color=charts.GREY, strokeWidth=1.5).encode(
@@ -546,6 +546,6 @@ def hbars(
         enc["yOffset"] = alt.YOffset(f"{color}:N", sort=kinds)
     data = data.with_columns(pl.col(color).replace_strict(kinds, list(range(len(kinds)))).alias("rank"))
     per_row = 22 * (1 if stack else len(kinds)) + 14
-    chart = alt.Chart(alt.Data(values=charts._records(data))).mark_bar().encode(**enc)
+    chart = alt.Chart(alt.Data(values=charts.records(data))).mark_bar().encode(**enc)
     # the height holds the legend and the axis as well (width='container' makes Vega-Lite fit inside it)
     return charts.finish(chart, height=per_row * len(order) + 110)

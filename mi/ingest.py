@@ -31,15 +31,15 @@ from mi import settings as settings_mod
 from mi.ingest_checks import (
     LINE,
     WARNING,
+    Checker,
     Issue,
-    _check_header,
-    _check_keys,
-    _check_values,
-    _Checker,
-    _references,
+    check_header,
+    check_keys,
+    check_references,
     check_table,
+    check_values,
 )
-from mi.ingest_read import _delimiter, _file_is_utf8, _header, _ragged_line, _tidy, read_file
+from mi.ingest_read import file_is_utf8, normalise_header, ragged_line, read_file, sniff_delimiter, tidy
 from mi.settings import ROOT, Settings
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
@@ -84,7 +84,7 @@ def read_and_check(path: Path, table: str) -> tuple[pl.DataFrame, int, list[Issu
         path.suffix.lower() != ".csv"
         or head.startswith(b"\xef\xbb\xbf")
         or not head.strip()
-        or not _file_is_utf8(path)
+        or not file_is_utf8(path)
     ):
         raw, issues = read_file(path, table)
         if issues:
@@ -95,23 +95,23 @@ def read_and_check(path: Path, table: str) -> tuple[pl.DataFrame, int, list[Issu
         bounds.check_file(path)  # before polars reads a byte of it (a header of a million columns, …)
     except bounds.TooBig as exc:
         return pl.DataFrame(), 0, [Issue(path.name, None, None, str(exc))]
-    delimiter = _delimiter(head.split(b"\n", 1)[0].decode("utf-8", errors="replace"))
+    delimiter = sniff_delimiter(head.split(b"\n", 1)[0].decode("utf-8", errors="replace"))
     scan = pl.scan_csv(
         path, separator=delimiter, infer_schema=False, quote_char='"', row_index_name=LINE, row_index_offset=2
     )
-    ck = _Checker(path.name)
+    ck = Checker(path.name)
     try:
-        names, issues = _header(scan.collect_schema().names(), path.name)
+        names, issues = normalise_header(scan.collect_schema().names(), path.name)
         if issues:
             return pl.DataFrame(), 0, issues
-        _check_header(table, names, ck)
+        check_header(table, names, ck)
         parts, rows = [], 0
         for batch in scan.collect_batches(chunk_size=BATCH_ROWS):
             batch.columns = names
             rows += batch.height
-            parts.append(_compact(table, _check_values(table, _tidy(batch), delimiter, ck)))
+            parts.append(_compact(table, check_values(table, tidy(batch), delimiter, ck)))
     except pl.exceptions.PolarsError as exc:
-        ragged = _ragged_line(path.read_bytes(), delimiter)
+        ragged = ragged_line(path.read_bytes(), delimiter)
         if ragged:
             line, got, expected = ragged
             msg = f"linjen har {got} felter, men overskriften har {expected} (skilletegn '{delimiter}')"
@@ -125,9 +125,9 @@ def read_and_check(path: Path, table: str) -> tuple[pl.DataFrame, int, list[Issu
         header_only = pl.DataFrame(
             {c: pl.Series([], dtype=pl.Utf8) for c in names if c != LINE}
         ).with_row_index(LINE)
-        parts = [_check_values(table, header_only, delimiter, ck)]
+        parts = [check_values(table, header_only, delimiter, ck)]
     frame = pl.concat(parts, rechunk=False)
-    _check_keys(table, frame, ck)
+    check_keys(table, frame, ck)
     return frame, rows, ck.finish()
 
 
@@ -254,7 +254,7 @@ KPI_FLAG_CODES = {
 
 
 def _catalogue_flags(name: str, frame: pl.DataFrame) -> list[Issue]:
-    ck = _Checker(name)
+    ck = Checker(name)
     flag, code = pl.col("focus_flag"), pl.col("measure_code")
     for kpi_flag, kpi_code in KPI_FLAG_CODES.items():
         ck.flag(
@@ -335,7 +335,7 @@ def read_folder(folder: Path | str) -> Loaded:
     if all(t in clean or t not in paths for t in db.INPUT_TABLES):
         # an optional table that is missing or header-only is not there to refer to: its references are not checked
         given = {t for t in paths if t not in OPTIONAL_TABLES or (t in clean and clean[t].height)}
-        issues += _references(names, clean, catalogue, present=given)
+        issues += check_references(names, clean, catalogue, present=given)
     frames = {t: f.drop(LINE) for t, f in clean.items()}
     issues.sort(key=lambda i: (not i.is_error, i.file, i.line if i.line is not None else sys.maxsize))
     return Loaded(frames, settings, catalogue, issues, files)

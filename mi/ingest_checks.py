@@ -1,7 +1,7 @@
 """Check a table read from a data folder against the contract: the Issue every problem becomes, the vectorised
 row, column and reference checks driven by mi.contract's metadata, and the report formats of the issues.
 
-Long because the checks of one table share one _Checker and its line-listing rule, and the checks across tables
+Long because the checks of one table share one Checker and its line-listing rule, and the checks across tables
 read the same helpers; split further they would import each other's private parts.
 
 Every problem is an Issue with the file, the line as a spreadsheet shows it (the header is line 1), the column
@@ -48,7 +48,7 @@ class Issue:
 
 
 @dataclass
-class _Raw:
+class RawTable:
     table: str
     name: str  # file name as reported
     frame: pl.DataFrame  # text columns (stripped, empty → null) plus _line
@@ -58,7 +58,7 @@ class _Raw:
 # ---------------------------------------------------------------------------------------------- checking
 
 
-class _Checker:
+class Checker:
     """Collects the checks of one table and runs them together: every mask in one parallel pass, messages
     only for the rows that fail (so a clean national extract costs one pass, not one per check). A table read
     in batches keeps one checker: each kind of problem lists its first MAX_LINES_PER_PROBLEM lines in all."""
@@ -171,7 +171,7 @@ def _any(frame: pl.DataFrame, expr: pl.Expr) -> bool:
     return bool(frame.select(expr.fill_null(False).any()).item())
 
 
-def _bounds_check(ck: _Checker, table: str, col: Column, num: pl.Expr) -> None:
+def _bounds_check(ck: Checker, table: str, col: Column, num: pl.Expr) -> None:
     low, low_inc, high, high_inc = contract.bounds(table, col.name)
     if low is None and high is None:
         return
@@ -198,19 +198,19 @@ def _n(v: float) -> str:
 NUMBER_KINDS = (contract.MONEY, contract.INT, contract.FTE)
 
 
-def check_table(raw: _Raw) -> tuple[pl.DataFrame, list[Issue]]:
+def check_table(raw: RawTable) -> tuple[pl.DataFrame, list[Issue]]:
     """Check one table's values and rows; return its clean frame (contract columns + _line: dates as dates,
     numbers as plain number text, allowed values in their canonical spelling) and the issues."""
-    ck = _Checker(raw.name)
-    _check_header(raw.table, raw.frame.columns, ck)
-    frame = _check_values(raw.table, raw.frame, raw.delimiter, ck)
-    _check_keys(raw.table, frame, ck)
+    ck = Checker(raw.name)
+    check_header(raw.table, raw.frame.columns, ck)
+    frame = check_values(raw.table, raw.frame, raw.delimiter, ck)
+    check_keys(raw.table, frame, ck)
     return frame, ck.finish()
 
 
-def _check_header(table: str, header: list[str], ck: _Checker) -> None:
+def check_header(table: str, header: list[str], ck: Checker) -> None:
     """Missing required columns (errors) and columns outside the contract (warnings). The table's other columns
-    are still checked (_check_values leaves the missing ones out of the value checks)."""
+    are still checked (check_values leaves the missing ones out of the value checks)."""
     names = {c.name for c in contract.columns(table)}
     missing = [c.name for c in contract.columns(table) if c.required and c.name not in header]
     for name in missing:
@@ -220,10 +220,10 @@ def _check_header(table: str, header: list[str], ck: _Checker) -> None:
         ck.issues.append(Issue(ck.name, 1, extra, text, WARNING))
 
 
-def _check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: _Checker) -> pl.DataFrame:
+def check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: Checker) -> pl.DataFrame:
     """Every check of a value or a row (not across rows); returns the clean frame."""
     cols = contract.columns(table)
-    absent = {c.name for c in cols if c.name not in frame.columns}  # reported once by _check_header
+    absent = {c.name for c in cols if c.name not in frame.columns}  # reported once by check_header
     frame = frame.with_columns([pl.lit(None, pl.Utf8).alias(c) for c in absent])
     frame = frame.select([LINE, *[c.name for c in cols]])
 
@@ -410,7 +410,7 @@ def _datetime_parts(c: str) -> list[pl.Expr]:
     ]
 
 
-def _datetime_checks(ck: _Checker, c: str) -> pl.Expr:
+def _datetime_checks(ck: Checker, c: str) -> pl.Expr:
     """Flag a value that is not a date (with or without a time of day), a year outside 1900–2100 and a time
     of day that does not exist; return the normalised ISO text (contract.normalise_datetime does the same for
     one value)."""
@@ -459,7 +459,7 @@ def _with_seconds(x: pl.Expr) -> pl.Expr:
     return pl.when(x.str.len_chars() == 16).then(x + pl.lit(":00")).otherwise(x)
 
 
-def _order_in_time(ck: _Checker, first: str, second: str) -> None:
+def _order_in_time(ck: Checker, first: str, second: str) -> None:
     """contract.ORDER_IN_TIME: `second` before `first`, by the times when both carry one, else by the dates (a date
     without a time is not before a time on the same day)."""
     r, a = pl.col(first), pl.col(second)
@@ -485,7 +485,7 @@ ORDER_IN_TIME_WHY = {"assessed_at": "; en underretning kan ikke vurderes, før d
 REQUIRED_WHY = {"activities": "den foranstaltning, planen eller opfølgningen gælder"}
 
 
-def _investigation_rows(ck: _Checker) -> None:
+def _investigation_rows(ck: Checker) -> None:
     talk, start, end = pl.col("child_talk_on"), pl.col("started_on"), pl.col("completed_on")
     ck.flag(
         (talk < start) | (talk > end),
@@ -506,7 +506,7 @@ V2_ROW_CHECKS = {
 }
 
 
-def _check_keys(table: str, frame: pl.DataFrame, ck: _Checker) -> None:
+def check_keys(table: str, frame: pl.DataFrame, ck: Checker) -> None:
     """Rows that share a key that must be unique."""
     cols = contract.columns(table)
     keys = [(c.name,) for c in cols if c.unique] + (
@@ -516,7 +516,7 @@ def _check_keys(table: str, frame: pl.DataFrame, ck: _Checker) -> None:
         _duplicates(ck, frame, list(key))
 
 
-def _duplicates(ck: _Checker, frame: pl.DataFrame, key: list[str]) -> None:
+def _duplicates(ck: Checker, frame: pl.DataFrame, key: list[str]) -> None:
     keyed = pl.all_horizontal([pl.col(k).is_not_null() for k in key])
     if not _any(
         frame,
@@ -545,13 +545,13 @@ def _duplicates(ck: _Checker, frame: pl.DataFrame, key: list[str]) -> None:
 # ------------------------------------------------------------------------------------ across tables
 
 
-def _references(
+def check_references(
     names: dict[str, str], clean: dict[str, pl.DataFrame], catalogue: pl.DataFrame, present: set[str]
 ) -> list[Issue]:
     issues: list[Issue] = []
     targets = dict(clean) | {"catalogue": catalogue}
     for table, frame in clean.items():
-        ck = _Checker(names[table])
+        ck = Checker(names[table])
         for col in contract.columns(table):
             if not col.ref:
                 continue
@@ -598,7 +598,7 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
             .filter(~pl.col("_raadgiver"))
         )
         frame = cases.join(not_caseworkers, left_on="caseworker_id", right_on="employee_id", how="inner")
-        ck = _Checker(names["cases"])
+        ck = Checker(names["cases"])
         ck.flag(
             pl.lit(True),
             "caseworker_id",
@@ -614,7 +614,7 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
         ck.run(frame)
         issues += ck.finish()
         frame = cases.join(left, left_on="caseworker_id", right_on="employee_id", how="inner")
-        ck = _Checker(names["cases"])
+        ck = Checker(names["cases"])
         ck.flag(
             pl.col("closed_on").is_null(),
             "caseworker_id",
@@ -635,7 +635,7 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
             how="inner",
         )
         posted = pl.col("posted_on")
-        ck = _Checker(names["payments"])
+        ck = Checker(names["payments"])
         ck.flag(
             (posted < pl.col("start_on")) | (posted > pl.col("end_on")),
             "posted_on",
@@ -662,7 +662,7 @@ def _warnings(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Iss
         issues += ck.finish()
 
     if children is not None and cases is not None and children.height:
-        ck = _Checker(names["children"])
+        ck = Checker(names["children"])
         ck.flag(
             ~pl.col("child_id").is_in(cases.get_column("child_id").implode()),
             "child_id",
@@ -728,7 +728,7 @@ def _v2_across(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Is
             on="measure_id",
             how="inner",
         )
-        ck = _Checker(names["activities"])
+        ck = Checker(names["activities"])
         ck.flag(
             pl.col("child_id") != pl.col("_measure_child"),
             "measure_id",
@@ -749,7 +749,7 @@ def _v2_across(names: dict[str, str], clean: dict[str, pl.DataFrame]) -> list[Is
         frame = clean.get(table)
         if frame is None or not frame.height:
             continue
-        ck = _Checker(names[table])
+        ck = Checker(names[table])
         for c in cols:
             day = (
                 pl.col(c).str.slice(0, 10).str.to_date("%Y-%m-%d")

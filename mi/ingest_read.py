@@ -1,7 +1,7 @@
 """Read one file of a data folder in the municipal dialects: CSV (UTF-8 with or without BOM, or Windows-1252;
 ',' or ';'; ragged lines found), Excel (.xlsx) and Parquet; headers normalised and text tidied (stripped, empty →
 null), each row numbered as a spreadsheet shows it (mi.ingest_checks.LINE). Problems of reading are
-mi.ingest_checks.Issue; the table read is mi.ingest_checks._Raw, what the checks take.
+mi.ingest_checks.Issue; the table read is mi.ingest_checks.RawTable, what the checks take.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from mi import bounds, contract, fmt
-from mi.ingest_checks import LINE, Issue, _Raw
+from mi.ingest_checks import LINE, Issue, RawTable
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -40,11 +40,11 @@ def _utf8(data: bytes) -> bytes:
     return data.decode("cp1252", errors="replace").encode("utf-8")
 
 
-def _delimiter(header: str) -> str:
+def sniff_delimiter(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def _ragged_line(data: bytes, delimiter: str) -> tuple[int, int, int] | None:
+def ragged_line(data: bytes, delimiter: str) -> tuple[int, int, int] | None:
     """(line, fields, expected) of the first row whose field count differs from the header's. The line is the row's
     number as a spreadsheet shows it (the header is 1), also after a quoted value that spans lines."""
     reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""), delimiter=delimiter)
@@ -61,11 +61,11 @@ def _ragged_line(data: bytes, delimiter: str) -> tuple[int, int, int] | None:
 def _read_csv(path: Path) -> tuple[pl.DataFrame, str, list[Issue]]:
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
-    plain = not head.startswith(b"\xef\xbb\xbf") and _file_is_utf8(path)
+    plain = not head.startswith(b"\xef\xbb\xbf") and file_is_utf8(path)
     # plain UTF-8 is read straight from the file (polars maps it: no copy of a national extract in memory)
     data = path if plain else _utf8(path.read_bytes())
     first = (head if plain else data[: 1 << 16]).split(b"\n", 1)[0].decode("utf-8", errors="replace")
-    delimiter = _delimiter(first)
+    delimiter = sniff_delimiter(first)
     if not head.strip():
         return (
             pl.DataFrame(),
@@ -82,7 +82,7 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, list[Issue]]:
             row_index_offset=2,
         )
     except pl.exceptions.PolarsError as exc:
-        ragged = _ragged_line(path.read_bytes() if plain else data, delimiter)
+        ragged = ragged_line(path.read_bytes() if plain else data, delimiter)
         if ragged:
             line, got, expected = ragged
             msg = f"linjen har {got} felter, men overskriften har {expected} (skilletegn '{delimiter}')"
@@ -95,7 +95,7 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, list[Issue]]:
     return frame, delimiter, []
 
 
-def _file_is_utf8(path: Path) -> bool:
+def file_is_utf8(path: Path) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with open(path, "rb") as fh:
@@ -259,7 +259,7 @@ def _castable(frame: pl.DataFrame, column: pl.Expr) -> bool:
     return True
 
 
-def _header(names: list[str], file: str) -> tuple[list[str], list[Issue]]:
+def normalise_header(names: list[str], file: str) -> tuple[list[str], list[Issue]]:
     out = [c if c == LINE else c.strip().lstrip("\ufeff").strip().lower() for c in names]
     issues, seen = [], set()
     for name in out:
@@ -269,7 +269,7 @@ def _header(names: list[str], file: str) -> tuple[list[str], list[Issue]]:
     return out, issues
 
 
-def _tidy(frame: pl.DataFrame) -> pl.DataFrame:
+def tidy(frame: pl.DataFrame) -> pl.DataFrame:
     """Strip blanks, make empty values null (only in the columns that need it) and drop blank lines."""
     text_cols = [c for c in frame.columns if c != LINE]
     if not text_cols or frame.height == 0:
@@ -289,14 +289,14 @@ def _tidy(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def read_file(path: Path, table: str) -> tuple[_Raw, list[Issue]]:
+def read_file(path: Path, table: str) -> tuple[RawTable, list[Issue]]:
     """One table's file as text columns with normalised header names and each row's spreadsheet line."""
     suffix = path.suffix.lower()
     delimiter = ""
     try:
         bounds.check_file(path)
     except bounds.TooBig as exc:
-        return _Raw(table, path.name, pl.DataFrame(), delimiter), [Issue(path.name, None, None, str(exc))]
+        return RawTable(table, path.name, pl.DataFrame(), delimiter), [Issue(path.name, None, None, str(exc))]
     if suffix == ".csv":
         frame, delimiter, issues = _read_csv(path)
     elif suffix == ".xlsx":
@@ -306,9 +306,9 @@ def read_file(path: Path, table: str) -> tuple[_Raw, list[Issue]]:
         frame, issues = _read_parquet(path, table)
         delimiter = ";"
     if issues:
-        return _Raw(table, path.name, pl.DataFrame(), delimiter), issues
-    names, issues = _header(frame.columns, path.name)
+        return RawTable(table, path.name, pl.DataFrame(), delimiter), issues
+    names, issues = normalise_header(frame.columns, path.name)
     if issues:
-        return _Raw(table, path.name, pl.DataFrame(), delimiter), issues
+        return RawTable(table, path.name, pl.DataFrame(), delimiter), issues
     frame.columns = names
-    return _Raw(table, path.name, _tidy(frame), delimiter), []
+    return RawTable(table, path.name, tidy(frame), delimiter), []

@@ -127,7 +127,7 @@ def _hbars(
         enc["tooltip"].insert(0, alt.Tooltip(f"{color}:N", title=""))
     # Streamlit fits the whole chart (legend and axis included) into the height: room for them plus 30 px a bar
     height = 110 + 30 * data[category].n_unique()
-    base = alt.Chart(alt.Data(values=charts._records(data)))
+    base = alt.Chart(alt.Data(values=charts.records(data)))
     bars = (base.mark_bar() if color else base.mark_bar(color=charts.BLUE)).encode(**enc)
     # the value at the end of each bar (also a zero, which has no bar), in the chart's Danish number format
     labels = base.mark_text(align="left", dx=4, fontSize=12, color="#333333").encode(
@@ -149,7 +149,7 @@ def _stacked(frame: pl.DataFrame, category: str, value: str, color: str, title: 
     """Vertical bars per category stacked by `color` (e.g. staff per team by role), the total above each bar.
     mi.charts.bars sets colours side by side, which leaves most of a team's slots empty when roles differ."""
     data = frame.filter(pl.col(value).is_not_null())
-    base = alt.Chart(alt.Data(values=charts._records(data)))
+    base = alt.Chart(alt.Data(values=charts.records(data)))
     x = alt.X(f"{category}:N", title=None, axis=alt.Axis(labelAngle=0, labelLimit=160))
     bars = base.mark_bar().encode(
         x=x,
