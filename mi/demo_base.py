@@ -1,5 +1,5 @@
-"""What the demo's modules share: the day arithmetic on numpy day numbers, the council's policy ramp, ids, and the
-size of the demo municipality (mi.demo writes the v1 tables, mi.demo_compliance the case-handling tables)."""
+"""What the demo's modules share: the day arithmetic on numpy day numbers, date columns, the random draws, the
+council's policy ramp, ids, and the size of the demo municipality (mi.demo writes the v1 tables, mi.demo_compliance the case-handling tables)."""
 
 from __future__ import annotations
 

@@ -80,7 +80,7 @@ class _Measures:
 
     def arrivals(self, code: str) -> np.ndarray:
         """Start days of the measures of one code from the burn-in through the month after end_month."""
-        per_year, final = KINDS[code][:2]
+        per_year, final = KINDS[code].starts_2019, KINDS[code].policy
         season = (
             SEASON_SCHOOL
             if code == "SKOLE_DAGBEHANDLING"
@@ -113,7 +113,7 @@ class _Measures:
         child, start, birth, limit = child[ok], start[ok], birth[ok], limit[ok]
         end = None if end is None else end[ok]
         rng, n = self.rng, child.size
-        _, _, months, shape, _, _ = KINDS[code]
+        months, shape = KINDS[code].mean_months, KINDS[code].weibull_shape
         if end is None:
             if code in SCHOOL_YEAR_CODES:  # to the end of June of a school year (1–4 of them), a few drop out
                 m = month_index(start)
@@ -159,7 +159,7 @@ class _Measures:
 
     def primary(self, code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         start = self.arrivals(code)
-        return self.add(code, self.children(start, KINDS[code][4]), start)
+        return self.add(code, self.children(start, KINDS[code].ages), start)
 
     def follow(
         self,
@@ -376,7 +376,7 @@ def municipality_tables(
     order = np.lexsort((m["child"][keep], m["start"][keep]))
     m = {key: v[keep][order] for key, v in m.items()}
     n = m["start"].size
-    open_p = np.array([KINDS[c][5] for c in CODES])[m["code"]]
+    open_p = np.array([KINDS[c].p_no_end for c in CODES])[m["code"]]
     m["end_known"] = (m["end"] <= cal.horizon) | (rng.random(n) >= open_p)  # ends within a month are known
     m["decided_known"] = (rng.random(n) >= 0.02) | (m["start"] > cal.as_of)  # a few decisions lack their date
 
