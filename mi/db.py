@@ -408,6 +408,21 @@ def writer_lock(path: Path) -> Iterator[None]:
 
 
 @contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyCursor]:
+    """A cursor of `con` in one transaction: committed when the block ends, rolled back when it raises."""
+    cur = con.cursor()
+    try:
+        cur.begin()
+        yield cur
+        cur.commit()
+    except BaseException:
+        cur.rollback()
+        raise
+    finally:
+        cur.close()
+
+
+@contextmanager
 def working_copy(path: Path, kind: str, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """Change the database file at `path` without disturbing its readers: under the writer lock, a copy of the
     file (with its WAL) is opened read-write for the block; when the block ends without an error, the copy is

@@ -104,9 +104,7 @@ def freeze(con: duckdb.DuckDBPyConnection, month: date | str) -> Frozen:
     if version is None:
         raise ValueError("Databasen har ingen dataversion; indlæs data, før en måned fryses.")
     at = datetime.now().replace(microsecond=0)
-    cur = con.cursor()
-    try:
-        cur.begin()
+    with db.transaction(con) as cur:
         # checked inside the transaction (the primary key on (month, kpi_key) guards a race as well)
         first = cur.execute(
             "select min(frozen_at), min(version_id) from frozen_kpis where month = ?", [m]
@@ -117,12 +115,6 @@ def freeze(con: duckdb.DuckDBPyConnection, month: date | str) -> Frozen:
             "insert into frozen_kpis (month, kpi_key, value, version_id, frozen_at) values (?, ?, ?, ?, ?)",
             [(m, k, None if v is None else float(v), version, at) for k, v in rows],
         )
-        cur.commit()
-    except BaseException:
-        cur.rollback()
-        raise
-    finally:
-        cur.close()
     return Frozen(m, version, at, len(rows))
 
 

@@ -130,9 +130,7 @@ def save_on(
     compute(con, month, moves, prices, price_hint="Angiv prisen selv.")
     for ddl in (db.HISTORY_DDL[t] for t in SCENARIO_TABLES):
         con.sql(ddl)
-    cur = con.cursor()
-    try:
-        cur.begin()
+    with db.transaction(con) as cur:
         old = cur.execute(
             "select s.scenario_id, p.month from scenarios as s "
             "left join scenario_presented as p on p.scenario_id = s.scenario_id where lower(s.name) = lower(?)",
@@ -162,12 +160,6 @@ def save_on(
                 "insert into scenario_prices values (?, ?, ?)",
                 [(sid, k, float(v)) for k, v in prices.items()],
             )
-        cur.commit()
-    except BaseException:
-        cur.rollback()
-        raise
-    finally:
-        cur.close()
     return sid
 
 
