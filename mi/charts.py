@@ -1,17 +1,38 @@
-"""Chart builders with one look: Altair (Vega-Lite) with Danish number and month formats and a colour-blind-safe
-palette (Okabe–Ito). Every builder takes a polars frame whose numbers come from a mart; nothing is computed here."""
+"""Charts as plain Vega-Lite specs (dicts), with Danish number and month formats and a colour-blind-safe palette
+(Okabe–Ito). Every builder takes a polars frame whose numbers come from a mart; nothing is computed here.
+
+A page draws a spec with `mi.ui.chart_with_table` (which gives it its text alternative, `describe`, and its table
+view). The specs are plain data: nothing is checked against the Vega-Lite schema when a page runs (Altair did that
+at every `to_dict`, tens of milliseconds a chart); the tests check every builder's spec against the schema once
+(`validate`, tests/mi/test_chart_specs.py).
+
+The small API, for builders elsewhere (mi.economy, mi.staff, mi.pack_charts, …):
+
+- `records(frame, *columns)`: the rows as JSON-ready dicts (dates as ISO text), column-wise, no per-cell Python.
+- `enc(field, kind, **props)`: one encoding channel, e.g. `enc("month", "temporal", title=None)`.
+- `mark(frame_or_rows, kind, encoding, **mark_props)`: one layer: its rows, mark and encoding.
+- `finish(spec_or_layers, height)`: the common look (Danish locale, font, colours of axis and legend text, full
+  width); a list of units becomes a layered chart. Returns a new top-level spec.
+- `band_layer(limits, channel)`: a light green band (a norm) behind other layers.
+- `lines`, `bars`, `ladder`: the common charts. `describe(spec)`: the chart's text alternative in Danish.
+- `validate(spec)`: raises when a spec breaks the Vega-Lite schema (for the tests only).
+
+A finished spec is shared (builders' results may be kept by mi.ui.view): callers must not change it;
+`mi.ui.vega_spec` hands Streamlit a copy of what Streamlit changes.
+"""
 
 from __future__ import annotations
 
 import functools
 import threading
 from collections import OrderedDict
-from datetime import date, datetime
+from typing import Any
 
-import altair as alt
 import polars as pl
 
 from mi import fmt
+
+Spec = dict[str, Any]
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -20,6 +41,7 @@ GREY = "#6E6E6E"
 # axis and legend text (Streamlit's chart theme draws it light grey, about 3:1 on white): 12,6:1 (WCAG 1.4.3)
 TEXT = "#333333"
 FONT = "Source Sans Pro, Arial, sans-serif"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 
 DANISH = {
     "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]},
@@ -33,6 +55,28 @@ DANISH = {
         "months": list(fmt.MONTHS),
         "shortMonths": ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
     },
+}
+# the common look of every chart (the top-level "config" of a finished spec)
+CONFIG = {
+    "font": FONT,
+    "locale": DANISH,
+    "axis": {
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "labelColor": TEXT,
+        "titleColor": TEXT,
+        "gridColor": "#E5E5E5",
+        "domainColor": "#999999",
+    },
+    "legend": {
+        "orient": "top",
+        "labelFontSize": 12,
+        "labelColor": TEXT,
+        "labelLimit": 0,
+        "columns": 3,
+        "title": None,
+    },
+    "view": {"stroke": None},
 }
 UNIT_TITLES = {
     "count": "antal",
@@ -60,19 +104,17 @@ def _key(value, frames_by: str) -> object:
         return ("dict", [(k, _key(v, frames_by)) for k, v in value.items()])
     if isinstance(value, list | tuple):
         return (type(value).__name__, [_key(v, frames_by) for v in value])
-    if isinstance(value, alt.TopLevelMixin | alt.SchemaBase):
+    if hasattr(value, "to_dict"):  # an Altair chart: the same object
         return ("chart", id(value))
     return value
 
 
 def memo(fn=None, *, frames_by: str = "content"):
-    """Decorator for a chart builder (or another pure function of frames and charts): the same arguments give the
-    same result object, made once. A page runs again on every click, and building an Altair chart (which copies its
-    rows at every step) and checking it against the Vega-Lite schema costs tens of milliseconds a chart.
-    Frames are the same when their rows are (`frames_by="content"`) or when they are the same object
-    (`frames_by="identity"`, for the frames the cached screen functions return); a chart argument is the same
-    object. The arguments are kept with the result, so an id is not reused while it is a key. The result must not
-    be changed by its callers (Altair's methods return copies)."""
+    """Decorator for a pure function of frames (e.g. a table's Danish text, an Altair chart still built elsewhere):
+    the same arguments give the same result object, made once. Frames are the same when their rows are
+    (`frames_by="content"`) or when they are the same object (`frames_by="identity"`, for the frames the cached
+    screen functions return); a chart argument is the same object. The arguments are kept with the result, so an
+    id is not reused while it is a key. The result must not be changed by its callers."""
     if fn is None:
         return functools.partial(memo, frames_by=frames_by)
 
@@ -108,32 +150,56 @@ def palette_for(labels) -> dict[str, str]:
     return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
 
 
-def records(frame: pl.DataFrame) -> list[dict]:
-    return [
-        {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in r.items()}
-        for r in frame.iter_rows(named=True)
-    ]
+# ---- the primitives ----------------------------------------------------------------------------------------
+
+
+def records(frame: pl.DataFrame, *columns: str) -> list[dict]:
+    """The frame's rows (only `columns` when given, each once) as JSON-ready dicts: dates and times as ISO text,
+    decimals as floats, converted a whole column at a time."""
+    if columns:
+        frame = frame.select(list(dict.fromkeys(columns)))
+    return frame.with_columns(
+        pl.col(pl.Date).dt.to_string("%Y-%m-%d"),
+        pl.col(pl.Datetime).dt.to_string("%Y-%m-%dT%H:%M:%S"),
+        pl.col(pl.Decimal).cast(pl.Float64),
+    ).to_dicts()
+
+
+def enc(field: str, kind: str, **props) -> dict:
+    """One encoding channel: `enc("y", "quantitative", title="antal", axis={"format": ",d"})`."""
+    return {"field": field, "type": kind, **props}
+
+
+def mark(rows: pl.DataFrame | list[dict], kind: str, encoding: dict, **mark_props) -> Spec:
+    """One layer: its rows (a frame is turned into `records`), a mark of `kind` ("bar", "line", "text", …) with
+    its properties, and the encoding."""
+    values = records(rows) if isinstance(rows, pl.DataFrame) else rows
+    return {"data": {"values": values}, "mark": {"type": kind, **mark_props}, "encoding": encoding}
+
+
+def finish(spec: Spec | list[Spec], height: int = 280) -> Spec:
+    """The common look: Danish locale, font, light grid, readable axis and legend text, full width. A list of units
+    is drawn as layers. An Altair chart (not yet rewritten as a spec) is turned into its spec once (memo)."""
+    if isinstance(spec, list):
+        spec = {"layer": spec}
+    elif not isinstance(spec, dict):
+        spec = _altair_spec(spec)
+    body = {k: v for k, v in spec.items() if k not in ("config", "$schema", "width", "height")}
+    return {"$schema": SCHEMA, **body, "height": height, "width": "container", "config": CONFIG}
 
 
 @memo
-def finish(chart: alt.Chart | alt.LayerChart, height: int = 280) -> alt.Chart:
-    """The common look: Danish locale, font, light grid, full width."""
-    return (
-        chart.properties(height=height, width="container")
-        .configure(font=FONT, locale=DANISH)
-        .configure_axis(
-            labelFontSize=12,
-            titleFontSize=12,
-            labelColor=TEXT,
-            titleColor=TEXT,
-            gridColor="#E5E5E5",
-            domainColor="#999999",
-        )
-        .configure_legend(
-            orient="top", labelFontSize=12, labelColor=TEXT, labelLimit=0, columns=3, title=None
-        )
-        .configure_view(stroke=None)
-    )
+def _altair_spec(chart) -> Spec:
+    return chart.to_dict()
+
+
+def validate(spec: Spec) -> None:
+    """Check a spec against the Vega-Lite schema Altair ships (raises jsonschema's ValidationError). For the tests:
+    pages do not check specs when they run."""
+    import jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    jsonschema.validate(spec, load_schema(), cls=jsonschema.Draft7Validator)
 
 
 # the text alternative of a chart (WCAG 2.1, 1.1.1): what kind of chart, its unit, what it runs over and its series;
@@ -178,22 +244,22 @@ def describe(spec: dict) -> str:
     if not units:
         return "Diagram."
     main = units[0]
-    mark, enc = _mark(main), main.get("encoding", {})
-    value = next((ch for ch in ("y", "x") if enc.get(ch, {}).get("type") == "quantitative"), None)
+    mark, encoding = _mark(main), main.get("encoding", {})
+    value = next((ch for ch in ("y", "x") if encoding.get(ch, {}).get("type") == "quantitative"), None)
     other = {"x": "y", "y": "x"}.get(value or "", "x")
     kind = KINDS[mark]
     if mark == "bar" and value == "x":
         kind = "Vandret søjlediagram"
-    axis = enc.get(other, {})
+    axis = encoding.get(other, {})
     text = kind + (" over tid" if axis.get("type") == "temporal" else "")
-    unit = enc.get(value, {}).get("title") if value else None
-    if isinstance(unit, str) and unit:
-        text += f" ({unit})"
+    title = encoding.get(value, {}).get("title") if value else None
+    if isinstance(title, str) and title:
+        text += f" ({title})"
     if axis.get("type") in ("nominal", "ordinal") and axis.get("field"):
         cats = _values(spec, axis["field"])
         if cats:
             text += f" for {_names(cats)}"
-    colour = enc.get("color", {}).get("field")
+    colour = encoding.get("color", {}).get("field")
     if colour and colour != axis.get("field"):
         series = _values(spec, colour)
         if len(series) > 1 or (series and mark == "line"):
@@ -205,28 +271,48 @@ def describe(spec: dict) -> str:
     return text + "."
 
 
-def _room_for_labels(values: pl.Series) -> alt.Scale:
-    """A value scale with room after the longest bar for the label written at its end."""
+# ---- the common charts -------------------------------------------------------------------------------------
+
+
+def room_for_labels(values: pl.Series) -> dict | None:
+    """A value scale with room after the longest bar for the label written at its end (None: no room needed)."""
     top = values.max()
-    return alt.Scale(domainMax=float(top) * 1.12) if top is not None and top > 0 else alt.Scale()
+    return {"domainMax": float(top) * 1.12} if top is not None and top > 0 else None
 
 
-def _axis(unit: str) -> alt.Axis:
+def value_axis(unit: str) -> dict:
     """The value axis: Danish number format; counts get whole-number ticks only."""
     if unit == "count":
-        return alt.Axis(format=AXIS_FORMATS["count"], tickMinStep=1)
-    return alt.Axis(format=AXIS_FORMATS.get(unit, ","))
+        return {"format": AXIS_FORMATS["count"], "tickMinStep": 1}
+    return {"format": AXIS_FORMATS.get(unit, ",")}
 
 
-def _y(unit: str, field: str = "y", title: str | None = None) -> alt.Y:
-    return alt.Y(f"{field}:Q", title=title or UNIT_TITLES.get(unit, ""), axis=_axis(unit))
+def _y(unit: str, field: str = "y", title: str | None = None) -> dict:
+    return enc(field, "quantitative", title=title or UNIT_TITLES.get(unit, ""), axis=value_axis(unit))
+
+
+def _tip(unit: str, title: str | None = None) -> dict:
+    return enc(
+        "y", "quantitative", title=title or UNIT_TITLES.get(unit, ""), format=TIP_FORMATS.get(unit, ",.2f")
+    )
 
 
 def _scaled(frame: pl.DataFrame, col: str, unit: str) -> pl.DataFrame:
     return frame.with_columns((pl.col(col) / (1_000_000 if unit == "dkk" else 1)).alias("y"))
 
 
-@memo
+def band_layer(limits: tuple[float, float], channel: str = "y") -> Spec:
+    """A light green band from limits[0] to limits[1] on the `channel` axis (e.g. the caseload norm), to put first
+    in a list of layers."""
+    return mark(
+        [{"lo": limits[0], "hi": limits[1]}],
+        "rect",
+        {channel: enc("lo", "quantitative"), f"{channel}2": {"field": "hi"}},
+        color=GREEN,
+        opacity=0.15,
+    )
+
+
 def lines(
     frame: pl.DataFrame,
     x: str,
@@ -237,53 +323,58 @@ def lines(
     target: str | None = None,
     group: str | None = None,
     colors: dict[str, str] | None = None,
-) -> alt.Chart:
+) -> Spec:
     """One line per series over months; optional green band (e.g. the caseload norm) and dashed target line.
     `group`: a column that breaks the line between its values (e.g. the year of a year-to-date figure, so the
     curve does not fall from December to January). `colors`: series → colour, so a series keeps its colour across
     charts (see palette_for)."""
     data = _scaled(frame.filter(pl.col(y).is_not_null()), y, unit)
-    enc = {
-        "x": alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8)),
+    encoding = {
+        "x": enc(x, "temporal", title=None, axis={"format": "%b %Y", "labelAngle": 0, "tickCount": 8}),
         "y": _y(unit),
         "tooltip": [
-            alt.Tooltip(f"{x}:T", title="måned", format="%B %Y"),
-            alt.Tooltip("y:Q", title=UNIT_TITLES.get(unit, "værdi"), format=TIP_FORMATS.get(unit, ",.2f")),
+            enc(x, "temporal", title="måned", format="%B %Y"),
+            _tip(unit, UNIT_TITLES.get(unit, "værdi")),
         ],
     }
     if series:
         present = set(data[series].to_list())
         used = {k: v for k, v in (colors or {}).items() if k in present}
-        scale = alt.Scale(domain=list(used), range=list(used.values())) if used else alt.Scale(range=PALETTE)
-        enc["color"] = alt.Color(f"{series}:N", scale=scale, title=None)
-        enc["tooltip"].insert(0, alt.Tooltip(f"{series}:N", title=""))
+        scale = {"domain": list(used), "range": list(used.values())} if used else {"range": PALETTE}
+        encoding["color"] = enc(series, "nominal", scale=scale, title=None)
+        encoding["tooltip"].insert(0, enc(series, "nominal", title=""))
     if group:
-        enc["detail"] = alt.Detail(f"{group}:N")
+        encoding["detail"] = enc(group, "nominal")
+    cols = [c for c in (x, "y", series, group) if c]
     layers = [
-        alt.Chart(alt.Data(values=records(data)))
-        .mark_line(point=True, strokeWidth=2, color=alt.Undefined if series else BLUE)
-        .encode(**enc)
+        mark(
+            records(data, *cols),
+            "line",
+            encoding,
+            point=True,
+            strokeWidth=2,
+            **({} if series else {"color": BLUE}),
+        )
     ]
     if band:
-        layers.insert(
-            0,
-            alt.Chart(alt.Data(values=[{"lo": band[0], "hi": band[1]}]))
-            .mark_rect(color=GREEN, opacity=0.15)
-            .encode(y="lo:Q", y2="hi:Q"),
-        )
+        layers.insert(0, band_layer(band))
     if target:
-        t = _scaled(
-            frame.filter(pl.col(target).is_not_null()).with_columns(pl.col(target).alias("_t")), "_t", unit
-        )
+        t = _scaled(frame.filter(pl.col(target).is_not_null()), target, unit)
+        target_enc = {"x": enc(x, "temporal"), "y": enc("y", "quantitative")}
+        if group:
+            target_enc["detail"] = enc(group, "nominal")
         layers.append(
-            alt.Chart(alt.Data(values=records(t)))
-            .mark_line(strokeDash=[6, 4], color=GREY)
-            .encode(x=f"{x}:T", y="y:Q", **({"detail": alt.Detail(f"{group}:N")} if group else {}))
+            mark(
+                records(t, *[c for c in (x, "y", group) if c]),
+                "line",
+                target_enc,
+                strokeDash=[6, 4],
+                color=GREY,
+            )
         )
-    return finish(alt.layer(*layers))
+    return finish(layers)
 
 
-@memo
 def bars(
     frame: pl.DataFrame,
     category: str,
@@ -293,74 +384,86 @@ def bars(
     horizontal: bool = True,
     sort: list[str] | None = None,
     label: str | None = None,
-) -> alt.Chart:
+) -> Spec:
     """Bars per category (horizontal by default), optionally split by colour. `label`: a text column written at
     the end of each horizontal bar, also where the value is hidden (e.g. `<5` for the committee)."""
     data = _scaled(frame.filter(pl.col(value).is_not_null()), value, unit)
-    cat = (
-        alt.Y(f"{category}:N", title=None, sort=sort or "-x")
-        if horizontal
-        else alt.X(f"{category}:N", title=None, sort=sort, axis=alt.Axis(labelAngle=0))
-    )
-    val = (
-        _y(unit)
-        if not horizontal
-        else alt.X(
-            "y:Q",
+    if horizontal:
+        cat = enc(category, "nominal", title=None, sort=sort or "-x")
+        room = room_for_labels(data["y"]) if label else None
+        val = enc(
+            "y",
+            "quantitative",
             title=UNIT_TITLES.get(unit, ""),
-            axis=_axis(unit),
-            scale=_room_for_labels(data["y"]) if label else alt.Undefined,
+            axis=value_axis(unit),
+            **({"scale": room} if room else {}),
         )
-    )
-    enc = {"y": cat, "x": val} if horizontal else {"x": cat, "y": val}
-    enc["tooltip"] = [
-        alt.Tooltip(f"{category}:N", title=""),
-        alt.Tooltip("y:Q", title=UNIT_TITLES.get(unit, ""), format=TIP_FORMATS.get(unit, ",.2f")),
-    ]
+        encoding = {"y": cat, "x": val}
+    else:
+        cat = enc(category, "nominal", title=None, axis={"labelAngle": 0}, **({"sort": sort} if sort else {}))
+        encoding = {"x": cat, "y": _y(unit)}
+    encoding["tooltip"] = [enc(category, "nominal", title=""), _tip(unit)]
     if color:
-        enc["color"] = alt.Color(f"{color}:N", scale=alt.Scale(range=PALETTE), title=None)
-        enc["tooltip"].insert(0, alt.Tooltip(f"{color}:N", title=""))
-        if not horizontal:
-            enc["xOffset"] = f"{color}:N"
-        else:
-            enc["yOffset"] = f"{color}:N"
+        encoding["color"] = enc(color, "nominal", scale={"range": PALETTE}, title=None)
+        encoding["tooltip"].insert(0, enc(color, "nominal", title=""))
+        encoding["xOffset" if not horizontal else "yOffset"] = enc(color, "nominal")
     height = max(160, 34 * frame[category].n_unique() * (2 if color else 1)) if horizontal else 300
-    chart = (
-        alt.Chart(alt.Data(values=records(data)))
-        .mark_bar(color=alt.Undefined if color else BLUE)
-        .encode(**enc)
+    bar = mark(
+        records(data, *[c for c in (category, "y", color) if c]),
+        "bar",
+        encoding,
+        **({} if color else {"color": BLUE}),
     )
     if label and horizontal and not color:
         texts = _scaled(frame.with_columns(pl.col(value).fill_null(0)), value, unit)
-        chart = alt.layer(
-            chart,
-            alt.Chart(alt.Data(values=records(texts)))
-            .mark_text(align="left", dx=4, fontSize=13)
-            .encode(y=cat, x="y:Q", text=f"{label}:N"),
+        text = mark(
+            records(texts, category, "y", label),
+            "text",
+            {"y": cat, "x": enc("y", "quantitative"), "text": enc(label, "nominal")},
+            align="left",
+            dx=4,
+            fontSize=13,
         )
-    return finish(chart, height=min(height, 620))
+        return finish([bar, text], height=min(height, 620))
+    return finish(bar, height=min(height, 620))
 
 
-@memo
-def ladder(frame: pl.DataFrame) -> alt.Chart:
+def ladder(frame: pl.DataFrame) -> Spec:
     """The intervention ladder as a ladder: step 1 at the bottom, one rung per step, children on each rung."""
     data = frame.with_columns(
         (pl.col("ladder_step").cast(pl.Utf8) + ". " + pl.col("step_label")).alias("trin"),
         pl.col("shown").alias("tekst"),
     )
     order = data.sort("ladder_step", descending=True)["trin"].to_list()
-    base = alt.Chart(alt.Data(values=records(data)))
-    bar = base.mark_bar(color=BLUE, height=26).encode(
-        y=alt.Y("trin:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
-        x=alt.X(
-            "children:Q",
-            title="børn ved månedens udgang",
-            axis=alt.Axis(format=",d"),
-            scale=_room_for_labels(data["children"]),
-        ),
-        tooltip=[alt.Tooltip("trin:N", title="trin"), alt.Tooltip("tekst:N", title="børn")],
+    rows = records(data, "trin", "children", "tekst")
+    room = room_for_labels(data["children"])
+    bar = mark(
+        rows,
+        "bar",
+        {
+            "y": enc("trin", "nominal", title=None, sort=order, axis={"labelLimit": 320}),
+            "x": enc(
+                "children",
+                "quantitative",
+                title="børn ved månedens udgang",
+                axis={"format": ",d"},
+                **({"scale": room} if room else {}),
+            ),
+            "tooltip": [enc("trin", "nominal", title="trin"), enc("tekst", "nominal", title="børn")],
+        },
+        color=BLUE,
+        height=26,
     )
-    text = base.mark_text(align="left", dx=4, fontSize=13).encode(
-        y=alt.Y("trin:N", sort=order), x="children:Q", text="tekst:N"
+    text = mark(
+        rows,
+        "text",
+        {
+            "y": enc("trin", "nominal", sort=order),
+            "x": enc("children", "quantitative"),
+            "text": enc("tekst", "nominal"),
+        },
+        align="left",
+        dx=4,
+        fontSize=13,
     )
-    return finish(alt.layer(bar, text), height=300)
+    return finish([bar, text], height=300)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-import altair as alt
 import duckdb
 import polars as pl
 
@@ -205,8 +204,7 @@ def _step_text(amount: float | None, nr: int) -> str:
     return ("+" if amount > 0 else "-") + text
 
 
-@charts.memo
-def waterfall_chart(frame: pl.DataFrame) -> alt.Chart | None:
+def waterfall_chart(frame: pl.DataFrame) -> dict | None:
     if frame.height == 0:  # nothing to draw: the page says so (ui.chart_with_table)
         return None
     order = frame.sort("Nr")["Trin"].to_list()
@@ -227,27 +225,47 @@ def waterfall_chart(frame: pl.DataFrame) -> alt.Chart | None:
     floor = max(0.0, lo - pad)
     # the totals' bars start at the axis' lower end (not drawn below the plot)
     data = data.with_columns(pl.max_horizontal(pl.col("fra0"), pl.lit(floor)).alias("fra"))
-    base = alt.Chart(alt.Data(values=charts.records(data)))
-    bars = base.mark_bar(size=46, clip=True).encode(
-        x=alt.X("Trin:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=200)),
-        y=alt.Y(
-            "fra:Q",
-            title="mio. kr. (aksen starter ikke ved 0)",
-            axis=alt.Axis(format=",.1f"),
-            scale=alt.Scale(domain=[floor, hi + pad * 0.6], zero=False, nice=False),
-        ),
-        y2="til:Q",
-        color=alt.Color(
-            "Type:N",
-            title=None,
-            scale=alt.Scale(domain=list(WATERFALL_COLOURS), range=list(WATERFALL_COLOURS.values())),
-        ),
-        tooltip=[alt.Tooltip("Trin:N", title=""), alt.Tooltip("tekst:N", title="beløb")],
+    rows = charts.records(data, "Trin", "Type", "fra", "til", "tekst")
+    x = charts.enc("Trin", "nominal", title=None, sort=order, axis={"labelAngle": 0, "labelLimit": 200})
+    bars = charts.mark(
+        rows,
+        "bar",
+        {
+            "x": x,
+            "y": charts.enc(
+                "fra",
+                "quantitative",
+                title="mio. kr. (aksen starter ikke ved 0)",
+                axis={"format": ",.1f"},
+                scale={"domain": [floor, hi + pad * 0.6], "zero": False, "nice": False},
+            ),
+            "y2": {"field": "til"},
+            "color": charts.enc(
+                "Type",
+                "nominal",
+                title=None,
+                scale={"domain": list(WATERFALL_COLOURS), "range": list(WATERFALL_COLOURS.values())},
+            ),
+            "tooltip": [
+                charts.enc("Trin", "nominal", title=""),
+                charts.enc("tekst", "nominal", title="beløb"),
+            ],
+        },
+        size=46,
+        clip=True,
     )
-    labels = base.mark_text(dy=-8, fontSize=12).encode(
-        x=alt.X("Trin:N", sort=order), y=alt.Y("til:Q"), text="tekst:N"
+    labels = charts.mark(
+        rows,
+        "text",
+        {
+            "x": charts.enc("Trin", "nominal", sort=order),
+            "y": charts.enc("til", "quantitative"),
+            "text": charts.enc("tekst", "nominal"),
+        },
+        dy=-8,
+        fontSize=12,
     )
-    return charts.finish(alt.layer(bars, labels), height=320)
+    return charts.finish([bars, labels], height=320)
 
 
 def commitments(
@@ -348,8 +366,7 @@ def unit_prices_long(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-@charts.memo
-def unit_price_chart(frame: pl.DataFrame) -> alt.Chart:
+def unit_price_chart(frame: pl.DataFrame) -> dict:
     """Contracted beside paid price per child: one line per measure and provider type with a dot for each
     (a dumbbell; the gap between the dots is the difference), in the frame's order."""
     long = unit_prices_long(frame).filter(pl.col("Kr. pr. barn").is_not_null())
@@ -358,29 +375,46 @@ def unit_price_chart(frame: pl.DataFrame) -> alt.Chart:
         pl.col("Indsats og leverandørtype").alias("kat"),
         pl.col("Pris").alias("pris"),
         pl.col("Kr. pr. barn").alias("v"),
-        fmt.texts(long["Kr. pr. barn"], fmt.kr, "tekst"),
+        fmt.kr_expr(pl.col("Kr. pr. barn")).alias("tekst"),
     )
     order = list(dict.fromkeys(frame["Indsatstype"] + " · " + frame["Leverandørtype"]))
-    base = alt.Chart(alt.Data(values=charts.records(data)))
-    y = alt.Y("kat:N", title=None, sort=order, axis=alt.Axis(labelLimit=360))
+    rows = charts.records(data)
+    y = charts.enc("kat", "nominal", title=None, sort=order, axis={"labelLimit": 360})
     kinds = ["Kontraktpris pr. barn", "Betalt pr. barn"]
-    link = base.mark_rule(color=charts.GREY, strokeWidth=1.5).encode(
-        y=y, x=alt.X("min(v):Q"), x2=alt.X2("max(v):Q")
+    link = charts.mark(
+        rows,
+        "rule",
+        {
+            "y": y,
+            "x": {"field": "v", "aggregate": "min", "type": "quantitative"},
+            "x2": {"field": "v", "aggregate": "max"},
+        },
+        color=charts.GREY,
+        strokeWidth=1.5,
     )
-    dots = base.mark_point(filled=True, size=90, opacity=1).encode(
-        y=y,
-        x=alt.X("v:Q", title="kr. pr. barn pr. måned", axis=alt.Axis(format=",d")),
-        color=alt.Color(
-            "pris:N", title=None, scale=alt.Scale(domain=kinds, range=[charts.BLUE, charts.ORANGE])
-        ),
-        shape=alt.Shape("pris:N", title=None, scale=alt.Scale(domain=kinds, range=["circle", "diamond"])),
-        tooltip=[
-            alt.Tooltip("kat:N", title=""),
-            alt.Tooltip("pris:N", title=""),
-            alt.Tooltip("tekst:N", title=""),
-        ],
+    dots = charts.mark(
+        rows,
+        "point",
+        {
+            "y": y,
+            "x": charts.enc("v", "quantitative", title="kr. pr. barn pr. måned", axis={"format": ",d"}),
+            "color": charts.enc(
+                "pris", "nominal", title=None, scale={"domain": kinds, "range": [charts.BLUE, charts.ORANGE]}
+            ),
+            "shape": charts.enc(
+                "pris", "nominal", title=None, scale={"domain": kinds, "range": ["circle", "diamond"]}
+            ),
+            "tooltip": [
+                charts.enc("kat", "nominal", title=""),
+                charts.enc("pris", "nominal", title=""),
+                charts.enc("tekst", "nominal", title=""),
+            ],
+        },
+        filled=True,
+        size=90,
+        opacity=1,
     )
-    return charts.finish(alt.layer(link, dots), height=22 * len(order) + 90)
+    return charts.finish([link, dots], height=22 * len(order) + 90)
 
 
 def unit_price_types(con: duckdb.DuckDBPyConnection, month: date) -> list[str]:
@@ -490,62 +524,46 @@ def measure_changes(con: duckdb.DuckDBPyConnection, month: date) -> pl.DataFrame
 # ---- display --------------------------------------------------------------------------------------------
 
 
-@charts.memo(frames_by="identity")
-def danish(frame: pl.DataFrame, decimals: int = 0, kr: bool = True) -> pl.DataFrame:
-    """The same rows as Danish text for the screen: amounts as '1.234.567 kr.' (without ' kr.' when `kr` is
-    false: a wide table says 'kroner' once), counts '1.234', dates '05.03.2026' (the downloads keep the
-    numbers)."""
-    money = fmt.kr if kr else fmt.number
-
-    def col(name: str, dtype) -> pl.Series:
-        values = frame[name].to_list()
-        if dtype.is_float():
-            return pl.Series(name, [money(v, decimals) if v is not None else "" for v in values], pl.Utf8)
-        if dtype.is_integer():
-            return pl.Series(name, [fmt.number(v) if v is not None else "" for v in values], pl.Utf8)
-        if dtype == pl.Date:
-            return pl.Series(name, [f"{v:%d.%m.%Y}" if v is not None else "" for v in values], pl.Utf8)
-        return frame[name]
-
-    return pl.DataFrame([col(n, t) for n, t in frame.schema.items()])
-
-
-@charts.memo
 def hbars(
     frame: pl.DataFrame, category: str, value: str, color: str, unit: str = "dkk", stack: bool = False
-) -> alt.Chart:
+) -> dict:
     """Horizontal bars per category (amounts in mio. kr. or kroner), grouped or stacked by `color`, with room
     for long category labels; categories in the frame's order."""
     scale = 1e6 if unit == "dkk" else 1
     data = frame.filter(pl.col(value).is_not_null())
-    data = data.with_columns((pl.col(value) / scale).alias("y"), fmt.texts(data[value], fmt.kr, "tekst"))
     order = list(dict.fromkeys(frame[category].to_list()))
     kinds = list(dict.fromkeys(frame[color].to_list()))
-    enc = {
-        "y": alt.Y(f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=360)),
-        "x": alt.X(
-            "y:Q",
+    data = data.with_columns(
+        (pl.col(value) / scale).alias("y"),
+        fmt.kr_expr(pl.col(value)).alias("tekst"),
+        pl.col(color).replace_strict(kinds, list(range(len(kinds)))).alias("rank"),
+    )
+    encoding = {
+        "y": charts.enc(category, "nominal", title=None, sort=order, axis={"labelLimit": 360}),
+        "x": charts.enc(
+            "y",
+            "quantitative",
             title="mio. kr." if unit == "dkk" else "kr. pr. barn",
-            axis=alt.Axis(format=",.1f" if unit == "dkk" else ",d"),
+            axis={"format": ",.1f" if unit == "dkk" else ",d"},
             stack="zero" if stack else None,
         ),
-        "color": alt.Color(
-            f"{color}:N",
+        "color": charts.enc(
+            color,
+            "nominal",
             title=None,
             sort=kinds,
-            scale=alt.Scale(domain=kinds, range=charts.PALETTE[: len(kinds)]),
+            scale={"domain": kinds, "range": charts.PALETTE[: len(kinds)]},
         ),
-        "order": alt.Order("rank:Q"),
+        "order": charts.enc("rank", "quantitative"),
         "tooltip": [
-            alt.Tooltip(f"{category}:N", title=""),
-            alt.Tooltip(f"{color}:N", title=""),
-            alt.Tooltip("tekst:N", title="beløb"),
+            charts.enc(category, "nominal", title=""),
+            charts.enc(color, "nominal", title=""),
+            charts.enc("tekst", "nominal", title="beløb"),
         ],
     }
     if not stack:
-        enc["yOffset"] = alt.YOffset(f"{color}:N", sort=kinds)
-    data = data.with_columns(pl.col(color).replace_strict(kinds, list(range(len(kinds)))).alias("rank"))
+        encoding["yOffset"] = charts.enc(color, "nominal", sort=kinds)
     per_row = 22 * (1 if stack else len(kinds)) + 14
-    chart = alt.Chart(alt.Data(values=charts.records(data))).mark_bar().encode(**enc)
+    chart = charts.mark(charts.records(data, category, color, "y", "tekst", "rank"), "bar", encoding)
     # the height holds the legend and the axis as well (width='container' makes Vega-Lite fit inside it)
     return charts.finish(chart, height=per_row * len(order) + 110)

@@ -8,14 +8,14 @@ Plain functions of (connection, month): the pages cache them through mi.ui.view 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-import altair as alt
 import duckdb
 import polars as pl
 
 from mi import charts, db, fmt
-from mi.view import Column, View
+from mi.view import View
 
 TREND_MONTHS = 36  # how far back the trend charts reach (three years, so seasonality and direction show)
 
@@ -40,16 +40,19 @@ NORM_COLOURS = {
 GROUP_LABELS = {"alle": "Alle ansatte", "raadgiver": "Rådgivere"}
 
 
-def _frames(columns: list[Column], keep: bool = True) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(download frame, screen table) from (heading, values, formatter): the download keeps the values, the
-    screen shows formatter(value) (mi.fmt); a column without a formatter is the same in both. keep=False: no rows."""
-    data = pl.DataFrame({h: (v if isinstance(v, pl.Series) else pl.Series(v)) for h, v, _ in columns})
-    table = pl.DataFrame(
-        {
-            h: ([f(x) for x in v] if f else (v if isinstance(v, pl.Series) else pl.Series(v)))
-            for h, v, f in columns
-        }
-    )
+# a column of a figure's tables: (heading, the values as an expression of the mart's rows, how the screen shows
+# them: an expression of the values, e.g. fmt.pct_expr, or None for as they are)
+Column = tuple[str, pl.Expr, Callable[[pl.Expr], pl.Expr] | None]
+
+
+def _frames(
+    rows: pl.DataFrame, columns: list[Column], keep: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(download frame, screen table) from the mart's rows, a whole column at a time: the download keeps the
+    values, the screen shows formatter(values) with '–' where a value is missing (mi.fmt's *_expr); a column
+    without a formatter is the same in both. keep=False: no rows."""
+    data = rows.select([expr.alias(h) for h, expr, _ in columns])
+    table = rows.select([(f(expr).fill_null(fmt.DASH) if f else expr).alias(h) for h, expr, f in columns])
     return (data, table) if keep else (data.clear(), table.clear())
 
 
@@ -78,8 +81,18 @@ def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role.capitalize())
 
 
-def _norm_label(status: str | None) -> str:
-    return NORM_LABELS.get(status, "Ingen årsværk") if status else "Ingen årsværk"
+def _role_label(role: pl.Expr) -> pl.Expr:
+    """`role_label` for a whole column."""
+    capitalized = role.str.slice(0, 1).str.to_uppercase() + role.str.slice(1).str.to_lowercase()
+    return role.replace_strict(ROLE_LABELS, default=capitalized, return_dtype=pl.Utf8)
+
+
+def _norm_label(status: pl.Expr) -> pl.Expr:
+    return status.replace_strict(NORM_LABELS, default="Ingen årsværk").fill_null("Ingen årsværk")
+
+
+def _dec(expr: pl.Expr, decimals: int = 1) -> pl.Expr:
+    return fmt.number_expr(expr, decimals)
 
 
 def _hbars(
@@ -91,85 +104,99 @@ def _hbars(
     colours: bool = False,
     sort: list[str] | None = None,
     band: tuple[float, float] | None = None,
-) -> alt.Chart:
-    """Horizontal bars in the shared look (mi.charts parts), with what mi.charts.bars does not offer: colours fixed
-    to the norm's words, every category label shown, and a height that leaves room for legend and axis."""
+) -> dict:
+    """Horizontal bars in the shared look (mi.charts), with what mi.charts.bars does not offer: colours fixed
+    to the norm's words, every category label shown, the value at the end of each bar, and a height that leaves
+    room for legend and axis."""
     data = frame.filter(pl.col(value).is_not_null()).with_columns(pl.col(value).alias("y"))
     form = {"share": ".0%", "ratio": ",.0f", "count": ",d"}.get(unit, ",")
-    enc = {
-        "y": alt.Y(
-            f"{category}:N",
-            title=None,
-            # an explicit order: a layered chart drops Vega-Lite's "-x" sort
-            sort=sort or data.sort("y", descending=True, maintain_order=True)[category].to_list(),
-            axis=alt.Axis(labelLimit=260, labelOverlap=False),
-        ),
-        "x": alt.X(
-            "y:Q",
+    # an explicit order: a layered chart drops Vega-Lite's "-x" sort
+    order = sort or data.sort("y", descending=True, maintain_order=True)[category].to_list()
+    y = charts.enc(
+        category, "nominal", title=None, sort=order, axis={"labelLimit": 260, "labelOverlap": False}
+    )
+    encoding = {
+        "y": y,
+        "x": charts.enc(
+            "y",
+            "quantitative",
             title=charts.UNIT_TITLES.get(unit, ""),
-            axis=alt.Axis(format=form, tickMinStep=1 if unit == "count" else alt.Undefined),
+            axis={"format": form, **({"tickMinStep": 1} if unit == "count" else {})},
         ),
         "tooltip": [
-            alt.Tooltip(f"{category}:N", title=""),
-            alt.Tooltip(
-                "y:Q", title=charts.UNIT_TITLES.get(unit, ""), format=",.1f" if unit != "count" else ",d"
+            charts.enc(category, "nominal", title=""),
+            charts.enc(
+                "y",
+                "quantitative",
+                title=charts.UNIT_TITLES.get(unit, ""),
+                format=",.1f" if unit != "count" else ",d",
             ),
         ],
     }
     if color:
-        domain = [c for c in NORM_COLOURS if c in set(data[color])] if colours else None
-        scale = (
-            alt.Scale(domain=domain, range=[NORM_COLOURS[c] for c in domain])
-            if colours
-            else alt.Scale(range=charts.PALETTE)
-        )
-        enc["color"] = alt.Color(f"{color}:N", scale=scale, title=None)
-        enc["tooltip"].insert(0, alt.Tooltip(f"{color}:N", title=""))
+        if colours:
+            domain = [c for c in NORM_COLOURS if c in set(data[color])]
+            scale = {"domain": domain, "range": [NORM_COLOURS[c] for c in domain]}
+        else:
+            scale = {"range": charts.PALETTE}
+        encoding["color"] = charts.enc(color, "nominal", scale=scale, title=None)
+        encoding["tooltip"].insert(0, charts.enc(color, "nominal", title=""))
     # Streamlit fits the whole chart (legend and axis included) into the height: room for them plus 30 px a bar
     height = 110 + 30 * data[category].n_unique()
-    base = alt.Chart(alt.Data(values=charts.records(data)))
-    bars = (base.mark_bar() if color else base.mark_bar(color=charts.BLUE)).encode(**enc)
-    # the value at the end of each bar (also a zero, which has no bar), in the chart's Danish number format
-    labels = base.mark_text(align="left", dx=4, fontSize=12, color="#333333").encode(
-        y=enc["y"], x="y:Q", text=alt.Text("y:Q", format=",.1f" if unit != "count" else ",d")
-    )
-    layers = [bars, labels]
+    rows = charts.records(data, *[c for c in (category, "y", color) if c])
+    layers = [
+        charts.mark(rows, "bar", encoding, **({} if color else {"color": charts.BLUE})),
+        # the value at the end of each bar (also a zero, which has no bar), in the chart's Danish number format
+        charts.mark(
+            rows,
+            "text",
+            {
+                "y": y,
+                "x": charts.enc("y", "quantitative"),
+                "text": charts.enc("y", "quantitative", format=",.1f" if unit != "count" else ",d"),
+            },
+            align="left",
+            dx=4,
+            fontSize=12,
+            color=charts.TEXT,
+        ),
+    ]
     if band:
         # the norm as a light green band behind the bars (as on the trend chart)
-        layers.insert(
-            0,
-            alt.Chart(alt.Data(values=[{"lo": band[0], "hi": band[1]}]))
-            .mark_rect(color=charts.GREEN, opacity=0.15)
-            .encode(x="lo:Q", x2="hi:Q"),
-        )
-    return charts.finish(alt.layer(*layers), height=min(height, 800))
+        layers.insert(0, charts.band_layer(band, "x"))
+    return charts.finish(layers, height=min(height, 800))
 
 
-def _stacked(frame: pl.DataFrame, category: str, value: str, color: str, title: str) -> alt.Chart:
+def _stacked(frame: pl.DataFrame, category: str, value: str, color: str, title: str) -> dict:
     """Vertical bars per category stacked by `color` (e.g. staff per team by role), the total above each bar.
     mi.charts.bars sets colours side by side, which leaves most of a team's slots empty when roles differ."""
-    data = frame.filter(pl.col(value).is_not_null())
-    base = alt.Chart(alt.Data(values=charts.records(data)))
-    x = alt.X(f"{category}:N", title=None, axis=alt.Axis(labelAngle=0, labelLimit=160))
-    bars = base.mark_bar().encode(
-        x=x,
-        y=alt.Y(f"sum({value}):Q", title=title, axis=alt.Axis(format=",d", tickMinStep=1)),
-        color=alt.Color(f"{color}:N", scale=alt.Scale(range=charts.PALETTE), title=None),
-        order=alt.Order(f"{color}:N"),
-        tooltip=[
-            alt.Tooltip(f"{category}:N", title=""),
-            alt.Tooltip(f"{color}:N", title=""),
-            alt.Tooltip(f"{value}:Q", title=title, format=",d"),
-        ],
+    rows = charts.records(frame.filter(pl.col(value).is_not_null()), category, value, color)
+    x = charts.enc(category, "nominal", title=None, axis={"labelAngle": 0, "labelLimit": 160})
+    total = {"field": value, "aggregate": "sum", "type": "quantitative"}
+    bars = charts.mark(
+        rows,
+        "bar",
+        {
+            "x": x,
+            "y": {**total, "title": title, "axis": {"format": ",d", "tickMinStep": 1}},
+            "color": charts.enc(color, "nominal", scale={"range": charts.PALETTE}, title=None),
+            "order": charts.enc(color, "nominal"),
+            "tooltip": [
+                charts.enc(category, "nominal", title=""),
+                charts.enc(color, "nominal", title=""),
+                charts.enc(value, "quantitative", title=title, format=",d"),
+            ],
+        },
     )
-    totals = base.mark_text(dy=-8, fontSize=12, color="#333333").encode(
-        x=x, y=alt.Y(f"sum({value}):Q"), text=alt.Text(f"sum({value}):Q", format=",d")
+    totals = charts.mark(
+        rows,
+        "text",
+        {"x": x, "y": total, "text": {**total, "format": ",d"}},
+        dy=-8,
+        fontSize=12,
+        color=charts.TEXT,
     )
-    return charts.finish(alt.layer(bars, totals), height=320)
-
-
-def _dec(value: float | None, decimals: int = 1) -> str:
-    return fmt.number(value, decimals)
+    return charts.finish([bars, totals], height=320)
 
 
 # ---- Sagstal ---------------------------------------------------------------------------------------------
@@ -201,14 +228,15 @@ def caseload_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TR
         else None
     )
     data, table = _frames(
+        rows,
         [
-            ("Måned", rows["month"], fmt.month_name),
-            ("Enhed", rows["unit"], None),
-            ("Åbne sager", rows["n_cases"], None),
-            ("Årsværk (rådgivere)", rows["fte"], _dec),
-            ("Sager pr. årsværk", rows["caseload_per_fte"], _dec),
-            ("I forhold til normen", [_norm_label(s) for s in rows["norm_status"]], None),
-        ]
+            ("Måned", pl.col("month"), fmt.month_expr),
+            ("Enhed", pl.col("unit"), None),
+            ("Åbne sager", pl.col("n_cases"), None),
+            ("Årsværk (rådgivere)", pl.col("fte"), _dec),
+            ("Sager pr. årsværk", pl.col("caseload_per_fte"), _dec),
+            ("I forhold til normen", _norm_label(pl.col("norm_status")), None),
+        ],
     )
     missing = "Ingen åbne sager eller rådgivere i perioden (tabellerne cases og staff)."
     return View(chart, data, table, shown_period(rows, month, months), missing)
@@ -232,12 +260,13 @@ def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
         else None
     )
     data, table = _frames(
+        rows,
         [
-            ("Team", rows["unit"], None),
-            ("Åbne sager", rows["n_cases"], None),
-            ("Årsværk (rådgivere)", rows["fte"], _dec),
-            ("Sager pr. årsværk", rows["caseload_per_fte"], _dec),
-            ("I forhold til normen", [_norm_label(s) for s in rows["norm_status"]], None),
+            ("Team", pl.col("unit"), None),
+            ("Åbne sager", pl.col("n_cases"), None),
+            ("Årsværk (rådgivere)", pl.col("fte"), _dec),
+            ("Sager pr. årsværk", pl.col("caseload_per_fte"), _dec),
+            ("I forhold til normen", _norm_label(pl.col("norm_status")), None),
         ],
         keep=teams.height > 0,
     )
@@ -261,11 +290,12 @@ def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
     }
     rows = rows.with_columns(pl.col("norm_status").replace_strict(band).alias("band"))
     data, table = _frames(
+        rows,
         [
-            ("Sager pr. årsværk", rows["band"], None),
-            ("I forhold til normen", [_norm_label(s) for s in rows["norm_status"]], None),
-            ("Rådgivere", rows["n_caseworkers"], None),
-            ("Andel af rådgiverne", rows["caseworkers_share"], fmt.pct),
+            ("Sager pr. årsværk", pl.col("band"), None),
+            ("I forhold til normen", _norm_label(pl.col("norm_status")), None),
+            ("Rådgivere", pl.col("n_caseworkers"), None),
+            ("Andel af rådgiverne", pl.col("caseworkers_share"), fmt.pct_expr),
         ],
         keep=rows["n_caseworkers"].sum() > 0,
     )
@@ -308,14 +338,15 @@ def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
         else None
     )
     data, table = _frames(
+        rows,
         [
-            ("Rådgiver (pseudonym)", rows["caseworker_id"], None),
-            ("Team", rows["team"], None),
-            ("Åbne sager", rows["n_cases"], None),
-            ("Årsværk", rows["fte"], _dec),
-            ("Sager pr. årsværk", rows["caseload_per_fte"], _dec),
-            ("I forhold til normen", rows["status"], None),
-        ]
+            ("Rådgiver (pseudonym)", pl.col("caseworker_id"), None),
+            ("Team", pl.col("team"), None),
+            ("Åbne sager", pl.col("n_cases"), None),
+            ("Årsværk", pl.col("fte"), _dec),
+            ("Sager pr. årsværk", pl.col("caseload_per_fte"), _dec),
+            ("I forhold til normen", pl.col("status"), None),
+        ],
     )
     missing = "Ingen rådgivere med sager eller ansættelse ved månedens udgang (tabellerne cases og staff)."
     return View(chart, data, table, fmt.month_name(month), missing)
@@ -336,8 +367,12 @@ def summary_metrics(row: dict | None) -> list[tuple[str, str, str]]:
         return []
     return [
         ("Ansatte", fmt.number(row["n_staff"]), "Personer ansat ved månedens udgang (alle roller)."),
-        ("Årsværk", _dec(row["fte"]), "Summen af ansættelsesbrøker ved månedens udgang."),
-        ("Rådgivere (årsværk)", _dec(row["raadgiver_fte"]), "Årsværk for rådgivere (rolle raadgiver)."),
+        ("Årsværk", fmt.number(row["fte"], 1), "Summen af ansættelsesbrøker ved månedens udgang."),
+        (
+            "Rådgivere (årsværk)",
+            fmt.number(row["raadgiver_fte"], 1),
+            "Årsværk for rådgivere (rolle raadgiver).",
+        ),
         (
             "Ansat, 12 måneder",
             fmt.number(row["n_hires_12m"]),
@@ -361,12 +396,13 @@ def turnover_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TR
     )
     chart = charts.lines(rows, "month", "turnover_12m", None, "share") if rows.height else None
     data, table = _frames(
+        rows,
         [
-            ("Måned", rows["month"], fmt.month_name),
-            ("Fratrådte, 12 måneder", rows["n_leavers_12m"], None),
-            ("Gennemsnitligt antal ansatte", rows["mean_headcount"], lambda v: _dec(v, 2)),
-            ("Personaleomsætning", rows["turnover_12m"], fmt.pct),
-        ]
+            ("Måned", pl.col("month"), fmt.month_expr),
+            ("Fratrådte, 12 måneder", pl.col("n_leavers_12m"), None),
+            ("Gennemsnitligt antal ansatte", pl.col("mean_headcount"), lambda v: _dec(v, 2)),
+            ("Personaleomsætning", pl.col("turnover_12m"), fmt.pct_expr),
+        ],
     )
     return View(
         chart, data, table, shown_period(rows, month, months), "Ingen ansatte i perioden (tabellen staff)."
@@ -383,12 +419,13 @@ def leavers_by_reason(con: duckdb.DuckDBPyConnection, month: date) -> View:
     )
     chart = _hbars(rows, "leave_reason", "n_leavers", "count") if rows.height else None
     data, table = _frames(
+        rows,
         [
-            ("Årsag", rows["leave_reason"], None),
-            ("Fratrådte", rows["n_leavers"], None),
-            ("Heraf rådgivere", rows["n_raadgiver_leavers"], None),
-            ("Andel af de fratrådte", rows["leavers_share"], fmt.pct),
-        ]
+            ("Årsag", pl.col("leave_reason"), None),
+            ("Fratrådte", pl.col("n_leavers"), None),
+            ("Heraf rådgivere", pl.col("n_raadgiver_leavers"), None),
+            ("Andel af de fratrådte", pl.col("leavers_share"), fmt.pct_expr),
+        ],
     )
     missing = "Ingen fratrædelser (left_on i tabellen staff) i de 12 måneder."
     return View(chart, data, table, period_12m(month), missing)
@@ -405,13 +442,18 @@ def tenure(con: duckdb.DuckDBPyConnection, month: date) -> View:
     order = rows.filter(pl.col("staff_group") == "alle")["tenure_band"].to_list()
     upper = {1: "Under 1 år", 2: "Under 2 år", 3: "Under 5 år"}
     data, table = _frames(
+        rows,
         [
-            ("Gruppe", rows["group"], None),
-            ("Anciennitet", rows["tenure_band"], None),
-            ("Ansatte", rows["n_staff"], None),
-            ("Andel", rows["staff_share"], fmt.pct),
-            ("Kortere anciennitet", [upper.get(b, "Alle") for b in rows["band_no"]], None),
-            ("Andel med kortere anciennitet", rows["cumulative_share"], fmt.pct),
+            ("Gruppe", pl.col("group"), None),
+            ("Anciennitet", pl.col("tenure_band"), None),
+            ("Ansatte", pl.col("n_staff"), None),
+            ("Andel", pl.col("staff_share"), fmt.pct_expr),
+            (
+                "Kortere anciennitet",
+                pl.col("band_no").replace_strict(upper, default="Alle", return_dtype=pl.Utf8),
+                None,
+            ),
+            ("Andel med kortere anciennitet", pl.col("cumulative_share"), fmt.pct_expr),
         ],
         keep=rows["n_staff"].sum() > 0,
     )
@@ -430,18 +472,19 @@ def headcount(con: duckdb.DuckDBPyConnection, month: date) -> View:
         "where month = $month and (headcount > 0 or n_hires > 0 or n_leavers > 0) order by team, role",
         {"month": month},
     )
-    rows = rows.with_columns(fmt.texts(rows["role"], role_label, "rolle"))
+    rows = rows.with_columns(_role_label(pl.col("role")).alias("rolle"))
     active = rows.filter(pl.col("headcount") > 0)
     chart = _stacked(active, "team", "headcount", "rolle", "ansatte") if active.height else None
     data, table = _frames(
+        rows,
         [
-            ("Team", rows["team"], None),
-            ("Rolle", rows["rolle"], None),
-            ("Ansatte", rows["headcount"], None),
-            ("Årsværk", rows["fte"], _dec),
-            ("Ansat i måneden", rows["n_hires"], None),
-            ("Fratrådt i måneden", rows["n_leavers"], None),
-        ]
+            ("Team", pl.col("team"), None),
+            ("Rolle", pl.col("rolle"), None),
+            ("Ansatte", pl.col("headcount"), None),
+            ("Årsværk", pl.col("fte"), _dec),
+            ("Ansat i måneden", pl.col("n_hires"), None),
+            ("Fratrådt i måneden", pl.col("n_leavers"), None),
+        ],
     )
     missing = "Ingen ansatte ved månedens udgang (tabellen staff)."
     return View(chart, data, table, fmt.month_name(month), missing)

@@ -379,15 +379,20 @@ def _spec_text(chart) -> str:
     return json.dumps(chart.to_dict())
 
 
-@charts.memo
 def _describe(chart) -> str:
-    return charts.describe(json.loads(_spec_text(chart)))
+    return charts.describe(chart if isinstance(chart, dict) else json.loads(_spec_text(chart)))
 
 
 def vega_spec(chart) -> dict:
-    """The chart's Vega-Lite spec, checked against the schema once per chart object (charts.memo: the builders
-    give the same object for the same rows, so a page that runs again neither rebuilds nor rechecks its charts).
-    A fresh copy each time: Streamlit may change the dict it is given."""
+    """The chart's Vega-Lite spec for Streamlit. A spec (mi.charts: a plain dict, checked against the schema in the
+    tests, not here) is handed out as a copy of what Streamlit changes (the top level and its encoding), its rows
+    shared. An Altair chart (not yet rewritten as a spec) is checked once per chart object (charts.memo) and
+    handed out as a fresh copy."""
+    if isinstance(chart, dict):
+        spec = dict(chart)
+        if isinstance(spec.get("encoding"), dict):
+            spec["encoding"] = {k: dict(v) if isinstance(v, dict) else v for k, v in spec["encoding"].items()}
+        return spec
     return json.loads(_spec_text(chart))
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import altair as alt
 import polars as pl
 
 
@@ -16,7 +15,7 @@ class View:
     """One figure: a chart (None when a table says it better), its rows as a Danish table, the period it covers
     and, when there are no rows, what is missing."""
 
-    chart: alt.Chart | alt.LayerChart | None
+    chart: dict | None  # a Vega-Lite spec (mi.charts); an Altair chart is still drawn too
     data: (
         pl.DataFrame
     )  # what the CSV/Excel downloads hold: Danish headings, numbers as numbers, months as dates

@@ -53,7 +53,7 @@ st.caption(
     "koster resten af året. Forventet = forbrug til dato + bevilget resten. Afvigelse: forbrug minus budget "
     "(positiv: merforbrug)."
 )
-ui.table_with_downloads(areas, "budget-omraader", ytd, economy.danish(areas, kr=False))
+ui.table_with_downloads(areas, "budget-omraader", ytd, fmt.danish_table(areas, kr=False))
 st.subheader("Forbrug år til dato mod budgettet i 1/12-dele")
 cum = ui.view(economy.cumulative, m, filters)
 ui.chart_with_table(
@@ -61,13 +61,13 @@ ui.chart_with_table(
     cum,
     "forbrug-mod-profil",
     f"januar–december {year}",
-    economy.danish(cum),
+    fmt.danish_table(cum),
 )
 if detail:
     dim = st.selectbox("Fordel forbruget på", list(economy.DIMS), format_func=economy.DIMS.get, key="oek-dim")
     bd = ui.view(economy.breakdown, m, dim, filters)
     chart = economy.hbars(economy.breakdown_long(bd, dim), economy.DIMS[dim], "Beløb", "Del", stack=True)
-    ui.chart_with_table(chart, bd, f"forbrug-{dim}", ytd, economy.danish(bd))
+    ui.chart_with_table(chart, bd, f"forbrug-{dim}", ytd, fmt.danish_table(bd))
 
 st.header(f"{next(no)}. Forventet forbrug for {year}")
 st.markdown(
@@ -80,13 +80,13 @@ ui.chart_with_table(
     wf,
     "fra-budget-til-forventet",
     f"{year}, opgjort {p.month_text}",
-    economy.danish(wf),
+    fmt.danish_table(wf),
 )
 if detail:
     st.subheader("De største bevillinger resten af året")
     top = ui.view(economy.commitments, m, filters)
     ui.table_with_downloads(
-        top, "bevillinger", f"efter {p.month_text} til 31. december {year}", economy.danish(top)
+        top, "bevillinger", f"efter {p.month_text} til 31. december {year}", fmt.danish_table(top)
     )
 
 st.header(f"{next(no)}. Merforbruget mod målet")
@@ -99,7 +99,7 @@ ui.chart_with_table(
     pt := economy.path_table(path),
     "maal-for-merforbrug",
     f"{p.baseline_year}–{year}",
-    economy.danish(pt),
+    fmt.danish_table(pt),
 )
 
 if detail:
@@ -113,7 +113,7 @@ if detail:
         up,
         "enhedspriser",
         p.month_text,
-        economy.danish(up),
+        fmt.danish_table(up),
     )
     kind = st.selectbox("Udvikling for indsatstype", ui.view(economy.unit_price_types, m), key="oek-unit")
     trend = ui.view(economy.unit_price_trend, m, kind)
@@ -122,7 +122,7 @@ if detail:
         trend,
         "enhedspris-udvikling",
         ui.span(trend),
-        economy.danish(trend),
+        fmt.danish_table(trend),
     )
 
 st.header(f"{next(no)}. Ændringer siden sidste indlæsning")
@@ -133,17 +133,17 @@ if fc["has_previous"]:
         "Forskellen er ændringen i faktisk forbrug plus virkningen af de ændrede indsatser:"
     )
     rec = ui.view(economy.reconciliation, m, detail)
-    ui.table_with_downloads(rec, "afstemning", f"{year}, opgjort {p.month_text}", economy.danish(rec, 2))
+    ui.table_with_downloads(rec, "afstemning", f"{year}, opgjort {p.month_text}", fmt.danish_table(rec, 2))
     if detail:
         st.subheader("Virkning pr. indsatstype")
         eff = ui.view(economy.effects_by_type, m)
         ui.table_with_downloads(
-            eff, "virkning-pr-indsatstype", f"{year}, opgjort {p.month_text}", economy.danish(eff, 2)
+            eff, "virkning-pr-indsatstype", f"{year}, opgjort {p.month_text}", fmt.danish_table(eff, 2)
         )
         st.subheader("De ændrede indsatser")
         ch = ui.view(economy.measure_changes, m)
         ui.table_with_downloads(
-            ch, "aendrede-indsatser", f"{year}, opgjort {p.month_text}", economy.danish(ch, 2)
+            ch, "aendrede-indsatser", f"{year}, opgjort {p.month_text}", fmt.danish_table(ch, 2)
         )
 else:
     ui.empty(
@@ -153,10 +153,10 @@ else:
     )
     if detail:
         by_type = ui.view(economy.started_ended_by_type, m)
-        ui.table_with_downloads(by_type, "startet-afsluttet-pr-type", p.month_text, economy.danish(by_type))
+        ui.table_with_downloads(by_type, "startet-afsluttet-pr-type", p.month_text, fmt.danish_table(by_type))
         st.subheader(f"Indsatser startet eller afsluttet i {p.month_text}")
         ch = ui.view(economy.started_ended, m)
-        ui.table_with_downloads(ch, "startet-afsluttet", p.month_text, economy.danish(ch))
+        ui.table_with_downloads(ch, "startet-afsluttet", p.month_text, fmt.danish_table(ch))
 if not detail:
     st.caption(
         "Udvalget ser samlede tal: budgetområder, målet og totaler (ingen lister over indsatser, leverandører eller børn)."

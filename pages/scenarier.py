@@ -1,7 +1,7 @@
 import polars as pl
 import streamlit as st
 
-from mi import charts, economy, flows, fmt, scenario, scenario_saved, scenario_tables, ui
+from mi import charts, flows, fmt, scenario, scenario_saved, scenario_tables, ui
 
 role = ui.require("scenarier")
 con, m = ui.con(), ui.month()
@@ -53,7 +53,7 @@ def show(result: dict, path, focus, name: str, prices: bool = True) -> None:
     moves = scenario_tables.moves_frame(result, labels)
     if not prices:
         moves = moves.drop("Pris fra (kr./md.)", "Pris til (kr./md.)")
-    shown = economy.danish(moves).with_columns(
+    shown = fmt.danish_table(moves).with_columns(
         pl.Series("Fra måned", [fmt.month_name(d) for d in moves["Fra måned"]])
     )
     ui.table_with_downloads(moves, f"{name}-flytninger", period, shown)
@@ -68,7 +68,7 @@ def show(result: dict, path, focus, name: str, prices: bool = True) -> None:
         table,
         f"{name}-merforbrug",
         f"januar–december {year}",
-        economy.danish(table).with_columns(pl.Series("Måned", [fmt.month_name(d) for d in table["Måned"]])),
+        fmt.danish_table(table).with_columns(pl.Series("Måned", [fmt.month_name(d) for d in table["Måned"]])),
     )
     st.subheader(f"Fokuspunkterne ved udgangen af {year}, hvis intet andet ændrer sig")
     now_col, after_col = fmt.month_name(m).capitalize(), f"December {year} med planen"
@@ -237,7 +237,7 @@ with st.expander("Alle enhedspriser i måneden", icon=":material/table:"):
         up,
         "enhedspriser-scenarie",
         fmt.month_name(m),
-        economy.danish(up).with_columns(pl.col("Usikker").replace_strict({True: "usikker", False: ""})),
+        fmt.danish_table(up).with_columns(pl.col("Usikker").replace_strict({True: "usikker", False: ""})),
     )
 
 st.header("3. Resultat")
@@ -337,7 +337,7 @@ else:
             if len(results) == 2:
                 cmp = scenario_tables.compare(results)
                 ui.table_with_downloads(
-                    cmp, "sammenligning", "hvert scenaries basismåned", economy.danish(cmp)
+                    cmp, "sammenligning", "hvert scenaries basismåned", fmt.danish_table(cmp)
                 )
 
 st.header("5. Bevægelser på indsatstrappen")

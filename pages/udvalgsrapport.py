@@ -101,7 +101,7 @@ ui.table_with_downloads(
 st.subheader("Merforbrug år for år mod målet")
 path = economy.path_table(p.path)
 ui.chart_with_table(
-    images["path"], path, "maal-for-merforbrug", f"{p.baseline_year}–{p.month.year}", economy.danish(path)
+    images["path"], path, "maal-for-merforbrug", f"{p.baseline_year}–{p.month.year}", fmt.danish_table(path)
 )
 
 if p.scenarios:

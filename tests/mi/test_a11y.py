@@ -26,7 +26,7 @@ def test_lines_over_time_name_their_unit_and_series():
             "Trin": ["2. Forebyggende"] * 2 + ["3. I hjemmet"] * 2,
         }
     )
-    spec = charts.lines(frame, "month", "n", "Trin", "count").to_dict()
+    spec = charts.lines(frame, "month", "n", "Trin", "count")
     assert charts.describe(spec) == (
         "Linjediagram over tid (antal) med en linje for hver af: 2. Forebyggende og 3. I hjemmet."
     )
@@ -36,7 +36,7 @@ def test_horizontal_bars_name_their_categories_and_cut_a_long_list():
     # ten caseworkers: the first eight are named, the other two counted
     ids = [f"R{i:02d}" for i in range(1, 11)]
     frame = pl.DataFrame({"id": ids, "n": list(range(10, 0, -1))})
-    spec = charts.bars(frame, "id", "n", "count").to_dict()
+    spec = charts.bars(frame, "id", "n", "count")
     assert charts.describe(spec) == (
         "Vandret søjlediagram (antal) for R01, R02, R03, R04, R05, R06, R07, R08 og 2 flere."
     )
@@ -45,7 +45,7 @@ def test_horizontal_bars_name_their_categories_and_cut_a_long_list():
 def test_vertical_bars_with_colours_and_annotations_left_out():
     # the value labels written on the bars (a text layer) are not a chart of their own
     frame = pl.DataFrame({"år": ["2023", "2023", "2024"], "kr": [1.0, 2.0, 3.0], "del": ["A", "B", "A"]})
-    spec = charts.bars(frame, "år", "kr", "kr", color="del", horizontal=False).to_dict()
+    spec = charts.bars(frame, "år", "kr", "kr", color="del", horizontal=False)
     assert charts.describe(spec) == "Søjlediagram (kr.) for 2023 og 2024, farvet efter: A og B."
     assert charts.describe({"mark": "text"}) == "Diagram."
 
@@ -93,6 +93,6 @@ def _contrast(a: str, b: str) -> float:
 def test_chart_axis_and_legend_text_reach_4_5_to_1_on_white():
     # Streamlit's chart theme draws axis and legend text light grey (about 3:1); every chart sets its own
     frame = pl.DataFrame({"month": [date(2024, 1, 1)], "n": [1], "serie": ["A"]})
-    config = charts.finish(charts.lines(frame, "month", "n", "serie", "count")).to_dict()["config"]
+    config = charts.finish(charts.lines(frame, "month", "n", "serie", "count"))["config"]
     colours = [config["axis"]["labelColor"], config["axis"]["titleColor"], config["legend"]["labelColor"]]
     assert all(_contrast(c, "#ffffff") >= 4.5 for c in colours), colours

@@ -26,7 +26,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from mi import db, economy, kpi
+from mi import db, economy, fmt, kpi
 from mi.settings import BudgetSettings, Settings
 from tests.conftest import build_db, frame, read_catalogue
 from tests.conftest import measure as m
@@ -197,7 +197,7 @@ def test_waterfall_from_budget_to_forecast(con):
         # the last step ends at the forecast
         ("Forventet forbrug", "Forventet forbrug", 0, 1_122_200, 1_122_200),
     ]
-    chart = economy.waterfall_chart(got).to_dict()
+    chart = economy.waterfall_chart(got)
     labels = (
         [r["tekst"] for r in chart["layer"][0]["data"]["values"]] if "data" in chart["layer"][0] else None
     )
@@ -356,9 +356,9 @@ def test_danish_text_for_the_screen():
     f = pl.DataFrame(
         {"a": [1234567.4, None], "n": [1234, None], "d": [date(2026, 3, 5), None], "t": ["x", "y"]}
     )
-    assert economy.danish(f).rows() == [("1.234.567 kr.", "1.234", "05.03.2026", "x"), ("", "", "", "y")]
-    assert economy.danish(f, 2)["a"][0] == "1.234.567,40 kr."
-    assert economy.danish(f, kr=False)["a"][0] == "1.234.567"
+    assert fmt.danish_table(f).rows() == [("1.234.567 kr.", "1.234", "05.03.2026", "x"), ("", "", "", "y")]
+    assert fmt.danish_table(f, 2)["a"][0] == "1.234.567,40 kr."
+    assert fmt.danish_table(f, kr=False)["a"][0] == "1.234.567"
 
 
 def test_detail_only_for_leder_and_oekonomi():

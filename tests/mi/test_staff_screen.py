@@ -82,7 +82,7 @@ def test_caseworker_chart_keeps_the_highest_caseloads_the_table_all(town, monkey
     monkeypatch.setattr(staff, "CHART_MAX_CASEWORKERS", 2)
     v = staff.caseworkers(town, MARCH, "leder")
     assert v.table.height == 4
-    (bars,) = [layer for layer in v.chart.to_dict()["layer"] if layer["mark"]["type"] == "bar"]
+    (bars,) = [layer for layer in v.chart["layer"] if layer["mark"]["type"] == "bar"]
     assert [r["caseworker_id"] for r in bars["data"]["values"]] == ["E2", "E1"]
 
 
