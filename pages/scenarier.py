@@ -24,6 +24,18 @@ st.markdown(
 )
 
 
+# The columns of the unit-price and saved-scenario tables, in order, under their Danish names.
+PRICE_COLUMNS = {"measure_label": "Indsats", "provider_type": "Leverandørtype", "price_dkk": "Pris pr. måned"}
+PRICE_COLUMNS |= {"n_measures": "Indsatser", "is_uncertain": "Usikker"}
+SAVED_COLUMNS = {"name": "Navn", "base_month": "Basismåned", "n_moves": "Flytninger", "saved_at": "Gemt"}
+SAVED_COLUMNS |= {"presented_month": "Fremlagt for udvalget"}
+
+
+def labelled(frame: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    """The columns named in `names`, in its order, under their Danish names."""
+    return frame.select(list(names)).rename(names)
+
+
 def key_text(key: str | None) -> str:
     if not key:
         return "(ophører – ingen ny indsats)"
@@ -226,13 +238,7 @@ for key in dict.fromkeys(k for mv in moves for k in (mv.from_key, mv.to_key) if 
     )
 prices = given_prices()
 with st.expander("Alle enhedspriser i måneden", icon=":material/table:"):
-    up = prices_now.select(
-        pl.col("measure_label").alias("Indsats"),
-        pl.col("provider_type").fill_null("alle").alias("Leverandørtype"),
-        pl.col("price_dkk").alias("Pris pr. måned"),
-        pl.col("n_measures").alias("Indsatser"),
-        pl.col("is_uncertain").alias("Usikker"),
-    )
+    up = labelled(prices_now.with_columns(pl.col("provider_type").fill_null("alle")), PRICE_COLUMNS)
     ui.table_with_downloads(
         up,
         "enhedspriser-scenarie",
@@ -275,13 +281,7 @@ saved = ui.view(scenario_saved.saved)
 if saved.height == 0:
     ui.empty("Der er ingen gemte scenarier endnu.")
 else:
-    table = saved.select(
-        pl.col("name").alias("Navn"),
-        pl.col("base_month").alias("Basismåned"),
-        pl.col("n_moves").alias("Flytninger"),
-        pl.col("saved_at").alias("Gemt"),
-        pl.col("presented_month").alias("Fremlagt for udvalget"),
-    )
+    table = labelled(saved, SAVED_COLUMNS)
     ui.table_with_downloads(
         table,
         "gemte-scenarier",

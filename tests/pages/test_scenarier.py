@@ -97,6 +97,13 @@ def test_compare_two_saved_scenarios(app_db, role):
     at = run_app(role, page="scenarier")
     at.multiselect(key="scn-compare").set_value([1, 2]).run()
     assert not at.exception
+    # the unit prices and the saved scenarios under their Danish names, in the page's order
+    prices = next(d.value for d in at.dataframe if list(d.value.columns)[0] == "Indsats")
+    assert list(prices.columns) == ["Indsats", "Leverandørtype", "Pris pr. måned", "Indsatser", "Usikker"]
+    assert "alle" in set(prices["Leverandørtype"])  # a code's price over all its providers
+    saved = next(d.value for d in at.dataframe if list(d.value.columns)[0] == "Navn")
+    assert list(saved.columns) == ["Navn", "Basismåned", "Flytninger", "Gemt", "Fremlagt for udvalget"]
+    assert sorted(saved["Navn"]) == ["Plan A", "Plan B"] and set(saved["Basismåned"]) == {"oktober 2026"}
     cmp = next(d.value for d in at.dataframe if list(d.value.columns)[0] == "Tal")
     assert list(cmp.columns) == ["Tal", "Plan A (oktober 2026)", "Plan B (oktober 2026)"]
     assert cmp.iloc[0, 1] == fmt.kr(result_on_db(app_db, a)["savings_this_year_dkk"])
