@@ -171,6 +171,13 @@ class _Row(BaseModel):
         return v
 
 
+# The column types most tables share (a field's type and its Col marker, named once).
+Key = Annotated[str, Col(ID, unique=True)]  # the table's own identifier
+ChildRef = Annotated[str, Col(ID, ref=("children", "child_id"))]
+Day = Annotated[date, Col(DATE)]
+MaybeDay = Annotated[date | None, Col(DATE)]
+MaybeText = Annotated[str | None, Col(TEXT)]
+
 ProviderType = Literal["intern", "kommunal", "regional", "privat"]
 Sex = Literal["M", "K"]
 # `raadgiver` holds cases; the other roles are those of a children's department (DOMAIN.md lists "…").
@@ -187,43 +194,43 @@ Role = Literal[
 
 
 class Child(_Row):
-    child_id: Annotated[str, Col(ID, unique=True)]
-    birth_date: Annotated[date | None, Col(DATE)] = None
+    child_id: Key
+    birth_date: MaybeDay = None
     sex: Annotated[Sex | None, Col(ENUM)] = None
-    district: Annotated[str | None, Col(TEXT)] = None
+    district: MaybeText = None
 
 
 class Case(_Row):
-    case_id: Annotated[str, Col(ID, unique=True)]
-    child_id: Annotated[str, Col(ID, ref=("children", "child_id"))]
+    case_id: Key
+    child_id: ChildRef
     caseworker_id: Annotated[str, Col(ID, ref=("staff", "employee_id"))]
-    team: Annotated[str | None, Col(TEXT)] = None
-    opened_on: Annotated[date, Col(DATE)]
-    closed_on: Annotated[date | None, Col(DATE)] = None
+    team: MaybeText = None
+    opened_on: Day
+    closed_on: MaybeDay = None
 
 
 class Measure(_Row):
-    measure_id: Annotated[str, Col(ID, unique=True)]
-    child_id: Annotated[str, Col(ID, ref=("children", "child_id"))]
+    measure_id: Key
+    child_id: ChildRef
     measure_code: Annotated[str, Col(ID, ref=("catalogue", "measure_code"))]
     provider_type: Annotated[ProviderType, Col(ENUM)]
-    provider_name: Annotated[str | None, Col(TEXT)] = None
-    start_on: Annotated[date, Col(DATE)]
-    end_on: Annotated[date | None, Col(DATE)] = None
+    provider_name: MaybeText = None
+    start_on: Day
+    end_on: MaybeDay = None
     monthly_cost_dkk: Annotated[Decimal | None, Col(MONEY), Field(ge=0, le=MAX_DKK)] = None
-    decided_on: Annotated[date | None, Col(DATE)] = None
+    decided_on: MaybeDay = None
 
 
 class Payment(_Row):
-    payment_id: Annotated[str, Col(ID, unique=True)]
-    posted_on: Annotated[date, Col(DATE)]
+    payment_id: Key
+    posted_on: Day
     amount_dkk: Annotated[Decimal, Col(MONEY), Field(ge=-MAX_DKK, le=MAX_DKK)]
     measure_id: Annotated[str | None, Col(ID, ref=("measures", "measure_id"))] = None
     measure_code: Annotated[str | None, Col(ID, ref=("catalogue", "measure_code"))] = None
-    account: Annotated[str | None, Col(TEXT)] = None
+    account: MaybeText = None
     child_id: Annotated[str | None, Col(ID, ref=("children", "child_id"))] = None
-    provider_name: Annotated[str | None, Col(TEXT)] = None
-    description: Annotated[str | None, Col(TEXT)] = None
+    provider_name: MaybeText = None
+    description: MaybeText = None
 
 
 class BudgetLine(_Row):
@@ -237,11 +244,11 @@ class Employment(_Row):
 
     employee_id: Annotated[str, Col(ID)]
     role: Annotated[Role, Col(ENUM)]
-    team: Annotated[str | None, Col(TEXT)] = None
+    team: MaybeText = None
     fte: Annotated[float, Col(FTE), Field(gt=0, le=1)]
-    hired_on: Annotated[date, Col(DATE)]
-    left_on: Annotated[date | None, Col(DATE)] = None
-    leave_reason: Annotated[str | None, Col(TEXT)] = None
+    hired_on: Day
+    left_on: MaybeDay = None
+    leave_reason: MaybeText = None
 
 
 class SchoolYear(_Row):
@@ -252,9 +259,9 @@ class SchoolYear(_Row):
 class CatalogueEntry(_Row):
     """A row of the measure catalogue (data/catalogue/measures.csv): validated like the data."""
 
-    measure_code: Annotated[str, Col(ID, unique=True)]
+    measure_code: Key
     label_da: Annotated[str, Col(TEXT)]
-    label_en: Annotated[str | None, Col(TEXT)] = None
+    label_en: MaybeText = None
     ladder_step: Annotated[int | None, Col(INT), Field(ge=1, le=6)] = None
     placement_type: Annotated[
         Literal["netvaerk", "plejefamilie", "institution", "anden"] | None, Col(ENUM)
@@ -263,8 +270,8 @@ class CatalogueEntry(_Row):
         Literal["family_treatment", "day_treatment", "family_care", "institution", "lost_earnings"] | None,
         Col(ENUM),
     ] = None
-    legal_basis_sel: Annotated[str | None, Col(TEXT)] = None
-    legal_basis_bl: Annotated[str | None, Col(TEXT)] = None
+    legal_basis_sel: MaybeText = None
+    legal_basis_bl: MaybeText = None
     account_function: Annotated[str, Col(TEXT)]
     budget_area: Annotated[str, Col(TEXT)]
 
@@ -280,8 +287,8 @@ ACTIVITIES_ON_A_MEASURE = ("plan", "opfoelgning")
 class Notification(_Row):
     """An underretning. received_at/assessed_at: a date, or a date with a time of day (see normalise_datetime)."""
 
-    notification_id: Annotated[str, Col(ID, unique=True)]
-    child_id: Annotated[str, Col(ID, ref=("children", "child_id"))]
+    notification_id: Key
+    child_id: ChildRef
     received_at: Annotated[DateTimeText, Col(DATETIME)]
     source: Annotated[Source | None, Col(ENUM)] = None
     assessed_at: Annotated[DateTimeText | None, Col(DATETIME)] = None
@@ -290,20 +297,20 @@ class Notification(_Row):
 class Investigation(_Row):
     """A børnefaglig undersøgelse (SEL §50 / BL §20): the 4-month clock starts on started_on."""
 
-    investigation_id: Annotated[str, Col(ID, unique=True)]
-    child_id: Annotated[str, Col(ID, ref=("children", "child_id"))]
-    started_on: Annotated[date, Col(DATE)]
-    completed_on: Annotated[date | None, Col(DATE)] = None
-    child_talk_on: Annotated[date | None, Col(DATE)] = None
+    investigation_id: Key
+    child_id: ChildRef
+    started_on: Day
+    completed_on: MaybeDay = None
+    child_talk_on: MaybeDay = None
 
 
 class CaseActivity(_Row):
     """A plan, a follow-up on a measure, or a supervision visit; plan and opfoelgning name their measure."""
 
-    activity_id: Annotated[str, Col(ID, unique=True)]
-    child_id: Annotated[str, Col(ID, ref=("children", "child_id"))]
+    activity_id: Key
+    child_id: ChildRef
     activity: Annotated[Activity, Col(ENUM)]
-    done_on: Annotated[date, Col(DATE)]
+    done_on: Day
     measure_id: Annotated[str | None, Col(ID, ref=("measures", "measure_id"))] = None
 
 
