@@ -1,8 +1,9 @@
 """Scenarios ("hvad nu hvis"): what moving children between measures is worth against the reduction target.
 
 DOMAIN.md "Scenarios" defines the arithmetic; it is done in SQL: the unit prices in sql/marts/mart_scenario_prices.sql,
-the savings, forecast and overspend after the moves in sql/scenarios/scenario.sql and the overspend path month by
-month in sql/scenarios/scenario_path.sql, both run here with the moves and the user's prices bound as parameters.
+the savings, forecast and overspend after the moves in sql/marts/mart_scenario.sql, the overspend path month by
+month in mart_scenario_path.sql and the focus points in mart_scenario_focus.sql: table macros (`-- params:`) read
+here with db.select_view, the moves and the user's prices bound as parameters.
 This module parses, validates, binds and formats; `python -m mi scenario` (mi.cli) and the screen Scenarier
 read the same functions. Saved and presented scenarios are kept by mi.scenario_saved; the screen's tables, the Excel
 and the committee's section are made by mi.scenario_tables.
@@ -19,18 +20,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import get_args
 
 import duckdb
 import polars as pl
 
 from mi import contract, db, fmt, kpi
-from mi.settings import ROOT
 
 PROVIDER_TYPES: tuple[str, ...] = get_args(contract.ProviderType)
 UNCERTAIN_BELOW = 3  # a unit price from fewer measures than this is marked uncertain on screen
-SQL_DIR = ROOT / "sql" / "scenarios"
 
 
 class ScenarioError(ValueError):
@@ -46,11 +44,6 @@ class Move:
 
     def text(self) -> str:
         return f"{self.from_key}:{self.to_key or ''}:{self.children}:{self.start_month:%Y-%m}"
-
-
-@cache
-def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 # ---- parsing -----------------------------------------------------------------------------------------
@@ -184,23 +177,21 @@ def compute(
     prices = prices or {}
     kpi.values(con, month)  # ValueError with a Danish message when the month is outside the data
     validate(con, month, moves, prices)
-    row = db.query(
+    row = db.select_view(
         con,
-        _sql("scenario"),
-        {
-            "month": month,
-            "moves": [
-                {
-                    "move_no": i,
-                    "from_key": mv.from_key,
-                    "to_key": mv.to_key,
-                    "children": mv.children,
-                    "start_month": mv.start_month,
-                }
-                for i, mv in enumerate(moves, start=1)
-            ],
-            "prices": [{"price_key": k, "price_dkk": float(v)} for k, v in prices.items()],
-        },
+        "mart_scenario",
+        p_month=month,
+        p_moves=[
+            {
+                "move_no": i,
+                "from_key": mv.from_key,
+                "to_key": mv.to_key,
+                "children": mv.children,
+                "start_month": mv.start_month,
+            }
+            for i, mv in enumerate(moves, start=1)
+        ],
+        p_prices=[{"price_key": k, "price_dkk": float(v)} for k, v in prices.items()],
     ).row(0, named=True)
     for mv in row["moves"]:
         for side in ("from", "to"):
@@ -262,19 +253,17 @@ def _result(row: dict) -> dict:
 def path(con: duckdb.DuckDBPyConnection, month: date, result: dict) -> pl.DataFrame:
     """The overspend of M's year month by month (spend to date minus the budget in twelfths), without and with the
     scenario `result` (from compute)."""
-    return db.query(
+    return db.select_view(
         con,
-        _sql("scenario_path"),
-        {
-            "month": month,
-            "savings": [
-                {
-                    "start_month": kpi.parse_month(mv["start_month"]),
-                    "monthly_saving_dkk": mv["monthly_saving_dkk"],
-                }
-                for mv in result["moves"]
-            ],
-        },
+        "mart_scenario_path",
+        p_month=month,
+        p_savings=[
+            {
+                "start_month": kpi.parse_month(mv["start_month"]),
+                "monthly_saving_dkk": mv["monthly_saving_dkk"],
+            }
+            for mv in result["moves"]
+        ],
     )
 
 
@@ -353,24 +342,22 @@ FOCUS_LABELS = {
 
 def focus(con: duckdb.DuckDBPyConnection, month: date, result: dict) -> pl.DataFrame:
     """The five focus points today (month M) and at 31 December of M's year with the scenario's moves started by
-    then, if nothing else changes (sql/scenarios/scenario_focus.sql), with Danish labels."""
-    rows = db.query(
+    then, if nothing else changes (sql/marts/mart_scenario_focus.sql), with Danish labels."""
+    rows = db.select_view(
         con,
-        _sql("scenario_focus"),
-        {
-            "month": month,
-            "moves": [
-                {
-                    "from_key": mv["from_code"],
-                    "to_key": mv["to_code"],
-                    "children": mv["children"],
-                    "start_month": kpi.parse_month(mv["start_month"]),
-                    "price_from_dkk": mv["price_from_dkk"],
-                    "price_to_dkk": mv["price_to_dkk"],
-                    "months_this_year": mv["months_this_year"],
-                }
-                for mv in result["moves"]
-            ],
-        },
+        "mart_scenario_focus",
+        p_month=month,
+        p_moves=[
+            {
+                "from_key": mv["from_code"],
+                "to_key": mv["to_code"],
+                "children": mv["children"],
+                "start_month": kpi.parse_month(mv["start_month"]),
+                "price_from_dkk": mv["price_from_dkk"],
+                "price_to_dkk": mv["price_to_dkk"],
+                "months_this_year": mv["months_this_year"],
+            }
+            for mv in result["moves"]
+        ],
     )
     return rows.with_columns(pl.col("figure_key").replace_strict(FOCUS_LABELS).alias("label"))

@@ -1,7 +1,10 @@
--- A scenario over base month M (DOMAIN.md "Scenarios"), run by mi.scenario with parameters (not a view):
---   $month   M's first day;
---   $moves   list of struct(move_no, from_key, to_key, children, start_month): to_key null = the measure ends;
---   $prices  list of struct(price_key, price_dkk): prices given by the user, which always win.
+-- params: p_month, p_moves, p_prices
+-- key: month
+-- A scenario over base month M (DOMAIN.md "Scenarios"), read by mi.scenario with the moves and prices bound:
+--   p_month   M's first day;
+--   p_moves   list of struct(move_no, from_key, to_key, children, start_month): to_key null = the measure ends
+--             (NULL: no moves);
+--   p_prices  list of struct(price_key, price_dkk): prices given by the user, which always win.
 -- One row: M's forecast, budget and target, the totals after the moves, and the moves (a list of structs in
 -- move_no order) with their prices and savings. A price is null when neither the data (mart_scenario_prices:
 -- measures of the key active on E with a monthly cost) nor the user gives it; mi.scenario refuses that.
@@ -10,12 +13,12 @@
 with base as (
     select month, year, forecast_dkk, budget_dkk, overspend_target_dkk,
     from mart_kpi_monthly
-    where month = $month
+    where month = p_month
 ),
 
 moves as (
     select unnest(
-        cast($moves as struct(
+        cast(p_moves as struct(
             move_no integer, from_key varchar, to_key varchar, children integer, start_month date
         )[]),
         recursive := true
@@ -23,13 +26,13 @@ moves as (
 ),
 
 given as (
-    select unnest(cast($prices as struct(price_key varchar, price_dkk double)[]), recursive := true)
+    select unnest(cast(p_prices as struct(price_key varchar, price_dkk double)[]), recursive := true)
 ),
 
 data_prices as (
     select price_key, price_dkk, n_measures,
     from mart_scenario_prices
-    where month = $month
+    where month = p_month
 ),
 
 priced as (

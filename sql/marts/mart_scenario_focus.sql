@@ -1,8 +1,10 @@
--- The focus points at the end of base month M's year with a scenario's moves, if nothing else changes; run by
--- mi.scenario with parameters (not a view):
---   $month   M's first day;
---   $moves   list of struct(from_key, to_key, children, start_month, price_from_dkk, price_to_dkk, months_this_year)
---            as sql/scenarios/scenario.sql priced them.
+-- params: p_month, p_moves
+-- key: focus_point
+-- The focus points at the end of base month M's year with a scenario's moves, if nothing else changes; read by
+-- mi.scenario with the moves bound:
+--   p_month   M's first day;
+--   p_moves   list of struct(from_key, to_key, children, start_month, price_from_dkk, price_to_dkk, months_this_year)
+--            as mart_scenario.sql priced them.
 -- One row per focus point: today's figure at M and the figure at 31 December of M's year after the moves that have
 -- started by then; n_base_now is the smallest count of children today's figure rests on (for disclosure control). A move takes its N children off its FROM and puts them on its TO (none when TO is empty):
 --   f1 children whose current placement is an institution ± the moves from / to an institution code;
@@ -12,12 +14,12 @@
 --   f5 lost earnings for the year: paid to M plus what the measures commit to December (the forecast's rule),
 --      minus N × price × months this year of the moves from TABT_ARBEJDSFORTJENESTE, plus those of the moves to it.
 with k as (
-    select * from mart_kpi_monthly where month = $month
+    select * from mart_kpi_monthly where month = p_month
 ),
 
 moves as (
     select unnest(
-        cast($moves as struct(
+        cast(p_moves as struct(
             from_key varchar, to_key varchar, children integer, start_month date,
             price_from_dkk double, price_to_dkk double, months_this_year integer
         )[]),
@@ -33,7 +35,7 @@ started as (
         split_part(mv.to_key, '/', 1) as to_code,
         nullif(split_part(mv.to_key, '/', 2), '') as to_provider,
     from moves as mv
-    where year(mv.start_month) = year($month)
+    where year(mv.start_month) = year(p_month)
 ),
 
 typed as (
@@ -71,7 +73,7 @@ shift as (
 private_ft as (
     select count(*) as n,
     from int_active_measures
-    where month = $month and measure_code = 'FAMILIEBEHANDLING' and provider_type = 'privat'
+    where month = p_month and measure_code = 'FAMILIEBEHANDLING' and provider_type = 'privat'
 ),
 
 lost_committed as (
@@ -79,8 +81,8 @@ lost_committed as (
     from int_measure_month_cost
     where version = 'current'
         and measure_code = 'TABT_ARBEJDSFORTJENESTE'
-        and month > $month
-        and year(month) = year($month)
+        and month > p_month
+        and year(month) = year(p_month)
 ),
 
 figures as (

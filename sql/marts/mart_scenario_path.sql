@@ -1,7 +1,9 @@
--- The overspend path of base month M's year, month by month, without and with a scenario; run by mi.scenario with
--- parameters (not a view):
---   $month    M's first day;
---   $savings  list of struct(start_month, monthly_saving_dkk): the scenario's moves as sql/scenarios/scenario.sql
+-- params: p_month, p_savings
+-- key: month
+-- The overspend path of base month M's year, month by month, without and with a scenario; read by mi.scenario
+-- with the moves' savings bound:
+--   p_month    M's first day;
+--   p_savings  list of struct(start_month, monthly_saving_dkk): the scenario's moves as mart_scenario.sql
 --             priced them.
 -- One row per month m of M's year. spend_ytd_dkk: payments from 1 January through m for m up to M; after M, the
 -- payments to M plus what the measures commit from M's next month through m (int_measure_month_cost, as the
@@ -11,7 +13,7 @@
 with base as (
     select month, year, actual_ytd_dkk,
     from mart_kpi_monthly
-    where month = $month
+    where month = p_month
 ),
 
 months as (
@@ -37,7 +39,7 @@ budget as (
 
 savings as (
     select unnest(
-        cast($savings as struct(start_month date, monthly_saving_dkk double)[]), recursive := true
+        cast(p_savings as struct(start_month date, monthly_saving_dkk double)[]), recursive := true
     )
 ),
 
