@@ -57,6 +57,23 @@ def may_see_detail(role: str | None) -> bool:
     return role in DETAIL_ROLES
 
 
+SECTION_KEY = "oek-sektion"  # the Økonomi page's tabs (their state: the open tab's label)
+
+
+def sections(detail: bool) -> dict[str, str]:
+    """The Økonomi page's sections below the first screen (one tab each) in order: name → the tab's label,
+    numbered after section 1 (budget against actual). The committee has no breakdown and no unit prices."""
+    names = {
+        "breakdown": "Forbruget fordelt",
+        "forecast": "Forventet forbrug for året",
+        "target": "Merforbruget mod målet",
+        "unit_prices": "Enhedspriser",
+        "changes": "Ændringer siden sidste indlæsning",
+    }
+    shown = [n for n in names if detail or n not in ("breakdown", "unit_prices")]
+    return {n: f"{i}. {names[n]}" for i, n in enumerate(shown, start=2)}
+
+
 def dims_for(role: str | None) -> dict[str, str]:
     return DIMS if may_see_detail(role) else {"budget_area": DIMS["budget_area"]}
 

@@ -7,7 +7,6 @@ m = ui.month()
 p = ui.pack()
 detail = economy.may_see_detail(role)
 year, ytd = m.year, ui.ytd_text()
-no = iter(range(1, 10))  # the sections' numbers (the committee sees fewer)
 
 st.title("Økonomi")
 st.markdown(
@@ -46,7 +45,7 @@ with st.expander("Filtre", expanded=True):
             "og enhedspriserne (dem på indsatstype og leverandørtype)."
         )
 
-st.header(f"{next(no)}. Budget og forbrug år til dato")
+st.header("1. Budget og forbrug år til dato")
 areas = ui.view(economy.budget_by_area, m, filters)
 st.caption(
     "Beløb i kroner. Budget til dato: årets budget i 1/12-dele. Bevilget resten: hvad de bevilgede indsatser "
@@ -63,58 +62,57 @@ ui.chart_with_table(
     f"januar–december {year}",
     fmt.danish_table(cum),
 )
-if detail:
+
+
+def breakdown() -> None:
     dim = st.selectbox("Fordel forbruget på", list(economy.DIMS), format_func=economy.DIMS.get, key="oek-dim")
     bd = ui.view(economy.breakdown, m, dim, filters)
     chart = economy.hbars(economy.breakdown_long(bd, dim), economy.DIMS[dim], "Beløb", "Del", stack=True)
     ui.chart_with_table(chart, bd, f"forbrug-{dim}", ytd, fmt.danish_table(bd))
 
-st.header(f"{next(no)}. Forventet forbrug for {year}")
-st.markdown(
-    f"Forventet forbrug = forbrug år til dato + hvad de bevilgede indsatser koster resten af året "
-    f"(månedspris × dage aktive i hver måned efter {p.month_text}; uden slutdato til 31. december)."
-)
-wf = ui.view(economy.waterfall, m, filters)
-ui.chart_with_table(
-    economy.waterfall_chart(wf),
-    wf,
-    "fra-budget-til-forventet",
-    f"{year}, opgjort {p.month_text}",
-    fmt.danish_table(wf),
-)
-if detail:
-    st.subheader("De største bevillinger resten af året")
-    top = ui.view(economy.commitments, m, filters)
-    ui.table_with_downloads(
-        top, "bevillinger", f"efter {p.month_text} til 31. december {year}", fmt.danish_table(top)
+
+def forecast() -> None:
+    st.markdown(
+        f"Forventet forbrug = forbrug år til dato + hvad de bevilgede indsatser koster resten af året "
+        f"(månedspris × dage aktive i hver måned efter {p.month_text}; uden slutdato til 31. december)."
+    )
+    wf = ui.view(economy.waterfall, m, filters)
+    ui.chart_with_table(
+        economy.waterfall_chart(wf),
+        wf,
+        "fra-budget-til-forventet",
+        f"{year}, opgjort {p.month_text}",
+        fmt.danish_table(wf),
+    )
+    if detail:
+        st.subheader("De største bevillinger resten af året")
+        top = ui.view(economy.commitments, m, filters)
+        ui.table_with_downloads(
+            top, "bevillinger", f"efter {p.month_text} til 31. december {year}", fmt.danish_table(top)
+        )
+
+
+def target() -> None:
+    path = ui.view(economy.path, m)
+    status = economy.path_status(path)
+    if status:
+        st.markdown(f"{ui.status_badge(status['status'], status['label'])} · {status['text']}")
+    pt = economy.path_table(path)
+    ui.chart_with_table(
+        pack_charts.path_chart(path),
+        pt,
+        "maal-for-merforbrug",
+        f"{p.baseline_year}–{year}",
+        fmt.danish_table(pt),
     )
 
-st.header(f"{next(no)}. Merforbruget mod målet")
-path = ui.view(economy.path, m)
-status = economy.path_status(path)
-if status:
-    st.markdown(f"{ui.status_badge(status['status'], status['label'])} · {status['text']}")
-ui.chart_with_table(
-    pack_charts.path_chart(path),
-    pt := economy.path_table(path),
-    "maal-for-merforbrug",
-    f"{p.baseline_year}–{year}",
-    fmt.danish_table(pt),
-)
 
-if detail:
-    st.header(f"{next(no)}. Enhedspriser")
+def unit_prices() -> None:
     st.markdown(
         "Gennemsnitlig månedlig udgift pr. barn: kontraktpris (aktive indsatser ved månedens udgang) ved siden af det betalte i måneden."
     )
     up = ui.view(economy.unit_prices, m, filters)
-    ui.chart_with_table(
-        economy.unit_price_chart(up),
-        up,
-        "enhedspriser",
-        p.month_text,
-        fmt.danish_table(up),
-    )
+    ui.chart_with_table(economy.unit_price_chart(up), up, "enhedspriser", p.month_text, fmt.danish_table(up))
     kind = st.selectbox("Udvikling for indsatstype", ui.view(economy.unit_price_types, m), key="oek-unit")
     trend = ui.view(economy.unit_price_trend, m, kind)
     ui.chart_with_table(
@@ -125,38 +123,63 @@ if detail:
         fmt.danish_table(trend),
     )
 
-st.header(f"{next(no)}. Ændringer siden sidste indlæsning")
-fc = ui.view(economy.forecast_change, m)
-if fc["has_previous"]:
-    st.markdown(
-        f"Forventet forbrug før: **{fmt.money(fc['previous_forecast_dkk'])}**, nu: **{fmt.money(fc['forecast_dkk'])}**. "
-        "Forskellen er ændringen i faktisk forbrug plus virkningen af de ændrede indsatser:"
-    )
-    rec = ui.view(economy.reconciliation, m, detail)
-    ui.table_with_downloads(rec, "afstemning", f"{year}, opgjort {p.month_text}", fmt.danish_table(rec, 2))
-    if detail:
-        st.subheader("Virkning pr. indsatstype")
-        eff = ui.view(economy.effects_by_type, m)
-        ui.table_with_downloads(
-            eff, "virkning-pr-indsatstype", f"{year}, opgjort {p.month_text}", fmt.danish_table(eff, 2)
+
+def changes() -> None:
+    fc = ui.view(economy.forecast_change, m)
+    if fc["has_previous"]:
+        st.markdown(
+            f"Forventet forbrug før: **{fmt.money(fc['previous_forecast_dkk'])}**, nu: **{fmt.money(fc['forecast_dkk'])}**. "
+            "Forskellen er ændringen i faktisk forbrug plus virkningen af de ændrede indsatser:"
         )
-        st.subheader("De ændrede indsatser")
-        ch = ui.view(economy.measure_changes, m)
+        rec = ui.view(economy.reconciliation, m, detail)
         ui.table_with_downloads(
-            ch, "aendrede-indsatser", f"{year}, opgjort {p.month_text}", fmt.danish_table(ch, 2)
+            rec, "afstemning", f"{year}, opgjort {p.month_text}", fmt.danish_table(rec, 2)
         )
-else:
-    ui.empty(
-        f"Der er kun én dataindlæsning, så der er intet at sammenligne med. I stedet vises indsatser startet eller afsluttet i {p.month_text}."
-        if detail
-        else "Der er kun én dataindlæsning, så der er intet at sammenligne med."
-    )
-    if detail:
-        by_type = ui.view(economy.started_ended_by_type, m)
-        ui.table_with_downloads(by_type, "startet-afsluttet-pr-type", p.month_text, fmt.danish_table(by_type))
-        st.subheader(f"Indsatser startet eller afsluttet i {p.month_text}")
-        ch = ui.view(economy.started_ended, m)
-        ui.table_with_downloads(ch, "startet-afsluttet", p.month_text, fmt.danish_table(ch))
+        if detail:
+            st.subheader("Virkning pr. indsatstype")
+            eff = ui.view(economy.effects_by_type, m)
+            ui.table_with_downloads(
+                eff, "virkning-pr-indsatstype", f"{year}, opgjort {p.month_text}", fmt.danish_table(eff, 2)
+            )
+            st.subheader("De ændrede indsatser")
+            ch = ui.view(economy.measure_changes, m)
+            ui.table_with_downloads(
+                ch, "aendrede-indsatser", f"{year}, opgjort {p.month_text}", fmt.danish_table(ch, 2)
+            )
+    else:
+        ui.empty(
+            f"Der er kun én dataindlæsning, så der er intet at sammenligne med. I stedet vises indsatser startet eller afsluttet i {p.month_text}."
+            if detail
+            else "Der er kun én dataindlæsning, så der er intet at sammenligne med."
+        )
+        if detail:
+            by_type = ui.view(economy.started_ended_by_type, m)
+            ui.table_with_downloads(
+                by_type, "startet-afsluttet-pr-type", p.month_text, fmt.danish_table(by_type)
+            )
+            st.subheader(f"Indsatser startet eller afsluttet i {p.month_text}")
+            ch = ui.view(economy.started_ended, m)
+            ui.table_with_downloads(ch, "startet-afsluttet", p.month_text, fmt.danish_table(ch))
+
+
+# the sections below the first screen: one tab each, and only the open tab is drawn (the page runs again when
+# another is chosen), so the page opens without the queries and charts of the sections nobody has opened
+sections = economy.sections(detail)
+drawers = {
+    "breakdown": breakdown,
+    "forecast": forecast,
+    "target": target,
+    "unit_prices": unit_prices,
+    "changes": changes,
+}
+for tab, (name, _) in zip(
+    st.tabs(list(sections.values()), key=economy.SECTION_KEY, on_change="rerun"),
+    sections.items(),
+    strict=True,
+):
+    if tab.open:
+        with tab:
+            drawers[name]()
 if not detail:
     st.caption(
         "Udvalget ser samlede tal: budgetområder, målet og totaler (ingen lister over indsatser, leverandører eller børn)."

@@ -27,6 +27,43 @@ def frame_with(at, column: str):
     return found[0]
 
 
+def open_section(at, name: str):
+    """Open the Økonomi section whose tab is named `name` (the page draws only the open tab) and run the page."""
+    (label,) = [t.label for t in at.tabs if t.label.endswith(name)]
+    at.session_state[economy.SECTION_KEY] = label
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_sections_are_tabs_and_only_the_open_one_is_drawn(small_db):
+    at = run_app("leder", page="oekonomi")
+    labels = [t.label for t in at.tabs if t.label[0].isdigit()]
+    assert (
+        labels
+        == list(economy.sections(True).values())
+        == [
+            "2. Forbruget fordelt",
+            "3. Forventet forbrug for året",
+            "4. Merforbruget mod målet",
+            "5. Enhedspriser",
+            "6. Ændringer siden sidste indlæsning",
+        ]
+    )
+    # the first tab is open: its breakdown is drawn, the waterfall of the next tab is not
+    assert "Fordel forbruget på" in [s.label for s in at.selectbox]
+    assert not [f for f in frames(at) if "Trin" in f.columns]
+    open_section(at, "Forventet forbrug for året")
+    assert frame_with(at, "Trin") is not None
+    assert "Fordel forbruget på" not in [s.label for s in at.selectbox]
+    # the committee: no breakdown and no unit prices, numbered on
+    assert list(economy.sections(False).values()) == [
+        "2. Forventet forbrug for året",
+        "3. Merforbruget mod målet",
+        "4. Ændringer siden sidste indlæsning",
+    ]
+
+
 @pytest.mark.parametrize("role", ["leder", "oekonomi", "udvalg"])
 def test_every_role_sees_lillebys_budget_and_forecast(small_db, role):
     # Lilleby, April 2024 (tests/pages/conftest.py): budget 1.200.000 + 60.000; actual to date 153.000;
@@ -42,8 +79,6 @@ def test_every_role_sees_lillebys_budget_and_forecast(small_db, role):
     }
     shown = texts(at)
     assert "Periode: 1. januar – april 2024 · Data pr. 10. maj 2024" in shown
-    # the target: 0 - 2.000.000 × (2024 - 2019) = -10.000.000; -137.800 is 9.862.200 above it
-    assert "Over målet: det forventede merforbrug er 9,9 mio. kr. over målet for 2024." in shown
     areas = frame_with(at, "Afvigelse til dato")
     assert areas.values.tolist() == [
         # budget, twelfths (× 4/12), actual, actual - twelfths, committed, forecast, forecast - budget
@@ -62,7 +97,7 @@ def test_every_role_sees_lillebys_budget_and_forecast(small_db, role):
         ["I alt", "1.260.000", "420.000", "153.000", "-267.000", "969.200", "1.122.200", "-137.800"],
     ]
     # the waterfall's steps: 1.260.000 - 95.000 - 44.800 + 2.000 = 1.122.200
-    steps = frame_with(at, "Trin")
+    steps = frame_with(open_section(at, "Forventet forbrug for året"), "Trin")
     assert list(steps["Beløb"]) == [
         "1.260.000 kr.",
         "-95.000 kr.",
@@ -70,6 +105,9 @@ def test_every_role_sees_lillebys_budget_and_forecast(small_db, role):
         "2.000 kr.",
         "1.122.200 kr.",
     ]
+    # the target: 0 - 2.000.000 × (2024 - 2019) = -10.000.000; -137.800 is 9.862.200 above it
+    open_section(at, "Merforbruget mod målet")
+    assert "Over målet: det forventede merforbrug er 9,9 mio. kr. over målet for 2024." in texts(at)
 
 
 @pytest.mark.parametrize("role", ["leder", "oekonomi", "udvalg"])
@@ -80,14 +118,15 @@ def test_every_role_sees_the_demos_forecast(app_db, role):
     assert re.fullmatch(r"\d+,\d+ mio\. kr\.", metrics["Forventet forbrug for året"])
     shown = texts(at)
     assert "Data pr. 7. november 2026" in shown and "oktober 2026" in shown
-    # the target path with its status in words and the gap in kroner
-    assert "Over målet" in shown or "På målet" in shown
     areas = frame_with(at, "Budgetområde")
     assert "I alt" in list(areas["Budgetområde"])
+    # the target path with its status in words and the gap in kroner
+    shown = texts(open_section(at, "Merforbruget mod målet"))
+    assert "Over målet" in shown or "På målet" in shown
 
 
 def test_leader_sees_lillebys_commitments_and_unit_prices(small_db):
-    at = run_app("leder", page="oekonomi")
+    at = open_section(run_app("leder", page="oekonomi"), "Forventet forbrug for året")
     top = frame_with(at, "Barn (pseudonym)")
     # C 8 × 90.000, A 8 × 30.000, B May 6.000 + 16/30 × 6.000 = 9.200 (E ended 15 April: nothing)
     assert top[["Indsats-id", "Bevilget resten af året"]].values.tolist() == [
@@ -95,31 +134,35 @@ def test_leader_sees_lillebys_commitments_and_unit_prices(small_db):
         ["A", "240.000 kr."],
         ["B", "9.200 kr."],
     ]
-    prices = frame_with(at, "Kontraktpris pr. barn")
+    prices = frame_with(open_section(at, "Enhedspriser"), "Kontraktpris pr. barn")
     assert prices[["Indsatstype", "Kontraktpris pr. barn", "Betalt pr. barn"]].values.tolist() == [
         ["Anbringelse i almen plejefamilie", "30.000 kr.", ""],  # active at E, nothing paid in April
         ["Anbringelse på døgninstitution", "", "30.000 kr."],  # ended 15 April, 30.000 paid for April
         ["Fast kontaktperson", "6.000 kr.", "6.000 kr."],
     ]
     # a single import: the measures started or ended in April, by type (E ended, 60.000 a month)
-    by_type = frame_with(at, "Afsluttet")
+    by_type = frame_with(open_section(at, "Ændringer siden sidste indlæsning"), "Afsluttet")
     assert by_type.values.tolist() == [["Anbringelse på døgninstitution", "0", "1", "", "60.000 kr."]]
 
 
 def test_committee_gets_no_commitments_nor_rows_per_measure_or_provider(app_db):
     at = run_app("udvalg", page="oekonomi")
     assert not at.exception
-    shown = texts(at)
-    assert "De største bevillinger" not in shown
-    assert "Enhedspriser" not in shown
-    for f in frames(at):
-        assert not DETAIL_COLUMNS & set(f.columns), f.columns
+    assert [t.label for t in at.tabs if t.label[0].isdigit()] == list(economy.sections(False).values())
+    for name in ("", *(label.split(". ", 1)[1] for label in economy.sections(False).values())):
+        if name:
+            open_section(at, name)
+        shown = texts(at)
+        assert "De største bevillinger" not in shown
+        assert "Enhedspriser" not in shown
+        for f in frames(at):
+            assert not DETAIL_COLUMNS & set(f.columns), f.columns
     # only the budget-area filter, no breakdown by provider
     assert [m.label for m in at.multiselect] == ["Budgetområde"]
 
 
 def test_leader_sees_the_largest_commitments(app_db):
-    at = run_app("leder", page="oekonomi")
+    at = open_section(run_app("leder", page="oekonomi"), "Forventet forbrug for året")
     top = frame_with(at, "Barn (pseudonym)")
     assert top.shape[0] == economy.TOP_COMMITMENTS
     assert "De største bevillinger resten af året" in texts(at)
@@ -138,21 +181,25 @@ def test_every_filter_narrows_the_rows(app_db):
     areas = frame_with(at, "Afvigelse til dato")
     # one area and its total
     assert list(areas["Budgetområde"]) == ["Anbringelser", "I alt"]
-    top = frame_with(at, "Barn (pseudonym)")
+    top = frame_with(open_section(at, "Forventet forbrug for året"), "Barn (pseudonym)")
     assert set(top["Leverandørtype"]) == {"privat"}
     assert set(top["Indsatstype"]) == {"Anbringelse på opholdssted (børne- og ungehjem)"}
     # unit prices follow the measure-type and provider-type filters
+    at = open_section(at, "Enhedspriser")
     assert set(frame_with(at, "Kontraktpris pr. barn")["Leverandørtype"]) == {"privat"}
 
     at = run_app("oekonomi", page="oekonomi")
     provider = "Opholdsstedet Fyrtårnet"
     at.multiselect(key="oek-provider_name").set_value([provider])
-    at.selectbox(key="oek-dim").set_value("account")
-    at.selectbox(key="oek-unit").set_value("Familiebehandling").run()
+    at.selectbox(key="oek-dim").set_value("account").run()
     assert not at.exception
-    assert set(frame_with(at, "Barn (pseudonym)")["Leverandør"]) == {provider}
     # an opholdssted is booked on 5.28.20 only
     assert list(frame_with(at, "Konto (funktion)")["Konto (funktion)"]) == ["5.28.20"]
+    assert set(
+        frame_with(open_section(at, "Forventet forbrug for året"), "Barn (pseudonym)")["Leverandør"]
+    ) == {provider}
+    at = open_section(at, "Enhedspriser")
+    at.selectbox(key="oek-unit").set_value("Familiebehandling").run()
     assert set(frame_with(at, "Kr. pr. barn")["Serie"]) >= {"intern · kontrakt", "privat · betalt"}
 
     at = run_app("oekonomi", page="oekonomi")
@@ -162,7 +209,7 @@ def test_every_filter_narrows_the_rows(app_db):
 
 
 def test_single_import_lists_measures_started_and_ended(app_db):
-    at = run_app("leder", page="oekonomi")
+    at = open_section(run_app("leder", page="oekonomi"), "Ændringer siden sidste indlæsning")
     assert "kun én dataindlæsning" in texts(at)
     changes = frame_with(at, "Ændring")
     assert set(changes["Ændring"]) <= {"startet", "afsluttet"} and changes.shape[0] > 0
@@ -223,8 +270,7 @@ def test_two_imports_show_the_changes_and_reconcile_to_the_ore(two_imports):
     assert actual == 0 and effects == pytest.approx(2_000, abs=0.005)
     assert amounts["Uforklaret rest"] == 0
 
-    at = run_app("leder", page="oekonomi")
-    assert not at.exception
+    at = open_section(run_app("leder", page="oekonomi"), "Ændringer siden sidste indlæsning")
     shown = texts(at)
     assert "kun én dataindlæsning" not in shown
     changes = frame_with(at, "Månedspris før")
@@ -234,8 +280,7 @@ def test_two_imports_show_the_changes_and_reconcile_to_the_ore(two_imports):
     recon = frame_with(at, "Post")
     assert any("Virkning: ændret månedspris" in p for p in recon["Post"])
 
-    committee = run_app("udvalg", page="oekonomi")
-    assert not committee.exception
+    committee = open_section(run_app("udvalg", page="oekonomi"), "Ændringer siden sidste indlæsning")
     # the committee sees the reconciliation totals but no measure rows
     assert "Post" in frame_with(committee, "Post").columns
     for f in frames(committee):
