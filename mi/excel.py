@@ -60,6 +60,11 @@ class _Sheet:
             self.put(self.row, i, value, kind, bold=bold)
         self.row += 1
 
+    def rows(self, frame, kinds: dict[str, str | None]) -> None:
+        """A line a row of `frame`: the columns named in `kinds`, in its order, each shown as its kind."""
+        for r in frame.iter_rows(named=True):
+            self.line(*[(r[column], kind) for column, kind in kinds.items()])
+
     def header(self, *names: str) -> None:
         for i, n in enumerate(names):
             self.ws.write_string(self.row, i, safe_text(n), self.f["head"])
@@ -171,15 +176,10 @@ def render_xlsx(pack: Pack) -> bytes:
             "Forventet forbrug",
             "Afvigelse",
         )
-        for r in p.areas.iter_rows(named=True):
-            s.line(
-                r["budget_area"],
-                (r["budget_dkk"], "dkk"),
-                (r["actual_ytd_dkk"], "dkk"),
-                (r["committed_dkk"], "dkk"),
-                (r["forecast_dkk"], "dkk"),
-                (r["deviation_dkk"], "change_dkk"),
-            )
+        amounts = ("budget_dkk", "actual_ytd_dkk", "committed_dkk", "forecast_dkk")
+        s.rows(
+            p.areas, {"budget_area": None} | dict.fromkeys(amounts, "dkk") | {"deviation_dkk": "change_dkk"}
+        )
 
     s = _Sheet(book, "Sagstal og personale", formats, [40, 16, 16, 18, 26])
     s.title(f"Sagstal og personale – {p.month_text}")
@@ -285,16 +285,12 @@ def render_xlsx(pack: Pack) -> bytes:
             s.line("Fremlagt", (sc["presented_at"], "day"))
             s.line(sc["gap"])
             s.header("Fra", "Til", "Børn", "Fra måned", "Besparelse pr. måned", "I år", "Næste år")
-            for r in sc["moves"].iter_rows(named=True):
-                s.line(
-                    r["Fra"],
-                    r["Til"],
-                    (r["Børn"], "count"),
-                    (r["Fra måned"], "month"),
-                    (r["Besparelse pr. måned"], "dkk"),
-                    (r["Besparelse i år"], "dkk"),
-                    (r["Besparelse næste år"], "dkk"),
-                )
+            savings = ("Besparelse pr. måned", "Besparelse i år", "Besparelse næste år")
+            s.rows(
+                sc["moves"],
+                {"Fra": None, "Til": None, "Børn": "count", "Fra måned": "month"}
+                | dict.fromkeys(savings, "dkk"),
+            )
             s.row += 1
             for label, v in sc["totals"]:
                 s.line(label, (v, "dkk"))

@@ -262,6 +262,24 @@ def test_excel_numbers_formats_and_formula_neutralising():
     # actual Jan–Mar 2024: 3 × 90,000 + 3 × 12,000 = 306,000; committed Apr–Dec: I1–I3 and I7 at 90,000
     # a month × 9 months = 3,240,000 → 3,546,000
     assert forecast.value == 3_546_000 and forecast.number_format == '#,##0 "kr."'
+    # the budget areas, a row each: Anbringelser's budget 2,000,000; actual Jan–Mar 3 × 90,000 = 270,000; committed
+    # 3,240,000 (as above); forecast 270,000 + 3,240,000 = 3,510,000; deviation 3,510,000 − 2,000,000 = +1,510,000
+    area = [(c.value, c.number_format) for c in rows["Anbringelser"][:6]]
+    kr, change_kr = '#,##0 "kr."', '+#,##0 "kr.";-#,##0 "kr.";0 "kr."'
+    assert area == [
+        ("Anbringelser", "General"),
+        *[(v, kr) for v in (2_000_000, 270_000, 3_240_000, 3_510_000)],
+        (1_510_000, change_kr),
+    ]
+    # Handicapkompensation: no budget line (blank), 3 × 12,000 = 36,000 paid, nothing committed, no deviation
+    assert [c.value for c in rows["Handicapkompensation"][:6]] == [
+        "Handicapkompensation",
+        None,
+        36_000,
+        0,
+        36_000,
+        None,
+    ]
     share = {r[1].value: r for r in book["Fokuspunkter"].iter_rows()}["Andel i netværks- og plejefamilier"][2]
     assert share.number_format == "0.0%" and share.value == pytest.approx(8 / 12)
     assert fmt.safe_text("-3 børn") == "'-3 børn" and fmt.safe_text("–") == "–"
