@@ -4,6 +4,8 @@ WeasyPrint."""
 from __future__ import annotations
 
 import base64
+import threading
+from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 
@@ -69,3 +71,24 @@ def render_pdf(pack: Pack) -> bytes:
     from weasyprint import HTML  # noqa: PLC0415 - heavy import, only for the PDF
 
     return HTML(string=render_html(pack), base_url=str(TEMPLATES)).write_pdf()
+
+
+_rendered: OrderedDict[tuple, bytes] = OrderedDict()
+_rendered_lock = threading.Lock()
+RENDERED_KEPT = 12
+
+
+def render_pdf_once(key: tuple, pack: Pack) -> bytes:
+    """render_pdf(pack), kept under `key` (the database file, its stamp, the month and the role): the screen's
+    download button asks for it when clicked (a callable run outside the page's script), and a second click or
+    another session with the same pack gets the same file."""
+    with _rendered_lock:
+        if key in _rendered:
+            _rendered.move_to_end(key)
+            return _rendered[key]
+    data = render_pdf(pack)
+    with _rendered_lock:
+        _rendered[key] = data
+        while len(_rendered) > RENDERED_KEPT:
+            _rendered.popitem(last=False)
+    return data

@@ -99,7 +99,7 @@ def target() -> None:
         st.markdown(f"{ui.status_badge(status['status'], status['label'])} · {status['text']}")
     pt = economy.path_table(path)
     ui.chart_with_table(
-        pack_charts.path_chart(path),
+        charts.finish(pack_charts.path_chart(path), height=190),
         pt,
         "maal-for-merforbrug",
         f"{p.baseline_year}–{year}",

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from mi import db, excel, figures, fmt, frozen, pack_charts, pdf, privacy, sentences, spec
+from mi import charts, db, excel, figures, fmt, frozen, pack_charts, pdf, privacy, sentences, spec
 from mi.__main__ import main
 from mi.pack import build_pack
 from mi.settings import PrivacySettings, Settings
@@ -237,14 +237,31 @@ def test_udvalg_excel_has_no_small_count_in_any_cell(files):
 
 def test_udvalg_charts_carry_no_small_count(packs):
     for name, chart in pack_charts.charts(packs["udvalg"]).items():
-        spec = chart.to_dict()
-        for layer in spec.get("layer", [spec]):
-            for rec in layer.get("data", spec.get("data", {})).get("values", []):
+        for layer in chart.get("layer", [chart]):
+            for rec in layer.get("data", chart.get("data", {})).get("values", []):
                 if name == "f1" and "y" in rec:
                     assert rec["y"] >= 5, rec
     f1 = packs["udvalg"].series.filter(pl.col("kpi_key") == "f1_institution_children")
     # 2023: 6 each month-end (I1–I6) shown; Jan 2024: 3, Feb and Mar 2024: 4 → hidden
     assert f1["value"].to_list() == [6.0] * 12 + [None] * 3 and f1["shown"].to_list()[-3:] == ["<5"] * 3
+
+
+def test_pack_chart_specs_are_valid_vega_lite(packs):
+    """The pack's charts are plain Vega-Lite dicts, not checked at run time: every shape of them (every role, the
+    norm band, a series with no month shown, as the screen and as the PDF draw them) is checked against the
+    Vega-Lite schema here, once."""
+    specs = [chart for p in packs.values() for chart in pack_charts.charts(p).values()]
+    empty = packs["udvalg"].series.clear()
+    specs += [pack_charts.kpi_chart(empty, "f1_institution_children", min_count=5)]
+    specs += [pack_charts.kpi_chart(packs["leder"].series, "overspend_dkk", title="Merforbrug")]
+    assert any(layer["mark"]["type"] == "rect" for s in specs for layer in s["layer"])  # the norm band
+    assert any(layer["mark"]["type"] == "text" for s in specs for layer in s["layer"])  # no month shown
+    for chart in specs:
+        for whole in (charts.finish(chart, height=220), {**chart, "config": pack_charts.PRINT_CONFIG}):
+            charts.validate(whole)
+    # Streamlit draws the screen's copy: the app's Danish locale, the container's width
+    screen = charts.finish(specs[0], height=220)
+    assert screen["width"] == "container" and screen["config"]["locale"]["number"]["decimal"] == ","
 
 
 def test_excel_numbers_formats_and_formula_neutralising():

@@ -139,6 +139,9 @@ def test_the_committee_sees_a_presented_scenario_read_only(app_db):
     # and the committee's report screen names it, with the link to Scenarier
     report = run_app("udvalg", page="udvalgsrapport")
     assert not report.exception
+    assert "Scenarier" in [t.label for t in report.tabs]
+    report.session_state["udvalg-afsnit"] = "Scenarier"  # the report's section drawn when its tab is opened
+    report.run()
     assert "Scenarier fremlagt for udvalget" in texts(report) and "Plan A" in texts(report)
     assert "Kladde" not in texts(report)
 

@@ -1,18 +1,28 @@
-"""Udvalgsrapport on screen: the pack's figures for every role, downloads, and the freeze button (leder only)."""
+"""Udvalgsrapport on screen: the pack's figures for every role, downloads, and the freeze button (leder only); the
+report's sections are drawn when their tab is opened, or all at once on one page (to print)."""
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 import pytest
 
-from mi import db, fmt, frozen, kpi
+from mi import db, fmt, frozen, kpi, pdf
 from tests.pages.conftest import MONTH, run_app, texts
+
+
+def whole_report(role: str, **kwargs):
+    """The report as `role` with every section drawn on one page (the toggle for printing)."""
+    at = run_app(role, page="udvalgsrapport", **kwargs)
+    at.toggle(key="udvalg-hele").set_value(True).run()
+    return at
 
 
 @pytest.mark.parametrize("role", ["leder", "oekonomi", "udvalg"])
 def test_every_role_sees_the_pack(app_db, role):
-    at = run_app(role, page="udvalgsrapport")
+    at = whole_report(role)
     assert not at.exception
     shown = texts(at)
     metrics = {m.label: m.value for m in at.metric}
@@ -25,15 +35,14 @@ def test_every_role_sees_the_pack(app_db, role):
     # budget, forecast and the target path; caseload and turnover; definitions and the data date
     assert "Det forventede forbrug for 2026" in shown and "sager pr. årsværk" in shown
     assert "Data pr. 7. november 2026" in shown
-    labels = {b.label for b in at.button}
-    assert "Dan PDF" in labels
-    assert ("Frys oktober 2026" in labels) == (role == "leder")
+    assert {"PDF", "Excel"} <= {d.proto.label for d in at.get("download_button")}
+    assert ("Frys oktober 2026" in {b.label for b in at.button}) == (role == "leder")
 
 
 @pytest.mark.parametrize("role", ["leder", "udvalg"])
 def test_lillebys_pack_on_screen(small_db, role):
     # Lilleby, April 2024 (tests/pages/conftest.py)
-    at = run_app(role, page="udvalgsrapport")
+    at = whole_report(role)
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Børn anbragt på institution"] == "0"
@@ -58,7 +67,7 @@ def test_lillebys_pack_on_screen(small_db, role):
 
 
 def test_committee_sees_no_count_from_one_to_four(app_db):
-    at = run_app("udvalg", page="udvalgsrapport")
+    at = whole_report("udvalg")
     assert not at.exception
     assert "Udgave til udvalget" in texts(at)
     # every table the committee sees: no child count from 1 to 4 (small counts are '<5' or hidden)
@@ -96,7 +105,7 @@ def test_already_frozen_month_says_so(app_db):
 
 
 def test_committee_series_tables_show_no_count_from_one_to_four(app_db):
-    at = run_app("udvalg", page="udvalgsrapport")
+    at = whole_report("udvalg")
     assert not at.exception
     series = [d.value for d in at.dataframe if {"Måned", "Nøgletal", "Værdi"} <= set(d.value.columns)]
     # a table behind each chart: the five focus points, caseload and turnover
@@ -139,7 +148,7 @@ def test_revised_figures_are_marked_after_a_new_import(app_db, tmp_path):
     ingest.import_folder(folder, app_db)
     with db.connect(app_db) as con:
         assert kpi.values(con, MONTH)["f1_institution_children"] == before + 1
-    at = run_app("udvalg", page="udvalgsrapport")
+    at = whole_report("udvalg")
     assert not at.exception
     shown = texts(at)
     # the frozen count stays; the revision is marked revideret, old → new — the new count hidden, since a
@@ -151,12 +160,72 @@ def test_revised_figures_are_marked_after_a_new_import(app_db, tmp_path):
     assert revisions and set(revisions[0]["Note"]) == {"revideret"}
 
 
-def test_pdf_is_built_on_click_for_the_committee(app_db):
-    at = run_app("udvalg", page="udvalgsrapport")
-    # no PDF is rendered before it is asked for (it is slow)
-    before = {d.proto.label for d in at.get("download_button")}
-    assert "Excel" in before and "PDF" not in before
-    at.button(key="pdf-build").click().run()
+def test_sections_are_drawn_when_their_tab_is_opened(app_db):
+    at = run_app("leder", page="udvalgsrapport")
     assert not at.exception
-    downloads = {d.proto.label: d for d in at.get("download_button")}
-    assert "PDF" in downloads and "Excel" in downloads
+    labels = [t.label for t in at.tabs if t.label not in ("Graf", "Tabel")]  # not a chart's own two views
+    assert labels == ["Fokuspunkter", "Anbringelser og økonomi", "Sagstal og personale", "Definitioner"]
+    # cold: the focus points (the first tab) only; the other sections are not drawn
+    shown = texts(at)
+    assert "De fem fokuspunkter" in shown and "5. Lavere udgifter til tabt arbejdsfortjeneste" in shown
+    assert "Det forventede forbrug for 2026" not in shown and "Definitioner" not in {
+        h.value for h in at.header
+    }
+    charts_cold = len(at.get("vega_lite_chart"))
+    assert charts_cold == 5  # one chart for each focus point
+    # each other section is drawn when its tab is opened (and the focus points are then not)
+    at.session_state["udvalg-afsnit"] = "Anbringelser og økonomi"
+    at.run()
+    shown = texts(at)
+    assert "Det forventede forbrug for 2026" in shown and "Anbragte børn efter anbringelsessted" in shown
+    assert "De fem fokuspunkter" not in shown
+    assert len(at.get("vega_lite_chart")) == 1  # the overspend path
+    at.session_state["udvalg-afsnit"] = "Sagstal og personale"
+    at.run()
+    assert "Sager pr. rådgiver (årsværk)" in {m.label for m in at.metric}
+    assert len(at.get("vega_lite_chart")) == 2  # caseload and turnover
+    at.session_state["udvalg-afsnit"] = "Definitioner"
+    at.run()
+    assert "Definitioner" in {h.value for h in at.header}
+    assert any("Definition" in d.value.columns for d in at.dataframe)
+    # the whole report on one page: every section, every chart
+    at.toggle(key="udvalg-hele").set_value(True).run()
+    assert not at.exception
+    assert {"De fem fokuspunkter", "Økonomi", "Sagstal og personale", "Definitioner"} <= {
+        h.value for h in at.header
+    }
+    assert len(at.get("vega_lite_chart")) == 5 + 1 + 2
+    assert "Fokuspunkter" not in [t.label for t in at.tabs]
+
+
+def test_pdf_and_excel_are_made_when_clicked(app_db, monkeypatch):
+    """The downloads hold a callable, run when the button is clicked (Streamlit runs it outside the page's script):
+    no PDF or workbook is made while the page is drawn."""
+    from streamlit.runtime.media_file_manager import MediaFileManager  # noqa: PLC0415
+
+    made = {}
+    register = MediaFileManager.add_deferred
+
+    def keep(self, fn, mimetype, coordinates, file_name=None, **kwargs):
+        made[file_name] = fn
+        return register(self, fn, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    calls = []
+    monkeypatch.setattr(pdf, "_rendered", type(pdf._rendered)())
+    monkeypatch.setattr(pdf, "render_pdf", lambda pack: calls.append(pack.role) or b"%PDF-1.7 test")
+    at = run_app("udvalg", page="udvalgsrapport")
+    assert not at.exception
+    downloads = {d.proto.label: d.proto for d in at.get("download_button")}
+    assert downloads["PDF"].deferred_file_id and downloads["Excel"].deferred_file_id
+    assert calls == []  # drawing the page made no PDF
+    pdf_file, xlsx_file = (
+        made["udvalgsrapport-2026-10.pdf"],
+        made["udvalgsrapport-2026-10.xlsx"],
+    )
+    assert pdf_file() == b"%PDF-1.7 test" and calls == ["udvalg"]
+    assert pdf_file() == b"%PDF-1.7 test" and calls == [
+        "udvalg"
+    ]  # a second click: the same file, not made again
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_file()))
+    assert "Fokuspunkter" in book.sheetnames
