@@ -197,7 +197,7 @@ def trend(
     first = add_months(month, -(months - 1))
     rows = db.query(
         con,
-        "select month, kpi_key, value from mart_kpi_changes where kpi_key in (select unnest($k)) "
+        "select month, kpi_key, value from mart_kpi_values where kpi_key in (select unnest($k)) "
         "and month between $first and $m and value is not null order by month",
         {"k": list(keys), "first": first, "m": month},
     )

@@ -2,7 +2,7 @@
 cards with status, series, the data's range and whether a month has ended in it.
 
 What each KPI means is the spec (mi/kpis.toml, read by mi.spec); values are computed in SQL
-(sql/marts/mart_kpi_monthly.sql), their changes and status too (mart_kpi_changes, mart_kpi_judged,
+(sql/marts/mart_kpi_monthly.sql), their long form, changes and status too (mart_kpi_values, mart_kpi_judged,
 mart_kpi_status).
 """
 
@@ -81,7 +81,7 @@ def series(con: duckdb.DuckDBPyConnection, keys: list[str], until: date) -> pl.D
     """Monthly values of the KPIs up to and including `until` (long: month, kpi_key, value)."""
     return db.query(
         con,
-        "select month, kpi_key, value from mart_kpi_changes where kpi_key in (select unnest($k)) "
+        "select month, kpi_key, value from mart_kpi_values where kpi_key in (select unnest($k)) "
         "and month <= $m order by month",
         {"k": keys, "m": until},
     )

@@ -6,11 +6,7 @@
 -- started_on and completed_on, both inclusive (both null while the investigation is open).
 with final as (
     select
-        investigation_id,
-        child_id,
-        started_on,
-        completed_on,
-        child_talk_on,
+        *,  -- stg_investigations' columns
         cast(started_on + interval 4 month as date) as deadline_on,
         completed_on <= cast(started_on + interval 4 month as date) as is_on_time,
         coalesce(child_talk_on between started_on and completed_on, false) as has_child_talk,

@@ -95,18 +95,7 @@ dense as (
         u.level,
         u.unit,
         m.team,
-        coalesce(m.n_notifications, 0) as n_notifications,
-        coalesce(m.n_assessed_24h, 0) as n_assessed_24h,
-        coalesce(m.n_completed, 0) as n_completed,
-        coalesce(m.n_on_time, 0) as n_on_time,
-        coalesce(m.n_child_talk, 0) as n_child_talk,
-        coalesce(m.n_overdue, 0) as n_overdue,
-        coalesce(m.n_plan_children, 0) as n_plan_children,
-        coalesce(m.n_with_plan_children, 0) as n_with_plan_children,
-        coalesce(m.n_follow_up_measures, 0) as n_follow_up_measures,
-        coalesce(m.n_followed_up_measures, 0) as n_followed_up_measures,
-        coalesce(m.n_supervision_children, 0) as n_supervision_children,
-        coalesce(m.n_supervised_children, 0) as n_supervised_children,
+        coalesce(columns('^n_'), 0),  -- every count of monthly, 0 in a month without items
     from units as u
     left join monthly as m on m.level = u.level and m.unit = u.unit and m.event_month = u.month
 ),
@@ -118,19 +107,10 @@ rolled as (
         level,
         unit,
         last_value(team ignore nulls) over l12 as team,
-        n_notifications,
-        cast(sum(n_notifications) over l12 as bigint) as n_notifications_l12,
-        cast(sum(n_assessed_24h) over l12 as bigint) as n_assessed_24h_l12,
-        cast(sum(n_completed) over l12 as bigint) as n_completed_l12,
-        cast(sum(n_on_time) over l12 as bigint) as n_on_time_l12,
-        cast(sum(n_child_talk) over l12 as bigint) as n_child_talk_l12,
-        n_overdue,
-        n_plan_children,
-        n_with_plan_children,
-        n_follow_up_measures,
-        n_followed_up_measures,
-        n_supervision_children,
-        n_supervised_children,
+        -- the month's own counts, and the five that add L12 (n_<count>_l12)
+        columns('^n_'),
+        cast(sum(columns(['n_notifications', 'n_assessed_24h', 'n_completed', 'n_on_time', 'n_child_talk'])) over l12
+            as bigint) as '\0_l12',
         sum(
             n_notifications + n_completed + n_overdue + n_plan_children + n_follow_up_measures
             + n_supervision_children
@@ -146,19 +126,16 @@ present as (
         r.unit,
         case when r.level = 'raadgiver' then r.team end as team,
         -- the counts, null for a table that was not imported
-        case when p.has_notifications then r.n_notifications end as n_notifications,
-        case when p.has_notifications then r.n_notifications_l12 end as n_notifications_l12,
-        case when p.has_notifications then r.n_assessed_24h_l12 end as n_assessed_24h_l12,
-        case when p.has_investigations then r.n_completed_l12 end as n_completed_l12,
-        case when p.has_investigations then r.n_on_time_l12 end as n_on_time_l12,
-        case when p.has_investigations then r.n_child_talk_l12 end as n_child_talk_l12,
-        case when p.has_investigations then r.n_overdue end as n_overdue,
-        case when p.has_activities then r.n_plan_children end as n_plan_children,
-        case when p.has_activities then r.n_with_plan_children end as n_with_plan_children,
-        case when p.has_activities then r.n_follow_up_measures end as n_follow_up_measures,
-        case when p.has_activities then r.n_followed_up_measures end as n_followed_up_measures,
-        case when p.has_activities then r.n_supervision_children end as n_supervision_children,
-        case when p.has_activities then r.n_supervised_children end as n_supervised_children,
+        case when p.has_notifications then columns([
+            'n_notifications', 'n_notifications_l12', 'n_assessed_24h_l12'
+        ]) end,
+        case when p.has_investigations then columns([
+            'n_completed_l12', 'n_on_time_l12', 'n_child_talk_l12', 'n_overdue'
+        ]) end,
+        case when p.has_activities then columns([
+            'n_plan_children', 'n_with_plan_children', 'n_follow_up_measures', 'n_followed_up_measures',
+            'n_supervision_children', 'n_supervised_children'
+        ]) end,
     from rolled as r
     cross join int_input_presence as p
     cross join bounds as b

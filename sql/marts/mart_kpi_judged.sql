@@ -1,32 +1,44 @@
 -- live: reads mart_frozen_values (frozen_kpis, written after the build), so it stays a view
 -- grain: one row per kind of figures, month and KPI of the registry: figures = 'today' (today's data,
---        mart_kpi_changes) or 'committee' (the committee's figures: frozen where the month was frozen, else
---        today's, mart_frozen_values)
+--        mart_kpi_values) or 'committee' (the committee's figures: frozen where the month was frozen, else
+--        today's, mart_frozen_values), with last month's and last year's figures of the same kind and the changes
 -- key: figures, month, kpi_key
--- reads: mart_kpi_changes, mart_frozen_values, kpi_registry, stg_settings
+-- reads: mart_kpi_values, mart_frozen_values, kpi_registry, stg_settings
 -- The one place a KPI's status is judged; mart_kpi_status (today) and mart_frozen_status (the committee) read it.
 -- good = down/up: compared with the same month (YTD: same period) last year; band: the caseload norm from
 -- the settings (within low..high, both ends included, is 'god'); target: overspend against the political
 -- target of the same figures (on or below it is 'god'). status is 'god', 'daarlig', 'neutral' or 'ingen'
 -- (nothing to compare with); status_label says it in words (never colour alone).
-with today as (
+-- today's figures (mart_kpi_values) and the committee's (mart_frozen_values), the registry's KPIs only
+with figures_values as (
+    select 'today' as figures, month, kpi_key, value,
+    from mart_kpi_values
+    union all by name
     select
-        'today' as figures,
-        c.*,
-        t.value as overspend_target_dkk,
-    from mart_kpi_changes as c
-    left join mart_kpi_changes as t on t.kpi_key = 'overspend_target_dkk' and t.month = c.month
+        'committee' as figures,
+        month,
+        kpi_key,
+        value,
+        current_value,
+        frozen_value,
+        is_frozen,
+        is_revised,
+        frozen_version_id,
+        frozen_at,
+        frozen_data_as_of,
+    from mart_frozen_values
 ),
 
-committee_values as (
+registered as (
     select v.*,
-    from mart_frozen_values as v
+    from figures_values as v
     semi join kpi_registry as r on r.key = v.kpi_key
 ),
 
-committee as (
+-- each figure with the same kind of figure last month and in the same month last year, and the changes
+compared as (
     select
-        'committee' as figures,
+        cur.figures,
         cur.month,
         cur.kpi_key,
         cur.value,
@@ -34,20 +46,17 @@ committee as (
         py.value as prev_year_value,
         cur.value - pm.value as change_month,
         cur.value - py.value as change_year,
-        cur.current_value,
-        cur.frozen_value,
-        cur.is_frozen,
-        cur.is_revised,
-        cur.frozen_version_id,
-        cur.frozen_at,
-        cur.frozen_data_as_of,
         t.value as overspend_target_dkk,
-    from committee_values as cur
-    left join committee_values as pm
-        on pm.kpi_key = cur.kpi_key and pm.month = cast(cur.month - interval 1 month as date)
-    left join committee_values as py
-        on py.kpi_key = cur.kpi_key and py.month = cast(cur.month - interval 1 year as date)
-    left join committee_values as t on t.kpi_key = 'overspend_target_dkk' and t.month = cur.month
+        cur.* exclude (figures, month, kpi_key, value),
+    from registered as cur
+    left join registered as pm
+        on pm.figures = cur.figures and pm.kpi_key = cur.kpi_key
+        and pm.month = cast(cur.month - interval 1 month as date)
+    left join registered as py
+        on py.figures = cur.figures and py.kpi_key = cur.kpi_key
+        and py.month = cast(cur.month - interval 1 year as date)
+    left join registered as t
+        on t.figures = cur.figures and t.kpi_key = 'overspend_target_dkk' and t.month = cur.month
 ),
 
 joined as (
@@ -63,7 +72,7 @@ joined as (
         r.sort_order,
         st.caseload_norm_low as norm_low,
         st.caseload_norm_high as norm_high,
-    from (select * from today union all by name select * from committee) as f
+    from compared as f
     inner join kpi_registry as r on r.key = f.kpi_key
     cross join stg_settings as st
 ),
