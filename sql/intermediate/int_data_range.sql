@@ -1,3 +1,4 @@
+-- materialize: one row, read by every page (the month list, "data pr.") and many marts; computed once per import
 -- grain: one row: the months the data covers, its "data as of" date and the default month to show
 -- reads: stg_measures, stg_cases, stg_payments, stg_staff
 -- data_as_of: the latest posting (payments are the extract's clock); without payments (a case system's export

@@ -1,3 +1,4 @@
+-- materialize: read by every page (the month list) and many marts; computed once per import
 -- grain: one row per calendar month of the data's range
 -- key: month
 -- reads: int_data_range

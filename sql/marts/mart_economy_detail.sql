@@ -1,11 +1,13 @@
--- live: computed when read (one month at a time), not materialised
 -- grain: one row per month M and budget area, measure type, provider type, provider and account function with
 -- spending in M's year to M or a commitment for the months after M in M's year
 -- key: month, budget_area, measure_label, provider_type, provider_name, account
--- reads: mart_spend_ytd, mart_commitments, stg_catalogue
+-- reads: mart_spend_ytd, int_month_spine, int_measure_month_cost, stg_catalogue
 -- The Økonomi screen's finance dimensions on one grain: actual spending to date and what the measures commit
 -- for the rest of the year, so that every breakdown and filter gives forecast_dkk = actual_ytd_dkk +
--- committed_dkk exactly as mart_kpi_monthly's forecast_dkk.
+-- committed_dkk exactly as mart_kpi_monthly's forecast_dkk. Materialised (a few thousand rows at national scale),
+-- so the screen's breakdown and filter lists read it at once: committed_dkk is summed per month and finance
+-- dimensions first, then over the months after M in M's year (as int_month_commitments does for the total), not
+-- measure by measure (mart_commitments, the top-N list's source, is computed when read).
 with actual as (
     select
         month,
@@ -20,7 +22,7 @@ with actual as (
     from mart_spend_ytd
 ),
 
-committed as (
+cost as (
     select
         c.month,
         c.budget_area,
@@ -28,11 +30,27 @@ committed as (
         c.provider_type,
         coalesce(c.provider_name, 'Ukendt leverandør') as provider_name,
         coalesce(cat.account_function, 'Ukendt konto') as account,
+        sum(c.cost_dkk) as cost_dkk,
+    from int_measure_month_cost as c
+    left join stg_catalogue as cat on cat.measure_code = c.measure_code
+    where c.version = 'current'
+    group by all
+),
+
+committed as (
+    select
+        s.month,
+        c.budget_area,
+        c.measure_label,
+        c.provider_type,
+        c.provider_name,
+        c.account,
         0.0 as actual_ytd_dkk,
         0.0 as actual_month_dkk,
-        c.committed_dkk,
-    from mart_commitments as c
-    left join stg_catalogue as cat on cat.measure_code = c.measure_code
+        sum(c.cost_dkk) as committed_dkk,
+    from int_month_spine as s
+    inner join cost as c on c.month > s.month and year(c.month) = s.year
+    group by all
 ),
 
 final as (
