@@ -41,14 +41,21 @@ TABLE_LABELS = {
     "investigations": "børnefaglige undersøgelser (investigations)",
     "activities": "handleplaner, opfølgninger og tilsyn (activities)",
 }
-# the counts behind each share in mart_compliance_monthly: (numerator, denominator, what the denominator counts)
+# what each share's denominator counts, in the table per team and caseworker
+DENOMINATOR_LABELS = {
+    "c2_assessed_24h_share": "underretninger",
+    "c3_investigations_on_time_share": "undersøgelser",
+    "c5_child_talk_share": "undersøgelser",
+    "c6_plan_share": "anbragte børn",
+    "c7_follow_up_share": "indsatser",
+    "c8_supervision_share": "anbragte børn",
+}
+# the counts behind each share, columns of mart_compliance_monthly as the spec (mi/kpis.toml) names them:
+# (numerator, denominator, what the denominator counts)
 PARTS = {
-    "c2_assessed_24h_share": ("n_assessed_24h_l12", "n_notifications_l12", "underretninger"),
-    "c3_investigations_on_time_share": ("n_on_time_l12", "n_completed_l12", "undersøgelser"),
-    "c5_child_talk_share": ("n_child_talk_l12", "n_completed_l12", "undersøgelser"),
-    "c6_plan_share": ("n_with_plan_children", "n_plan_children", "anbragte børn"),
-    "c7_follow_up_share": ("n_followed_up_measures", "n_follow_up_measures", "indsatser"),
-    "c8_supervision_share": ("n_supervised_children", "n_supervision_children", "anbragte børn"),
+    k: (spec.BY_KEY[k].numerator, spec.BY_KEY[k].denominator, DENOMINATOR_LABELS[k])
+    for k in C_KEYS
+    if spec.BY_KEY[k].numerator
 }
 SHORT_LABELS = {
     "c1_notifications": "Underretninger",
