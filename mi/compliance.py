@@ -12,7 +12,6 @@ from __future__ import annotations
 import weakref
 from datetime import date, timedelta
 
-import altair as alt
 import duckdb
 import polars as pl
 
@@ -100,40 +99,43 @@ def _frames(columns: list[Column]) -> tuple[pl.DataFrame, pl.DataFrame]:
     return data, table
 
 
-def _hbars(frame: pl.DataFrame, category: str, value: str, unit: str, color: str | None = None) -> alt.Chart:
+def _hbars(
+    frame: pl.DataFrame, category: str, value: str, unit: str, color: str | None = None
+) -> charts.Spec:
     """Horizontal bars in the shared look (mi.charts.finish), in the frame's order, every category label shown in
     full (mi.charts.bars lets Vega-Lite drop overlapping labels), optionally side by side by `color`."""
     data = frame.filter(pl.col(value).is_not_null()).select(category, value, *([color] if color else []))
     order = list(dict.fromkeys(frame[category].to_list()))
-    enc = {
-        "y": alt.Y(
-            f"{category}:N", title=None, sort=order, axis=alt.Axis(labelLimit=300, labelOverlap=False)
+    axis = {"format": charts.AXIS_FORMATS.get(unit, ","), **({"tickMinStep": 1} if unit == "count" else {})}
+    encoding = {
+        "y": charts.enc(
+            category, "nominal", title=None, sort=order, axis={"labelLimit": 300, "labelOverlap": False}
         ),
-        "x": alt.X(
-            f"{value}:Q",
+        "x": charts.enc(
+            value,
+            "quantitative",
             title=charts.UNIT_TITLES.get(unit, ""),
-            axis=alt.Axis(
-                format=charts.AXIS_FORMATS.get(unit, ","), tickMinStep=1 if unit == "count" else alt.Undefined
-            ),
-            scale=alt.Scale(domain=[0, 1]) if unit == "share" else alt.Undefined,
+            axis=axis,
+            **({"scale": {"domain": [0, 1]}} if unit == "share" else {}),
         ),
         "tooltip": [
-            alt.Tooltip(f"{category}:N", title=""),
-            alt.Tooltip(
-                f"{value}:Q", title=charts.UNIT_TITLES.get(unit, ""), format=charts.TIP_FORMATS.get(unit, ",")
+            charts.enc(category, "nominal", title=""),
+            charts.enc(
+                value,
+                "quantitative",
+                title=charts.UNIT_TITLES.get(unit, ""),
+                format=charts.TIP_FORMATS.get(unit, ","),
             ),
         ],
     }
     if color:
-        enc["color"] = alt.Color(f"{color}:N", scale=alt.Scale(range=charts.PALETTE), title=None)
-        enc["yOffset"] = alt.YOffset(f"{color}:N")
-        enc["tooltip"].insert(0, alt.Tooltip(f"{color}:N", title=""))
+        encoding["color"] = charts.enc(color, "nominal", scale={"range": charts.PALETTE}, title=None)
+        encoding["yOffset"] = charts.enc(color, "nominal")
+        encoding["tooltip"].insert(0, charts.enc(color, "nominal", title=""))
     per_bar = 22 * (2 if color else 1) + 8
     height = 90 + per_bar * len(order)
-    chart = alt.Chart(alt.Data(values=data.to_dicts())).mark_bar(
-        color=alt.Undefined if color else charts.PALETTE[0]
-    )
-    return charts.finish(chart.encode(**enc), height=min(height, 1400))
+    bar = charts.mark(data, "bar", encoding, **({} if color else {"color": charts.PALETTE[0]}))
+    return charts.finish(bar, height=min(height, 1400))
 
 
 # Fast Danish formats for long tables (a caseworker table or deadline list may have thousands of rows; babel's

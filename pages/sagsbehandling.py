@@ -37,7 +37,8 @@ ui.footnotes(p.footnotes)
 st.subheader("Kommunen og landsniveauet (Børnesagsbarometeret)")
 ui.show(compliance.national(p), "sagsbehandling-landsniveau")
 
-if role == "leder":
+
+def trend() -> None:
     st.subheader("Udviklingen de seneste 24 måneder")
     shares = tuple(k for k in compliance.SHARE_KEYS if k in keys)
     counts = tuple(k for k in compliance.COUNT_KEYS if k in keys)
@@ -49,6 +50,8 @@ if role == "leder":
         )
         ui.show(ui.view(compliance.trend, month, counts), "sagsbehandling-antal")
 
+
+def units() -> None:
     st.subheader("Pr. team og rådgiver")
     st.caption(
         "Hvert barn tælles hos sin rådgiver på den dag, det tæller: underretninger på modtagelsesdagen, afsluttede "
@@ -56,15 +59,19 @@ if role == "leder":
         "oprettede åbne sag; børn uden sag står som »uden sag«. Pseudonyme id'er; kun for ledere."
     )
     key = st.selectbox("Nøgletal i graferne", keys, format_func=compliance.label, key="sagsbehandling-kpi")
-    team_tab, worker_tab = st.tabs(["Teams", "Rådgivere"])
-    with team_tab:
-        ui.show(ui.view(compliance.by_unit, month, "team", key, role), "sagsbehandling-teams")
-    with worker_tab:
-        st.caption(
-            f"Grafen viser højst {compliance.CHART_MAX_UNITS} rådgivere (dem med flest sager bag tallet)."
-        )
-        ui.show(ui.view(compliance.by_unit, month, "raadgiver", key, role), "sagsbehandling-raadgivere")
+    team_tab, worker_tab = st.tabs(["Teams", "Rådgivere"], key="sagsbehandling-niveau", on_change="rerun")
+    if team_tab.open:
+        with team_tab:
+            ui.show(ui.view(compliance.by_unit, month, "team", key, role), "sagsbehandling-teams")
+    if worker_tab.open:
+        with worker_tab:
+            st.caption(
+                f"Grafen viser højst {compliance.CHART_MAX_UNITS} rådgivere (dem med flest sager bag tallet)."
+            )
+            ui.show(ui.view(compliance.by_unit, month, "raadgiver", key, role), "sagsbehandling-raadgivere")
 
+
+def deadline_list() -> None:
     st.subheader("Fristliste")
     st.caption(
         "Åbne børnefaglige undersøgelser (frist: 4 måneder efter start) og opfølgninger (6 måneder efter indsatsens "
@@ -83,3 +90,16 @@ if role == "leder":
     teams = f2.multiselect("Team", options["teams"], key="frist-team", placeholder="Alle")
     workers = f3.multiselect("Rådgiver", options["caseworkers"], key="frist-raadgiver", placeholder="Alle")
     ui.show(ui.view(compliance.deadlines, role, tuple(kinds), tuple(teams), tuple(workers)), "fristliste")
+
+
+if role == "leder":
+    # the leader's sections below the figures: one at a time, drawn when its tab is opened
+    sections = {"Udviklingen": trend, "Pr. team og rådgiver": units, "Fristliste": deadline_list}
+    for tab, draw in zip(
+        st.tabs(list(sections), key="sagsbehandling-afsnit", on_change="rerun"),
+        sections.values(),
+        strict=True,
+    ):
+        if tab.open:
+            with tab:
+                draw()

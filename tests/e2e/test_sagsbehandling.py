@@ -19,6 +19,10 @@ def test_figures_and_a_filtered_deadline_list_downloaded(app_url, page: Page, tm
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     expect(page.locator('[data-testid="stMetric"]')).to_have_count(8)
     assert metric_value(page, "Børnefaglige undersøgelser afsluttet").endswith("%")
+    # the deadline list is a section of its own, drawn when its tab is opened
+    expect(page.get_by_role("heading", name="Fristliste")).to_have_count(0)
+    page.get_by_role("tab", name="Fristliste").click()
+    settle(page)
     expect(page.get_by_role("heading", name="Fristliste")).to_be_visible()
     # only supervision visits
     # the list opens on a click; a click that lands while the page re-renders is lost, so open it again then

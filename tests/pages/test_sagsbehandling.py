@@ -47,14 +47,24 @@ def test_leder_sees_the_eight_figures_trend_units_and_deadlines(app_db):
     assert "12 måneder: november 2025 – oktober 2026" in shown
     assert "ultimo oktober 2026" in shown
     assert "Data pr. 7. november 2026" in shown
+    # the sections below the figures are tabs, each drawn when it is opened: cold, the first (the trend) only
+    assert [t.label for t in at.tabs if t.label not in ("Graf", "Tabel")][:3] == [
+        "Udviklingen",
+        "Pr. team og rådgiver",
+        "Fristliste",
+    ]
     subheaders = [s.value for s in at.subheader]
     assert "Udviklingen de seneste 24 måneder" in subheaders
-    assert "Pr. team og rådgiver" in subheaders and "Fristliste" in subheaders
+    assert "Pr. team og rådgiver" not in subheaders and "Fristliste" not in subheaders
     frames = {tuple(d.value.columns)[0]: d.value for d in at.dataframe}
     # the trend table: 24 months, November 2024 – October 2026
     trend = frames["Måned"]
     assert trend.shape[0] == 24 and trend["Måned"].iloc[-1] == "oktober 2026"
+    assert "Team" not in frames and "Rådgiver (pseudonym)" not in frames
     # the team table: every team of the mart with its c1 as the mart has it
+    open_section(at, "Pr. team og rådgiver")
+    assert "Pr. team og rådgiver" in [s.value for s in at.subheader]
+    frames = {tuple(d.value.columns)[0]: d.value for d in at.dataframe}
     teams = query(
         app_db,
         "select unit, c1_notifications from mart_compliance_monthly where month = $m and level = 'team'",
@@ -63,15 +73,41 @@ def test_leder_sees_the_eight_figures_trend_units_and_deadlines(app_db):
     assert dict(zip(team_table["Team"], team_table["Underretninger"], strict=True)) == {
         u: fmt.number(n) for u, n in teams.rows()
     }
+    assert "Måned" not in frames  # the trend is not drawn while another section is open
+    # the caseworkers: their own tab inside the section
+    at.session_state["sagsbehandling-niveau"] = "Rådgivere"
+    at.run()
+    assert not at.exception
+    workers = query(
+        app_db,
+        "select count(*) from mart_compliance_monthly where month = $m and level = 'raadgiver'",
+    ).item()
+    frames = {tuple(d.value.columns)[0]: d.value for d in at.dataframe}
+    assert "Team" not in frames  # the teams' tab is not drawn while the caseworkers' is open
+    assert (
+        frames["Rådgiver (pseudonym)"].shape[0] == workers
+        and "Underretninger" in frames["Rådgiver (pseudonym)"]
+    )
     # the deadline list: every row of the mart, with pseudonymous caseworker ids
+    open_section(at, "Fristliste")
+    assert "Fristliste" in [s.value for s in at.subheader]
+    frames = {tuple(d.value.columns)[0]: d.value for d in at.dataframe}
     deadlines = query(app_db, "select count(*) as n from mart_compliance_deadlines").item()
     table = frames["Rådgiver (pseudonym)"]
     assert deadlines > 0 and table.shape[0] == deadlines
     assert any(b.key == "csv-fristliste" for b in at.get("download_button"))
 
 
+def open_section(at, label: str) -> None:
+    """Open one of the leader's sections (a tab drawn when opened) and run the page again."""
+    at.session_state["sagsbehandling-afsnit"] = label
+    at.run()
+    assert not at.exception
+
+
 def test_deadline_list_filters_by_kind_and_caseworker(app_db):
     at = run_app("leder", "sagsbehandling")
+    open_section(at, "Fristliste")
     at.multiselect(key="frist-type").set_value(["tilsyn"]).run()
     assert not at.exception
     visits = query(
