@@ -1,6 +1,7 @@
 -- grain: one row per deadline open on "data as of" (A): an open investigation, a follow-up or a supervision visit
 -- key: deadline_kind, item_id
--- reads: int_data_range, int_compliance_investigations, int_measures, stg_activities, int_input_presence
+-- reads: int_data_range, int_compliance_investigations, int_measures, int_current_placement_on, stg_activities,
+--        int_input_presence
 -- deadline_kind:
 --   undersoegelse  every investigation open on A (started_on <= A, completed_on empty or after A); due_on = its
 --                  deadline, started_on + 4 months
@@ -34,73 +35,47 @@ investigations as (
         and (i.completed_on is null or i.completed_on > r.as_of_on)
 ),
 
-last_follow_up as (
-    select a.measure_id, max(a.done_on) as done_on,
-    from stg_activities as a, range_ as r
-    where a.activity = 'opfoelgning' and a.done_on <= r.as_of_on
-    group by a.measure_id
-),
-
-follow_ups as (
+-- the follow-ups and visits open on A: each with what it runs from (the measure's or the current placement's start)
+-- and the key its activities are recorded under (measure_id for opfoelgning, child_id for tilsyn)
+recurring as (
     select
-        'opfoelgning',
-        m.measure_id,
-        m.child_id,
-        m.measure_id,
-        m.measure_code,
-        coalesce(f.done_on, m.start_on),
-        cast(coalesce(f.done_on, m.start_on) + interval 6 month as date),
-    from int_measures as m
-    cross join range_ as r
-    left join last_follow_up as f on f.measure_id = m.measure_id
+        'opfoelgning' as deadline_kind, m.measure_id as item_id, m.child_id, m.measure_id, m.measure_code, m.start_on,
+    from int_measures as m, range_ as r
     where m.ladder_step between 3 and 6
         and m.start_on <= r.as_of_on
         and (m.end_on is null or m.end_on >= r.as_of_on)
+    union all
+    select 'tilsyn', p.child_id, p.child_id, p.measure_id, p.measure_code, p.start_on,
+    from int_current_placement_on(p_days := [(select data_as_of from int_data_range)]) as p
 ),
 
-current_placement as (
-    select * exclude (rn)
-    from (
-        select
-            m.child_id,
-            m.measure_id,
-            m.measure_code,
-            m.start_on,
-            row_number() over (partition by m.child_id order by m.start_on desc, m.measure_id desc) as rn,
-        from int_measures as m, range_ as r
-        where m.is_placement
-            and m.start_on <= r.as_of_on
-            and (m.end_on is null or m.end_on >= r.as_of_on)
-    )
-    where rn = 1
-),
-
-last_visit as (
-    select a.child_id, max(a.done_on) as done_on,
-    from stg_activities as a, range_ as r
-    where a.activity = 'tilsyn' and a.done_on <= r.as_of_on
-    group by a.child_id
-),
-
-visits as (
+last_done as (
     select
-        'tilsyn',
-        p.child_id,
-        p.child_id,
-        p.measure_id,
-        p.measure_code,
-        coalesce(v.done_on, p.start_on),
-        cast(coalesce(v.done_on, p.start_on) + interval 6 month as date),
-    from current_placement as p
-    left join last_visit as v on v.child_id = p.child_id
+        a.activity as deadline_kind,
+        case a.activity when 'opfoelgning' then a.measure_id else a.child_id end as item_id,
+        max(a.done_on) as done_on,
+    from stg_activities as a, range_ as r
+    where a.activity in ('opfoelgning', 'tilsyn') and a.done_on <= r.as_of_on
+    group by all
+),
+
+follow_ups_and_visits as (
+    select
+        o.deadline_kind,
+        o.item_id,
+        o.child_id,
+        o.measure_id,
+        o.measure_code,
+        coalesce(l.done_on, o.start_on) as basis_on,
+        cast(coalesce(l.done_on, o.start_on) + interval 6 month as date) as due_on,
+    from recurring as o
+    left join last_done as l on l.deadline_kind = o.deadline_kind and l.item_id = o.item_id
 ),
 
 deadlines as (
     select * from investigations where (select has_investigations from presence)
     union all
-    select * from follow_ups where (select has_activities from presence)
-    union all
-    select * from visits where (select has_activities from presence)
+    select * from follow_ups_and_visits where (select has_activities from presence)
 ),
 
 final as (

@@ -2,7 +2,7 @@
 -- grain: one row per thing a compliance KPI counts, on the day it is counted
 -- key: kpi_group, event_month, item_id
 -- reads: int_compliance_calendar, int_compliance_notifications, int_compliance_investigations,
---        int_current_placement, int_measures, stg_activities, int_input_presence
+--        int_current_placement, int_current_placement_on, int_measures, stg_activities, int_input_presence
 -- kpi_group and what is_hit means (DOMAIN.md, "contract v2"; E = the month's last day, L12 = l12_start_on..E):
 --   notification   one per notification, counted on its received date (c1; c2: is_hit = assessed within 24 h)
 --   investigation  one per completed investigation, counted on completed_on (c3: is_hit = on time;
@@ -111,12 +111,10 @@ follow_up as (
 ),
 
 placed_at_l12_start as (
-    select distinct c.month, m.child_id,
+    select c.month, p.child_id,
     from cal as c
-    inner join int_measures as m
-        on m.is_placement
-        and m.start_on <= c.l12_start_on
-        and (m.end_on is null or m.end_on >= c.l12_start_on)
+    inner join int_current_placement_on(p_days := (select list(distinct l12_start_on) from cal)) as p
+        on p.day = c.l12_start_on
 ),
 
 visits as (
