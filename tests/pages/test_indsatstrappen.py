@@ -1,4 +1,5 @@
-"""Indsatstrappen: the ladder, the series and moves, the five focus points, as each role may see them."""
+"""Indsatstrappen: the ladder, the series and moves, the five focus points, as each role may see them; each section
+is a tab drawn when it is opened."""
 
 from __future__ import annotations
 
@@ -19,6 +20,31 @@ STEP_ROWS = [
 ]
 
 
+SECTIONS = ["Trappen", "Udviklingen pr. trin", "Bevægelser", "Fokuspunkterne"]
+
+
+def open_section(at, label: str):
+    """Open one of the page's sections (a tab drawn when opened) and run the page again."""
+    at.session_state["trappe-afsnit"] = label
+    at.run()
+    assert not at.exception
+    return at
+
+
+class Seen:
+    """What the page showed across all its sections, opened one after the other."""
+
+    def __init__(self, at):
+        self.texts, self.frames, self.downloads, self.metrics = [], [], [], {}
+        for label in SECTIONS:
+            open_section(at, label)
+            self.texts.append(texts(at))
+            self.frames += [d.value for d in at.dataframe]
+            self.downloads += [b.label for b in at.get("download_button")]
+            self.metrics |= {m.label: m.value for m in at.metric}
+        self.text = "\n".join(self.texts)
+
+
 def ladder_table(at):
     """The first table of the page: the ladder (step, this month, a year earlier, change)."""
     frame = at.dataframe[0].value
@@ -30,7 +56,12 @@ def ladder_table(at):
 def test_page_opens_for_every_role_with_the_focus_points_and_downloads(app_db, role):
     at = run_app(role, page="indsatstrappen")
     assert not at.exception
-    shown = texts(at)
+    # cold: the ladder only (the first tab); the focus points are drawn when their tab is opened
+    assert [t.label for t in at.tabs if t.label not in ("Graf", "Tabel")] == SECTIONS
+    assert "De fem fokuspunkter" not in texts(at) and len(at.get("vega_lite_chart")) == 1
+    ladder_table(at)
+    seen = Seen(at)
+    shown = seen.text
     assert "Indsatstrappen" in shown and "Trappen i oktober 2026" in shown
     for n, title in enumerate(
         [
@@ -46,10 +77,9 @@ def test_page_opens_for_every_role_with_the_focus_points_and_downloads(app_db, r
     assert "Data pr. 7. november 2026" in shown
     # every chart and table has CSV and Excel: the ladder, 2 step groups, the moves (leaders: 2 charts, the
     # committee: 1), 5 trends, 4 breakdowns, lost earnings = 15 (14)
-    labels = [b.label for b in at.get("download_button")]
+    labels = seen.downloads
     n = 14 if role == "udvalg" else 15
     assert labels.count("CSV") == n and labels.count("Excel") == n
-    ladder_table(at)
 
 
 @pytest.mark.parametrize("role", ["leder", "oekonomi"])
@@ -66,7 +96,8 @@ def test_lillebys_ladder_and_headlines_in_danish_formats(small_db, role):
         ["5. Anbringelse i plejefamilie", "1", "1", "0"],
         ["6. Anbringelse på institution", "0", "0", "0"],
     ]
-    metrics = {m.label: m.value for m in at.metric}
+    seen = Seen(at)
+    metrics = seen.metrics
     assert metrics["Børn anbragt på institution"] == "0"  # step 6
     assert metrics["Nye institutionsanbringelser i år"] == "1"  # E started 1 February
     assert metrics["Andel i netværks- og plejefamilier"] == "100,0 %"  # 1 ÷ (1 + 0)
@@ -74,17 +105,17 @@ def test_lillebys_ladder_and_headlines_in_danish_formats(small_db, role):
     assert metrics["Tabt arbejdsfortjeneste i år"] == "2.000 kr."
     assert (
         "Ved udgangen af april 2024 var ingen børn anbragt på institution, uændret i forhold til samme måned "
-        "sidste år." in texts(at)
+        "sidste år." in seen.text
     )
     # leaders see arrivals and leavers on the ladder as well as moves
-    assert any("Nye på trappen" in d.value.columns for d in at.dataframe)
+    assert any("Nye på trappen" in frame.columns for frame in seen.frames)
 
 
 @pytest.mark.parametrize("role", ["leder", "oekonomi"])
 def test_the_demos_ladder_is_step_six_of_focus_point_one(app_db, role):
     at = run_app(role, page="indsatstrappen")
     frame = ladder_table(at)
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = {m.label: m.value for m in open_section(at, "Fokuspunkterne").metric}
     # step 6 is focus point 1: the same children
     assert list(frame["Børn, oktober 2026"])[5] == metrics["Børn anbragt på institution"]
     assert metrics["Andel i netværks- og plejefamilier"].endswith(" %")
@@ -104,13 +135,14 @@ def test_month_picker_changes_the_ladder(small_db):
 def test_committee_sees_no_count_of_one_to_four_children(app_db):
     at = run_app("udvalg", page="indsatstrappen")
     assert not at.exception
-    for d in at.dataframe:
-        for col in d.value.columns:
-            cells = {str(c) for c in d.value[col]}
+    seen = Seen(at)
+    for frame in seen.frames:
+        for col in frame.columns:
+            cells = {str(c) for c in frame[col]}
             assert not cells & {"1", "2", "3", "4"}, f"a small count in {col!r}"
-    shown = texts(at)
+    shown = seen.text
     # the demo has under 5 moves down in 12 months: shown as <5 with the footnote explaining it
-    moves = next(d.value for d in at.dataframe if "Ned ad trappen" in d.value.columns)
+    moves = next(frame for frame in seen.frames if "Ned ad trappen" in frame.columns)
     assert list(moves.columns) == ["Periode", "Op ad trappen", "Ned ad trappen"]
     assert list(moves["Ned ad trappen"]) == ["<5"]
     assert "<5: færre end 5 børn" in shown
