@@ -2,22 +2,10 @@
 -- grain: one row per value of the dimension p_dim (budget_area, measure_label, provider_type, provider_name or
 -- account; NULL: budget_area) within the filters in month p_month
 -- key: category
--- reads: mart_economy_detail
+-- reads: mart_economy_chosen
 -- In whole kroner: spending in the month, spending to date, committed for the rest of the year and the
 -- forecast (actual to date + committed), largest forecast first. Each filter: a list of values, NULL for all.
-with chosen as (
-    select *
-    from mart_economy_detail
-    where
-        month = p_month
-        and (p_budget_area is null or list_contains(p_budget_area, budget_area))
-        and (p_measure_label is null or list_contains(p_measure_label, measure_label))
-        and (p_provider_type is null or list_contains(p_provider_type, provider_type))
-        and (p_provider_name is null or list_contains(p_provider_name, provider_name))
-        and (p_account is null or list_contains(p_account, account))
-),
-
-final as (
+with final as (
     select
         case coalesce(p_dim, 'budget_area')
             when 'budget_area' then budget_area
@@ -30,7 +18,10 @@ final as (
         round(sum(actual_ytd_dkk)) as actual_ytd_dkk,
         round(sum(committed_dkk)) as committed_dkk,
         round(sum(actual_ytd_dkk) + sum(committed_dkk)) as forecast_dkk,
-    from chosen
+    from mart_economy_chosen(
+        p_to := p_month, p_budget_area := p_budget_area, p_measure_label := p_measure_label,
+        p_provider_type := p_provider_type, p_provider_name := p_provider_name, p_account := p_account
+    )
     group by category
 )
 

@@ -1,28 +1,10 @@
 -- params: p_month, p_budget_area, p_measure_label, p_provider_type, p_provider_name, p_account, p_limit
 -- grain: one row per measure with a cost committed for the months after p_month in its year, within the filters
 -- key: measure_id
--- reads: mart_commitments, stg_catalogue
+-- reads: mart_commitments
 -- The largest commitments first (p_limit rows; NULL: all), amounts in whole kroner; pseudonymous ids (leder and
 -- oekonomi only). Each filter: a list of values, NULL for all.
-with commitments as (
-    select
-        c.measure_id,
-        c.child_id,
-        coalesce(c.measure_label, 'Ukendt indsats') as measure_label,
-        c.provider_type,
-        coalesce(c.provider_name, 'Ukendt leverandør') as provider_name,
-        c.budget_area,
-        coalesce(cat.account_function, 'Ukendt konto') as account,
-        c.start_on,
-        c.end_on,
-        c.monthly_cost_dkk,
-        c.committed_dkk,
-    from mart_commitments as c
-    left join stg_catalogue as cat on cat.measure_code = c.measure_code
-    where c.month = p_month
-),
-
-final as (
+with final as (
     select
         measure_id,
         child_id,
@@ -35,9 +17,10 @@ final as (
         round(monthly_cost_dkk) as monthly_cost_dkk,
         round(committed_dkk) as committed_dkk,
         committed_dkk as sort_dkk,
-    from commitments
+    from mart_commitments
     where
-        (p_budget_area is null or list_contains(p_budget_area, budget_area))
+        month = p_month
+        and (p_budget_area is null or list_contains(p_budget_area, budget_area))
         and (p_measure_label is null or list_contains(p_measure_label, measure_label))
         and (p_provider_type is null or list_contains(p_provider_type, provider_type))
         and (p_provider_name is null or list_contains(p_provider_name, provider_name))

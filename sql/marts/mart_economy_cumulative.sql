@@ -1,7 +1,7 @@
 -- params: p_month, p_budget_area, p_measure_label, p_provider_type, p_provider_name, p_account
 -- grain: one row per series ('Budget (1/12-dele)', 'Forbrug år til dato') and month of p_month's year
 -- key: series, month
--- reads: mart_budget_profile, mart_spend_ytd
+-- reads: mart_budget_profile, mart_economy_chosen
 -- Month by month in p_month's year, in whole kroner: the chosen budget areas' budget in twelfths (all twelve
 -- months; the budget exists per budget area only, so the other filters do not touch it) and actual spending
 -- to date within every filter, to p_month. Each filter: a list of values, NULL for all.
@@ -14,15 +14,11 @@ with profile as (
 
 spent as (
     select month, sum(actual_ytd_dkk) as amount_dkk,
-    from mart_spend_ytd
-    where
-        year(month) = year(p_month)
-        and month <= p_month
-        and (p_budget_area is null or list_contains(p_budget_area, budget_area))
-        and (p_measure_label is null or list_contains(p_measure_label, measure_label))
-        and (p_provider_type is null or list_contains(p_provider_type, provider_type))
-        and (p_provider_name is null or list_contains(p_provider_name, provider_name))
-        and (p_account is null or list_contains(p_account, account))
+    from mart_economy_chosen(
+        p_from := make_date(year(p_month), 1, 1), p_to := p_month,
+        p_budget_area := p_budget_area, p_measure_label := p_measure_label, p_provider_type := p_provider_type,
+        p_provider_name := p_provider_name, p_account := p_account
+    )
     group by month
 ),
 

@@ -1,7 +1,7 @@
 -- grain: one row per month M and budget area, measure type, provider type, provider and account function with
 -- spending in M's year to M or a commitment for the months after M in M's year
 -- key: month, budget_area, measure_label, provider_type, provider_name, account
--- reads: mart_spend_ytd, int_month_spine, int_measure_month_cost, stg_catalogue
+-- reads: mart_spend_ytd, int_month_spine, int_measure_month_finance
 -- The Økonomi screen's finance dimensions on one grain: actual spending to date and what the measures commit
 -- for the rest of the year, so that every breakdown and filter gives forecast_dkk = actual_ytd_dkk +
 -- committed_dkk exactly as mart_kpi_monthly's forecast_dkk. Materialised (a few thousand rows at national scale),
@@ -24,27 +24,21 @@ with actual as (
 
 cost as (
     select
-        c.month,
-        c.budget_area,
-        coalesce(c.measure_label, 'Ukendt indsats') as measure_label,
-        c.provider_type,
-        coalesce(c.provider_name, 'Ukendt leverandør') as provider_name,
-        coalesce(cat.account_function, 'Ukendt konto') as account,
-        sum(c.cost_dkk) as cost_dkk,
-    from int_measure_month_cost as c
-    left join stg_catalogue as cat on cat.measure_code = c.measure_code
-    where c.version = 'current'
+        month,
+        budget_area,
+        measure_label,
+        provider_type,
+        provider_name,
+        account,
+        sum(cost_dkk) as cost_dkk,
+    from int_measure_month_finance
     group by all
 ),
 
 committed as (
     select
         s.month,
-        c.budget_area,
-        c.measure_label,
-        c.provider_type,
-        c.provider_name,
-        c.account,
+        c.* exclude (month, cost_dkk),
         0.0 as actual_ytd_dkk,
         0.0 as actual_month_dkk,
         sum(c.cost_dkk) as committed_dkk,
@@ -55,12 +49,7 @@ committed as (
 
 final as (
     select
-        month,
-        budget_area,
-        measure_label,
-        provider_type,
-        provider_name,
-        account,
+        * exclude (actual_month_dkk, actual_ytd_dkk, committed_dkk),
         sum(actual_month_dkk) as actual_month_dkk,
         sum(actual_ytd_dkk) as actual_ytd_dkk,
         sum(committed_dkk) as committed_dkk,
