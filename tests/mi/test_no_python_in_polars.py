@@ -12,28 +12,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-RACE = r"""
+# The race: a session's downloads (each case's `downloads()`, on its frame of n rows) in one thread, another
+# session's table (`to_pandas()`, what st.dataframe calls) in a second, until the downloads are done.
+IMPORTS = """
 import threading
 import polars as pl
 from mi import ui
-
-n = 20_000
-# text a spreadsheet would run as a formula in every third row, in four text columns
-text = pl.DataFrame({f"t{j}": [f"=x{i}" if i % 3 == 0 else f"tekst {i}" for i in range(n)] for j in range(4)})
+"""
+RACE = """
 other = pl.DataFrame({"x": [f"v{i}" for i in range(n)], "y": [float(i) for i in range(n)]})
 done = threading.Event()
-
-def downloads():
-    for _ in range(150):
-        out = ui.csv_bytes(text)
-    assert out.decode("utf-8").splitlines()[1] == "'=x0;'=x0;'=x0;'=x0"
-    done.set()
 
 def tables():
     while not done.is_set():
         other.to_pandas()
 
-threads = [threading.Thread(target=downloads), threading.Thread(target=tables)]
+def downloads_then_stop():
+    downloads()
+    done.set()
+
+threads = [threading.Thread(target=downloads_then_stop), threading.Thread(target=tables)]
 for t in threads:
     t.start()
 for t in threads:
@@ -42,50 +40,49 @@ print("race finished")
 """
 
 
-def test_csv_download_beside_a_table_does_not_deadlock():
+def run_race(case: str, what: str) -> None:
     # In a child process: a deadlock holds the interpreter lock, so it would hang this process too. The bound
     # only detects a hang (the race itself takes seconds); it is not a performance assertion.
+    script = IMPORTS + case + RACE
     try:
         out = subprocess.run(
-            [sys.executable, "-c", RACE], cwd=ROOT, capture_output=True, text=True, timeout=240
+            [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=240
         )
     except subprocess.TimeoutExpired:
-        raise AssertionError("ui.csv_bytes beside DataFrame.to_pandas() deadlocked") from None
+        raise AssertionError(f"{what} deadlocked") from None
     assert out.returncode == 0, out.stderr
     assert "race finished" in out.stdout
 
 
-OBJECT_RACE = r"""
-import threading
-import polars as pl
-from mi import ui
+TEXT_DOWNLOADS = """
+n = 20_000
+# text a spreadsheet would run as a formula in every third row, in four text columns
+text = pl.DataFrame({f"t{j}": [f"=x{i}" if i % 3 == 0 else f"tekst {i}" for i in range(n)] for j in range(4)})
 
+def downloads():
+    for _ in range(150):
+        out = ui.csv_bytes(text)
+    assert out.decode("utf-8").splitlines()[1] == "'=x0;'=x0;'=x0;'=x0"
+"""
+
+
+def test_csv_download_beside_a_table_does_not_deadlock():
+    run_race(TEXT_DOWNLOADS, "ui.csv_bytes beside DataFrame.to_pandas()")
+
+
+OBJECT_DOWNLOADS = """
 n = 5_000
 # the committee's tables: figure columns of Python objects (a number or a mark such as <5), as privacy.Shown
 shown = pl.DataFrame(
     {"Måned": [f"m{i}" for i in range(n)]}
     | {f"o{j}": pl.Series([i if i % 7 else "<5" for i in range(n)], dtype=pl.Object) for j in range(4)}
 )
-other = pl.DataFrame({"x": [f"v{i}" for i in range(n)], "y": [float(i) for i in range(n)]})
-done = threading.Event()
 
 def downloads():
     for _ in range(20):
         ui.csv_bytes(shown)
         ui.excel_bytes(shown)
         shown.to_pandas()
-    done.set()
-
-def tables():
-    while not done.is_set():
-        other.to_pandas()
-
-threads = [threading.Thread(target=downloads), threading.Thread(target=tables)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
-print("race finished")
 """
 
 
@@ -93,16 +90,7 @@ def test_downloads_of_object_columns_beside_a_table_do_not_deadlock():
     # Filtering, sorting or gathering a frame with pl.Object columns also runs Python (the objects are cloned under
     # the interpreter lock on polars' pool) and deadlocks the same way; what the downloads and st.dataframe do with
     # such frames (to_list, iter_rows, replacing the column, to_pandas) must stay clear of it.
-    try:
-        out = subprocess.run(
-            [sys.executable, "-c", OBJECT_RACE], cwd=ROOT, capture_output=True, text=True, timeout=240
-        )
-    except subprocess.TimeoutExpired:
-        raise AssertionError(
-            "downloads of a frame with Object columns beside to_pandas() deadlocked"
-        ) from None
-    assert out.returncode == 0, out.stderr
-    assert "race finished" in out.stdout
+    run_race(OBJECT_DOWNLOADS, "downloads of a frame with Object columns beside to_pandas()")
 
 
 SERVING = [ROOT / "app.py", *sorted((ROOT / "mi").rglob("*.py")), *sorted((ROOT / "pages").rglob("*.py"))]
