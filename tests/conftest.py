@@ -24,6 +24,20 @@ hypothesis_settings.register_profile("explore", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+# The eight compliance KPIs (DOMAIN.md, "contract v2"), c1..c8 in order: written out here, once, for the tests that
+# compare what the spec, the marts and the CLI give with them.
+COMPLIANCE_KEYS = (
+    "c1_notifications",
+    "c2_assessed_24h_share",
+    "c3_investigations_on_time_share",
+    "c4_investigations_overdue",
+    "c5_child_talk_share",
+    "c6_plan_share",
+    "c7_follow_up_share",
+    "c8_supervision_share",
+)
+
+
 def read_catalogue() -> pl.DataFrame:
     return pl.read_csv(CATALOGUE_FILE, infer_schema=False)
 
@@ -37,30 +51,58 @@ def frame(table: str, rows: list[dict]) -> pl.DataFrame:
     )
 
 
+def row(columns: str, *values) -> dict:
+    """A row of a table from its column names (space-separated) and their values in that order; the table's other
+    columns are left out (null in `frame`). The one row builder: the builders below name their tables' columns."""
+    return dict(zip(columns.split(), values, strict=True))
+
+
 def measure(mid, child, code, start, end=None, provider="kommunal", cost=None, name=None) -> dict:
-    """A row of the measures table (the one builder the tests share), e.g. measure("M1", "B1", "KONSULENT",
-    "2024-01-01", cost=6000)."""
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": provider,
-        "provider_name": name,
-        "start_on": start,
-        "end_on": end,
-        "monthly_cost_dkk": cost,
-    }
+    """A row of the measures table, e.g. measure("M1", "B1", "KONSULENT", "2024-01-01", cost=6000)."""
+    columns = "measure_id child_id measure_code start_on end_on provider_type monthly_cost_dkk provider_name"
+    return row(columns, mid, child, code, start, end, provider, cost, name)
+
+
+def case(cid, child, worker, opened, closed=None, team=None) -> dict:
+    """A row of the cases table: a case of `child` held by caseworker `worker`."""
+    return row(
+        "case_id child_id caseworker_id opened_on closed_on team", cid, child, worker, opened, closed, team
+    )
+
+
+def employment(eid, role, team, fte, hired, left=None, reason=None) -> dict:
+    """A row of the staff table: one employment (a rehire is another row with the same employee id)."""
+    columns = "employee_id role team fte hired_on left_on leave_reason"
+    return row(columns, eid, role, team, fte, hired, left, reason)
 
 
 def payment(pid, posted, amount, measure=None, code=None) -> dict:
     """A row of the payments table: on a measure, or on a measure code without one (e.g. lost earnings)."""
-    return {
-        "payment_id": pid,
-        "posted_on": posted,
-        "amount_dkk": amount,
-        "measure_id": measure,
-        "measure_code": code,
-    }
+    return row("payment_id posted_on amount_dkk measure_id measure_code", pid, posted, amount, measure, code)
+
+
+def notification(nid, child, received, assessed=None, source=None) -> dict:
+    """A row of the notifications table (contract v2): received_at/assessed_at a date or a date with a time."""
+    return row(
+        "notification_id child_id received_at assessed_at source", nid, child, received, assessed, source
+    )
+
+
+def investigation(iid, child, started, completed=None, talk=None) -> dict:
+    """A row of the investigations table (contract v2); `talk`: the day of the talk with the child."""
+    return row(
+        "investigation_id child_id started_on completed_on child_talk_on",
+        iid,
+        child,
+        started,
+        completed,
+        talk,
+    )
+
+
+def activity(aid, child, kind, done, measure=None) -> dict:
+    """A row of the activities table (contract v2): a plan, a follow-up (opfoelgning) or a supervision (tilsyn)."""
+    return row("activity_id child_id activity done_on measure_id", aid, child, kind, done, measure)
 
 
 def build_db(settings: Settings | None = None, **tables: list[dict]) -> duckdb.DuckDBPyConnection:

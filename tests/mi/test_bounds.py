@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -16,15 +15,6 @@ import pytest
 
 from mi import bounds, dataset, ingest, ingest_checks, ingest_read, worker
 from tests.mi.test_ingest import TABLES, write_folder
-
-
-@pytest.fixture
-def own_tmp(tmp_path, monkeypatch) -> Path:
-    """A temporary folder of the test's own (others' uploads in the shared one must not count)."""
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
-    return tmp
 
 
 def errors(folder: Path) -> list[ingest_checks.Issue]:

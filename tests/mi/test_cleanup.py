@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -18,14 +17,6 @@ from mi import contract, dataset, db, ingest, scratch
 from tests.mi.test_ingest import write_folder
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def own_tmp(tmp_path, monkeypatch) -> Path:
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
-    return tmp
 
 
 def folder_files(folder: Path) -> list[tuple[str, bytes]]:

@@ -9,7 +9,7 @@ import pytest
 from mi import db
 from mi.__main__ import main
 from mi.settings import Settings
-from tests.conftest import frame, read_catalogue
+from tests.conftest import COMPLIANCE_KEYS, frame, read_catalogue
 
 KEYS = [
     "month",
@@ -30,14 +30,7 @@ KEYS = [
     "turnover_12m",
     "tenure_under_1y_share",
     "tenure_under_2y_share",
-    "c1_notifications",
-    "c2_assessed_24h_share",
-    "c3_investigations_on_time_share",
-    "c4_investigations_overdue",
-    "c5_child_talk_share",
-    "c6_plan_share",
-    "c7_follow_up_share",
-    "c8_supervision_share",
+    *COMPLIANCE_KEYS,
 ]
 
 

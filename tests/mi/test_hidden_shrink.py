@@ -9,9 +9,31 @@ import polars as pl
 
 from mi import hidden
 
+# A tiny folder: crc32 mod 3 keeps B1 and B7 and drops B3 (test_ids_hash_as_the_test_expects).
+V1_TABLES = {
+    "children": "child_id,birth_date\nB1,2010-01-01\nB3,2011-01-01\nB7,2012-01-01\n",
+    "cases": "case_id,child_id\nS1,B1\nS3,B3\nS7,B7\n",
+    "measures": "measure_id,child_id\nM1,B1\nM3,B3\nM7,B7\n",
+    "payments": "payment_id,child_id,measure_id\nP1,B1,M1\nP3,B3,M3\n",
+}
+V2_TABLES = {
+    "notifications": "notification_id,child_id\nN1,B1\nN2,B1\nN3,B3\nN7,B7\n",
+    "investigations": "investigation_id,child_id\nU3,B3\nU7,B7\n",
+    # A1: B1's plan for its own measure (kept); A2: B1's supervision visit without a measure (kept); A3: B3's
+    # (dropped); A4: B1 with B3's measure M3, which is not kept (dropped: the measure would dangle)
+    "activities": "activity_id,child_id,activity,done_on,measure_id\n"
+    "A1,B1,plan,2024-01-01,M1\nA2,B1,tilsyn,2024-02-01,\nA3,B3,plan,2024-01-01,M3\n"
+    "A4,B1,opfoelgning,2024-03-01,M3\n",
+}
 
-def _write(folder, name: str, text: str) -> None:
-    (folder / name).write_text(text, encoding="utf-8")
+
+def folder(tmp_path, tables: dict[str, str]):
+    """The folder `src` holding one CSV a table (its text given)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for table, text in tables.items():
+        (src / f"{table}.csv").write_text(text, encoding="utf-8")
+    return src
 
 
 def test_ids_hash_as_the_test_expects():
@@ -21,24 +43,10 @@ def test_ids_hash_as_the_test_expects():
 
 
 def test_shrink_keeps_the_kept_childrens_rows_of_every_table(tmp_path):
-    src, dst = tmp_path / "src", tmp_path / "dst"
-    src.mkdir()
-    _write(src, "children.csv", "child_id,birth_date\nB1,2010-01-01\nB3,2011-01-01\nB7,2012-01-01\n")
-    _write(src, "cases.csv", "case_id,child_id\nS1,B1\nS3,B3\nS7,B7\n")
-    _write(src, "measures.csv", "measure_id,child_id\nM1,B1\nM3,B3\nM7,B7\n")
-    _write(src, "payments.csv", "payment_id,child_id,measure_id\nP1,B1,M1\nP3,B3,M3\n")
-    _write(src, "notifications.csv", "notification_id,child_id\nN1,B1\nN2,B1\nN3,B3\nN7,B7\n")
-    _write(src, "investigations.csv", "investigation_id,child_id\nU3,B3\nU7,B7\n")
-    # A1: B1's plan for its own measure (kept); A2: B1's supervision visit without a measure (kept); A3: B3's
-    # (dropped); A4: B1 with B3's measure M3, which is not kept (dropped: the measure would dangle)
-    _write(
-        src,
-        "activities.csv",
-        "activity_id,child_id,activity,done_on,measure_id\n"
-        "A1,B1,plan,2024-01-01,M1\nA2,B1,tilsyn,2024-02-01,\nA3,B3,plan,2024-01-01,M3\n"
-        "A4,B1,opfoelgning,2024-03-01,M3\n",
+    src, dst = (
+        folder(tmp_path, V1_TABLES | V2_TABLES | {"budget": "year,budget_dkk\n2024,1\n"}),
+        tmp_path / "dst",
     )
-    _write(src, "budget.csv", "year,budget_dkk\n2024,1\n")
 
     assert hidden.shrink(src, dst, 3) == 2
 
@@ -57,11 +65,11 @@ def test_shrink_keeps_the_kept_childrens_rows_of_every_table(tmp_path):
 
 def test_shrink_leaves_missing_v2_tables_missing(tmp_path):
     # a folder of contract v1 only (no notifications, investigations, activities): the smaller one has none either
-    src, dst = tmp_path / "src", tmp_path / "dst"
-    src.mkdir()
-    _write(src, "children.csv", "child_id\nB1\nB3\n")
-    _write(src, "cases.csv", "case_id,child_id\nS1,B1\n")
-    _write(src, "measures.csv", "measure_id,child_id\nM3,B3\n")
-    _write(src, "payments.csv", "payment_id,child_id,measure_id\n")
-    assert hidden.shrink(src, dst, 3) == 1
-    assert sorted(p.name for p in dst.iterdir()) == ["cases.csv", "children.csv", "measures.csv", "payments.csv"]
+    src, dst = folder(tmp_path, V1_TABLES), tmp_path / "dst"
+    assert hidden.shrink(src, dst, 3) == 2  # B1 and B7
+    assert sorted(p.name for p in dst.iterdir()) == [
+        "cases.csv",
+        "children.csv",
+        "measures.csv",
+        "payments.csv",
+    ]

@@ -129,6 +129,18 @@ TABLES: dict[str, list[dict[str, str]]] = {
 }
 
 
+# the rows of each table in TABLES, as a data version records them
+V1_ROW_COUNTS = {
+    "children": 2,
+    "cases": 2,
+    "measures": 2,
+    "payments": 2,
+    "budget": 1,
+    "staff": 3,
+    "pupils": 1,
+}
+
+
 def write_folder(folder: Path, tables: dict[str, list[dict[str, str]]] | None = None, **changes) -> Path:
     """Write the tables as plain CSV (UTF-8, comma, ISO dates). `changes`: table → rows, replacing TABLES'."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -185,15 +197,7 @@ def test_import_builds_the_database_with_a_version(folder, tmp_path):
     # amounts: 31234.50 + (−1500.25) = 29734.25
     assert con.sql("select sum(amount_dkk)::double from payments").fetchall() == [(29734.25,)]
     counts = json.loads(con.sql("select row_counts from data_versions").fetchall()[0][0])
-    assert counts == {
-        "children": 2,
-        "cases": 2,
-        "measures": 2,
-        "payments": 2,
-        "budget": 1,
-        "staff": 3,
-        "pupils": 1,
-    }
+    assert counts == V1_ROW_COUNTS
     con.close()
     assert ingest.import_folder(folder, path) == 2  # the next import is version 2; history carried
 

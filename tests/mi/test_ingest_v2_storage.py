@@ -11,42 +11,24 @@ import pytest
 
 from mi import db, ingest
 from mi.settings import Settings
-from tests.conftest import build_db, frame, read_catalogue
-from tests.mi.test_ingest import write_folder
+from tests.conftest import activity, build_db, frame, investigation, notification, read_catalogue
+from tests.mi.test_ingest import V1_ROW_COUNTS, write_folder
 
 NOTIFICATIONS = [
     # with a time of day on both
-    {
-        "notification_id": "U1",
-        "child_id": "B1",
-        "received_at": "2024-03-01 14:05",
-        "source": "skole",
-        "assessed_at": "2024-03-02 09:30",
-    },
+    notification("U1", "B1", "2024-03-01 14:05", "2024-03-02 09:30", source="skole"),
     # date only on receipt, with seconds on the assessment
-    {
-        "notification_id": "U2",
-        "child_id": "B2",
-        "received_at": "2024-03-04",
-        "source": "politi",
-        "assessed_at": "2024-03-05 08:00:15",
-    },
+    notification("U2", "B2", "2024-03-04", "2024-03-05 08:00:15", source="politi"),
     # not assessed, no source
-    {"notification_id": "U3", "child_id": "B1", "received_at": "2024-03-31 23:59"},
+    notification("U3", "B1", "2024-03-31 23:59"),
 ]
 INVESTIGATIONS = [
-    {
-        "investigation_id": "I1",
-        "child_id": "B1",
-        "started_on": "2023-10-31",
-        "completed_on": "2024-02-29",
-        "child_talk_on": "2024-01-15",
-    },
-    {"investigation_id": "I2", "child_id": "B2", "started_on": "2024-01-10"},
+    investigation("I1", "B1", "2023-10-31", completed="2024-02-29", talk="2024-01-15"),
+    investigation("I2", "B2", "2024-01-10"),
 ]
 ACTIVITIES = [
-    {"activity_id": "A1", "child_id": "B1", "activity": "plan", "done_on": "2024-02-01", "measure_id": "M1"},
-    {"activity_id": "A2", "child_id": "B1", "activity": "tilsyn", "done_on": "2024-03-03"},
+    activity("A1", "B1", "plan", "2024-02-01", measure="M1"),
+    activity("A2", "B1", "tilsyn", "2024-03-03"),
 ]
 
 
@@ -179,15 +161,7 @@ def test_a_folder_without_the_new_tables_records_the_same_row_counts_as_before(t
     try:
         counts = json.loads(db.scalar(con, "select row_counts from data_versions"))
         assert list(counts) == list(db.V1_TABLES)
-        assert counts == {
-            "children": 2,
-            "cases": 2,
-            "measures": 2,
-            "payments": 2,
-            "budget": 1,
-            "staff": 3,
-            "pupils": 1,
-        }
+        assert counts == V1_ROW_COUNTS
         assert presence(con) == (False, False, False)
     finally:
         con.close()

@@ -14,7 +14,7 @@ import pytest
 from mi import db, scenario, scenario_saved, scenario_tables
 from mi.__main__ import main
 from mi.settings import BudgetSettings, Settings
-from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import build_db, frame, measure, read_catalogue
 
 # Base month March 2024: E = 31 March 2024.
 SETTINGS = Settings(
@@ -22,35 +22,25 @@ SETTINGS = Settings(
 )
 
 
-def m(mid, child, code, provider, start, cost=None, end=None):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": provider,
-        "start_on": start,
-        "end_on": end,
-        "monthly_cost_dkk": cost,
-    }
-
-
 TABLES = {
     "children": [{"child_id": f"B{i}"} for i in range(1, 11)],
     "measures": [
-        m("M1", "B1", "ANBR_OPHOLDSSTED", "privat", "2024-01-01", "90000"),
-        m("M2", "B2", "ANBR_OPHOLDSSTED", "privat", "2024-01-01", "80000"),
-        m("M3", "B3", "ANBR_OPHOLDSSTED", "kommunal", "2024-02-01", "70000"),
-        m("M4", "B4", "ANBR_PLEJEFAMILIE", "kommunal", "2023-06-01", "30000"),
-        m("M5", "B5", "ANBR_PLEJEFAMILIE", "kommunal", "2024-01-15", "34000"),
-        m("M6", "B6", "FAMILIEBEHANDLING", "privat", "2024-02-01", "20000"),
-        m("M7", "B7", "FAMILIEBEHANDLING", "intern", "2024-02-01", "8000"),
+        measure("M1", "B1", "ANBR_OPHOLDSSTED", "2024-01-01", provider="privat", cost="90000"),
+        measure("M2", "B2", "ANBR_OPHOLDSSTED", "2024-01-01", provider="privat", cost="80000"),
+        measure("M3", "B3", "ANBR_OPHOLDSSTED", "2024-02-01", provider="kommunal", cost="70000"),
+        measure("M4", "B4", "ANBR_PLEJEFAMILIE", "2023-06-01", provider="kommunal", cost="30000"),
+        measure("M5", "B5", "ANBR_PLEJEFAMILIE", "2024-01-15", provider="kommunal", cost="34000"),
+        measure("M6", "B6", "FAMILIEBEHANDLING", "2024-02-01", provider="privat", cost="20000"),
+        measure("M7", "B7", "FAMILIEBEHANDLING", "2024-02-01", provider="intern", cost="8000"),
         # ended 15 March, before E: not in any price
-        m("M8", "B8", "FAMILIEBEHANDLING", "intern", "2024-01-01", "12000", end="2024-03-15"),
+        measure(
+            "M8", "B8", "FAMILIEBEHANDLING", "2024-01-01", provider="intern", cost="12000", end="2024-03-15"
+        ),
         # active on E but without a monthly cost: KONSULENT has no price
-        m("M9", "B1", "KONSULENT", "intern", "2024-01-01"),
-        m("M10", "B9", "TABT_ARBEJDSFORTJENESTE", "kommunal", "2024-01-01", "5000"),
+        measure("M9", "B1", "KONSULENT", "2024-01-01", provider="intern"),
+        measure("M10", "B9", "TABT_ARBEJDSFORTJENESTE", "2024-01-01", provider="kommunal", cost="5000"),
         # starts 1 April, after E: ANBR_NETVAERK has no price in March
-        m("M11", "B10", "ANBR_NETVAERK", "kommunal", "2024-04-01", "15000"),
+        measure("M11", "B10", "ANBR_NETVAERK", "2024-04-01", provider="kommunal", cost="15000"),
     ],
     "payments": [{"payment_id": "P1", "posted_on": "2024-03-31", "amount_dkk": "500000", "measure_id": "M1"}],
     "budget": [{"year": 2024, "budget_area": "Anbringelser", "budget_dkk": "3000000"}],
@@ -393,6 +383,10 @@ def test_a_saved_scenario_survives_a_reimport(tmp_path):
         con.close()
 
 
+# a fourth private institution, imported after a scenario was presented
+M12 = measure("M12", "B10", "ANBR_OPHOLDSSTED", "2024-03-01", provider="privat", cost="100000")
+
+
 def test_a_presented_scenario_is_frozen_across_a_reimport(tmp_path):
     path = tmp_path / "mi.duckdb"
     build_file(path)
@@ -400,9 +394,7 @@ def test_a_presented_scenario_is_frozen_across_a_reimport(tmp_path):
     scenario_saved.present(sid, path=path)
     # the next import: a fourth private institution at 100.000 raises ANBR_OPHOLDSSTED/privat's price to
     # (90.000 + 80.000 + 100.000) / 3 = 90.000
-    build_file(
-        path, TABLES["measures"] + [m("M12", "B10", "ANBR_OPHOLDSSTED", "privat", "2024-03-01", "100000")]
-    )
+    build_file(path, TABLES["measures"] + [M12])
     con = db.connect(path)
     try:
         (p,) = scenario_saved.presented(con, MARCH)
@@ -490,9 +482,7 @@ def test_a_presented_scenario_is_in_the_committees_pack_unchanged_after_a_reimpo
     scenario_saved.save("Kladde", MARCH, [scenario.parse_move(PLAN[0])], {}, path=path)  # not presented
     scenario_saved.present(sid, path=path)
     # the next import raises the private institutions' price (M12, 100.000): today's computation would say 928.000
-    build_file(
-        path, TABLES["measures"] + [m("M12", "B10", "ANBR_OPHOLDSSTED", "privat", "2024-03-01", "100000")]
-    )
+    build_file(path, TABLES["measures"] + [M12])
     con = db.connect(path)
     try:
         p = pack.build_pack(con, MARCH, "udvalg")

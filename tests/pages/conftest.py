@@ -4,6 +4,7 @@ a fixed last month so the figures do not move with the calendar), and a helper t
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -77,6 +78,22 @@ def _app_runs_like_the_server(monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
+def serve(path: Path, monkeypatch, copy_of: Path | None = None) -> Iterator[Path]:
+    """The body of a database fixture (`yield from serve(path, monkeypatch)`): the app reads `path` (MI_DB; first
+    copied from `copy_of` when given), no role is set or pinned (a test sets its own), and Streamlit's caches are
+    empty before and after the test."""
+    if copy_of is not None:
+        shutil.copyfile(copy_of, path)
+    monkeypatch.setenv("MI_DB", str(path))
+    monkeypatch.delenv("MI_ROLE", raising=False)
+    monkeypatch.delenv("MI_ROLE_PIN", raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
@@ -89,16 +106,7 @@ def demo_db(tmp_path_factory) -> Path:
 @pytest.fixture
 def app_db(demo_db, tmp_path, monkeypatch) -> Path:
     """A copy of the demo database for this test (a test may freeze or import into it)."""
-    path = tmp_path / "mi.duckdb"
-    shutil.copyfile(demo_db, path)
-    monkeypatch.setenv("MI_DB", str(path))
-    monkeypatch.delenv("MI_ROLE", raising=False)
-    monkeypatch.delenv("MI_ROLE_PIN", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    yield from serve(tmp_path / "mi.duckdb", monkeypatch, copy_of=demo_db)
 
 
 @pytest.fixture(scope="session")
@@ -113,15 +121,7 @@ def lilleby(tmp_path_factory) -> Path:
 @pytest.fixture
 def small_db(lilleby, tmp_path, monkeypatch) -> Path:
     """A copy of Lilleby's database for this test, as the app's database."""
-    path = tmp_path / "mi.duckdb"
-    shutil.copyfile(lilleby, path)
-    monkeypatch.setenv("MI_DB", str(path))
-    monkeypatch.delenv("MI_ROLE", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    yield from serve(tmp_path / "mi.duckdb", monkeypatch, copy_of=lilleby)
 
 
 def run_app(role: str, page: str | None = None, month: date | None = None, monkeypatch=None) -> AppTest:
@@ -137,6 +137,23 @@ def run_app(role: str, page: str | None = None, month: date | None = None, monke
         at.switch_page(f"pages/{page}.py")
         at.run()
     return at
+
+
+def open_directly(slug: str, role: str, month: date) -> AppTest:
+    """pages/<slug>.py run on its own (a bookmarked URL, a crafted request: not through app.py's navigation) by a
+    session whose role and month are set."""
+    direct = AppTest.from_file(str(ROOT / "pages" / f"{slug}.py"), default_timeout=60)
+    direct.session_state["role"] = role
+    direct.session_state["month"] = month
+    direct.run()
+    return direct
+
+
+def assert_refused(direct: AppTest) -> None:
+    """The page, opened by a role without access, says so and shows no figures."""
+    assert not direct.exception
+    assert "har ikke adgang" in texts(direct)
+    assert len(direct.metric) == 0 and len(direct.dataframe) == 0
 
 
 def texts(at: AppTest) -> str:

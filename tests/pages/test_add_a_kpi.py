@@ -22,7 +22,7 @@ from mi import db, excel, frozen, spec
 from mi.__main__ import main
 from mi.pack import build_pack
 from mi.settings import ROOT, Settings
-from tests.conftest import frame, read_catalogue
+from tests.conftest import frame, measure, read_catalogue
 from tests.pages.conftest import run_app
 
 KEY = "x_placed_children"
@@ -43,20 +43,13 @@ COLUMN = (
 )
 
 
-def m(mid, child, code, start):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": "kommunal",
-        "start_on": start,
-    }
-
-
 TABLES = {
     "children": [{"child_id": f"B{i}"} for i in range(1, 9)],
-    "measures": [m(f"I{i}", f"B{i}", "ANBR_DOGNINSTITUTION", "2024-01-01") for i in range(1, 7)]
-    + [m("P1", "B7", "ANBR_PLEJEFAMILIE", "2024-01-01"), m("P2", "B8", "ANBR_PLEJEFAMILIE", "2024-01-01")],
+    "measures": [measure(f"I{i}", f"B{i}", "ANBR_DOGNINSTITUTION", "2024-01-01") for i in range(1, 7)]
+    + [
+        measure("P1", "B7", "ANBR_PLEJEFAMILIE", "2024-01-01"),
+        measure("P2", "B8", "ANBR_PLEJEFAMILIE", "2024-01-01"),
+    ],
     "payments": [
         {"payment_id": f"Y{mo}", "posted_on": f"2024-0{mo}-{day}", "amount_dkk": "1000", "measure_id": "I1"}
         for mo, day in ((1, 31), (2, 29), (3, 31), (4, 30))

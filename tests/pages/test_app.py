@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from mi import auth, db, fmt
 from mi.settings import ROOT
-from tests.pages.conftest import MONTH, nav_pages, run_app, texts
+from tests.pages.conftest import MONTH, assert_refused, nav_pages, open_directly, run_app, texts
 
 pytestmark = pytest.mark.usefixtures("app_db")
 
@@ -56,13 +56,7 @@ def test_a_page_the_role_may_not_see_is_neither_offered_nor_shown(role, slug):
     page = ROOT / "pages" / f"{slug}.py"
     assert page.exists(), f"pages/{slug}.py is missing"
     # opened directly (a bookmarked URL, a crafted request), the page itself refuses on the server
-    direct = AppTest.from_file(str(page), default_timeout=60)
-    direct.session_state["role"] = role
-    direct.session_state["month"] = MONTH
-    direct.run()
-    assert not direct.exception
-    assert "har ikke adgang" in texts(direct)
-    assert len(direct.dataframe) == 0 and len(direct.metric) == 0
+    assert_refused(open_directly(slug, role, MONTH))
 
 
 def test_pages_by_role():

@@ -12,8 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mi import auth, db
-from mi.settings import ROOT
-from tests.pages.conftest import MONTH, run_app, texts
+from tests.pages.conftest import MONTH, assert_refused, open_directly, run_app, texts
 
 pytestmark = pytest.mark.usefixtures("app_db")
 
@@ -103,12 +102,9 @@ def test_udvalg_cannot_reach_the_data_page(app_db):
     at = run_app("udvalg")
     assert not at.exception
     assert "data" not in {p.slug for p in auth.pages_for("udvalg")}
-    direct = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
-    direct.session_state["role"] = "udvalg"
-    direct.session_state["month"] = MONTH
-    direct.run()
-    assert "har ikke adgang" in texts(direct)
-    assert len(direct.file_uploader) == 0 and len(direct.metric) == 0 and len(direct.dataframe) == 0
+    direct = open_directly("data", "udvalg", MONTH)
+    assert_refused(direct)
+    assert len(direct.file_uploader) == 0  # nothing to upload either
 
 
 def test_upload_a_valid_folder_then_import_shows_the_new_version(app_db):

@@ -4,10 +4,8 @@ the page. Expected values are worked out by hand from Lilleby (tests/pages/conft
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from mi.settings import ROOT
-from tests.pages.conftest import SMALL_MONTH, run_app, texts
+from tests.pages.conftest import SMALL_MONTH, assert_refused, open_directly, run_app, texts
 
 
 @pytest.mark.parametrize("role", ["leder", "oekonomi"])
@@ -61,9 +59,5 @@ def test_the_demos_staff_page_opens_with_its_four_figures(app_db):
 def test_udvalg_cannot_reach_personale(small_db):
     at = run_app("udvalg")
     assert not at.exception
-    direct = AppTest.from_file(str(ROOT / "pages" / "personale.py"), default_timeout=60)
-    direct.session_state["role"] = "udvalg"
-    direct.session_state["month"] = SMALL_MONTH
-    direct.run()
-    assert "har ikke adgang" in texts(direct)
-    assert len(direct.metric) == 0 and len(direct.dataframe) == 0
+    direct = open_directly("personale", "udvalg", SMALL_MONTH)
+    assert_refused(direct)

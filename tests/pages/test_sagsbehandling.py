@@ -7,11 +7,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from mi import compliance, db, demo, fmt, frozen, ingest, kpi, privacy, spec
-from mi.settings import ROOT
-from tests.pages.conftest import END_MONTH, MONTH, nav_pages, run_app, texts
+from tests.pages.conftest import END_MONTH, MONTH, assert_refused, nav_pages, open_directly, run_app, texts
 
 pytestmark = pytest.mark.usefixtures("app_db")
 
@@ -149,12 +147,8 @@ def test_oekonomi_cannot_reach_sagsbehandling(app_db):
     at = run_app("oekonomi")
     assert not at.exception
     assert "sagsbehandling" not in nav_pages(at)
-    direct = AppTest.from_file(str(ROOT / "pages" / "sagsbehandling.py"), default_timeout=60)
-    direct.session_state["role"] = "oekonomi"
-    direct.session_state["month"] = MONTH
-    direct.run()
-    assert "har ikke adgang" in texts(direct)
-    assert len(direct.metric) == 0 and len(direct.dataframe) == 0
+    direct = open_directly("sagsbehandling", "oekonomi", MONTH)
+    assert_refused(direct)
 
 
 @pytest.mark.parametrize("role", ["leder", "udvalg"])

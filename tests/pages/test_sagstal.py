@@ -4,11 +4,9 @@ reach the page. Expected values are read from the marts and formatted with mi.fm
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from mi import db, fmt, kpi
-from mi.settings import ROOT
-from tests.pages.conftest import MONTH, run_app, texts
+from tests.pages.conftest import MONTH, assert_refused, open_directly, run_app, texts
 
 pytestmark = pytest.mark.usefixtures("app_db")
 
@@ -78,9 +76,5 @@ def test_oekonomi_sees_no_caseworker_level(app_db):
 def test_udvalg_cannot_reach_sagstal(app_db):
     at = run_app("udvalg")
     assert not at.exception
-    direct = AppTest.from_file(str(ROOT / "pages" / "sagstal.py"), default_timeout=60)
-    direct.session_state["role"] = "udvalg"
-    direct.session_state["month"] = MONTH
-    direct.run()
-    assert "har ikke adgang" in texts(direct)
-    assert len(direct.metric) == 0 and len(direct.dataframe) == 0
+    direct = open_directly("sagstal", "udvalg", MONTH)
+    assert_refused(direct)

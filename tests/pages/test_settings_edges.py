@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from mi import demo, ingest
 from mi.settings import ROOT
-from tests.pages.conftest import END_MONTH
+from tests.pages.conftest import END_MONTH, serve
 
 EDGES = (
     "[budget]\nbaseline_year = 1990\nbaseline_overspend_dkk = 10000000000\nannual_reduction_dkk = -10000000000\n"
@@ -19,20 +19,12 @@ EDGES = (
 
 @pytest.fixture
 def edge_db(tmp_path, monkeypatch):
-    import streamlit as st  # noqa: PLC0415
-
     folder = tmp_path / "demo"
     demo.write(folder, end_month=END_MONTH)
     (folder / "settings.toml").write_text(EDGES, encoding="utf-8")
     path = tmp_path / "mi.duckdb"
     ingest.import_folder(folder, path)  # within the ranges: imports
-    monkeypatch.setenv("MI_DB", str(path))
-    monkeypatch.delenv("MI_ROLE_PIN", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    yield from serve(path, monkeypatch)
 
 
 @pytest.mark.parametrize("role", ["udvalg", "leder"])

@@ -8,28 +8,20 @@ from datetime import date
 import pytest
 
 from mi import db
-from tests.conftest import build_db
-from tests.sql.test_compliance_kpis import act, inv, m, n, pay
-
-
-def case(cid, child, worker, team, opened, closed=None):
-    return {
-        "case_id": cid,
-        "child_id": child,
-        "caseworker_id": worker,
-        "team": team,
-        "opened_on": opened,
-        "closed_on": closed,
-    }
-
+from tests.conftest import activity as act
+from tests.conftest import build_db, case
+from tests.conftest import investigation as inv
+from tests.conftest import measure as m
+from tests.conftest import notification as n
+from tests.sql.test_compliance_kpis import pay
 
 CASES = [
     # B1: an old case with W1 and, from 10 March to 31 May 2024, a newer one with W2 (the latest opened wins)
-    case("C1", "B1", "W1", "Nord", "2023-01-01"),
-    case("C2", "B1", "W2", "Syd", "2024-03-10", "2024-05-31"),
+    case("C1", "B1", "W1", "2023-01-01", team="Nord"),
+    case("C2", "B1", "W2", "2024-03-10", "2024-05-31", team="Syd"),
     # B2: two cases opened the same day: the greatest case_id (C4, W4) wins
-    case("C3", "B2", "W3", "Nord", "2024-01-01"),
-    case("C4", "B2", "W4", "Syd", "2024-01-01"),
+    case("C3", "B2", "W3", "2024-01-01", team="Nord"),
+    case("C4", "B2", "W4", "2024-01-01", team="Syd"),
     # B3: no case
 ]
 
@@ -172,10 +164,10 @@ def deadlines():
     con = build_db(
         children=[{"child_id": f"B{i}"} for i in range(1, 5)],
         cases=[
-            case("C1", "B1", "W1", "Nord", "2023-01-01"),
-            case("C2", "B2", "W2", "Syd", "2023-01-01"),
+            case("C1", "B1", "W1", "2023-01-01", team="Nord"),
+            case("C2", "B2", "W2", "2023-01-01", team="Syd"),
             case(
-                "C4", "B4", "W1", "Nord", "2023-01-01", "2024-06-14"
+                "C4", "B4", "W1", "2023-01-01", "2024-06-14", team="Nord"
             ),  # closed the day before: B4 'uden sag'
         ],
         measures=[

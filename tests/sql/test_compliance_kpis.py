@@ -11,29 +11,12 @@ from datetime import date
 import pytest
 
 from mi import db
-from tests.conftest import build_db, kpis
+from tests.conftest import COMPLIANCE_KEYS, build_db, kpis, measure
+from tests.conftest import activity as act
+from tests.conftest import investigation as inv
+from tests.conftest import notification as n
 
-C_KEYS = (
-    "c1_notifications",
-    "c2_assessed_24h_share",
-    "c3_investigations_on_time_share",
-    "c4_investigations_overdue",
-    "c5_child_talk_share",
-    "c6_plan_share",
-    "c7_follow_up_share",
-    "c8_supervision_share",
-)
-
-
-def m(mid, child, code, start, end=None):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": code,
-        "provider_type": "kommunal",
-        "start_on": start,
-        "end_on": end,
-    }
+C_KEYS = COMPLIANCE_KEYS
 
 
 def pay(posted):
@@ -41,28 +24,15 @@ def pay(posted):
     return {"payment_id": f"P{posted}", "posted_on": posted, "amount_dkk": "100", "measure_code": "KONSULENT"}
 
 
-def n(nid, child, received, assessed=None):
-    return {"notification_id": nid, "child_id": child, "received_at": received, "assessed_at": assessed}
-
-
-def inv(iid, child, started, completed=None, talk=None):
-    return {
-        "investigation_id": iid,
-        "child_id": child,
-        "started_on": started,
-        "completed_on": completed,
-        "child_talk_on": talk,
-    }
-
-
-def act(aid, child, activity, done, measure=None):
-    return {
-        "activity_id": aid,
-        "child_id": child,
-        "activity": activity,
-        "done_on": done,
-        "measure_id": measure,
-    }
+def town(children: int, measures: list[dict], as_of: str, **tables):
+    """A database of children B1..B<children>, the measures (the first start sets the data's first month), one payment
+    on `as_of` (the data's last month) and the other tables given."""
+    return build_db(
+        children=[{"child_id": f"B{i}"} for i in range(1, children + 1)],
+        measures=measures,
+        payments=[pay(as_of)],
+        **tables,
+    )
 
 
 def one(con, sql, **params):
@@ -83,10 +53,10 @@ def mart(con, month, level="kommune", unit="Hele kommunen"):
 
 
 def test_four_months_from_month_ends_clamp_to_the_shorter_month():
-    con = build_db(
-        children=[{"child_id": "B1"}],
-        measures=[m("M1", "B1", "KONSULENT", "2022-10-01")],
-        payments=[pay("2024-04-30")],
+    con = town(
+        1,
+        [measure("M1", "B1", "KONSULENT", "2022-10-01")],
+        "2024-04-30",
         investigations=[
             inv(
                 "I1", "B1", "2023-10-31"
@@ -108,11 +78,7 @@ def test_four_months_from_month_ends_clamp_to_the_shorter_month():
 
 
 def test_l12_first_day_and_six_months_before_month_end():
-    con = build_db(
-        children=[{"child_id": "B1"}],
-        measures=[m("M1", "B1", "KONSULENT", "2023-01-01")],
-        payments=[pay("2024-08-31")],
-    )
+    con = town(1, [measure("M1", "B1", "KONSULENT", "2023-01-01")], "2024-08-31")
     cal = {
         r[0]: r[1:]
         for r in db.query(
@@ -146,12 +112,7 @@ NOTIFICATIONS = [
 
 
 def notifications_db(**extra):
-    return build_db(
-        children=[{"child_id": f"B{i}"} for i in range(1, 4)],
-        measures=[m("M1", "B1", "KONSULENT", "2023-01-01")],
-        payments=[pay("2024-04-30")],
-        **extra,
-    )
+    return town(3, [measure("M1", "B1", "KONSULENT", "2023-01-01")], "2024-04-30", **extra)
 
 
 def test_c1_counts_notifications_received_in_the_month():
@@ -220,12 +181,7 @@ INVESTIGATIONS = [
 
 
 def investigations_db(**extra):
-    return build_db(
-        children=[{"child_id": f"B{i}"} for i in range(1, 4)],
-        measures=[m("M1", "B1", "KONSULENT", "2022-01-01")],
-        payments=[pay("2024-03-31")],
-        **extra,
-    )
+    return town(3, [measure("M1", "B1", "KONSULENT", "2022-01-01")], "2024-03-31", **extra)
 
 
 def test_c3_c5_investigations_completed_in_l12():
@@ -271,20 +227,20 @@ def test_c3_c5_empty_when_nothing_completed_in_l12():
 # L12 = 1 July 2023 – 30 June 2024) -----------------------------------------------------------------------
 
 ACTIVITY_MEASURES = [
-    m("P1", "B1", "ANBR_PLEJEFAMILIE", "2023-01-01"),  # step 5
+    measure("P1", "B1", "ANBR_PLEJEFAMILIE", "2023-01-01"),  # step 5
     # B2: an institution, then a foster family: the current placement is P3 (the latest start)
-    m("P2", "B2", "ANBR_DOGNINSTITUTION", "2023-05-01"),  # step 6
-    m("P3", "B2", "ANBR_PLEJEFAMILIE", "2024-03-01"),
+    measure("P2", "B2", "ANBR_DOGNINSTITUTION", "2023-05-01"),  # step 6
+    measure("P3", "B2", "ANBR_PLEJEFAMILIE", "2024-03-01"),
     # B3: two placements starting the same day: the current is P5 (the greatest measure_id)
-    m("P4", "B3", "ANBR_NETVAERK", "2024-01-01"),
-    m("P5", "B3", "ANBR_OPHOLDSSTED", "2024-01-01"),
-    m("P6", "B4", "ANBR_PLEJEFAMILIE", "2024-02-01"),
-    m("P7", "B6", "ANBR_PLEJEFAMILIE", "2023-07-01"),  # placed on L12's first day
-    m("P8", "B7", "ANBR_PLEJEFAMILIE", "2023-07-02"),  # placed the day after
-    m("K1", "B5", "KONSULENT", "2023-12-30"),  # step 3, started on E − 6 months: in c7
-    m("K2", "B5", "FOREBYG_TIDLIG", "2023-01-01"),  # step 2: not in c7
-    m("K3", "B5", "PRAKTISK_STOTTE", "2023-12-31"),  # started the day after E − 6 months: not in c7
-    m("T1", "B5", "TABT_ARBEJDSFORTJENESTE", "2023-01-01"),  # no ladder step: not in c7
+    measure("P4", "B3", "ANBR_NETVAERK", "2024-01-01"),
+    measure("P5", "B3", "ANBR_OPHOLDSSTED", "2024-01-01"),
+    measure("P6", "B4", "ANBR_PLEJEFAMILIE", "2024-02-01"),
+    measure("P7", "B6", "ANBR_PLEJEFAMILIE", "2023-07-01"),  # placed on L12's first day
+    measure("P8", "B7", "ANBR_PLEJEFAMILIE", "2023-07-02"),  # placed the day after
+    measure("K1", "B5", "KONSULENT", "2023-12-30"),  # step 3, started on E − 6 months: in c7
+    measure("K2", "B5", "FOREBYG_TIDLIG", "2023-01-01"),  # step 2: not in c7
+    measure("K3", "B5", "PRAKTISK_STOTTE", "2023-12-31"),  # started the day after E − 6 months: not in c7
+    measure("T1", "B5", "TABT_ARBEJDSFORTJENESTE", "2023-01-01"),  # no ladder step: not in c7
 ]
 ACTIVITIES = [
     act("A01", "B1", "plan", "2024-06-30", "P1"),  # on E: counts
@@ -308,12 +264,7 @@ ACTIVITIES = [
 
 
 def activities_db(**extra):
-    return build_db(
-        children=[{"child_id": f"B{i}"} for i in range(1, 8)],
-        measures=ACTIVITY_MEASURES,
-        payments=[pay("2024-07-31")],
-        **extra,
-    )
+    return town(7, ACTIVITY_MEASURES, "2024-07-31", **extra)
 
 
 def test_c6_plan_for_the_current_placement():
@@ -350,10 +301,10 @@ def test_c8_supervision_twice_in_l12_for_children_placed_all_along():
 
 
 def test_activity_shares_empty_when_nobody_counts():
-    con = build_db(
-        children=[{"child_id": "B1"}],
-        measures=[m("K1", "B1", "FOREBYG_TIDLIG", "2024-01-01")],
-        payments=[pay("2024-03-31")],
+    con = town(
+        1,
+        [measure("K1", "B1", "FOREBYG_TIDLIG", "2024-01-01")],
+        "2024-03-31",
         activities=[act("A1", "B1", "tilsyn", "2024-02-01")],
     )
     march = kpis(con, "2024-03")

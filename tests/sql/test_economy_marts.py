@@ -17,6 +17,7 @@ import pytest
 from mi import db
 from mi.settings import Settings
 from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import measure as measure_row
 from tests.mi.test_economy_screen import BUDGET, CHILDREN, MEASURES, PAYMENTS, SETTINGS
 
 M = date(2024, 4, 1)
@@ -187,16 +188,10 @@ NOV = date(2024, 11, 1)
 
 
 def measure(mid, child, start, end=None, cost=10):
-    return {
-        "measure_id": mid,
-        "child_id": child,
-        "measure_code": "KONTAKTPERSON",
-        "provider_type": "intern",
-        "provider_name": "Familiehuset",
-        "start_on": start,
-        "end_on": end,
-        "monthly_cost_dkk": cost,
-    }
+    """A contact person from Familiehuset (intern)."""
+    return measure_row(
+        mid, child, "KONTAKTPERSON", start, end, provider="intern", cost=cost, name="Familiehuset"
+    )
 
 
 @pytest.fixture(scope="module")

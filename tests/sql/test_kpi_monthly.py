@@ -8,7 +8,7 @@ import pytest
 
 from mi import db
 from mi.settings import BudgetSettings, Settings
-from tests.conftest import build_db, frame, kpis, read_catalogue
+from tests.conftest import build_db, case, frame, kpis, payment, read_catalogue
 from tests.conftest import measure as m
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 10)]
@@ -109,36 +109,19 @@ def test_lost_earnings_by_own_code_or_measure_code_refunds_and_previous_year():
             m("K1", "B2", "KONSULENT", "2023-01-01"),
         ],
         payments=[
-            {"payment_id": "P1", "posted_on": "2023-02-28", "amount_dkk": "10000", "measure_id": "T1"},
-            {"payment_id": "P2", "posted_on": "2023-03-01", "amount_dkk": "7000", "measure_id": "T1"},
-            {"payment_id": "P3", "posted_on": "2024-01-31", "amount_dkk": "20000", "measure_id": "T1"},
+            payment("P1", "2023-02-28", "10000", measure="T1"),
+            payment("P2", "2023-03-01", "7000", measure="T1"),
+            payment("P3", "2024-01-31", "20000", measure="T1"),
             # coded only by measure_code (no measure): counts by its own code
-            {
-                "payment_id": "P4",
-                "posted_on": "2024-02-29",
-                "amount_dkk": "3000.50",
-                "measure_code": "TABT_ARBEJDSFORTJENESTE",
-            },
+            payment("P4", "2024-02-29", "3000.50", code="TABT_ARBEJDSFORTJENESTE"),
             # a refund (negative) on lost earnings
-            {"payment_id": "P5", "posted_on": "2024-02-10", "amount_dkk": "-1500", "measure_id": "T1"},
+            payment("P5", "2024-02-10", "-1500", measure="T1"),
             # its own code wins over its measure's: on measure K1 but coded as lost earnings
-            {
-                "payment_id": "P6",
-                "posted_on": "2024-02-01",
-                "amount_dkk": "100",
-                "measure_id": "K1",
-                "measure_code": "TABT_ARBEJDSFORTJENESTE",
-            },
+            payment("P6", "2024-02-01", "100", measure="K1", code="TABT_ARBEJDSFORTJENESTE"),
             # its own code (KONSULENT) wins over its measure's lost earnings
-            {
-                "payment_id": "P7",
-                "posted_on": "2024-02-01",
-                "amount_dkk": "999",
-                "measure_id": "T1",
-                "measure_code": "KONSULENT",
-            },
+            payment("P7", "2024-02-01", "999", measure="T1", code="KONSULENT"),
             # after February: not in February's YTD
-            {"payment_id": "P8", "posted_on": "2024-03-01", "amount_dkk": "5000", "measure_id": "T1"},
+            payment("P8", "2024-03-01", "5000", measure="T1"),
         ],
     )
     feb = kpis(con, "2024-02")
@@ -172,25 +155,10 @@ def test_budget_forecast_overspend_and_target():
             m("E", "B5", "AFLASTNING", "2024-01-01", "2024-03-31", cost="5000"),
         ],
         payments=[
-            {"payment_id": "P1", "posted_on": "2024-01-31", "amount_dkk": "100000", "measure_id": "A"},
-            {
-                "payment_id": "P2",
-                "posted_on": "2024-03-15",
-                "amount_dkk": "-2500",
-                "measure_id": "A",
-            },  # refund
-            {
-                "payment_id": "P3",
-                "posted_on": "2023-12-31",
-                "amount_dkk": "777",
-                "measure_id": "A",
-            },  # last year
-            {
-                "payment_id": "P4",
-                "posted_on": "2024-12-31",
-                "amount_dkk": "1000",
-                "measure_id": "A",
-            },  # December
+            payment("P1", "2024-01-31", "100000", measure="A"),
+            payment("P2", "2024-03-15", "-2500", measure="A"),  # refund
+            payment("P3", "2023-12-31", "777", measure="A"),  # last year
+            payment("P4", "2024-12-31", "1000", measure="A"),  # December
         ],
         budget=[
             {"year": 2024, "budget_area": "Anbringelser", "budget_dkk": "1000000"},
@@ -244,22 +212,10 @@ STAFF = [
     {"employee_id": "E3", "role": "leder", "team": "Nord", "fte": "1", "hired_on": "2023-03-01"},
 ]
 CASES = [
-    {"case_id": "C1", "child_id": "B1", "caseworker_id": "E1", "opened_on": "2023-01-01"},
-    {
-        "case_id": "C2",
-        "child_id": "B2",
-        "caseworker_id": "E1",
-        "opened_on": "2023-06-01",
-        "closed_on": "2024-01-31",
-    },
-    {"case_id": "C3", "child_id": "B3", "caseworker_id": "E2", "opened_on": "2024-01-15"},
-    {
-        "case_id": "C4",
-        "child_id": "B4",
-        "caseworker_id": "E2",
-        "opened_on": "2024-02-01",
-        "closed_on": "2024-02-29",
-    },
+    case("C1", "B1", "E1", "2023-01-01"),
+    case("C2", "B2", "E1", "2023-06-01", closed="2024-01-31"),
+    case("C3", "B3", "E2", "2024-01-15"),
+    case("C4", "B4", "E2", "2024-02-01", closed="2024-02-29"),
 ]
 
 
@@ -302,7 +258,7 @@ def test_data_range_and_default_month():
     con = build_db(
         children=CHILDREN,
         measures=[m("A", "B1", "KONSULENT", "2024-01-10"), m("N", "B2", "KONSULENT", "2024-06-01")],
-        payments=[{"payment_id": "P1", "posted_on": "2024-04-12", "amount_dkk": "1", "measure_id": "A"}],
+        payments=[payment("P1", "2024-04-12", "1", measure="A")],
     )
     from mi import db
 
@@ -324,14 +280,8 @@ def test_without_payments_the_data_is_as_of_the_latest_decision_or_case_date_not
         children=CHILDREN,
         measures=[planned, later],
         cases=[
-            {"case_id": "C1", "child_id": "B1", "caseworker_id": "E1", "opened_on": "2024-01-02"},
-            {
-                "case_id": "C2",
-                "child_id": "B2",
-                "caseworker_id": "E1",
-                "opened_on": "2024-02-01",
-                "closed_on": "2024-03-31",
-            },
+            case("C1", "B1", "E1", "2024-01-02"),
+            case("C2", "B2", "E1", "2024-02-01", closed="2024-03-31"),
         ],
     )
     from mi import db
@@ -375,18 +325,8 @@ def test_focus_points_3_to_5_follow_their_codes_whatever_a_catalogue_flags():
             m("D2", "C4", "DAGBEH_3_22", "2024-01-01"),
         ],
         "payments": [
-            {
-                "payment_id": "P1",
-                "posted_on": "2024-01-15",
-                "amount_dkk": "1000",
-                "measure_code": "TABT_ARBEJDSFORTJENESTE",
-            },
-            {
-                "payment_id": "P2",
-                "posted_on": "2024-01-15",
-                "amount_dkk": "500",
-                "measure_code": "TABT_ARB_BL87",
-            },
+            payment("P1", "2024-01-15", "1000", code="TABT_ARBEJDSFORTJENESTE"),
+            payment("P2", "2024-01-15", "500", code="TABT_ARB_BL87"),
         ],
         "pupils": [{"school_year": "2023/24", "pupils": "100"}],
     }

@@ -8,20 +8,10 @@ import pytest
 from mi import db
 from mi.settings import CaseloadSettings, Settings
 from tests.conftest import build_db
+from tests.conftest import case as case_row
+from tests.conftest import employment as staff
 
 MARCH = "2024-03-01"
-
-
-def staff(eid, role, team, fte, hired, left=None, reason=None):
-    return {
-        "employee_id": eid,
-        "role": role,
-        "team": team,
-        "fte": fte,
-        "hired_on": hired,
-        "left_on": left,
-        "leave_reason": reason,
-    }
 
 
 STAFF = [
@@ -37,14 +27,8 @@ STAFF = [
 
 
 def case(cid, worker, team, opened="2024-01-01", closed=None):
-    return {
-        "case_id": cid,
-        "child_id": "B" + cid,
-        "caseworker_id": worker,
-        "team": team,
-        "opened_on": opened,
-        "closed_on": closed,
-    }
+    """A case of child B<cid>."""
+    return case_row(cid, "B" + cid, worker, opened, closed, team=team)
 
 
 CASES = [

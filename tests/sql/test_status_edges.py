@@ -13,19 +13,14 @@ import pytest
 
 from mi import db, frozen
 from mi.settings import BudgetSettings, Settings
-from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import build_db, frame, measure, payment, read_catalogue
+from tests.conftest import case as case_row
 
 SETTINGS = Settings(budget=BudgetSettings(baseline_year=2024, baseline_overspend_dkk=10_000.0))
 
 
 def case(i: int, opened: str) -> dict:
-    return {
-        "case_id": f"C{i}",
-        "child_id": f"B{i}",
-        "caseworker_id": "E1",
-        "team": "Nord",
-        "opened_on": opened,
-    }
+    return case_row(f"C{i}", f"B{i}", "E1", opened, team="Nord")
 
 
 # open cases at the month's end: 29 Feb 19, 31 Mar 19 + 1 = 20, 30 Apr 20 + 10 = 30, 31 May 30 + 1 = 31
@@ -36,19 +31,11 @@ CASES = (
     + [case(30, "2024-05-01")]
 )
 STAFF = [{"employee_id": "E1", "role": "raadgiver", "team": "Nord", "fte": 1.0, "hired_on": "2023-01-01"}]
-MEASURES = [
-    {
-        "measure_id": "M1",
-        "child_id": "B0",
-        "measure_code": "KONSULENT",
-        "provider_type": "kommunal",
-        "start_on": "2024-01-01",
-    }
-]
+MEASURES = [measure("M1", "B0", "KONSULENT", "2024-01-01")]
 
 
 def pay(pid: str, posted: str, amount: int) -> dict:
-    return {"payment_id": pid, "posted_on": posted, "amount_dkk": str(amount), "measure_id": "M1"}
+    return payment(pid, posted, str(amount), measure="M1")
 
 
 # spending so far: Jan–Apr 50.000 (overspend 50.000 − 100.000 = −50.000); May 50.000 + 60.000 = 110.000 →
@@ -67,6 +54,11 @@ def status(con, view: str, key: str) -> dict[str, tuple]:
         {"k": key},
     )
     return {r[0]: r[1:] for r in rows.rows()}
+
+
+def frozen_and_live(con, key: str) -> tuple[dict[str, tuple], dict[str, tuple]]:
+    """The KPI's status month by month as the committee sees it (frozen where frozen) and as it is today."""
+    return status(con, "mart_frozen_status", key), status(con, "mart_kpi_status", key)
 
 
 def test_caseload_on_the_band_edges_is_within_the_norm():
@@ -112,8 +104,7 @@ def revised(tmp_path_factory):
 
 
 def test_frozen_caseload_on_the_high_edge_stays_within_the_norm(revised):
-    committee = status(revised, "mart_frozen_status", "caseload_per_fte")
-    today = status(revised, "mart_kpi_status", "caseload_per_fte")
+    committee, today = frozen_and_live(revised, "caseload_per_fte")
     # April frozen at 30 / 1,0 = 30,0: within the norm for the committee; today 31 / 1,0 = 31,0: over it
     assert committee["2024-04"] == (30.0, 30.0, "god", "Inden for normen")
     assert today["2024-04"] == (31.0, 31.0, "daarlig", "Over normen")
@@ -122,8 +113,7 @@ def test_frozen_caseload_on_the_high_edge_stays_within_the_norm(revised):
 
 
 def test_frozen_overspend_exactly_on_target_stays_on_target(revised):
-    committee = status(revised, "mart_frozen_status", "overspend_dkk")
-    today = status(revised, "mart_kpi_status", "overspend_dkk")
+    committee, today = frozen_and_live(revised, "overspend_dkk")
     # May frozen at 110.000 − 100.000 = 10.000 = the frozen target: on target; today 110.001 − 100.000 = 10.001
     assert committee["2024-05"] == (10_000.0, 10_000.0, "god", "På målet")
     assert today["2024-05"] == (10_001.0, 10_000.0, "daarlig", "Over målet")
