@@ -367,8 +367,6 @@ def check_values(table: str, frame: pl.DataFrame, delimiter: str, ck: Checker) -
 
 # ------------------------------------------------------------------------ contract v2: values and rows
 
-_DT_PARTS = ("y", "mo", "d", "hh", "mi", "ss")
-
 
 def _dt(c: str, part: str) -> pl.Expr:
     return pl.col(f"_{part}_{c}")
