@@ -29,26 +29,67 @@ DIMS: dict[str, str] = {
     "account": "Konto (funktion)",
 }
 DETAIL_ROLES = ("leder", "oekonomi")
-CHANGE_LABELS = {
-    "ny": "Nye indsatser",
-    "fjernet": "Fjernet fra data",
-    "afsluttet": "Afsluttet eller fået slutdato",
-    "forlænget": "Forlænget",
-    "pris": "Ændret månedspris",
-    "ændret": "Andre ændringer",
-    "startet": "Startet i måneden",
+# the kinds of change of a measure: (the heading of its group in the reconciliation, None: not a group there;
+# the word in the lists' column "Ændring")
+CHANGES: dict[str, tuple[str | None, str]] = {
+    "ny": ("Nye indsatser", "ny"),
+    "fjernet": ("Fjernet fra data", "fjernet fra data"),
+    "afsluttet": ("Afsluttet eller fået slutdato", "afsluttet eller fået slutdato"),
+    "forlænget": ("Forlænget", "forlænget"),
+    "pris": ("Ændret månedspris", "ændret månedspris"),
+    "ændret": ("Andre ændringer", "andet ændret"),
+    "startet": ("Startet i måneden", "startet"),
+    "startet og afsluttet": (None, "startet og afsluttet"),
 }
-# one measure's kind of change, in words (the lists' column "Ændring")
-CHANGE_WORDS = {
-    "ny": "ny",
-    "fjernet": "fjernet fra data",
-    "afsluttet": "afsluttet eller fået slutdato",
-    "forlænget": "forlænget",
-    "pris": "ændret månedspris",
-    "ændret": "andet ændret",
-    "startet": "startet",
-    "startet og afsluttet": "startet og afsluttet",
+CHANGE_LABELS = {k: label for k, (label, _) in CHANGES.items() if label}
+CHANGE_WORDS = {k: word for k, (_, word) in CHANGES.items()}
+# the marts' columns → the Danish headings of the screen's tables and downloads (one name a column everywhere;
+# the wide budget table uses the short ones, SHORT)
+HEADINGS = {
+    **DIMS,
+    "category": "Kategori",
+    "month": "Måned",
+    "series": "Serie",
+    "budget_dkk": "Budget",
+    "budget_profile_ytd_dkk": "Budget til dato",
+    "actual_month_dkk": "Forbrug i måneden",
+    "actual_ytd_dkk": "Forbrug år til dato",
+    "deviation_ytd_dkk": "Afvigelse til dato",
+    "committed_dkk": "Bevilget resten af året",
+    "forecast_dkk": "Forventet forbrug",
+    "deviation_dkk": "Forventet afvigelse",
+    "step_no": "Nr",
+    "step": "Trin",
+    "step_type": "Type",
+    "from_dkk": "Fra",
+    "to_dkk": "Til",
+    "amount_dkk": "Beløb",
+    "measure_id": "Indsats-id",
+    "child_id": "Barn (pseudonym)",
+    "start_on": "Start",
+    "end_on": "Slut",
+    "monthly_cost_dkk": "Månedspris",
+    "n_children_contracted": "Børn med aktiv indsats",
+    "contracted_per_child_dkk": "Kontraktpris pr. barn",
+    "n_children_paid": "Børn betalt for",
+    "paid_per_child_dkk": "Betalt pr. barn",
+    "per_child_dkk": "Kr. pr. barn",
+    "n_measures": "Antal indsatser",
 }
+SHORT = {
+    "actual_ytd_dkk": "Forbrug til dato",
+    "committed_dkk": "Bevilget resten",
+    "forecast_dkk": "Forventet",
+}
+
+
+def named(rows: pl.DataFrame, columns: list[str], short: bool = False, **headings: str) -> pl.DataFrame:
+    """The mart's `columns`, in that order, under their Danish headings (HEADINGS; SHORT for a wide table;
+    `headings` for a column named otherwise here)."""
+    names = {**HEADINGS, **(SHORT if short else {}), **headings}
+    return rows.select([pl.col(c).alias(names[c]) for c in columns])
+
+
 TOP_COMMITMENTS = 25
 
 
@@ -138,16 +179,8 @@ def budget_by_area(con: duckdb.DuckDBPyConnection, month: date, filters: Filters
     """Per budget area (and in total): budget, the budget in twelfths to date, actual to date, committed,
     forecast and the deviations, in whole kroner (mart_economy_budget_areas)."""
     rows = db.select_view(con, "mart_economy_budget_areas", p_month=month, **filters.params(["budget_area"]))
-    return rows.select(
-        pl.col("budget_area").alias("Budgetområde"),
-        pl.col("budget_dkk").alias("Budget"),
-        pl.col("budget_profile_ytd_dkk").alias("Budget til dato"),
-        pl.col("actual_ytd_dkk").alias("Forbrug til dato"),
-        pl.col("deviation_ytd_dkk").alias("Afvigelse til dato"),
-        pl.col("committed_dkk").alias("Bevilget resten"),
-        pl.col("forecast_dkk").alias("Forventet"),
-        pl.col("deviation_dkk").alias("Forventet afvigelse"),
-    )
+    columns = ["budget_area", "budget_dkk", "budget_profile_ytd_dkk", "actual_ytd_dkk", "deviation_ytd_dkk"]
+    return named(rows, [*columns, "committed_dkk", "forecast_dkk", "deviation_dkk"], short=True)
 
 
 def cumulative(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> pl.DataFrame:
@@ -155,9 +188,7 @@ def cumulative(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) ->
     (all twelve months; the chosen budget areas: the budget exists per area only), long format for charts.lines
     (mart_economy_cumulative)."""
     rows = db.select_view(con, "mart_economy_cumulative", p_month=month, **filters.params())
-    return rows.select(
-        pl.col("month").alias("Måned"), pl.col("series").alias("Serie"), pl.col("amount_dkk").alias("Beløb")
-    )
+    return named(rows, ["month", "series", "amount_dkk"])
 
 
 def breakdown(con: duckdb.DuckDBPyConnection, month: date, dim: str, filters: Filters) -> pl.DataFrame:
@@ -165,13 +196,8 @@ def breakdown(con: duckdb.DuckDBPyConnection, month: date, dim: str, filters: Fi
     if dim not in DIMS:
         raise ValueError(f"Ukendt dimension {dim!r}")
     rows = db.select_view(con, "mart_economy_breakdown", p_month=month, p_dim=dim, **filters.params())
-    return rows.select(
-        pl.col("category").alias(DIMS[dim]),
-        pl.col("actual_month_dkk").alias("Forbrug i måneden"),
-        pl.col("actual_ytd_dkk").alias("Forbrug år til dato"),
-        pl.col("committed_dkk").alias("Bevilget resten af året"),
-        pl.col("forecast_dkk").alias("Forventet forbrug"),
-    )
+    columns = ["category", "actual_month_dkk", "actual_ytd_dkk", "committed_dkk", "forecast_dkk"]
+    return named(rows, columns, category=DIMS[dim])
 
 
 def breakdown_long(frame: pl.DataFrame, dim: str) -> pl.DataFrame:
@@ -192,14 +218,7 @@ def waterfall(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -> 
     forecast; start and end of every bar (mart_economy_waterfall). No rows when no area has a budget or a forecast
     (e.g. a case system's export without budget and prices)."""
     rows = db.select_view(con, "mart_economy_waterfall", p_month=month, **filters.params(["budget_area"]))
-    return rows.select(
-        pl.col("step_no").alias("Nr"),
-        pl.col("step").alias("Trin"),
-        pl.col("step_type").alias("Type"),
-        pl.col("from_dkk").alias("Fra"),
-        pl.col("to_dkk").alias("Til"),
-        pl.col("amount_dkk").alias("Beløb"),
-    )
+    return named(rows, ["step_no", "step", "step_type", "from_dkk", "to_dkk", "amount_dkk"])
 
 
 WATERFALL_COLOURS = {
@@ -290,18 +309,8 @@ def commitments(
 ) -> pl.DataFrame:
     """The largest commitments for the rest of the year (one row per measure; pseudonymous ids)."""
     rows = db.select_view(con, "mart_economy_commitments", p_month=month, p_limit=int(n), **filters.params())
-    return rows.select(
-        pl.col("measure_id").alias("Indsats-id"),
-        pl.col("child_id").alias("Barn (pseudonym)"),
-        pl.col("measure_label").alias("Indsatstype"),
-        pl.col("provider_type").alias("Leverandørtype"),
-        pl.col("provider_name").alias("Leverandør"),
-        pl.col("budget_area").alias("Budgetområde"),
-        pl.col("start_on").alias("Start"),
-        pl.col("end_on").alias("Slut"),
-        pl.col("monthly_cost_dkk").alias("Månedspris"),
-        pl.col("committed_dkk").alias("Bevilget resten af året"),
-    )
+    columns = ["measure_id", "child_id", "measure_label", "provider_type", "provider_name", "budget_area"]
+    return named(rows, [*columns, "start_on", "end_on", "monthly_cost_dkk", "committed_dkk"])
 
 
 # ---- 3. target path ---------------------------------------------------------------------------------------
@@ -362,14 +371,8 @@ def unit_prices(con: duckdb.DuckDBPyConnection, month: date, filters: Filters) -
     rows = db.select_view(
         con, "mart_economy_unit_prices", p_month=month, **filters.params(["measure_label", "provider_type"])
     )
-    return rows.select(
-        pl.col("measure_label").alias("Indsatstype"),
-        pl.col("provider_type").alias("Leverandørtype"),
-        pl.col("n_children_contracted").alias("Børn med aktiv indsats"),
-        pl.col("contracted_per_child_dkk").alias("Kontraktpris pr. barn"),
-        pl.col("n_children_paid").alias("Børn betalt for"),
-        pl.col("paid_per_child_dkk").alias("Betalt pr. barn"),
-    )
+    columns = ["measure_label", "provider_type", "n_children_contracted", "contracted_per_child_dkk"]
+    return named(rows, [*columns, "n_children_paid", "paid_per_child_dkk"])
 
 
 def unit_prices_long(frame: pl.DataFrame) -> pl.DataFrame:
@@ -452,11 +455,7 @@ def unit_price_trend(
         p_measure_label=measure_label,
         p_months=int(months),
     )
-    return rows.select(
-        pl.col("month").alias("Måned"),
-        pl.col("series").alias("Serie"),
-        pl.col("per_child_dkk").alias("Kr. pr. barn"),
-    )
+    return named(rows, ["month", "series", "per_child_dkk"])
 
 
 # ---- 5. changes since the last import ---------------------------------------------------------------------
