@@ -208,6 +208,18 @@ def norm(con: duckdb.DuckDBPyConnection) -> tuple[float, float]:
     return float(row[0]), float(row[1])
 
 
+# the norm band beside a section's rows, so a section is one query (the band is the settings', the same in every row)
+WITH_NORM = (
+    "(select caseload_norm_low from stg_settings) as norm_low, "
+    "(select caseload_norm_high from stg_settings) as norm_high"
+)
+
+
+def _band(rows: pl.DataFrame) -> tuple[float, float]:
+    """The norm band read with a section's rows (WITH_NORM)."""
+    return float(rows["norm_low"][0]), float(rows["norm_high"][0])
+
+
 def norm_text(con: duckdb.DuckDBPyConnection) -> str:
     lo, hi = norm(con)
     return f"{fmt.number(lo)}–{fmt.number(hi)} sager pr. årsværk"
@@ -217,13 +229,13 @@ def caseload_trend(con: duckdb.DuckDBPyConnection, month: date, months: int = TR
     """Cases per raadgiver FTE for the whole department and each team, month by month, against the norm band."""
     rows = db.query(
         con,
-        "select month, unit, n_cases, fte, caseload_per_fte, norm_status from mart_caseload_norm "
+        f"select month, unit, n_cases, fte, caseload_per_fte, norm_status, {WITH_NORM} from mart_caseload_norm "
         "where level in ('afdeling', 'team') and month between $first and $month "
         "order by month, level, unit",
         {"first": _first_month(month, months), "month": month},
     )
     chart = (
-        charts.lines(rows, "month", "caseload_per_fte", "unit", "ratio", band=norm(con))
+        charts.lines(rows, "month", "caseload_per_fte", "unit", "ratio", band=_band(rows))
         if rows.height
         else None
     )
@@ -246,7 +258,7 @@ def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """The month's caseload per team (and the department), with the team's place against the norm in words."""
     rows = db.query(
         con,
-        "select level, unit, n_cases, fte, caseload_per_fte, norm_status from mart_caseload_norm "
+        f"select level, unit, n_cases, fte, caseload_per_fte, norm_status, {WITH_NORM} from mart_caseload_norm "
         "where level in ('afdeling', 'team') and month = $month order by level = 'afdeling', unit",
         {"month": month},
     )
@@ -255,7 +267,7 @@ def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
         pl.col("norm_status").replace_strict(NORM_LABELS, default="Ingen årsværk").alias("s")
     )
     chart = (
-        _hbars(teams, "unit", "caseload_per_fte", "ratio", color="s", colours=True, band=norm(con))
+        _hbars(teams, "unit", "caseload_per_fte", "ratio", color="s", colours=True, band=_band(teams))
         if teams.height
         else None
     )
@@ -276,13 +288,13 @@ def caseload_teams(con: duckdb.DuckDBPyConnection, month: date) -> View:
 
 def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
     """How many caseworkers are under, within and over the norm (an aggregate: no caseworker can be seen)."""
-    lo, hi = norm(con)
     rows = db.query(
         con,
-        "select norm_status, n_caseworkers, caseworkers_share from mart_caseload_bands "
+        f"select norm_status, n_caseworkers, caseworkers_share, {WITH_NORM} from mart_caseload_bands "
         "where month = $month order by band_no",
         {"month": month},
     )
+    lo, hi = _band(rows) if rows.height else norm(con)
     band = {
         "under": f"Under {fmt.number(lo)}",
         "inden": f"{fmt.number(lo)}–{fmt.number(hi)}",
@@ -306,6 +318,7 @@ def caseload_bands(con: duckdb.DuckDBPyConnection, month: date) -> View:
 
 
 CHART_MAX_CASEWORKERS = 40
+CASEWORKERS_KEY = "sag-raadgivere"  # Sagstal's expander of every caseworker (its state: open or not)
 
 
 def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
@@ -314,8 +327,8 @@ def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
         raise PermissionError("Kun rollen leder ser tal på rådgiverniveau.")
     rows = db.query(
         con,
-        "select unit as caseworker_id, team, n_cases, fte, caseload_per_fte, norm_status from mart_caseload_norm "
-        "where level = 'raadgiver' and month = $month "
+        "select unit as caseworker_id, team, n_cases, fte, caseload_per_fte, norm_status, "
+        f"{WITH_NORM} from mart_caseload_norm where level = 'raadgiver' and month = $month "
         "order by caseload_per_fte desc nulls last, n_cases desc, caseworker_id",
         {"month": month},
     )
@@ -332,7 +345,7 @@ def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
             "ratio",
             color="status",
             colours=True,
-            band=norm(con),
+            band=_band(employed),
         )
         if employed.height
         else None

@@ -23,9 +23,13 @@ ui.show(ui.view(staff.caseload_bands, month), "sagstal-fordeling")
 if role == "leder":
     st.subheader("Sager pr. årsværk pr. rådgiver")
     st.caption("Pseudonyme medarbejder-id'er. Kun for ledere; vises ikke for økonomi og udvalg.")
-    workers = ui.view(staff.caseworkers, month, role)
-    if workers.data.height > staff.CHART_MAX_CASEWORKERS:
-        st.caption(
-            f"Grafen viser de {staff.CHART_MAX_CASEWORKERS} rådgivere med flest sager pr. årsværk; tabellen viser alle."
-        )
-    ui.show(workers, "sagstal-raadgivere")
+    # every caseworker (thousands at national scale): drawn when the leader opens it, not at every opening
+    box = st.expander("Vis hver rådgivers sagstal", key=staff.CASEWORKERS_KEY, on_change="rerun")
+    if box.open:
+        with box:
+            workers = ui.view(staff.caseworkers, month, role)
+            if workers.data.height > staff.CHART_MAX_CASEWORKERS:
+                st.caption(
+                    f"Grafen viser de {staff.CHART_MAX_CASEWORKERS} rådgivere med flest sager pr. årsværk; tabellen viser alle."
+                )
+            ui.show(workers, "sagstal-raadgivere")

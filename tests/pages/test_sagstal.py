@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mi import db, fmt, kpi
+from mi import db, fmt, kpi, staff
 from tests.pages.conftest import MONTH, assert_refused, open_directly, run_app, texts
 
 pytestmark = pytest.mark.usefixtures("app_db")
@@ -56,6 +56,11 @@ def test_caseload_figures_in_danish_formats(app_db, role):
 def test_leder_sees_caseworkers_by_pseudonym(app_db):
     at = run_app("leder", "sagstal")
     assert "Sager pr. årsværk pr. rådgiver" in texts(at)
+    # the list of every caseworker is drawn when its expander is opened, not before
+    assert len(at.dataframe) == 3 and [e.label for e in at.expander] == ["Vis hver rådgivers sagstal"]
+    at.session_state[staff.CASEWORKERS_KEY] = True
+    at.run()
+    assert not at.exception
     table = at.dataframe[3].value
     ids = mart(app_db, "select unit from mart_caseload_norm where level = 'raadgiver' and month = $m")["unit"]
     assert sorted(table["Rådgiver (pseudonym)"]) == sorted(ids)
@@ -70,6 +75,7 @@ def test_oekonomi_sees_no_caseworker_level(app_db):
     shown = texts(at) + "".join(str(d.value.to_dict()) for d in at.dataframe)
     assert not [i for i in ids if i in shown]
     assert "pr. rådgiver" not in " ".join(s.value for s in at.subheader)
+    assert not at.expander  # nothing to open either
     assert not [b for b in at.get("download_button") if "raadgivere" in (b.key or "")]
 
 
