@@ -304,12 +304,20 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
 
     # KPI rows for every month to M (comparisons reach back a year; charts two)
     view = "mart_frozen_status" if committee else "mart_kpi_status"
-    status = db.query(con, f"select * from {view} where month <= $m order by month, sort_order", {"m": m})
+    # from January of the first month the charts show: the figures, their comparisons (a month and a year back) and
+    # the charts' 24 months all fall in these whole years, and the committee's protection of a month reads only its
+    # own year (the year-to-date walk starts each January, the placement table is protected month by month)
+    first = date(add_months(m, -(SERIES_MONTHS - 1)).year, 1, 1)
+    status = db.query(
+        con,
+        f"select * from {view} where month between $first and $m order by month, sort_order",
+        {"first": first, "m": m},
+    )
     vals = db.query(
         con,
         "select month, kpi_key, value, current_value, frozen_value, is_frozen, is_revised from mart_frozen_values "
-        "where month <= $m",
-        {"m": m},
+        "where month between $first and $m",
+        {"first": first, "m": m},
     )
     col = "value" if committee else "current_value"
     by_month: dict[date, dict[str, float | None]] = {}
@@ -444,7 +452,8 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
     for f in figures.values():
         if f.is_revised:
             revisions.append({"label": f.label, "unit": f.unit, "frozen": f.frozen, "current": f.current})
-    if not committee:
+    info = frozen.frozen_info(con, m)
+    if not committee and info:  # only a frozen month has revisions
         revs = frozen.revisions(con, m)
         for r in revs.iter_rows(named=True):
             revisions.append(
@@ -456,7 +465,6 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
                 }
             )
 
-    info = frozen.frozen_info(con, m)
     pack = Pack(
         month=m,
         role=role,
