@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from mi import db
+from mi import db, demo, ingest
 from mi import settings as settings_mod
 from mi.settings import ROOT, Settings
 
@@ -120,6 +120,16 @@ def build_db(settings: Settings | None = None, **tables: list[dict]) -> duckdb.D
         present=set(tables),
     )
     return con
+
+
+def demo_db_file(tmp_path_factory, end_month: str, name: str = "demo") -> Path:
+    """The demo municipality written for data through `end_month` and imported by the normal import into a database
+    file in a temporary folder of the session (the AppTest and the browser tests each build one)."""
+    folder = tmp_path_factory.mktemp(name)
+    demo.write(folder, end_month=end_month)
+    path = tmp_path_factory.mktemp(f"{name}-db") / "mi.duckdb"
+    ingest.import_folder(folder, path)
+    return path
 
 
 def kpis(con: duckdb.DuckDBPyConnection, month: str) -> dict:

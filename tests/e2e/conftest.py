@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench import load
-from mi import demo, ingest
+from tests.conftest import demo_db_file
 
 END_MONTH = "2026-10"
 # a page draws its charts within seconds, but the machine is shared: wait generously, never assert on time
@@ -32,11 +32,7 @@ LAUNCH_ARGS = [
 
 @pytest.fixture(scope="session")
 def e2e_db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("e2e-demo")
-    demo.write(folder, end_month=END_MONTH)
-    path = tmp_path_factory.mktemp("e2e-db") / "mi.duckdb"
-    ingest.import_folder(folder, path)
-    return path
+    return demo_db_file(tmp_path_factory, END_MONTH, "e2e-demo")
 
 
 @contextmanager

@@ -132,17 +132,22 @@ def test_same_seed_same_bytes_other_seed_differs(written, tmp_path):
     assert (other / "payments.csv").read_bytes() != (written[0] / "payments.csv").read_bytes()
 
 
+# each table's own id
+KEYS = {
+    "children": "child_id",
+    "cases": "case_id",
+    "measures": "measure_id",
+    "payments": "payment_id",
+    "notifications": "notification_id",
+    "investigations": "investigation_id",
+    "activities": "activity_id",
+}
+
+
 def test_scale_two_has_distinct_ids_and_keeps_the_first_municipality(written, t, tmp_path):
     demo.write(tmp_path, seed=2019, scale=2, end_month=END_MONTH)
     two = read(tmp_path)
-    for table, key in (
-        ("children", "child_id"),
-        ("cases", "case_id"),
-        ("measures", "measure_id"),
-        ("payments", "payment_id"),
-        ("notifications", "notification_id"),
-        ("activities", "activity_id"),
-    ):
+    for table, key in KEYS.items():
         ids = two[table][key]
         assert ids.n_unique() == two[table].height, table
         assert set(ids.str.slice(0, 5).unique()) == {"K001-", "K002-"}, table
@@ -157,15 +162,7 @@ def test_scale_two_has_distinct_ids_and_keeps_the_first_municipality(written, t,
 
 
 def test_ids_unique_and_never_cpr_like(t):
-    for table, key in (
-        ("children", "child_id"),
-        ("cases", "case_id"),
-        ("measures", "measure_id"),
-        ("payments", "payment_id"),
-        ("notifications", "notification_id"),
-        ("investigations", "investigation_id"),
-        ("activities", "activity_id"),
-    ):
+    for table, key in KEYS.items():
         assert t[table][key].is_unique().all(), table
     # a rehire is a new row with the same employee_id, never overlapping the earlier employment
     staff = t["staff"].sort("employee_id", "hired_on")

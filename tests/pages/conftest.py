@@ -12,10 +12,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from mi import db, demo, ingest
+from mi import db
 from mi import settings as settings_mod
 from mi.settings import ROOT
-from tests.conftest import frame, read_catalogue
+from tests.conftest import demo_db_file, frame, read_catalogue
 from tests.mi import test_economy_screen as economy_fixture
 
 END_MONTH = "2026-10"
@@ -96,11 +96,7 @@ def serve(path: Path, monkeypatch, copy_of: Path | None = None) -> Iterator[Path
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    demo.write(folder, end_month=END_MONTH)
-    path = tmp_path_factory.mktemp("db") / "mi.duckdb"
-    ingest.import_folder(folder, path)
-    return path
+    return demo_db_file(tmp_path_factory, END_MONTH)
 
 
 @pytest.fixture

@@ -43,13 +43,10 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def recorded_counts(path) -> dict[str, int]:
-    con = db.connect(path)
-    try:
+    with db.connect(path) as con:
         return json.loads(
             db.scalar(con, "select row_counts from data_versions order by version_id desc limit 1")
         )
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("role", ["leder", "oekonomi"])

@@ -15,20 +15,14 @@ pytestmark = pytest.mark.usefixtures("app_db")
 
 
 def query(path, sql, **params):
-    con = db.connect(path)
-    try:
+    with db.connect(path) as con:
         given = {"m": MONTH, **params}
         return db.query(con, sql, {k: v for k, v in given.items() if f"${k}" in sql})
-    finally:
-        con.close()
 
 
 def values(path) -> dict:
-    con = db.connect(path)
-    try:
+    with db.connect(path) as con:
         return kpi.values(con, MONTH)
-    finally:
-        con.close()
 
 
 def test_leder_sees_the_eight_figures_trend_units_and_deadlines(app_db):

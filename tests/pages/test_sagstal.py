@@ -12,11 +12,8 @@ pytestmark = pytest.mark.usefixtures("app_db")
 
 
 def mart(path, sql):
-    con = db.connect(path)
-    try:
+    with db.connect(path) as con:
         return db.query(con, sql, {"m": MONTH})
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("role", ["leder", "oekonomi"])

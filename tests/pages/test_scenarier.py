@@ -14,11 +14,8 @@ def button(at, key):
 
 
 def result_on_db(path, moves, prices=None):
-    con = db.connect(path)
-    try:
+    with db.connect(path) as con:
         return scenario.compute(con, MONTH, moves, prices or {})
-    finally:
-        con.close()
 
 
 PRESET_1 = scenario.Move("ANBR_OPHOLDSSTED", "ANBR_PLEJEFAMILIE", 1, scenario_tables.next_month(MONTH))

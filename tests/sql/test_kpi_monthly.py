@@ -8,7 +8,7 @@ import pytest
 
 from mi import db
 from mi.settings import BudgetSettings, Settings
-from tests.conftest import build_db, case, frame, kpis, payment, read_catalogue
+from tests.conftest import build_db, case, employment, frame, kpis, payment, read_catalogue
 from tests.conftest import measure as m
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 10)]
@@ -195,21 +195,13 @@ def test_no_budget_rows_for_the_year_gives_empty_budget_and_overspend():
 
 STAFF = [
     # E1: caseworker, full time, since 2020
-    {"employee_id": "E1", "role": "raadgiver", "team": "Nord", "fte": "1", "hired_on": "2020-01-01"},
+    employment("E1", "raadgiver", "Nord", "1", "2020-01-01"),
     # E2: caseworker 0.5 FTE, left 31 Jan 2024 (last working day: still active on 31 Jan)
-    {
-        "employee_id": "E2",
-        "role": "raadgiver",
-        "team": "Nord",
-        "fte": "0.5",
-        "hired_on": "2023-03-01",
-        "left_on": "2024-01-31",
-        "leave_reason": "Nyt job",
-    },
+    employment("E2", "raadgiver", "Nord", "0.5", "2023-03-01", left="2024-01-31", reason="Nyt job"),
     # E2 rehired 1 March 2024 as 0.8 FTE: a new employment row
-    {"employee_id": "E2", "role": "raadgiver", "team": "Syd", "fte": "0.8", "hired_on": "2024-03-01"},
+    employment("E2", "raadgiver", "Syd", "0.8", "2024-03-01"),
     # E3: leader, hired 1 March 2023
-    {"employee_id": "E3", "role": "leder", "team": "Nord", "fte": "1", "hired_on": "2023-03-01"},
+    employment("E3", "leder", "Nord", "1", "2023-03-01"),
 ]
 CASES = [
     case("C1", "B1", "E1", "2023-01-01"),

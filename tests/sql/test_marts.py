@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mi import db
-from tests.conftest import build_db
+from tests.conftest import build_db, case, employment
 from tests.conftest import measure as m
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 8)]
@@ -26,28 +26,13 @@ MEASURES = [
     m("M6", "B4", "TABT_ARBEJDSFORTJENESTE", "2024-01-01"),
 ]
 STAFF = [
-    {"employee_id": "E1", "role": "raadgiver", "team": "Nord", "fte": "1", "hired_on": "2022-01-01"},
-    {
-        "employee_id": "E2",
-        "role": "raadgiver",
-        "team": "Syd",
-        "fte": "0.5",
-        "hired_on": "2023-01-01",
-        "left_on": "2024-02-10",
-        "leave_reason": "Nyt job",
-    },
+    employment("E1", "raadgiver", "Nord", "1", "2022-01-01"),
+    employment("E2", "raadgiver", "Syd", "0.5", "2023-01-01", left="2024-02-10", reason="Nyt job"),
 ]
 CASES = [
-    {"case_id": "C1", "child_id": "B1", "caseworker_id": "E1", "team": "Nord", "opened_on": "2023-12-01"},
-    {"case_id": "C2", "child_id": "B2", "caseworker_id": "E2", "team": "Syd", "opened_on": "2024-01-01"},
-    {
-        "case_id": "C3",
-        "child_id": "B3",
-        "caseworker_id": "E1",
-        "team": "Nord",
-        "opened_on": "2024-01-01",
-        "closed_on": "2024-01-31",
-    },
+    case("C1", "B1", "E1", "2023-12-01", team="Nord"),
+    case("C2", "B2", "E2", "2024-01-01", team="Syd"),
+    case("C3", "B3", "E1", "2024-01-01", team="Nord", closed="2024-01-31"),
 ]
 PAYMENTS = [
     {"payment_id": "P1", "posted_on": "2024-01-31", "amount_dkk": "86000", "measure_id": "M3"},
