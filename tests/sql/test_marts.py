@@ -77,13 +77,16 @@ def declared_views():
 
 def _relation(con, view: str) -> tuple[str, list[str]]:
     """The view's rows to check, and the columns that tell its calls apart: a plain view as it is; a parametrised
-    one (`-- params:`) called for every month of the data, its other parameters NULL (all)."""
+    one (`-- params:`) called for every month of the data (its p_month, or p_to where it takes a range of months:
+    p_from NULL is that month alone), its other parameters NULL (all)."""
     path = next(p for _, p in db.view_files() if p.stem == view)
-    if not db.view_params(path):
+    params = db.view_params(path)
+    if not params:
         return view, []
+    month = next(p for p in ("p_month", "p_to") if p in params)
     months = [r[0] for r in con.sql("select month from int_month_spine order by month").fetchall()]
     calls = " union all ".join(
-        f"select date '{mo}' as called_month, * from {view}(p_month := date '{mo}')" for mo in months
+        f"select date '{mo}' as called_month, * from {view}({month} := date '{mo}')" for mo in months
     )
     return f"({calls})", ["called_month"]
 
