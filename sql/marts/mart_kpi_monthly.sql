@@ -20,24 +20,17 @@ placed as (
     group by month
 ),
 
-institution_starts as (
-    select s.month, count(m.measure_id) as n,
-    from spine as s
-    left join int_measures as m
-        on m.placement_type = 'institution'
-        and m.start_on between s.year_start_on and s.month_end
-    group by s.month
-),
-
-family_treatment as (
+-- the measures started in the year to date: at an institution (f1), family treatment (f3) and of it private
+starts_ytd as (
     select
         s.month,
-        count(m.measure_id) filter (where m.provider_type = 'privat') as n_private,
-        count(m.measure_id) as n_all,
+        count(m.measure_id) filter (where m.placement_type = 'institution') as n_institution,
+        count(m.measure_id) filter (where m.focus_flag = 'family_treatment') as n_family_treatment,
+        count(m.measure_id) filter (where m.focus_flag = 'family_treatment' and m.provider_type = 'privat')
+            as n_private_family_treatment,
     from spine as s
     left join int_measures as m
-        on m.focus_flag = 'family_treatment'
-        and m.start_on between s.year_start_on and s.month_end
+        on m.start_on between s.year_start_on and s.month_end
     group by s.month
 ),
 
@@ -138,12 +131,12 @@ final as (
         s.month_end,
         s.year,
         coalesce(pl.n_institution, 0) as f1_institution_children,
-        ist.n as f1_institution_starts_ytd,
+        sy.n_institution as f1_institution_starts_ytd,
         coalesce(pl.n_family_care, 0)
             / nullif(coalesce(pl.n_family_care, 0) + coalesce(pl.n_institution, 0), 0)
             as f2_family_care_share,
-        ft.n_private as f3_private_family_treatment_starts_ytd,
-        ft.n_private / nullif(ft.n_all, 0) as f3_private_share_ytd,
+        sy.n_private_family_treatment as f3_private_family_treatment_starts_ytd,
+        sy.n_private_family_treatment / nullif(sy.n_family_treatment, 0) as f3_private_share_ytd,
         dt.n_children / nullif(pu.pupils, 0) as f4_day_treatment_share,
         cast(le.ytd_dkk as double) as f5_lost_earnings_ytd_dkk,
         cast(le.prev_ytd_dkk as double) as f5_lost_earnings_prev_ytd_dkk,
@@ -173,7 +166,7 @@ final as (
         coalesce(pl.n_network, 0) as n_network_children,
         coalesce(pl.n_foster, 0) as n_foster_children,
         coalesce(pl.n_other_placed, 0) as n_other_placed_children,
-        ft.n_all as n_family_treatment_starts_ytd,
+        sy.n_family_treatment as n_family_treatment_starts_ytd,
         dt.n_children as n_day_treatment_children,
         pu.pupils as n_pupils,
         cl.n_cases,
@@ -197,8 +190,7 @@ final as (
     from spine as s
     cross join stg_settings as st
     left join placed as pl on pl.month = s.month
-    left join institution_starts as ist on ist.month = s.month
-    left join family_treatment as ft on ft.month = s.month
+    left join starts_ytd as sy on sy.month = s.month
     left join day_treatment as dt on dt.month = s.month
     left join stg_pupils as pu on pu.school_year = s.school_year
     left join lost_earnings as le on le.month = s.month
