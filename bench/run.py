@@ -86,12 +86,16 @@ def _marts() -> list[str]:
 
 def _mart_sql(con, mart: str) -> tuple[str, bool]:
     """How to read the mart for one month: (sql, whether it takes $m). A parametrised mart (a table macro) is
-    called with p_month, its filters NULL (all)."""
+    called with p_month (or, for a range of months, p_to alone: the month), its filters NULL (all)."""
     from mi import db
 
     path = next(p for _, p in db.view_files() if p.stem == mart)
-    if "p_month" in db.view_params(path):
-        return f"select * from {mart}(p_month := $m)", True
+    params = db.view_params(path)
+    for month_param in ("p_month", "p_to"):
+        if month_param in params:
+            return f"select * from {mart}({month_param} := $m)", True
+    if params:
+        return f"select * from {mart}()", False
     cols = [r[0] for r in con.sql(f"select * from {mart} limit 0").description]
     return (
         (f"select * from {mart} where month = $m", True)
