@@ -367,6 +367,10 @@ def caseworkers(con: duckdb.DuckDBPyConnection, month: date, role: str) -> View:
 
 # ---- Personale -------------------------------------------------------------------------------------------
 
+SECTION_KEY = (
+    "pers-sektion"  # the Personale page's tabs below the turnover (their state: the open tab's label)
+)
+
 
 def summary(con: duckdb.DuckDBPyConnection, month: date) -> dict | None:
     """The month's staff figures (mart_staff_summary), or None outside the data."""

@@ -19,11 +19,15 @@ for col, (label, value, help_text) in zip(st.columns(len(metrics) or 1), metrics
 st.subheader("Personaleomsætning over 12 måneder")
 ui.show(ui.view(staff.turnover_trend, month), "personaleomsaetning")
 
-st.subheader("Fratrådte efter årsag")
-ui.show(ui.view(staff.leavers_by_reason, month), "fratraadte-aarsag")
-
-st.subheader("Anciennitet")
-ui.show(ui.view(staff.tenure, month), "anciennitet")
-
-st.subheader("Ansatte og årsværk pr. team og rolle")
-ui.show(ui.view(staff.headcount, month), "ansatte-team-rolle")
+# the sections below: one tab each, drawn when opened (the page runs again when another is chosen)
+SECTIONS = {
+    "Fratrådte efter årsag": (staff.leavers_by_reason, "fratraadte-aarsag"),
+    "Anciennitet": (staff.tenure, "anciennitet"),
+    "Ansatte og årsværk pr. team og rolle": (staff.headcount, "ansatte-team-rolle"),
+}
+for tab, (fn, name) in zip(
+    st.tabs(list(SECTIONS), key=staff.SECTION_KEY, on_change="rerun"), SECTIONS.values(), strict=True
+):
+    if tab.open:
+        with tab:
+            ui.show(ui.view(fn, month), name)

@@ -1,6 +1,7 @@
 """Økonomi in chromium: the sections below the first screen are tabs drawn when opened (issue 17.2). Each tab,
 clicked, draws its section (its own widgets and text, every chart with its text alternative and a table view);
-before it is opened, its chart is not on the page. Sagstal's list of every caseworker opens the same way."""
+before it is opened, its chart is not on the page. Sagstal's list of every caseworker and Personale's sections open
+the same way."""
 
 from __future__ import annotations
 
@@ -62,3 +63,19 @@ def test_sagstal_draws_every_caseworker_when_opened(app_url, page):
     settle(page)
     expect(tables).to_have_count(4)
     expect(page.get_by_text("Pseudonyme medarbejder-id'er.")).to_be_visible()
+
+
+def test_personale_draws_each_section_when_its_tab_is_opened(app_url, page):
+    page.goto(f"{app_url}/personale")
+    expect(page.get_by_role("heading", name="Personale", level=1)).to_be_visible()
+    settle(page)
+    for label, chart in (
+        ("Fratrådte efter årsag", "Vandret søjlediagram (antal)"),
+        ("Anciennitet", "Søjlediagram (andel)"),
+        ("Ansatte og årsværk pr. team og rolle", "Søjlediagram (ansatte)"),
+    ):
+        page.get_by_role("tab", name=label, exact=True).click()
+        settle(page)
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+        labels = [x for x in chart_labels(page) if x.startswith(chart)]
+        assert labels and all("Periode: " in x and "fanen Tabel" in x for x in labels), chart_labels(page)
