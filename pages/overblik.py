@@ -42,7 +42,13 @@ if auth.may_see(role, "sagsbehandling"):
     else:
         ui.empty(compliance.missing_text(present))
 st.subheader("Alle nøgletal for måneden")
-ui.table_with_downloads(overview.figures_table(p), "noegletal")
+# below the first screen: the table is made when it is opened
+every = st.expander(
+    "Vis alle nøgletal som tabel", key="overblik-alle", on_change="rerun", icon=":material/table:"
+)
+if every.open:
+    with every:
+        ui.table_with_downloads(overview.figures_table(p), "noegletal")
 for note in p.footnotes:
     st.caption(note)
 ui.caption(p.month_text)
