@@ -6,7 +6,7 @@
 --   p_savings  list of struct(start_month, monthly_saving_dkk): the scenario's moves as mart_scenario.sql
 --             priced them.
 -- One row per month m of M's year. spend_ytd_dkk: payments from 1 January through m for m up to M; after M, the
--- payments to M plus what the measures commit from M's next month through m (int_measure_month_cost, as the
+-- payments to M plus what the measures commit from M's next month through m (int_month_cost, as the
 -- forecast counts it), so December's is the forecast. budget_ytd_dkk: the year's budget in twelfths through m.
 -- saving_ytd_dkk: each move's monthly saving × its months from the later of S and January through m.
 -- overspend_ytd_dkk = spend − budget in twelfths; December's is the year's overspend (after: with the scenario).
@@ -22,13 +22,6 @@ months as (
         n.month_no,
     from base as b
     cross join range(1, 13) as n(month_no)
-),
-
-committed as (
-    select month, sum(cost_dkk) as cost_dkk,
-    from int_measure_month_cost
-    where version = 'current'
-    group by month
 ),
 
 budget as (
@@ -50,7 +43,7 @@ spend as (
         case
             when m.month <= b.month then coalesce(k.actual_ytd_dkk, 0)
             else b.actual_ytd_dkk + coalesce((
-                select sum(c.cost_dkk) from committed as c where c.month > b.month and c.month <= m.month
+                select sum(c.cost_dkk) from int_month_cost as c where c.month > b.month and c.month <= m.month
             ), 0)
         end as spend_ytd_dkk,
         coalesce((
