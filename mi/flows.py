@@ -12,8 +12,8 @@ import polars as pl
 from mi import db, fmt
 from mi.charts import FONT, PALETTE
 
-# the steps' short names as mi.ladder.STEP_SHORT has them (a test keeps the two equal): mi.ladder reads the pack, and
-# the pack (mi.pack) reads this module, so it cannot be imported here
+# the steps' short names, for the flows and for mi.ladder's legends and column headers (mi.ladder reads them here: it
+# reads the pack, which reads this module)
 STEP_SHORT = {
     1: "1. Almenområdet",
     2: "2. Forebyggende",

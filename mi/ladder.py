@@ -32,6 +32,7 @@ import duckdb
 import polars as pl
 
 from mi import db, figures, fmt, privacy
+from mi.flows import STEP_SHORT  # short names for legends and column headers (the flows' too)
 from mi.pack import (
     FT_PROVIDERS,
     family_treatment_frames,
@@ -48,15 +49,6 @@ STEPS = {
     4: "Anbringelse i netværksplejefamilie",
     5: "Anbringelse i plejefamilie",
     6: "Anbringelse på institution",
-}
-# short names for legends and column headers
-STEP_SHORT = {
-    1: "1. Almenområdet",
-    2: "2. Forebyggende",
-    3: "3. I hjemmet",
-    4: "4. Netværkspleje",
-    5: "5. Plejefamilie",
-    6: "6. Institution",
 }
 PROVIDERS = {
     "intern": "Kommunens egne tilbud",

@@ -56,21 +56,27 @@ def _focus_text(fp: FocusPoint, m: date, min_count: int) -> str:
     # '<5' is a small count; '–' a figure hidden so that a small count elsewhere cannot be worked out from it
     small = f.value == privacy.mark(min_count)
     not_shown = f"vises ikke, fordi et lille antal børn ellers kunne regnes ud (færre end {min_count})"
+
+    def hidden(subject: str, when_small: str = "") -> str:
+        """The sentence for a figure not shown: what a small count ('<5') says, else why the figure is hidden."""
+        return when_small if small and when_small else f"{subject} {not_shown}."
+
     hidden_year = (
         "; sammenligningen med sidste år vises ikke, fordi et lille antal børn ellers kunne regnes ud"
     )
     if fp.code == "f1":
         if isinstance(f.value, str):
-            if not small:
-                return f"Antallet af børn anbragt på institution ved udgangen af {month} {not_shown}."
-            return f"Ved udgangen af {month} var {few} børn anbragt på institution."
+            return hidden(
+                f"Antallet af børn anbragt på institution ved udgangen af {month}",
+                f"Ved udgangen af {month} var {few} børn anbragt på institution.",
+            )
         return (
             f"Ved udgangen af {month} var {_children(f.value)} anbragt på institution"
             f"{_comparison(f, 'samme måned sidste år', hidden_year)}"
         )
     if fp.code == "f2":
         if isinstance(f.value, str):
-            return f"Andelen i netværks- og plejefamilier ved udgangen af {month} {not_shown}."
+            return hidden(f"Andelen i netværks- og plejefamilier ved udgangen af {month}")
         if f.value is None:
             return f"Ved udgangen af {month} var ingen børn anbragt i familiepleje eller på institution."
         return (
@@ -79,9 +85,10 @@ def _focus_text(fp: FocusPoint, m: date, min_count: int) -> str:
         )
     if fp.code == "f3":
         if isinstance(f.value, str):
-            if not small:
-                return f"Antallet af forløb med familiebehandling hos private leverandører i {period} {not_shown}."
-            return f"I {period} er der startet {few} forløb med familiebehandling hos private leverandører."
+            return hidden(
+                f"Antallet af forløb med familiebehandling hos private leverandører i {period}",
+                f"I {period} er der startet {few} forløb med familiebehandling hos private leverandører.",
+            )
         n = int(f.value or 0)
         if n == 0 and not isinstance(f.value, privacy.Rounded):
             return (
@@ -98,7 +105,7 @@ def _focus_text(fp: FocusPoint, m: date, min_count: int) -> str:
         )
     if fp.code == "f4":
         if isinstance(f.value, str):
-            return f"Andelen af elever i skole-dagbehandling ved udgangen af {month} {not_shown}."
+            return hidden(f"Andelen af elever i skole-dagbehandling ved udgangen af {month}")
         if f.value is None:
             return f"Elevtallet for skoleåret mangler, så andelen i skole-dagbehandling kan ikke beregnes for {month}."
         who = "ingen" if f.value == 0 else fmt.pct(f.value, 2)

@@ -8,6 +8,7 @@ figure captions, KPI cards, and every table's view and downloads.
     require(slug | roles)      stop the page unless the role may see it (checked on the server)
     data_info()                data as of, version, import time
     caption(period)            "Periode: … · Data pr. … (version n)"
+    frozen_note(pack)          under a page's title: the month is frozen, or (committee) not yet
     status_badge(status, label)  a traffic light that always carries its text
     figure_card(col, figure)   one KPI card (value, changes, status, definition)
     table_with_downloads(frame, name, period, shown=None)   a table with CSV and Excel downloads
@@ -228,6 +229,21 @@ def caption(period: str) -> None:
     st.caption(
         f"Periode: {period} · Data pr. {fmt.day(info.get('data_as_of'))} (dataversion {info.get('version_id', '–')})"
     )
+
+
+def frozen_note(p: Pack) -> None:
+    """Under a page's title: the month's figures are frozen (when and on which data version), or, for the committee,
+    not yet (they may change at the next import)."""
+    if p.frozen:
+        st.success(
+            f"Tallene for {p.month_text} er frosset {p.frozen['frozen_at']:%d.%m.%Y} "
+            f"(dataversion {p.frozen['version_id']}).",
+            icon=":material/lock:",
+        )
+    elif p.suppress:
+        st.warning(
+            f"Tallene for {p.month_text} er endnu ikke frosset: de kan ændre sig ved næste dataindlæsning."
+        )
 
 
 def status_badge(status: str, label: str) -> str:

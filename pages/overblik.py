@@ -7,15 +7,7 @@ p = ui.pack()
 st.title("Overblik")
 st.markdown(f"**{p.month_text}** · status mod målene for indsatstrappen, budgettet, sagstal og personale")
 ui.missing_data("payments", "budget", "staff", "pupils")
-if p.frozen:
-    st.success(
-        f"Tallene for {p.month_text} er frosset {p.frozen['frozen_at']:%d.%m.%Y} (dataversion {p.frozen['version_id']}).",
-        icon=":material/lock:",
-    )
-elif p.suppress:
-    st.warning(
-        f"Tallene for {p.month_text} er endnu ikke frosset: de kan ændre sig ved næste dataindlæsning."
-    )
+ui.frozen_note(p)
 
 cards = overview.cards(p)
 for title, codes in overview.SECTIONS:

@@ -19,15 +19,7 @@ if not keys:
     st.stop()
 
 p = ui.pack()
-if p.frozen:
-    st.success(
-        f"Tallene for {p.month_text} er frosset {p.frozen['frozen_at']:%d.%m.%Y} (dataversion {p.frozen['version_id']}).",
-        icon=":material/lock:",
-    )
-elif p.suppress:
-    st.warning(
-        f"Tallene for {p.month_text} er endnu ikke frosset: de kan ændre sig ved næste dataindlæsning."
-    )
+ui.frozen_note(p)
 
 for start in range(0, len(keys), 3):
     for col, key in zip(st.columns(3), keys[start : start + 3], strict=False):

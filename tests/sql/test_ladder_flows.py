@@ -59,7 +59,17 @@ def test_flows_table_and_sankey(town):  # noqa: F811
 def test_step_names_are_the_ladders():
     from mi import ladder  # noqa: PLC0415
 
-    assert flows.STEP_SHORT == ladder.STEP_SHORT
+    # one list of names (mi.flows), read by the ladder's screen: a flow names its steps as the ladder's legend does
+    assert ladder.STEP_SHORT is flows.STEP_SHORT
+    assert [flows.step_text(s) for s in range(7)] == [
+        "Ikke på trappen",
+        "1. Almenområdet",
+        "2. Forebyggende",
+        "3. I hjemmet",
+        "4. Netværkspleje",
+        "5. Plejefamilie",
+        "6. Institution",
+    ]
 
 
 def test_flows_are_in_the_leaders_pack_not_the_committees(town):  # noqa: F811
