@@ -104,17 +104,14 @@ def _key(value, frames_by: str) -> object:
         return ("dict", [(k, _key(v, frames_by)) for k, v in value.items()])
     if isinstance(value, list | tuple):
         return (type(value).__name__, [_key(v, frames_by) for v in value])
-    if hasattr(value, "to_dict"):  # an Altair chart: the same object
-        return ("chart", id(value))
     return value
 
 
 def memo(fn=None, *, frames_by: str = "content"):
-    """Decorator for a pure function of frames (e.g. a table's Danish text, an Altair chart still built elsewhere):
-    the same arguments give the same result object, made once. Frames are the same when their rows are
-    (`frames_by="content"`) or when they are the same object (`frames_by="identity"`, for the frames the cached
-    screen functions return); a chart argument is the same object. The arguments are kept with the result, so an
-    id is not reused while it is a key. The result must not be changed by its callers."""
+    """Decorator for a pure function of frames (e.g. the pack's charts): the same arguments give the same result
+    object, made once. Frames are the same when their rows are (`frames_by="content"`) or when they are the same
+    object (`frames_by="identity"`, for the frames the cached screen functions return). The arguments are kept with
+    the result, so an id is not reused while it is a key. The result must not be changed by its callers."""
     if fn is None:
         return functools.partial(memo, frames_by=frames_by)
 
@@ -179,18 +176,11 @@ def mark(rows: pl.DataFrame | list[dict], kind: str, encoding: dict, **mark_prop
 
 def finish(spec: Spec | list[Spec], height: int = 280) -> Spec:
     """The common look: Danish locale, font, light grid, readable axis and legend text, full width. A list of units
-    is drawn as layers. An Altair chart (not yet rewritten as a spec) is turned into its spec once (memo)."""
+    is drawn as layers."""
     if isinstance(spec, list):
         spec = {"layer": spec}
-    elif not isinstance(spec, dict):
-        spec = _altair_spec(spec)
     body = {k: v for k, v in spec.items() if k not in ("config", "$schema", "width", "height")}
     return {"$schema": SCHEMA, **body, "height": height, "width": "container", "config": CONFIG}
-
-
-@memo
-def _altair_spec(chart) -> Spec:
-    return chart.to_dict()
 
 
 def validate(spec: Spec) -> None:

@@ -28,7 +28,6 @@ figure captions, KPI cards, and every table's view and downloads.
 from __future__ import annotations
 
 import io
-import json
 import re
 import threading
 import time
@@ -390,26 +389,13 @@ def table_with_downloads(
     downloads(frame, name)
 
 
-@charts.memo
-def _spec_text(chart) -> str:
-    return json.dumps(chart.to_dict())
-
-
-def _describe(chart) -> str:
-    return charts.describe(chart if isinstance(chart, dict) else json.loads(_spec_text(chart)))
-
-
-def vega_spec(chart) -> dict:
-    """The chart's Vega-Lite spec for Streamlit. A spec (mi.charts: a plain dict, checked against the schema in the
-    tests, not here) is handed out as a copy of what Streamlit changes (the top level and its encoding), its rows
-    shared. An Altair chart (not yet rewritten as a spec) is checked once per chart object (charts.memo) and
-    handed out as a fresh copy."""
-    if isinstance(chart, dict):
-        spec = dict(chart)
-        if isinstance(spec.get("encoding"), dict):
-            spec["encoding"] = {k: dict(v) if isinstance(v, dict) else v for k, v in spec["encoding"].items()}
-        return spec
-    return json.loads(_spec_text(chart))
+def vega_spec(chart: dict) -> dict:
+    """The chart's Vega-Lite spec (mi.charts: a plain dict, checked against the schema in the tests, not here) for
+    Streamlit: a copy of what Streamlit changes (the top level and its encoding), its rows shared."""
+    spec = dict(chart)
+    if isinstance(spec.get("encoding"), dict):
+        spec["encoding"] = {k: dict(v) if isinstance(v, dict) else v for k, v in spec["encoding"].items()}
+    return spec
 
 
 def chart_with_table(
@@ -423,7 +409,7 @@ def chart_with_table(
     with graf:
         spec = vega_spec(chart)
         # the chart's text alternative (its aria-label in the browser); the figures are in the table view
-        spec["description"] = f"{_describe(chart)} Periode: {period}. Tallene står i fanen Tabel."
+        spec["description"] = f"{charts.describe(chart)} Periode: {period}. Tallene står i fanen Tabel."
         st.vega_lite_chart(spec=spec, width="stretch")
     with tabel:
         _screen_table(frame, shown)

@@ -1,6 +1,6 @@
 """mi.charts: chart specs are plain Vega-Lite dicts, checked against the Vega-Lite schema here, once, and not when a
-page runs; mi.ui.vega_spec hands Streamlit a copy of what Streamlit changes; charts.memo keeps what is still
-built from Altair objects."""
+page runs; mi.ui.vega_spec hands Streamlit a copy of what Streamlit changes; charts.memo keeps a result per
+rows."""
 
 from __future__ import annotations
 
@@ -147,14 +147,17 @@ def test_bars_with_labels_leave_room_after_the_longest_bar():
     assert [r["t"] for r in spec["layer"][1]["data"]["values"]] == ["10", "<5"]
 
 
-def test_finish_takes_an_altair_chart_still_built_elsewhere():
-    import altair as alt
-
-    chart = alt.Chart(alt.Data(values=[{"a": "x", "b": 1}])).mark_bar().encode(x="a:N", y="b:Q")
-    spec = charts.finish(chart, height=220)
+def test_finish_draws_a_list_as_layers_and_replaces_the_look():
+    unit = charts.mark(
+        [{"a": "x", "b": 1}], "bar", {"x": charts.enc("a", "nominal"), "y": charts.enc("b", "quantitative")}
+    )
+    spec = charts.finish({**unit, "config": {"font": "Comic Sans"}, "height": 10}, height=220)
     charts.validate(spec)
-    assert spec["height"] == 220 and spec["config"] is charts.CONFIG
+    assert spec["height"] == 220 and spec["width"] == "container" and spec["config"] is charts.CONFIG
     assert spec["mark"] == {"type": "bar"} and spec["data"]["values"] == [{"a": "x", "b": 1}]
+    layered = charts.finish([unit, unit])
+    charts.validate(layered)
+    assert layered["layer"] == [unit, unit] and layered["height"] == 280
 
 
 def test_streamlit_gets_a_copy_of_what_it_changes():
