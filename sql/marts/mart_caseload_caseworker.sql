@@ -1,21 +1,17 @@
 -- grain: one row per month and caseworker (pseudonymous employee id) with cases or employed as raadgiver
 -- key: month, caseworker_id
--- reads: int_month_spine, stg_cases, stg_staff
+-- reads: int_month_cases, int_month_staff
 -- Row level for the leder role only: never shown to udvalg, never exported to oekonomi.
 with cases as (
-    select s.month, c.caseworker_id, count(*) as n_cases,
-    from int_month_spine as s
-    inner join stg_cases as c
-        on c.opened_on <= s.month_end and (c.closed_on is null or c.closed_on >= s.month_end)
+    select month, caseworker_id, count(*) as n_cases,
+    from int_month_cases
     group by all
 ),
 
 employed as (
-    select s.month, st.employee_id as caseworker_id, any_value(st.team) as team, sum(st.fte) as fte,
-    from int_month_spine as s
-    inner join stg_staff as st
-        on st.role = 'raadgiver'
-        and st.hired_on <= s.month_end and (st.left_on is null or st.left_on >= s.month_end)
+    select month, employee_id as caseworker_id, any_value(team) as team, sum(fte) as fte,
+    from int_month_staff
+    where role = 'raadgiver'
     group by all
 ),
 

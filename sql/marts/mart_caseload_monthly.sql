@@ -1,21 +1,17 @@
 -- grain: one row per month and team
 -- key: month, team
--- reads: int_month_spine, stg_cases, stg_staff
+-- reads: int_month_cases, int_month_staff
 -- Cases active at the month-end by the team on the case, against the FTE of the team's raadgivere.
 with cases as (
-    select s.month, c.team, count(*) as n_cases,
-    from int_month_spine as s
-    inner join stg_cases as c
-        on c.opened_on <= s.month_end and (c.closed_on is null or c.closed_on >= s.month_end)
+    select month, team, count(*) as n_cases,
+    from int_month_cases
     group by all
 ),
 
 fte as (
-    select s.month, st.team, sum(st.fte) as raadgiver_fte, count(*) as n_raadgivere,
-    from int_month_spine as s
-    inner join stg_staff as st
-        on st.role = 'raadgiver'
-        and st.hired_on <= s.month_end and (st.left_on is null or st.left_on >= s.month_end)
+    select month, team, sum(fte) as raadgiver_fte, count(*) as n_raadgivere,
+    from int_month_staff
+    where role = 'raadgiver'
     group by all
 ),
 

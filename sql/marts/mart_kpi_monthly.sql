@@ -1,7 +1,7 @@
 -- grain: one row per month of the data's range, one column per KPI of DOMAIN.md ("KPI definitions")
 -- key: month
 -- reads: int_month_spine, int_current_placement, int_measures, int_payments, int_month_commitments,
---        stg_pupils, stg_budget, stg_cases, stg_staff, stg_settings, mart_compliance_monthly
+--        stg_pupils, stg_budget, int_month_cases, int_month_staff, stg_staff, stg_settings, mart_compliance_monthly
 -- E = month_end, Y = year, YTD = year_start_on..E. Active on d: start <= d and (end empty or end >= d).
 -- Shares are fractions; empty (null) when the denominator is 0. Sums of payments are 0 when none.
 with spine as (
@@ -75,13 +75,9 @@ budget as (
 caseload as (
     select
         s.month,
-        (select count(*) from stg_cases as c
-            where c.opened_on <= s.month_end and (c.closed_on is null or c.closed_on >= s.month_end)
-        ) as n_cases,
-        (select sum(st.fte) from stg_staff as st
-            where st.role = 'raadgiver'
-            and st.hired_on <= s.month_end and (st.left_on is null or st.left_on >= s.month_end)
-        ) as raadgiver_fte,
+        (select count(*) from int_month_cases as c where c.month = s.month) as n_cases,
+        (select sum(st.fte) from int_month_staff as st where st.month = s.month and st.role = 'raadgiver')
+            as raadgiver_fte,
     from spine as s
 ),
 
@@ -120,8 +116,7 @@ tenure as (
         count(st.employee_id) filter (where st.hired_on > cast(s.month_end - interval 1 year as date)) as n_under_1y,
         count(st.employee_id) filter (where st.hired_on > cast(s.month_end - interval 2 year as date)) as n_under_2y,
     from spine as s
-    left join stg_staff as st
-        on st.hired_on <= s.month_end and (st.left_on is null or st.left_on >= s.month_end)
+    left join int_month_staff as st on st.month = s.month
     group by s.month
 ),
 
