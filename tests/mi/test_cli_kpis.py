@@ -9,7 +9,7 @@ import pytest
 from mi import db
 from mi.__main__ import main
 from mi.settings import Settings
-from tests.conftest import COMPLIANCE_KEYS, frame, read_catalogue
+from tests.conftest import COMPLIANCE_KEYS, frame, measure, payment, read_catalogue
 
 KEYS = [
     "month",
@@ -40,27 +40,10 @@ def small_db(tmp_path, monkeypatch):
     tables = {
         "children": [{"child_id": "B1"}, {"child_id": "B2"}],
         "measures": [
-            {
-                "measure_id": "M1",
-                "child_id": "B1",
-                "measure_code": "ANBR_DOGNINSTITUTION",
-                "provider_type": "regional",
-                "start_on": "2024-02-01",
-                "monthly_cost_dkk": "100000",
-            },
-            {
-                "measure_id": "M2",
-                "child_id": "B2",
-                "measure_code": "ANBR_PLEJEFAMILIE",
-                "provider_type": "kommunal",
-                "start_on": "2023-05-01",
-                "end_on": "2024-10-31",
-                "monthly_cost_dkk": "40000",
-            },
+            measure("M1", "B1", "ANBR_DOGNINSTITUTION", "2024-02-01", provider="regional", cost="100000"),
+            measure("M2", "B2", "ANBR_PLEJEFAMILIE", "2023-05-01", end="2024-10-31", cost="40000"),
         ],
-        "payments": [
-            {"payment_id": "P1", "posted_on": "2024-03-31", "amount_dkk": "140000", "measure_id": "M1"}
-        ],
+        "payments": [payment("P1", "2024-03-31", "140000", measure="M1")],
         "budget": [{"year": 2024, "budget_area": "Anbringelser", "budget_dkk": "1500000"}],
     }
     db.build(path, {t: frame(t, rows) for t, rows in tables.items()}, Settings(), read_catalogue())

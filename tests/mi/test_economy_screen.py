@@ -386,17 +386,9 @@ def test_single_import_a_measure_started_and_ended_in_the_month_counts_as_both()
     one = build_db(
         children=[{"child_id": "B1"}],
         measures=[
-            {
-                "measure_id": "S",
-                "child_id": "B1",
-                "measure_code": "KONTAKTPERSON",
-                "provider_type": "intern",
-                "start_on": "2024-02-13",
-                "end_on": "2024-02-27",
-                "monthly_cost_dkk": 3000,
-            }
+            m("S", "B1", "KONTAKTPERSON", "2024-02-13", provider="intern", end="2024-02-27", cost=3000)
         ],
-        payments=[{"payment_id": "P", "posted_on": "2024-02-29", "amount_dkk": 1500, "measure_id": "S"}],
+        payments=[pay("P", "2024-02-29", 1500, measure="S")],
     )
     feb = date(2024, 2, 1)
     assert economy.started_ended(one, feb).select("Indsats-id", "Ændring").rows() == [

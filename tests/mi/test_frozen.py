@@ -9,7 +9,7 @@ import pytest
 from mi import db, frozen, kpi, spec
 from mi.__main__ import main
 from mi.settings import Settings
-from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import build_db, frame, payment, read_catalogue
 from tests.conftest import measure as m
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 12)]
@@ -22,7 +22,7 @@ MEASURES = [m(f"I{i}", f"B{i}", "ANBR_DOGNINSTITUTION", "2024-01-01") for i in r
     m("P2", "B8", "ANBR_PLEJEFAMILIE", "2024-01-01"),
 ]
 PAYMENTS = [
-    {"payment_id": f"Y{mo}", "posted_on": f"2024-0{mo}-{day}", "amount_dkk": "1000", "measure_id": "I1"}
+    payment(f"Y{mo}", f"2024-0{mo}-{day}", "1000", measure="I1")
     for mo, day in ((1, 31), (2, 29), (3, 31), (4, 30))
 ]
 TABLES = {"children": CHILDREN, "measures": MEASURES, "payments": PAYMENTS}
@@ -77,7 +77,7 @@ def test_months_outside_the_data_or_not_ended_are_refused():
             **TABLES,
             "payments": [
                 *PAYMENTS,
-                {"payment_id": "Y5", "posted_on": "2024-05-15", "amount_dkk": "1", "measure_id": "I1"},
+                payment("Y5", "2024-05-15", "1", measure="I1"),
             ],
         }
     )

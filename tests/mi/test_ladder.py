@@ -7,7 +7,7 @@ from datetime import date
 from mi import ladder
 from mi.pack import build_pack
 from mi.settings import PrivacySettings, Settings
-from tests.conftest import build_db
+from tests.conftest import build_db, payment
 from tests.conftest import measure as m
 
 MARCH = date(2024, 3, 1)
@@ -18,7 +18,7 @@ def children(n: int) -> list[dict]:
 
 
 # the extract's clock: a posting on 2 April makes March the latest complete month
-CLOCK = [{"payment_id": "P1", "posted_on": "2024-04-02", "amount_dkk": "1", "measure_code": "MERUDGIFTER"}]
+CLOCK = [payment("P1", "2024-04-02", "1", code="MERUDGIFTER")]
 
 # 31 March 2024: step 2 six children, step 3 two, step 5 nine (seven foster family + two own room), step 6 three
 LADDER = (

@@ -19,7 +19,7 @@ from mi import charts, db, excel, figures, fmt, frozen, pack_charts, pdf, privac
 from mi.__main__ import main
 from mi.pack import build_pack
 from mi.settings import PrivacySettings, Settings
-from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import build_db, case, employment, frame, read_catalogue
 from tests.conftest import measure as m
 from tests.conftest import payment as pay
 
@@ -66,20 +66,8 @@ PAYMENTS = (
     + [pay(f"PT{k}", d, 10000, "T1") for k, d in enumerate(MONTH_ENDS[:3])]
     + [pay(f"PU{k}", d, 12000, "T1") for k, d in enumerate(MONTH_ENDS[12:])]
 )
-STAFF = [
-    {"employee_id": f"R{i}", "role": "raadgiver", "team": "Nord", "fte": "1", "hired_on": "2020-01-01"}
-    for i in (1, 2)
-]
-CASES = [
-    {
-        "case_id": f"K{i}",
-        "child_id": f"X{i}",
-        "caseworker_id": "R1",
-        "team": "Nord",
-        "opened_on": "2023-01-01",
-    }
-    for i in range(25)
-]
+STAFF = [employment(f"R{i}", "raadgiver", "Nord", "1", "2020-01-01") for i in (1, 2)]
+CASES = [case(f"K{i}", f"X{i}", "R1", "2023-01-01", team="Nord") for i in range(25)]
 TABLES = {
     "measures": MEASURES,
     "payments": PAYMENTS,

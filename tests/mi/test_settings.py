@@ -13,7 +13,7 @@ from mi import fmt, ingest, spec
 from mi import settings as settings_mod
 from mi.__main__ import main
 from mi.settings import BudgetSettings, CaseloadSettings, PrivacySettings, Settings
-from tests.conftest import build_db, kpis
+from tests.conftest import build_db, kpis, measure, payment
 from tests.mi.test_ingest import write_folder
 
 
@@ -114,16 +114,9 @@ def _edge_settings(**budget) -> Settings:
 ROWS = {
     "children": [{"child_id": "B1"}],
     "measures": [
-        {
-            "measure_id": "M1",
-            "child_id": "B1",
-            "measure_code": "ANBR_DOGNINSTITUTION",
-            "provider_type": "regional",
-            "start_on": "2024-01-01",
-            "monthly_cost_dkk": "100000",
-        }
+        measure("M1", "B1", "ANBR_DOGNINSTITUTION", "2024-01-01", provider="regional", cost="100000")
     ],
-    "payments": [{"payment_id": "P1", "posted_on": "2024-03-31", "amount_dkk": "100000", "measure_id": "M1"}],
+    "payments": [payment("P1", "2024-03-31", "100000", measure="M1")],
     "budget": [{"year": 2024, "budget_area": "Anbringelser", "budget_dkk": "1500000"}],
 }
 

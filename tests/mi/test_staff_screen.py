@@ -10,7 +10,7 @@ import pytest
 
 from mi import staff
 from mi.settings import CaseloadSettings, Settings
-from tests.conftest import build_db
+from tests.conftest import build_db, payment
 from tests.sql.test_staff_marts import CASES, STAFF
 
 MARCH = date(2024, 3, 1)
@@ -22,9 +22,7 @@ def town():
         Settings(caseload=CaseloadSettings(norm_low=2, norm_high=3)),
         cases=CASES,
         staff=STAFF,
-        payments=[
-            {"payment_id": "P1", "posted_on": "2024-03-31", "amount_dkk": "100", "measure_code": "KONSULENT"}
-        ],
+        payments=[payment("P1", "2024-03-31", "100", code="KONSULENT")],
     )
 
 

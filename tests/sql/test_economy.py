@@ -7,7 +7,7 @@ import pytest
 
 from mi import db
 from mi.settings import BudgetSettings, Settings
-from tests.conftest import build_db, frame, read_catalogue
+from tests.conftest import build_db, frame, payment, read_catalogue
 from tests.conftest import measure as m
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 6)]
@@ -27,11 +27,11 @@ MEASURES = [
     m("C", "B3", "ANBR_OPHOLDSSTED", "2024-05-01", provider="privat", cost="90000"),
 ]
 PAYMENTS = [
-    {"payment_id": "P1", "posted_on": "2023-06-30", "amount_dkk": "6000000", "measure_id": "A"},  # 2023 total
-    {"payment_id": "P2", "posted_on": "2024-01-31", "amount_dkk": "30000", "measure_id": "A"},
-    {"payment_id": "P3", "posted_on": "2024-02-29", "amount_dkk": "30000", "measure_id": "A"},
-    {"payment_id": "P4", "posted_on": "2024-03-31", "amount_dkk": "-5000", "measure_id": "A"},  # refund
-    {"payment_id": "P5", "posted_on": "2024-04-30", "amount_dkk": "6000", "measure_id": "B"},
+    payment("P1", "2023-06-30", "6000000", measure="A"),  # 2023 total
+    payment("P2", "2024-01-31", "30000", measure="A"),
+    payment("P3", "2024-02-29", "30000", measure="A"),
+    payment("P4", "2024-03-31", "-5000", measure="A"),  # refund
+    payment("P5", "2024-04-30", "6000", measure="B"),
 ]
 BUDGET = [
     {"year": 2023, "budget_area": "Anbringelser", "budget_dkk": "4000000"},
@@ -140,8 +140,8 @@ def test_changes_between_two_imports_reconcile(tmp_path):
         m("D", "B4", "FAMILIEBEHANDLING", "2024-07-01", provider="intern", cost="10000"),
     ]
     payments = [p for p in PAYMENTS if p["payment_id"] != "P4"] + [
-        {"payment_id": "P4", "posted_on": "2024-03-31", "amount_dkk": "-6000", "measure_id": "A"},
-        {"payment_id": "P6", "posted_on": "2024-04-30", "amount_dkk": "30000", "measure_id": "A"},
+        payment("P4", "2024-03-31", "-6000", measure="A"),
+        payment("P6", "2024-04-30", "30000", measure="A"),
     ]
     assert _build(path, measures, payments) == 2
     with db.connect(path) as after:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mi import db
-from tests.conftest import build_db, case, employment
+from tests.conftest import build_db, case, employment, payment
 from tests.conftest import measure as m
 
 CHILDREN = [{"child_id": f"B{i}"} for i in range(1, 8)]
@@ -35,14 +35,9 @@ CASES = [
     case("C3", "B3", "E1", "2024-01-01", team="Nord", closed="2024-01-31"),
 ]
 PAYMENTS = [
-    {"payment_id": "P1", "posted_on": "2024-01-31", "amount_dkk": "86000", "measure_id": "M3"},
-    {"payment_id": "P2", "posted_on": "2024-02-29", "amount_dkk": "-1000", "measure_id": "M3"},
-    {
-        "payment_id": "P3",
-        "posted_on": "2024-02-29",
-        "amount_dkk": "5000",
-        "measure_code": "TABT_ARBEJDSFORTJENESTE",
-    },
+    payment("P1", "2024-01-31", "86000", measure="M3"),
+    payment("P2", "2024-02-29", "-1000", measure="M3"),
+    payment("P3", "2024-02-29", "5000", code="TABT_ARBEJDSFORTJENESTE"),
     {
         "payment_id": "P4",
         "posted_on": "2024-03-31",

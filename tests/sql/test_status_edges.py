@@ -13,7 +13,7 @@ import pytest
 
 from mi import db, frozen
 from mi.settings import BudgetSettings, Settings
-from tests.conftest import build_db, frame, measure, payment, read_catalogue
+from tests.conftest import build_db, employment, frame, measure, payment, read_catalogue
 from tests.conftest import case as case_row
 
 SETTINGS = Settings(budget=BudgetSettings(baseline_year=2024, baseline_overspend_dkk=10_000.0))
@@ -30,7 +30,7 @@ CASES = (
     + [case(i, "2024-04-01") for i in range(20, 30)]
     + [case(30, "2024-05-01")]
 )
-STAFF = [{"employee_id": "E1", "role": "raadgiver", "team": "Nord", "fte": 1.0, "hired_on": "2023-01-01"}]
+STAFF = [employment("E1", "raadgiver", "Nord", 1.0, "2023-01-01")]
 MEASURES = [measure("M1", "B0", "KONSULENT", "2024-01-01")]
 
 
