@@ -2,7 +2,8 @@
 --        left_on empty or >= E)
 -- key: month, employee_id, hired_on
 -- reads: int_month_spine, stg_staff
--- The staff on E, every role: caseload's raadgivere (mart_caseload_*), tenure (mart_kpi_monthly).
+-- The staff on E, every role: caseload's raadgivere (mart_caseload_*), headcount, FTE and tenure (mart_staff_*,
+-- mart_kpi_monthly).
 with final as (
     select
         s.month,

@@ -1,12 +1,10 @@
 -- grain: one row per month, team and role
 -- key: month, team, role
--- reads: int_month_spine, stg_staff
+-- reads: int_month_spine, int_month_staff, stg_staff
 -- Staff active at the month-end: headcount (distinct employees), FTE, hires and leavers in the month.
 with active as (
-    select s.month, st.team, st.role, count(distinct st.employee_id) as headcount, sum(st.fte) as fte,
-    from int_month_spine as s
-    inner join stg_staff as st
-        on st.hired_on <= s.month_end and (st.left_on is null or st.left_on >= s.month_end)
+    select month, team, role, count(distinct employee_id) as headcount, sum(fte) as fte,
+    from int_month_staff
     group by all
 ),
 

@@ -1,6 +1,6 @@
 -- grain: one row per month of the data's range
 -- key: month
--- reads: int_month_spine, stg_staff, mart_kpi_monthly
+-- reads: int_month_spine, int_month_staff, stg_staff, mart_kpi_monthly
 -- The department's staff active at the month-end E (headcount = distinct employees, FTE), raadgivere alone,
 -- employments starting in the 12 calendar months ending with the month, and leavers, mean headcount and
 -- turnover_12m exactly as mart_kpi_monthly defines them.
@@ -12,8 +12,7 @@ with staff as (
         count(distinct st.employee_id) filter (where st.role = 'raadgiver') as n_raadgivere,
         round(sum(st.fte) filter (where st.role = 'raadgiver'), 4) as raadgiver_fte,
     from int_month_spine as s
-    inner join stg_staff as st
-        on st.hired_on <= s.month_end and (st.left_on is null or st.left_on >= s.month_end)
+    inner join int_month_staff as st on st.month = s.month
     group by s.month
 ),
 

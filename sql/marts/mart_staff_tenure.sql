@@ -1,6 +1,6 @@
 -- grain: one row per month, staff group (all staff, raadgivere) and seniority band
 -- key: month, staff_group, band_no
--- reads: int_month_spine, stg_staff
+-- reads: int_month_spine, int_month_staff
 -- Staff active at the month-end E by seniority: under 1 year (hired_on after E minus 1 calendar year, as
 -- tenure_under_1y_share counts), 1–2, 2–5 and 5 years or more. staff_share is the band's share of the group;
 -- cumulative_share the share with less seniority than the band's upper bound (under 1, 2, 5 years; 1 for the last).
@@ -29,8 +29,8 @@ active as (
         end as band_no,
     from int_month_spine as s
     cross join groups as g
-    inner join stg_staff as st
-        on st.hired_on <= s.month_end and (st.left_on is null or st.left_on >= s.month_end)
+    inner join int_month_staff as st
+        on st.month = s.month
         and (g.staff_group = 'alle' or st.role = g.staff_group)
 ),
 
