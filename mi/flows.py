@@ -11,6 +11,7 @@ import polars as pl
 
 from mi import db, fmt
 from mi.charts import FONT, PALETTE
+from mi.figures import add_months
 
 # the steps' short names, for the flows and for mi.ladder's legends and column headers (mi.ladder reads them here: it
 # reads the pack, which reads this module)
@@ -36,8 +37,7 @@ MONTHS = 12
 
 
 def first_month(month: date, months: int = MONTHS) -> date:
-    y, mo = divmod(month.year * 12 + month.month - 1 - (months - 1), 12)
-    return date(y, mo + 1, 1)
+    return add_months(month, -(months - 1))
 
 
 def period_text(month: date, months: int = MONTHS) -> str:

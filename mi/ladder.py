@@ -32,6 +32,7 @@ import duckdb
 import polars as pl
 
 from mi import db, figures, fmt, privacy
+from mi.figures import add_months
 from mi.flows import STEP_SHORT  # short names for legends and column headers (the flows' too)
 from mi.pack import (
     FT_PROVIDERS,
@@ -40,6 +41,7 @@ from mi.pack import (
     placement_protection,
     placements_table,
 )
+from mi.pack import settings as pack_settings
 from mi.privacy import Shown
 
 STEPS = {
@@ -124,20 +126,6 @@ class LadderView:
     lost_earnings_chart: pl.DataFrame  # Måned, År, amount_dkk
     lost_earnings: Table
     footnotes: list[str] = field(default_factory=list)
-
-
-def add_months(d: date, n: int) -> date:
-    y, mo = divmod(d.year * 12 + d.month - 1 + n, 12)
-    return date(y, mo + 1, 1)
-
-
-def _settings(con: duckdb.DuckDBPyConnection) -> int:
-    return int(db.scalar(con, "select privacy_min_count from stg_settings"))
-
-
-def _rounding_base(con: duckdb.DuckDBPyConnection) -> int:
-    row = db.query(con, "select * from stg_settings").row(0, named=True)
-    return int(row.get("privacy_rounding_base") or 5)  # a database built before the setting: its default
 
 
 def _table(rows: list[dict], formats: dict[str, Callable[[float], str]], min_count: int) -> Table:
@@ -533,7 +521,8 @@ def _ytd(m: date) -> str:
 def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
     """Everything the Indsatstrappen screen shows for the month and role."""
     suppress = role == "udvalg"
-    min_count = _settings(con)
+    settings = pack_settings(con)
+    min_count = settings["min_count"]
     chart, ladder, long, steps, groups, published = _ladder(con, month, suppress, min_count)
     moves_chart, moves, move_groups = _moves(con, month, suppress, min_count)
     le_chart, le = _lost_earnings(con, month)
@@ -552,7 +541,7 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
         move_groups=move_groups,
         institution_providers=_institution_providers(con, month, suppress, min_count, published),
         placements=_placements(con, month, suppress, min_count),
-        family_treatment=_family_treatment(con, month, suppress, min_count, _rounding_base(con)),
+        family_treatment=_family_treatment(con, month, suppress, min_count, settings["rounding_base"]),
         pupils=_pupils(con, month, suppress, min_count),
         lost_earnings_chart=le_chart,
         lost_earnings=le,

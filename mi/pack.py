@@ -68,7 +68,9 @@ FOCUS = (
 )
 
 
-def _settings(con: duckdb.DuckDBPyConnection) -> dict:
+def settings(con: duckdb.DuckDBPyConnection) -> dict:
+    """The settings the figures' protection and texts read (stg_settings): min_count, norm, baseline_year,
+    annual_reduction_dkk, rounding_base."""
     row = db.query(con, "select * from stg_settings").row(0, named=True)
     return {
         "min_count": int(row["privacy_min_count"]),
@@ -295,7 +297,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
         raise ValueError(f"Ukendt rolle {role!r} (udvalg, leder eller oekonomi).")
     m = kpi.parse_month(month) if isinstance(month, str) else date(month.year, month.month, 1)
     kpi.values(con, m)  # ValueError (Danish) when the month is outside the data
-    st = _settings(con)
+    st = settings(con)
     min_count, suppress = st["min_count"], role == "udvalg"
     committee = role == "udvalg"
     rng = kpi.data_range(con) or {}
