@@ -253,6 +253,8 @@ if moves:
         result = scenario.compute(con, m, moves, prices, price_hint="Skriv en egen pris under Enhedspriser.")
     except scenario.ScenarioError as exc:
         st.warning(str(exc))
+else:
+    ui.empty("Intet resultat endnu: tilføj mindst én flytning under 1. Byg scenariet.")
 if result:
     path = scenario.path(con, m, result)
     focus = scenario.focus(con, m, result)
@@ -285,6 +287,7 @@ else:
     ui.table_with_downloads(
         table,
         "gemte-scenarier",
+        "alle gemte scenarier, hvert beregnet fra sin basismåned",
         shown=table.select(
             "Navn",
             pl.Series("Basismåned", [fmt.month_name(d) for d in table["Basismåned"]]),

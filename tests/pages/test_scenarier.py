@@ -25,6 +25,8 @@ def test_leader_builds_saves_and_reopens_a_scenario(app_db):
     at = run_app("leder", page="scenarier")
     assert not at.exception
     assert "ingen flytninger endnu" in texts(at)
+    # the result section says why it is empty instead of showing nothing
+    assert "Intet resultat endnu: tilføj mindst én flytning under 1. Byg scenariet." in texts(at)
     # the ladder's flows: a Sankey with its table and downloads
     assert len(at.get("plotly_chart")) == 1
     assert "Bevægelser på indsatstrappen" in texts(at)
@@ -50,6 +52,12 @@ def test_leader_builds_saves_and_reopens_a_scenario(app_db):
     button(at, "scn-save").click().run()
     assert not at.exception
     assert "Scenariet »Plan A« er gemt." in texts(at)
+    assert "Intet resultat endnu" not in texts(at)
+    # the saved scenarios' table says its period and the data's date
+    assert any(
+        c.value.startswith("Periode: alle gemte scenarier, hvert beregnet fra sin basismåned · Data pr. ")
+        for c in at.caption
+    )
     con = db.connect(app_db)
     try:
         (sid,) = scenario_saved.saved(con)["scenario_id"].to_list()
