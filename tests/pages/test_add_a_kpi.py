@@ -129,6 +129,10 @@ def test_the_new_kpi_is_in_the_frozen_pack_and_its_excel(added):
 def test_the_new_kpi_is_on_overblik(added, role):
     at = run_app(role, month=date(2024, 3, 1))
     assert not at.exception
+    # the month's table of every figure is drawn when its expander is opened
+    at.session_state["overblik-alle"] = True
+    at.run()
+    assert not at.exception
     table = at.dataframe[0].value
     row = table[table["Nøgletal"] == LABEL]
     assert len(row) == 1 and row["Værdi"].iloc[0] == "8"
