@@ -10,6 +10,7 @@ those functions refuse every other role. The committee's figures come from the p
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import duckdb
@@ -17,7 +18,7 @@ import polars as pl
 
 from mi import charts, db, fmt, pack_compliance, spec
 from mi.figures import Pack, add_months
-from mi.view import Column, View
+from mi.view import Column, View, frames
 
 C_KEYS = pack_compliance.C_KEYS
 period_text = pack_compliance.period_text  # the period each figure covers (L12, the month, its last day)
@@ -85,20 +86,6 @@ TREND_MONTHS = 24
 CHART_MAX_UNITS = 40
 
 
-def _frames(columns: list[Column]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(download frame, screen table) from (heading, values, formatter): the screen shows formatter(value)."""
-    data = pl.DataFrame({h: (v if isinstance(v, pl.Series) else pl.Series(h, v)) for h, v, _ in columns})
-    table = pl.DataFrame(
-        {
-            h: pl.Series(h, [f(x) for x in v], dtype=pl.Utf8)
-            if f
-            else (v if isinstance(v, pl.Series) else pl.Series(h, v))
-            for h, v, f in columns
-        }
-    )
-    return data, table
-
-
 def _hbars(
     frame: pl.DataFrame, category: str, value: str, unit: str, color: str | None = None
 ) -> charts.Spec:
@@ -138,20 +125,29 @@ def _hbars(
     return charts.finish(bar, height=min(height, 1400))
 
 
-# Fast Danish formats for long tables (a caseworker table or deadline list may have thousands of rows; babel's
-# formatting in mi.fmt costs a millisecond a cell): the same text as fmt.number, fmt.pct and fmt.day.
-def _int(v: float | int | None) -> str:
-    return fmt.DASH if v is None else f"{int(v):,}".replace(",", ".")
+def _day_expr(expr: pl.Expr) -> pl.Expr:
+    """`fmt.day` for a whole column: 2026-03-05 → '5. marts 2026'."""
+    return expr.dt.day().cast(pl.Utf8) + ". " + fmt.month_expr(expr)
 
 
-def _pct(v: float | None) -> str:
-    if v is None:
-        return fmt.DASH
-    return f"{v * 100:.1f}".replace(".", ",") + " %"  # a share: 0–100 %, no thousands
+def _value_expr(key: str) -> Callable[[pl.Expr], pl.Expr]:
+    """`value_text` of a KPI for a whole column (its unit: a share in per cent, else a number)."""
+    return fmt.pct_expr if unit(key) == "share" else fmt.number_expr
 
 
-def _day(d: date | None) -> str:
-    return fmt.DASH if d is None else f"{d.day}. {fmt.MONTHS[d.month - 1]} {d.year}"
+def _days_left_expr(days: pl.Expr) -> pl.Expr:
+    """Days to a deadline in words: 'Overskredet med 3 dage', 'Frist i dag', '1 dag tilbage', '12 dage tilbage'."""
+    return (
+        pl.when(days < -1)
+        .then("Overskredet med " + fmt.number_expr(-days) + " dage")
+        .when(days == -1)
+        .then(pl.lit("Overskredet med 1 dag"))
+        .when(days == 0)
+        .then(pl.lit("Frist i dag"))
+        .when(days == 1)
+        .then(pl.lit("1 dag tilbage"))
+        .otherwise(fmt.number_expr(days) + " dage tilbage")
+    )
 
 
 def _own(role: str) -> None:
@@ -218,13 +214,13 @@ def trend(
         if rows.height
         else pl.DataFrame({"month": pl.Series([], dtype=pl.Date)})
     )
-    cols: list[Column] = [("Måned", wide["month"], fmt.month_name)]
+    cols: list[Column] = [("Måned", pl.col("month"), fmt.month_expr)]
     for k in keys:
-        values = wide[k] if k in wide.columns else pl.Series(k, [None] * wide.height, dtype=pl.Float64)
+        values = pl.col(k) if k in wide.columns else pl.lit(None, dtype=pl.Float64)
         if unit(k) == "count":
             values = values.cast(pl.Int64)
-        cols.append((SHORT_LABELS[k], values, lambda v, k=k: value_text(k, v)))
-    data, table = _frames(cols)
+        cols.append((SHORT_LABELS[k], values, _value_expr(k)))
+    data, table = frames(wide, cols)
     period = (
         f"{fmt.month_name(rows['month'].min())} – {fmt.month_name(month)}"
         if rows.height
@@ -249,18 +245,18 @@ def by_unit(con: duckdb.DuckDBPyConnection, month: date, level: str, key: str, r
     if rows.height:
         rows = rows.sort([den, "unit"], descending=[True, False], nulls_last=True)
     who = LEVEL_LABELS[level]
-    cols: list[Column] = [(who, rows["unit"], None)]
+    cols: list[Column] = [(who, pl.col("unit"), None)]
     if level == "raadgiver":
-        cols.append(("Team", rows["team"], None))
+        cols.append(("Team", pl.col("team"), None))
     for k in C_KEYS:
         if k in PARTS:
             num_col, den_col, what = PARTS[k]
-            cols.append((SHORT_LABELS[k], rows[k], _pct))
-            cols.append((f"{SHORT_LABELS[k]}: opfyldt", rows[num_col], _int))
-            cols.append((f"{SHORT_LABELS[k]}: {what}", rows[den_col], _int))
+            cols.append((SHORT_LABELS[k], pl.col(k), fmt.pct_expr))
+            cols.append((f"{SHORT_LABELS[k]}: opfyldt", pl.col(num_col), fmt.number_expr))
+            cols.append((f"{SHORT_LABELS[k]}: {what}", pl.col(den_col), fmt.number_expr))
         else:
-            cols.append((SHORT_LABELS[k], rows[k], _int))
-    data, table = _frames(cols)
+            cols.append((SHORT_LABELS[k], pl.col(k), fmt.number_expr))
+    data, table = frames(rows, cols)
     # drop the columns of tables that were not imported (all null)
     empty = [c for c in data.columns[1:] if data[c].null_count() == data.height]
     data, table = data.drop(empty), table.drop(empty)
@@ -309,32 +305,22 @@ def deadlines(
     )
     as_of = db.scalar(con, "select data_as_of from int_data_range")
 
-    def status(days: int) -> str:
-        if days < 0:
-            return f"Overskredet med {_int(-days)} dage" if days < -1 else "Overskredet med 1 dag"
-        if days == 0:
-            return "Frist i dag"
-        return f"{_int(days)} dage tilbage" if days > 1 else "1 dag tilbage"
-
-    data, table = _frames(
+    data, table = frames(
+        rows,
         [
-            ("Rådgiver (pseudonym)", rows["caseworker_id"], None),
-            ("Team", rows["team"], None),
-            ("Frist for", rows["deadline_kind"].replace_strict(DEADLINE_KINDS), None),
-            ("Frist", rows["due_on"], _day),
-            ("Dage tilbage", rows["days_left"], status),
-            ("Barn (pseudonym)", rows["child_id"], None),
-            ("Indsats", rows["measure_id"], _blank),
-            ("Indsatskode", rows["measure_code"], _blank),
-            ("Regnet fra", rows["basis_on"], _day),
-        ]
+            ("Rådgiver (pseudonym)", pl.col("caseworker_id"), None),
+            ("Team", pl.col("team"), None),
+            ("Frist for", pl.col("deadline_kind").replace_strict(DEADLINE_KINDS, return_dtype=pl.Utf8), None),
+            ("Frist", pl.col("due_on"), _day_expr),
+            ("Dage tilbage", pl.col("days_left"), _days_left_expr),
+            ("Barn (pseudonym)", pl.col("child_id"), None),
+            ("Indsats", pl.col("measure_id"), lambda e: e.fill_null("")),
+            ("Indsatskode", pl.col("measure_code"), lambda e: e.fill_null("")),
+            ("Regnet fra", pl.col("basis_on"), _day_expr),
+        ],
     )
     period = f"pr. {fmt.day(as_of)}; frister til og med {fmt.day(_plus_days(as_of, 30))} og overskredne"
     return View(None, data, table, period, "Ingen frister med de valgte filtre.")
-
-
-def _blank(v: str | None) -> str:
-    return v or ""
 
 
 def _plus_days(d: date | None, n: int) -> date | None:
@@ -380,19 +366,16 @@ def _national(p: Pack) -> View:
             }
         )
     frame = pl.DataFrame(rows)
-    data, table = _frames(
+    data, table = frames(
+        frame,
         [
-            ("Nøgletal", frame["Nøgletal"], None),
-            ("Kommunen", frame["Kommunen"], None),
-            ("Landsniveau", frame["Landsniveau"], None),
-            ("År (landsniveau)", frame["År (landsniveau)"], None),
-            ("Kilde", frame["Kilde"], None),
-        ]
-    )
-    table = table.with_columns(
-        pl.Series("Kommunen", frame["Kommunen (vist)"].to_list()),
-        pl.Series("Landsniveau", [fmt.pct(v, 0) for v in frame["Landsniveau"]]),
-        pl.Series("År (landsniveau)", [str(v) for v in frame["År (landsniveau)"]]),
+            ("Nøgletal", pl.col("Nøgletal"), None),
+            # the screen: the figure as the role sees it (frozen, '<5' or '–' for the committee)
+            ("Kommunen", pl.col("Kommunen"), lambda _: pl.col("Kommunen (vist)")),
+            ("Landsniveau", pl.col("Landsniveau"), lambda e: fmt.pct_expr(e, 0)),
+            ("År (landsniveau)", pl.col("År (landsniveau)"), lambda e: e.cast(pl.Utf8)),
+            ("Kilde", pl.col("Kilde"), None),
+        ],
     )
     long = pl.concat(
         [

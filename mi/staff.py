@@ -8,7 +8,6 @@ Plain functions of (connection, month): the pages cache them through mi.ui.view 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import duckdb
@@ -16,6 +15,7 @@ import polars as pl
 
 from mi import charts, db, fmt
 from mi.view import View
+from mi.view import frames as _frames
 
 TREND_MONTHS = 36  # how far back the trend charts reach (three years, so seasonality and direction show)
 
@@ -38,22 +38,6 @@ NORM_COLOURS = {
     "Ingen årsværk": charts.GREY,
 }
 GROUP_LABELS = {"alle": "Alle ansatte", "raadgiver": "Rådgivere"}
-
-
-# a column of a figure's tables: (heading, the values as an expression of the mart's rows, how the screen shows
-# them: an expression of the values, e.g. fmt.pct_expr, or None for as they are)
-Column = tuple[str, pl.Expr, Callable[[pl.Expr], pl.Expr] | None]
-
-
-def _frames(
-    rows: pl.DataFrame, columns: list[Column], keep: bool = True
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(download frame, screen table) from the mart's rows, a whole column at a time: the download keeps the
-    values, the screen shows formatter(values) with '–' where a value is missing (mi.fmt's *_expr); a column
-    without a formatter is the same in both. keep=False: no rows."""
-    data = rows.select([expr.alias(h) for h, expr, _ in columns])
-    table = rows.select([(f(expr).fill_null(fmt.DASH) if f else expr).alias(h) for h, expr, f in columns])
-    return (data, table) if keep else (data.clear(), table.clear())
 
 
 def _first_month(month: date, months: int) -> date:

@@ -1,6 +1,7 @@
 """The figure a screen service hands to mi.ui.show: View (a chart or None, its rows for the downloads and as shown,
-the period and what is missing) and Column, the (heading, values, formatter) triple the services build tables from.
-One definition shared by the screen services (mi.staff, mi.compliance), which stay independent of each other."""
+the period and what is missing), and `frames`, which builds a figure's two tables from the mart's rows a whole column
+at a time from Column triples (heading, values as an expression, how the screen shows them). One definition shared by
+the screen services (mi.staff, mi.compliance), which stay independent of each other."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
+
+from mi import fmt
 
 
 @dataclass(frozen=True)
@@ -28,4 +31,15 @@ class View:
         return self.table.height == 0
 
 
-Column = tuple[str, pl.Series | list, Callable | None]
+# a column of a figure's tables: (heading, the values as an expression of the mart's rows, how the screen shows
+# them: an expression of the values, e.g. fmt.pct_expr, or None for as they are)
+Column = tuple[str, pl.Expr, Callable[[pl.Expr], pl.Expr] | None]
+
+
+def frames(rows: pl.DataFrame, columns: list[Column], keep: bool = True) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(download frame, screen table) from the mart's rows, a whole column at a time: the download keeps the
+    values, the screen shows formatter(values) with '–' where a value is missing (mi.fmt's *_expr); a column
+    without a formatter is the same in both. keep=False: no rows."""
+    data = rows.select([expr.alias(h) for h, expr, _ in columns])
+    table = rows.select([(f(expr).fill_null(fmt.DASH) if f else expr).alias(h) for h, expr, f in columns])
+    return (data, table) if keep else (data.clear(), table.clear())

@@ -87,18 +87,43 @@ def test_no_section_without_the_tables(folder, tmp_path):
     assert "Sagsbehandling og lovmedholdelighed" not in html
 
 
-def test_fast_formats_of_long_tables_read_as_mi_fmt():
+def test_long_tables_formatted_by_column_read_as_mi_fmt():
+    """The caseworker table and the deadline list (thousands of rows) are formatted a whole column at a time
+    (polars expressions, mi.view.frames): the same text as mi.fmt's per-value functions."""
     from datetime import date
 
-    from mi import compliance, fmt
+    import polars as pl
 
-    for v in (0, 1, 7, 999, 1000, 12345, 1234567):
-        assert compliance._int(v) == fmt.number(v)
-    for v in (0.0, 0.5, 1 / 3, 2 / 3, 0.971223, 0.04, 1.0):
-        assert compliance._pct(v) == fmt.pct(v)
-    for d in (date(2026, 11, 7), date(2024, 2, 29), date(2026, 5, 1)):
-        assert compliance._day(d) == fmt.day(d)
-    assert compliance._int(None) == compliance._pct(None) == compliance._day(None) == fmt.DASH
+    from mi import compliance, fmt, view
+
+    counts = [0, 1, 7, 999, 1000, 12345, 1234567, None]
+    shares = [0.0, 0.5, 1 / 3, 2 / 3, 0.971223, 0.04, 1.0, None]
+    days = [date(2026, 11, 7), date(2024, 2, 29), date(2026, 5, 1), None, None, None, None, None]
+    left = [-12, -2, -1, 0, 1, 2, 1500, None]
+    rows = pl.DataFrame({"n": counts, "s": shares, "d": days, "left": left})
+    data, table = view.frames(
+        rows,
+        [
+            ("n", pl.col("n"), fmt.number_expr),
+            ("s", pl.col("s"), fmt.pct_expr),
+            ("d", pl.col("d"), compliance._day_expr),
+            ("left", pl.col("left"), compliance._days_left_expr),
+        ],
+    )
+    assert data.equals(rows)  # the downloads keep the values
+    assert table["n"].to_list() == [fmt.DASH if v is None else fmt.number(v) for v in counts]
+    assert table["s"].to_list() == [fmt.pct(v) for v in shares]  # fmt.pct(None) is the dash too
+    assert table["d"].to_list() == [fmt.DASH if d is None else fmt.day(d) for d in days]
+    assert table["left"].to_list() == [
+        "Overskredet med 12 dage",
+        "Overskredet med 2 dage",
+        "Overskredet med 1 dag",
+        "Frist i dag",
+        "1 dag tilbage",
+        "2 dage tilbage",
+        "1.500 dage tilbage",
+        fmt.DASH,
+    ]
 
 
 def test_compliance_keys_come_from_the_spec_in_its_order():
