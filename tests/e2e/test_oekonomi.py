@@ -23,6 +23,11 @@ DRAWN = {
 }
 
 
+def chart_with_label(page: Page, start: str):
+    """The charts whose text alternative starts with `start` (a locator: expect() waits for them)."""
+    return page.locator(f'[data-testid="stVegaLiteChart"][aria-label^="{start}"]')
+
+
 def chart_labels(page: Page) -> list[str]:
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     return [charts.nth(i).get_attribute("aria-label") or "" for i in range(charts.count())]
@@ -32,10 +37,11 @@ def test_each_section_is_drawn_when_its_tab_is_opened(app_url, page):
     page.goto(f"{app_url}/oekonomi")
     expect(page.get_by_role("heading", name="Økonomi", level=1)).to_be_visible()
     settle(page)
-    before = chart_labels(page)
     # the first screen: the cumulative spending's line chart and the first tab's breakdown, no waterfall yet
-    assert any(label.startswith("Linjediagram over tid (mio. kr.)") for label in before), before
-    assert not any("Budget, Anbringelser" in label for label in before), before
+    expect(chart_with_label(page, "Linjediagram over tid (mio. kr.)")).to_have_count(1)
+    expect(chart_with_label(page, "Vandret søjlediagram (mio. kr.) for Anbringelser")).to_have_count(1)
+    before = chart_labels(page)
+    assert not any(x.startswith("Søjlediagram (mio. kr. (aksen starter") for x in before), before
     for name, label in economy.sections(True).items():
         page.get_by_role("tab", name=label, exact=True).click()
         settle(page)
@@ -75,6 +81,8 @@ def test_personale_draws_each_section_when_its_tab_is_opened(app_url, page):
         ("Ansatte og årsværk pr. team og rolle", "Søjlediagram (ansatte)"),
     ):
         page.get_by_role("tab", name=label, exact=True).click()
+        expect(page.get_by_role("tab", name=label, exact=True)).to_have_attribute("aria-selected", "true")
+        expect(chart_with_label(page, chart).first).to_be_attached()
         settle(page)
         expect(page.locator('[data-testid="stException"]')).to_have_count(0)
         labels = [x for x in chart_labels(page) if x.startswith(chart)]
