@@ -365,7 +365,8 @@ def _national(p: Pack) -> View:
                 "Kilde": ref["source"],
             }
         )
-    frame = pl.DataFrame(rows)
+    # every share hidden for the committee (a small municipality): the column is all empty, still a number column
+    frame = pl.DataFrame(rows, schema_overrides={"Kommunen": pl.Float64})
     data, table = frames(
         frame,
         [

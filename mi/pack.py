@@ -230,23 +230,37 @@ ROUNDED_SHARE = (
 )
 
 
+def rounded_shares() -> tuple[tuple[str, str, str], ...]:
+    """(share, numerator, denominator) of the shares the committee sees computed from rounded counts: focus point
+    3's share of private starts, and the compliance shares of counts summed over the 12 months to the month (c2,
+    c3, c5: their counts in the spec end with _l12). Two months' packs side by side would otherwise give the
+    month's own count (this month's numerator minus last month's, exactly so while the 12 months begin with the
+    data: e.g. the notifications of February not assessed within 24 hours)."""
+    l12 = tuple(
+        (k, n, d) for k, (n, d) in spec.share_parts().items() if n.endswith("_l12") and d.endswith("_l12")
+    )
+    return (ROUNDED_SHARE, *l12)
+
+
 def _ytd_round(shown: dict[date, dict[str, Shown]], values: dict[date, dict], base: int) -> None:
     """The committee's year-to-date counts of children rounded to the base (in place; privacy.round_count): focus
     point 1's institution starts and focus point 3's private family-treatment courses, and focus point 3's share
-    computed from the rounded counts. Two months side by side then say a month's own count only to within the
-    base, so nothing is hidden (the rounding replaces _ytd_walk when the base is above 1)."""
+    and the 12-month compliance shares computed from the rounded counts (rounded_shares). Two months side by side
+    then say a month's own count only to within the base, so nothing is hidden (the rounding replaces _ytd_walk
+    when the base is above 1)."""
+    shares = rounded_shares()
     for mo, out in shown.items():
         v = values.get(mo, {})
         for key in ROUNDED_KEYS:
             out[key] = privacy.round_count(v.get(key), base)
-        share, num, den = ROUNDED_SHARE
-        out[share] = (
-            None
-            if v.get(share) is None
-            else privacy.rounded_share(
-                privacy.round_count(v.get(num), base), privacy.round_count(v.get(den), base)
+        for share, num, den in shares:
+            out[share] = (
+                None
+                if v.get(share) is None
+                else privacy.rounded_share(
+                    privacy.round_count(v.get(num), base), privacy.round_count(v.get(den), base)
+                )
             )
-        )
 
 
 def _rounded_difference(a: Shown, b: Shown) -> Shown:

@@ -5,7 +5,7 @@ all the months it shows, and solves for every count of children below the thresh
 The unknowns are the counts the marts hold (true values known to the test): children by month, placement type and
 provider (P), by ladder step 1–3 (L), family-treatment starts in the year to date by provider (FT), institution
 starts in the year to date (IS), children in school day-treatment (DT), pupils (PUP), moves up and down the ladder in
-12 months (MV). Every published figure is a linear expression in them, and what the reader learns from it:
+12 months (MV); and contract v2's compliance counts (C…, below). Every published figure is a linear expression in them, and what the reader learns from it:
 
 * a number: the expression equals it;
 * `<5`: 1 … min_count − 1;
@@ -13,6 +13,15 @@ starts in the year to date (IS), children in school day-treatment (DT), pupils (
 * a rounded count r (privacy.Rounded): r − base/2 … r + base/2;
 * a share s shown (or exported) as a number: numerator = s × denominator (to 1e-9);
 * a change between two shown numbers: their difference.
+
+The compliance figures (c1–c8, DOMAIN.md "contract v2") are linked to each other and to the placement counts:
+notifications received (CN) and among them assessed within 24 hours (CH2), investigations completed (CD3), on time
+(CO3) and with a talk with the child (CT5) are unknowns per month, and c2, c3, c5 are shares of their sums over the 12
+months to the month (c3 and c5 share one denominator); c4 is a count of the month (C4); c6's denominator is the
+children placed on the month's last day, the placement table's total (P), its numerator C6N; c7 and c8 are shares of
+C7N/C7D and C8N/C8D, where C8D is at most the children placed. The reader knows the months before the v2 data begin
+(nothing counted there). The targets add each month's own counts behind the 12-month shares (this month's
+numerator minus last month's, where the 12 months begin with the data) and what is not a hit in them.
 
 Year-to-date counts never fall within a year (the month's starts are ≥ 0). The targets are every published count
 and every month's own starts (a year-to-date count minus the month before's) whose true value is 1 … min_count − 1:
@@ -80,6 +89,46 @@ def kpi(key: str, mo: date) -> tuple[Expr, Expr | None] | None:
         return ft(mo, "privat"), ft(mo)
     if key == "f4_day_treatment_share":
         return {("DT", mo): 1.0}, {("PUP", mo): 1.0}
+    return compliance(key, mo)
+
+
+# ---- contract v2: the compliance figures -------------------------------------------------------------------
+
+# the month's own counts behind the 12-month shares, as grouped in int_compliance_items
+FLOWS = {"CN": "n", "CH2": "h2", "CD3": "d3", "CO3": "o3", "CT5": "t5"}
+# the month's stock counts: unknown → column of mart_compliance_monthly (level kommune)
+STOCKS = {
+    "C4": "c4_investigations_overdue",
+    "C6N": "n_with_plan_children",
+    "C7N": "n_followed_up_measures",
+    "C7D": "n_follow_up_measures",
+    "C8N": "n_supervised_children",
+    "C8D": "n_supervision_children",
+}
+
+
+def l12(mo: date, name: str) -> Expr:
+    """The sum of a month's own count over the 12 months ending with mo."""
+    return {(name, add_months(mo, -i)): 1.0 for i in range(12)}
+
+
+def compliance(key: str, mo: date) -> tuple[Expr, Expr | None] | None:
+    if key == "c1_notifications":
+        return {("CN", mo): 1.0}, None
+    if key == "c2_assessed_24h_share":
+        return l12(mo, "CH2"), l12(mo, "CN")
+    if key == "c3_investigations_on_time_share":
+        return l12(mo, "CO3"), l12(mo, "CD3")
+    if key == "c4_investigations_overdue":
+        return {("C4", mo): 1.0}, None
+    if key == "c5_child_talk_share":
+        return l12(mo, "CT5"), l12(mo, "CD3")
+    if key == "c6_plan_share":
+        return {("C6N", mo): 1.0}, placed(mo, *PLACEMENT_TYPES)  # linked: the placement table's total
+    if key == "c7_follow_up_share":
+        return {("C7N", mo): 1.0}, {("C7D", mo): 1.0}
+    if key == "c8_supervision_share":
+        return {("C8N", mo): 1.0}, {("C8D", mo): 1.0}
     return None
 
 
@@ -110,6 +159,26 @@ def truth(con) -> dict[tuple, int]:
     for r in moves.iter_rows(named=True):
         out[("MV", r["month"], "n_up")] = int(r["up"])
         out[("MV", r["month"], "n_down")] = int(r["down"])
+    if db.scalar(
+        con, "select has_notifications or has_investigations or has_activities from int_input_presence"
+    ):
+        flows = db.query(
+            con,
+            """select event_month as month,
+                   count(*) filter (where kpi_group = 'notification') as n,
+                   count(*) filter (where kpi_group = 'notification' and is_hit) as h2,
+                   count(*) filter (where kpi_group = 'investigation') as d3,
+                   count(*) filter (where kpi_group = 'investigation' and is_hit) as o3,
+                   count(*) filter (where kpi_group = 'investigation' and is_hit_2) as t5
+               from int_compliance_items group by event_month""",
+        )
+        for r in flows.iter_rows(named=True):
+            for name, col in FLOWS.items():
+                out[(name, r["month"])] = int(r[col])
+        stocks = db.query(con, "select * from mart_compliance_monthly where level = 'kommune'")
+        for r in stocks.iter_rows(named=True):
+            for name, col in STOCKS.items():
+                out[(name, r["month"])] = int(r[col] or 0)
     return out
 
 
@@ -154,7 +223,7 @@ class Reader:
         else:
             self._fact(name, e, shown, shown)
 
-    def share(self, name: str, num: Expr, den: Expr, shown: privacy.Shown) -> None:
+    def share(self, name: str, num: Expr, den: Expr, shown: privacy.Shown, base: int = 0) -> None:
         """A published share num ÷ den (the whole float: exports carry it)."""
         self.published += 1
         self.targets[name + " (tæller)"] = num
@@ -163,10 +232,26 @@ class Reader:
         if shown is None or isinstance(shown, str):
             return
         if isinstance(shown, privacy.RoundedShare):
-            return  # built from rounded counts published beside it: nothing more
+            if base:
+                self._rounded_share(name, num, den, shown, base)
+            return  # else: built from rounded counts published beside it, nothing more
         s = float(shown)
         self._fact(name, plus(num, den, signs=(1, -(s + 1e-9))), -np.inf, 0)
         self._fact(name, plus(num, den, signs=(1, -(s - 1e-9))), 0, np.inf)
+
+    def _rounded_share(self, name: str, num: Expr, den: Expr, shown: float, base: int) -> None:
+        """A share of two rounded counts that are not published themselves (`base`: the rounding): numerator and
+        denominator are base·u and base·w rounded (halves up: within −base/2 … base/2 − ½ of the count) for
+        integers u, w whose ratio is the share."""
+        u, w = ("RU", name), ("RW", name)
+        for var, e in ((u, num), (w, den)):
+            self.truth[var] = int(privacy.round_count(self.value(e), base)) // base
+            self._fact(
+                f"{name} afrundet", plus(e, {var: float(base)}, signs=(1, -1)), -base / 2, base / 2 - 0.5
+            )
+        s = float(shown)
+        self._fact(name, {u: 1.0, w: -(s + 1e-9)}, -np.inf, 0)
+        self._fact(name, {u: 1.0, w: -(s - 1e-9)}, 0, np.inf)
 
     def change(self, name: str, a: Expr, b: Expr, shown: privacy.Shown) -> None:
         """A published difference a − b."""
@@ -175,7 +260,9 @@ class Reader:
             return  # hidden, or the difference of two rounded counts shown beside it
         self._fact(name, plus(a, b, signs=(1, -1)), shown, shown)
 
-    def kpi(self, name: str, key: str, mo: date, shown: privacy.Shown) -> None:
+    def kpi(self, name: str, key: str, mo: date, shown: privacy.Shown, base: int = 0) -> None:
+        """A KPI's published value (`base`: the rounding of the counts behind a share of rounded counts that are
+        not published beside it)."""
         parts = kpi(key, mo)
         if parts is None:
             return
@@ -183,10 +270,19 @@ class Reader:
         if den is None:
             self.count(name, num, shown)
         else:
-            self.share(name, num, den, shown)
+            self.share(name, num, den, shown, base)
 
     def ytd_months(self, months: Iterable[date]) -> None:
-        """Year-to-date counts never fall within a year; each month's own starts are counts of children too."""
+        """The compliance figures (c1–c8, DOMAIN.md "contract v2") are linked to each other and to the placement counts:
+        notifications received (CN) and among them assessed within 24 hours (CH2), investigations completed (CD3), on time
+        (CO3) and with a talk with the child (CT5) are unknowns per month, and c2, c3, c5 are shares of their sums over the 12
+        months to the month (c3 and c5 share one denominator); c4 is a count of the month (C4); c6's denominator is the
+        children placed on the month's last day, the placement table's total (P), its numerator C6N; c7 and c8 are shares of
+        C7N/C7D and C8N/C8D, where C8D is at most the children placed. The reader knows the months before the v2 data begin
+        (nothing counted there). The targets add each month's own counts behind the 12-month shares (this month's
+        numerator minus last month's, where the 12 months begin with the data) and what is not a hit in them.
+
+        Year-to-date counts never fall within a year; each month's own starts are counts of children too."""
         for mo in sorted(set(months)):
             if mo.month == 1:
                 continue
@@ -200,6 +296,65 @@ class Reader:
             e = plus({("IS", mo): 1.0}, {("IS", before): 1.0}, signs=(1, -1))
             self.eqs.append((e, 0, np.inf))
             self.targets[f"institutionsanbringelser startet i {mo:%Y-%m}"] = e
+
+    def compliance_months(self, months: Iterable[date]) -> None:
+        """What the reader knows of the compliance counts of the given months (and the 12 months before each):
+        nothing is counted before the v2 data begin (the first month with a notification, resp. an investigation);
+        a hit is one of the items; c8's children are placed children; and the targets: every month's own count
+        behind the 12-month shares and the items in it that are not hits."""
+        firsts = {}
+        for group in (("CN", "CH2"), ("CD3", "CO3", "CT5")):
+            got = [k[1] for k, v in self.truth.items() if k[0] == group[0] and v]
+            firsts[group] = min(got) if got else None
+        seen: set[date] = set()
+        for mo in sorted(set(months)):
+            for i in range(12):
+                seen.add(add_months(mo, -i))
+            for name, n in (("C6N", placed(mo, *PLACEMENT_TYPES)), ("C7N", {("C7D", mo): 1.0})):
+                self._fact(f"{name} ≤ nævner {mo}", plus({(name, mo): 1.0}, n, signs=(1, -1)), -np.inf, 0)
+            self._fact(
+                f"C8N ≤ C8D {mo}", plus({("C8N", mo): 1.0}, {("C8D", mo): 1.0}, signs=(1, -1)), -np.inf, 0
+            )
+            c8d = plus({("C8D", mo): 1.0}, placed(mo, *PLACEMENT_TYPES), signs=(1, -1))
+            self._fact(f"C8D ≤ anbragte {mo}", c8d, -np.inf, 0)
+        for k in sorted(seen):
+            for group, first in firsts.items():
+                if first is None or k < first:
+                    for name in group:
+                        self._fact(f"{name} {k} før data", {(name, k): 1.0}, 0, 0)
+            for hit, of, what in (
+                ("CH2", "CN", "underretninger"),
+                ("CO3", "CD3", "undersøgelser"),
+                ("CT5", "CD3", "samtaler"),
+            ):
+                rest = plus({(of, k): 1.0}, {(hit, k): 1.0}, signs=(1, -1))
+                self._fact(f"{hit} ≤ {of} {k}", rest, 0, np.inf)
+                self.targets[f"{what} i {k:%Y-%m}: opfyldt"] = {(hit, k): 1.0}
+                self.targets[f"{what} i {k:%Y-%m}: ikke opfyldt"] = rest
+            self.targets[f"underretninger i {k:%Y-%m}"] = {("CN", k): 1.0}
+            self.targets[f"undersøgelser afsluttet i {k:%Y-%m}"] = {("CD3", k): 1.0}
+
+    def share_change(
+        self,
+        name: str,
+        key: str,
+        mo: date,
+        before: date,
+        a: privacy.Shown,
+        b: privacy.Shown,
+        shown: privacy.Shown,
+    ) -> None:
+        """A published change between two shares (in points): with one side hidden and the change shown, the
+        hidden share is the other minus (or plus) the change."""
+        self.published += 1
+        if shown is None or isinstance(shown, str) or isinstance(a, privacy.RoundedShare):
+            return
+        a_known = a is not None and not isinstance(a, str)
+        b_known = b is not None and not isinstance(b, str)
+        if a_known and not b_known:
+            self.kpi(name + " (regnet ud)", key, before, float(a) - float(shown))
+        elif b_known and not a_known:
+            self.kpi(name + " (regnet ud)", key, mo, float(b) + float(shown))
 
     # ---- the attack ----
 
@@ -249,12 +404,18 @@ class Reader:
                 cost[index[k]] += v
             true = round(self.value(e))
             other = None
-            for sign in (1, -1):
-                res = milp(sign * cost, constraints=cons, integrality=np.ones(n), bounds=bounds)
-                assert res.status == 0, f"{name}: the true figures must be a solution ({res.message})"
-                found = round(sign * res.fun)
-                if found != true:
-                    other = found
+            # another value: any solution with the target below the true value, or above it (a feasibility
+            # problem: minimising the target itself made the solver search long along a share's ray)
+            for lo_t, hi_t in ((-np.inf, true - 1), (true + 1, np.inf)):
+                res = milp(
+                    np.zeros(n),
+                    constraints=[*cons, LinearConstraint(cost.reshape(1, -1), lo_t, hi_t)],
+                    integrality=np.ones(n),
+                    bounds=bounds,
+                )
+                assert res.status in (0, 2), f"{name}: the solver did not decide ({res.message})"
+                if res.status == 0:
+                    other = round(float(cost @ res.x))
                     break
             out[name] = (true, true if other is None else other)
         return out

@@ -7,12 +7,13 @@ twentieth of its size (mi.hidden.shrink: children whose id's crc32 is 0 modulo 6
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from mi import db, demo, hidden, ingest, ladder, privacy, report
+from mi import compliance, db, demo, hidden, ingest, ladder, overview, pack, pack_compliance, privacy, report
 from mi.__main__ import main
 from tests.mi import attacker as a
 
@@ -50,11 +51,12 @@ def _shown(value, text: str, base: int, rounded: bool = False):
     return value
 
 
-def read_screen(con, m: date) -> a.Reader:
-    """Everything the Indsatstrappen screen shows the committee for month m (the view and the pack)."""
+def read_screen(con, m: date, r: a.Reader | None = None) -> a.Reader:
+    """Everything the Indsatstrappen screen shows the committee for month m (the view and the pack), added to
+    what the reader `r` already knows."""
     v = ladder.view(con, m, "udvalg")
     p = report.build_pack(con, m, "udvalg")
-    r = a.Reader(a.truth(con), v.min_count)
+    r = r or a.Reader(a.truth(con), v.min_count)
     base = p.rounding_base
     prev = a.add_months(m, -12)
     # the ladder: this month, a year earlier, the change
@@ -104,7 +106,7 @@ def read_screen(con, m: date) -> a.Reader:
         r.share(f"dagbehandling andel {mo}", {("DT", mo): 1.0}, {("PUP", mo): 1.0}, row["Andel"])
     # the pack's figures: this month, last month, a year earlier, the changes
     for f in p.figures.values():
-        r.kpi(f"{f.key} {m}", f.key, m, f.value)
+        r.kpi(f"{f.key} {m}", f.key, m, f.value, p.rounding_base)
         r.kpi(f"{f.key} {a.add_months(m, -1)}", f.key, a.add_months(m, -1), f.prev_month)
         r.kpi(f"{f.key} {prev}", f.key, prev, f.prev_year)
         parts = a.kpi(f.key, m)
@@ -212,3 +214,122 @@ def test_cli_prints_the_table_for_a_share_of_a_folder(municipalities, capsys):
     assert "| 3 | Familiebehandlinger købt hos private i år | 0 af 2 | 0 af 2 |" in out
     assert main(["skjulte", "--til", "oktober"]) == 1
     assert "Fejl:" in capsys.readouterr().err
+
+
+# ---- the compliance figures the committee sees (contract v2), several months' packs at once ------------------
+
+
+def read_compliance(con, months: list[date], r: a.Reader) -> a.Reader:
+    """Everything the committee sees of the compliance figures in the packs of `months`, read together: the pack's
+    section Sagsbehandling (mi.pack_compliance.rows: each figure this month, last month, a year earlier and the
+    changes, and today's value of a revised frozen one), the Sagsbehandling screen as udvalg (its cards are the
+    pack's figures; the municipality beside the national level, whose download carries the whole share) and
+    Overblik's compliance cards. The packs' other figures and Indsatstrappen (read_screen) are read for the same
+    months, so c6's denominator is the placement total published there."""
+    for m in months:
+        read_screen(con, m, r)
+        p = report.build_pack(con, m, "udvalg")
+        rows = pack_compliance.rows(p)
+        assert [row["figure"].key for row in rows] == list(pack_compliance.C_KEYS)
+        nat = compliance.national(p).data
+        municipality = dict(zip(nat["Nøgletal"].to_list(), nat["Kommunen"].to_list(), strict=True))
+        cards = {k: p.figures[k] for k in overview.COMPLIANCE_CARDS}
+        for row in rows:
+            f = row["figure"]
+            assert cards.get(f.key, f) is f
+            if f.label in municipality:  # the screen's download: the share as a number where it is shown
+                shown = municipality[f.label]
+                assert shown == (f.value if isinstance(f.value, float) else None)
+            before_m, before_y = a.add_months(m, -1), a.add_months(m, -12)
+            r.kpi(f"{f.key} {m}", f.key, m, f.value, p.rounding_base)
+            r.kpi(f"{f.key} {before_m}", f.key, before_m, f.prev_month, p.rounding_base)
+            r.kpi(f"{f.key} {before_y}", f.key, before_y, f.prev_year, p.rounding_base)
+            if f.is_revised:
+                r.kpi(f"{f.key} {m} i dag", f.key, m, f.current, p.rounding_base)
+            num, den = a.kpi(f.key, m)
+            if den is None:
+                r.change(f"{f.key} ændring måned {m}", num, a.kpi(f.key, before_m)[0], f.change_month)
+                r.change(f"{f.key} ændring år {m}", num, a.kpi(f.key, before_y)[0], f.change_year)
+            else:
+                r.share_change(
+                    f"{f.key} ændring måned {m}", f.key, m, before_m, f.value, f.prev_month, f.change_month
+                )
+                r.share_change(
+                    f"{f.key} ændring år {m}", f.key, m, before_y, f.value, f.prev_year, f.change_year
+                )
+    r.compliance_months(months)
+    return r
+
+
+def _consecutive(last: date, n: int) -> list[date]:
+    return [a.add_months(last, -i) for i in range(n - 1, -1, -1)]
+
+
+# (municipality, the last month read, how many consecutive months' packs are read together): the first months of
+# the notifications (January 2019 on) and of L12 with a full year of investigations, and October 2026
+COMPLIANCE_READS = [
+    (1, date(2019, 2, 1), 2),
+    (1, date(2026, 10, 1), 2),
+    (6, date(2019, 3, 1), 3),
+    (6, date(2026, 10, 1), 2),
+    (20, date(2019, 2, 1), 2),
+    (20, date(2026, 10, 1), 2),
+]
+
+
+@pytest.mark.parametrize(("every", "last", "n"), COMPLIANCE_READS)
+def test_no_small_count_can_be_worked_out_from_the_compliance_figures(municipalities, every, last, n):
+    con = db.connect(municipalities[every])
+    try:
+        r = a.Reader(a.truth(con), report.build_pack(con, last, "udvalg").min_count)
+        read_compliance(con, _consecutive(last, n), r)
+    finally:
+        con.close()
+    assert r.published > 100
+    assert a.pinned(r) == {}
+
+
+def test_sagsbehandling_for_the_committee_with_every_share_hidden(municipalities):
+    # The twentieth of the demo, March 2019, as the committee saw it before the 12-month shares were rounded: every
+    # compliance share the national level is compared with was hidden (few notifications and investigations since
+    # January, few placed children). The screen's comparison crashed (polars: a column of nothing but empty shares
+    # beside the national shares); it says it cannot show them.
+    con = db.connect(municipalities[20])
+    try:
+        p = report.build_pack(con, date(2019, 3, 1), "udvalg")
+    finally:
+        con.close()
+    for k in compliance.SHARE_KEYS:
+        p.figures[k] = dataclasses.replace(p.figures[k], value=privacy.HIDDEN)
+    v = compliance.national(p)
+    assert v.chart is None and v.data.height == 0
+    assert v.is_empty
+    assert v.missing == "Kommunens tal kan ikke vises for måneden (data mangler eller tallene er skjult)."
+
+
+def test_twelve_month_shares_of_two_packs_do_not_give_a_months_own_count(municipalities):
+    # The demo, January and February 2019 (the notifications begin in January): January 59 notifications, 54
+    # assessed within 24 hours; February 43, so the 12 months to February hold 59 + 43 = 102, 95 in time. c1 is
+    # published for both months, so before the fix the packs' shares 54/59 and 95/102 gave February's own count:
+    # 95 − 54 = 41 in time of 43, i.e. 2 notifications not assessed in time. Now the committee's 12-month shares
+    # (c2, c3, c5) are shares of counts rounded to 5: February 95 → 95 of 102 → 100, 95 %; January 54 → 55 of
+    # 59 → 60, 91,7 %; each count is known to within 2, so February's own count to within 4.
+    con = db.connect(municipalities[1])
+    try:
+        p = report.build_pack(con, date(2019, 2, 1), "udvalg")
+        leader = report.build_pack(con, date(2019, 2, 1), "leder")
+    finally:
+        con.close()
+    f = p.figures["c2_assessed_24h_share"]
+    assert isinstance(f.value, privacy.RoundedShare) and f.value == pytest.approx(95 / 100)
+    assert isinstance(f.prev_month, privacy.RoundedShare) and f.prev_month == pytest.approx(55 / 60)
+    assert f.change_month == pytest.approx(95 / 100 - 55 / 60)
+    assert f.text() == "95,0 %" and "afrundet til nærmeste 5" in f.definition
+    assert {k for k, *_ in pack.rounded_shares()} == {
+        "f3_private_share_ytd",
+        "c2_assessed_24h_share",
+        "c3_investigations_on_time_share",
+        "c5_child_talk_share",
+    }
+    # the leader sees the true share
+    assert leader.figures["c2_assessed_24h_share"].value == pytest.approx(95 / 102)
