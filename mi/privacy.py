@@ -251,13 +251,6 @@ class Protected:
             for c in self.count_cols
         )
 
-    def shown(self) -> pl.DataFrame:
-        """The table with the count columns as Python objects (number or mark), for writers such as Excel."""
-        return self.frame.with_columns(
-            pl.Series(c, [self.cell(i, c) for i in range(self.frame.height)], dtype=pl.Object)
-            for c in self.count_cols
-        )
-
 
 def protect_table(
     frame: pl.DataFrame,

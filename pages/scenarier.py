@@ -84,13 +84,21 @@ def show(result: dict, path, focus, name: str, prices: bool = True) -> None:
     )
     st.subheader(f"Fokuspunkterne ved udgangen af {year}, hvis intet andet ændrer sig")
     now_col, after_col = fmt.month_name(m).capitalize(), f"December {year} med planen"
+    # the download: each figure as a number (empty where hidden) and as shown (a mark such as <5 kept), never a
+    # column of Python objects (issue 16: polars would run Python on its pool with them)
     ft = pl.DataFrame(
         {
             "Fokuspunkt": [r["label"] for r in focus],
-            now_col: [r["value_now"] for r in focus],
-            after_col: [r["value_after"] for r in focus],
-        },
-        schema_overrides={now_col: pl.Object, after_col: pl.Object},
+            now_col: pl.Series(
+                [None if isinstance(r["value_now"], str) else r["value_now"] for r in focus], dtype=pl.Float64
+            ),
+            f"{now_col} (vist)": [scenario_tables.focus_text(r["value_now"], r["unit"]) for r in focus],
+            after_col: pl.Series(
+                [None if isinstance(r["value_after"], str) else r["value_after"] for r in focus],
+                dtype=pl.Float64,
+            ),
+            f"{after_col} (vist)": [scenario_tables.focus_text(r["value_after"], r["unit"]) for r in focus],
+        }
     )
     ft_shown = pl.DataFrame(
         {
