@@ -273,16 +273,9 @@ class Reader:
             self.share(name, num, den, shown, base)
 
     def ytd_months(self, months: Iterable[date]) -> None:
-        """The compliance figures (c1–c8, DOMAIN.md "contract v2") are linked to each other and to the placement counts:
-        notifications received (CN) and among them assessed within 24 hours (CH2), investigations completed (CD3), on time
-        (CO3) and with a talk with the child (CT5) are unknowns per month, and c2, c3, c5 are shares of their sums over the 12
-        months to the month (c3 and c5 share one denominator); c4 is a count of the month (C4); c6's denominator is the
-        children placed on the month's last day, the placement table's total (P), its numerator C6N; c7 and c8 are shares of
-        C7N/C7D and C8N/C8D, where C8D is at most the children placed. The reader knows the months before the v2 data begin
-        (nothing counted there). The targets add each month's own counts behind the 12-month shares (this month's
-        numerator minus last month's, where the 12 months begin with the data) and what is not a hit in them.
-
-        Year-to-date counts never fall within a year; each month's own starts are counts of children too."""
+        """Year-to-date counts never fall within a year: each month's own starts (this month's year-to-date count
+        minus last month's: family treatment per provider and in all, institution placements) are counts of
+        children, at least 0, and targets too."""
         for mo in sorted(set(months)):
             if mo.month == 1:
                 continue
