@@ -1,4 +1,6 @@
 """Build the DuckDB database (raw tables, settings, history, sql/ views) and query it.
+Long because building, locking, swapping, the working copy and connecting share one file protocol (below): split,
+each part would need the others' private rules about temporary names, the lock and the stamp.
 
 Data flows one way: validated frames from `mi.ingest` → `build()` → tables → views in sql/ → `query()`.
 A database file is never changed in place: `build()` writes a new file beside it and swaps it in with an
