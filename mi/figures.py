@@ -134,6 +134,8 @@ class Pack:
     # the ladder's flows of the 12 months to the month (mi.flows), for leaders and finance only
     flows: pl.DataFrame | None = None
     rounding_base: int = 1  # the committee's year-to-date counts are rounded to this (privacy.round_count)
+    # the counts behind the committee's 12-month shares (c2, c3, c5) are rounded to this (privacy.share_base)
+    share_base: int = 1
 
     @property
     def month_text(self) -> str:

@@ -236,23 +236,23 @@ def rounded_shares() -> tuple[tuple[str, str, str], ...]:
     c3, c5: their counts in the spec end with _l12). Two months' packs side by side would otherwise give the
     month's own count (this month's numerator minus last month's, exactly so while the 12 months begin with the
     data: e.g. the notifications of February not assessed within 24 hours)."""
-    l12 = tuple(
+    return (ROUNDED_SHARE, *l12_shares())
+
+
+def l12_shares() -> tuple[tuple[str, str, str], ...]:
+    """(share, numerator, denominator) of the compliance shares of counts summed over the 12 months to the month
+    (c2, c3, c5: their counts in the spec end with _l12): rounded to privacy.share_base whatever the rounding base."""
+    return tuple(
         (k, n, d) for k, (n, d) in spec.share_parts().items() if n.endswith("_l12") and d.endswith("_l12")
     )
-    return (ROUNDED_SHARE, *l12)
 
 
-def _ytd_round(shown: dict[date, dict[str, Shown]], values: dict[date, dict], base: int) -> None:
-    """The committee's year-to-date counts of children rounded to the base (in place; privacy.round_count): focus
-    point 1's institution starts and focus point 3's private family-treatment courses, and focus point 3's share
-    and the 12-month compliance shares computed from the rounded counts (rounded_shares). Two months side by side
-    then say a month's own count only to within the base, so nothing is hidden (the rounding replaces _ytd_walk
-    when the base is above 1)."""
-    shares = rounded_shares()
+def _round_shares(
+    shown: dict[date, dict[str, Shown]], values: dict[date, dict], shares: tuple, base: int
+) -> None:
+    """The given shares computed from their counts rounded to the base (in place; privacy.rounded_share)."""
     for mo, out in shown.items():
         v = values.get(mo, {})
-        for key in ROUNDED_KEYS:
-            out[key] = privacy.round_count(v.get(key), base)
         for share, num, den in shares:
             out[share] = (
                 None
@@ -261,6 +261,19 @@ def _ytd_round(shown: dict[date, dict[str, Shown]], values: dict[date, dict], ba
                     privacy.round_count(v.get(num), base), privacy.round_count(v.get(den), base)
                 )
             )
+
+
+def _ytd_round(shown: dict[date, dict[str, Shown]], values: dict[date, dict], base: int) -> None:
+    """The committee's year-to-date counts of children rounded to the base (in place; privacy.round_count): focus
+    point 1's institution starts and focus point 3's private family-treatment courses, and focus point 3's share
+    computed from the rounded counts. Two months side by side then say a month's own count only to within the
+    base, so nothing is hidden (the rounding replaces _ytd_walk when the base is above 1). The 12-month compliance
+    shares are rounded apart from this (_round_shares with privacy.share_base), whatever the base."""
+    for mo, out in shown.items():
+        v = values.get(mo, {})
+        for key in ROUNDED_KEYS:
+            out[key] = privacy.round_count(v.get(key), base)
+    _round_shares(shown, values, (ROUNDED_SHARE,), base)
 
 
 def _rounded_difference(a: Shown, b: Shown) -> Shown:
@@ -362,6 +375,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
     shown = {mo: shown_month(mo, by_month) for mo in months}
     shown_current = shown_month(m, current_by_month)
     base = st["rounding_base"] if suppress else 1
+    share_base = privacy.share_base(base) if suppress else 1
     if suppress and base > 1:
         _ytd_round(shown, by_month, base)
         shown_current = dict(shown_current)
@@ -372,6 +386,12 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
         today = {mo: dict(v) for mo, v in shown.items() if mo.year == m.year and mo < m} | {m: shown_current}
         _ytd_walk(today, {**by_month, m: current_by_month.get(m, {})}, con, min_count)
         shown_current = today[m]
+    if suppress:
+        # the 12-month compliance shares: of counts rounded to at least the default base, also when the year-to-date
+        # counts are not rounded (rounding_base = 1: exact shares of two months' packs give a month's own count)
+        shown_current = dict(shown_current)
+        _round_shares(shown, by_month, l12_shares(), share_base)
+        _round_shares({m: shown_current}, {m: current_by_month.get(m, {})}, l12_shares(), share_base)
     prev_m = add_months(m, -1)
     prev_y = add_months(m, -12)
 
@@ -410,7 +430,8 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
             fig.change_year = _rounded_difference(v, py)
             fig.change_month = None if pm is None else _rounded_difference(v, pm)
             fig.status, fig.status_label = _rounded_status(v, py, r["good"])
-            fig.definition = f"{fig.definition} {privacy.rounding_note(base).split(':')[0]}."
+            rounded_to = getattr(v, "base", 0) or getattr(py, "base", 0) or base
+            fig.definition = f"{fig.definition} {privacy.rounding_note(rounded_to).split(':')[0]}."
         if committee and r.get("is_frozen"):
             fig.is_frozen = True
             fig.frozen = v
@@ -505,6 +526,7 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
         scenarios=scenario_tables.pack_section(con, m, suppress, min_count),
         flows=None if suppress else flows.flows(con, m, new_and_off=False),
         rounding_base=base,
+        share_base=share_base,
     )
     pack.sentences = section_sentences(pack)
     pack.footnotes = footnotes(pack)

@@ -63,6 +63,7 @@ def render_html(pack: Pack, images: dict[str, bytes] | None = None) -> str:
             generated=datetime.now(),
             flows_period=flows.period_text(pack.month),
             rounding_note=privacy.rounding_note(pack.rounding_base),
+            share_rounding_note=privacy.share_rounding_note(pack.share_base),
         )
     )
 

@@ -7,6 +7,8 @@ Rules (DOMAIN.md, "Conventions users expect"):
 * No total, share, difference or change may let a hidden count be worked out:
   - a share (or any figure computed from counts) whose parts include a hidden count is shown as `–`;
   - a change between two figures where either is hidden is `–`;
+  - a share of counts summed over 12 months (c2, c3, c5) is computed from the counts rounded to share_base (at
+    least 5, whatever [privacy] rounding_base says): two months' exact shares would give a month's own count;
   - in a table with totals, more cells are hidden ("complementary suppression", shown as `–`) until every
     small count has at least two values that agree with everything shown.
 
@@ -57,7 +59,18 @@ class Rounded(int):
 
 
 class RoundedShare(float):
-    """A share computed from rounded counts (shown beside them): a float."""
+    """A share computed from counts rounded to a base (rounded_share): a float that remembers the base (0 when
+    unknown), so the sentence beside it can name the rounding."""
+
+    base: int
+
+    def __new__(cls, value: float, base: int = 0) -> RoundedShare:
+        obj = super().__new__(cls, value)
+        obj.base = base
+        return obj
+
+    def __repr__(self) -> str:
+        return f"RoundedShare({float(self)!r}, {self.base})"
 
 
 Shown = int | float | str | None
@@ -140,7 +153,22 @@ def rounded_share(numerator: Shown, denominator: Shown) -> Shown:
         return None
     if is_hidden(numerator) or is_hidden(denominator):
         return HIDDEN
-    return None if int(denominator) == 0 else RoundedShare(int(numerator) / int(denominator))
+    base = getattr(numerator, "base", 0) or getattr(denominator, "base", 0)
+    return None if int(denominator) == 0 else RoundedShare(int(numerator) / int(denominator), base)
+
+
+# data/settings.toml's [privacy] rounding_base: also the least base of the 12-month shares' counts (share_base)
+DEFAULT_ROUNDING_BASE = 5
+
+
+def share_base(rounding_base: int) -> int:
+    """The base the counts behind the committee's shares over 12 months (c2, c3, c5) are rounded to before the
+    share is computed: the rounding base, but at least the default 5, whatever `[privacy] rounding_base` says.
+    Exact shares of two consecutive months' packs give a month's own count (this month's numerator minus last
+    month's while the 12 months begin with the data; issue 16: with rounding_base = 1 the sixth of the demo's
+    packs of November and December 2019 gave December's 1 notification not assessed in time), and hiding them
+    instead would hide them nearly every month; rounded to 5 each count is known only to within 2."""
+    return max(rounding_base, DEFAULT_ROUNDING_BASE)
 
 
 def rounded_change(a: Shown, b: Shown) -> Shown:
@@ -157,6 +185,14 @@ def rounding_note(base: int) -> str:
     return (
         f"Tal er afrundet til nærmeste {base}: antal børn i året til dato vises afrundet (ca.), så to måneder "
         "side om side ikke afslører en enkelt måneds lille antal. Andele er beregnet af de afrundede tal."
+    )
+
+
+def share_rounding_note(base: int) -> str:
+    """The rule, written beside the shares over 12 months computed from rounded counts (share_base)."""
+    return (
+        f"Andele over 12 måneder er beregnet af antal afrundet til nærmeste {base}, så to måneders andele side om "
+        "side ikke afslører en enkelt måneds lille antal."
     )
 
 

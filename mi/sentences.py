@@ -177,9 +177,15 @@ def footnotes(p: Pack) -> list[str]:
             "Revideret: tallet er ændret i data, efter måneden blev frosset. Det frosne tal står først, "
             "dagens tal efter pilen."
         )
-    rounded = p.suppress and any(privacy.is_rounded(f.value) for f in p.figures.values())
-    if rounded:
+    values = [f.value for f in p.figures.values()] if p.suppress else []
+    rounded = any(privacy.is_rounded(v) for v in values)
+    if rounded and p.rounding_base > 1:
         notes.append(privacy.rounding_note(p.rounding_base))
+    if p.share_base != p.rounding_base and any(
+        isinstance(v, privacy.RoundedShare) and v.base == p.share_base for v in values
+    ):
+        # the 12-month shares' counts are rounded to another base than the year-to-date counts (privacy.share_base)
+        notes.append(privacy.share_rounding_note(p.share_base))
     notes.append(
         "Andele er beregnet af tal, der ikke er afrundede"
         + (", undtagen andele af afrundede antal (ca.)" if rounded else "")

@@ -41,7 +41,8 @@ class BudgetSettings(_Section):
 class PrivacySettings(_Section):
     min_count: int = Field(5, ge=1, le=100)
     # the committee's year-to-date counts of children are rounded to this base ('ca. 25'); 1: no rounding (hidden
-    # instead where two months would give a month's small count)
+    # instead where two months would give a month's small count); the 12-month compliance shares are of counts
+    # rounded to it, but at least 5 whatever it is (privacy.share_base)
     rounding_base: int = Field(5, ge=1, le=10)
 
 

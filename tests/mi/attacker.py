@@ -232,6 +232,7 @@ class Reader:
         if shown is None or isinstance(shown, str):
             return
         if isinstance(shown, privacy.RoundedShare):
+            base = shown.base or base  # the share's own rounding (privacy.share_base for the 12-month shares)
             if base:
                 self._rounded_share(name, num, den, shown, base)
             return  # else: built from rounded counts published beside it, nothing more

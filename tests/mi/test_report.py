@@ -19,7 +19,7 @@ from mi import charts, db, excel, figures, fmt, frozen, pack_charts, pdf, privac
 from mi.__main__ import main
 from mi.pack import build_pack
 from mi.settings import PrivacySettings, Settings
-from tests.conftest import build_db, case, employment, frame, read_catalogue
+from tests.conftest import build_db, case, employment, frame, notification, read_catalogue
 from tests.conftest import measure as m
 from tests.conftest import payment as pay
 
@@ -504,6 +504,64 @@ def test_year_to_date_starts_rounded_for_the_committee_every_month():
     assert shown["2024-03"].change_year is None and "afrundet til nærmeste 5" in shown["2024-03"].definition
     assert any(n.startswith("Tal er afrundet til nærmeste 5") for n in packs["2024-03"].footnotes)
     assert build_pack(con, "2024-02", "leder").figures[key].value == 8  # the leader sees the count
+
+
+def twelve_month_notifications(rounding_base: int):
+    """Notifications received: 12 in January 2024, 11 of them assessed within 24 hours (the same day), 1 four days
+    later; 8 in February, 6 in time, 2 late. The 12 months to February hold 12 + 8 = 20, 11 + 6 = 17 in time."""
+    rows, n = [], 0
+    for month, count, in_time in (("2024-01", 12, 11), ("2024-02", 8, 6)):
+        for i in range(count):
+            n += 1
+            rows.append(
+                notification(f"N{n}", f"B{n}", f"{month}-05", f"{month}-{'05' if i < in_time else '09'}")
+            )
+    tables = {
+        "children": [{"child_id": r["child_id"]} for r in rows],
+        "measures": [m("K1", "B1", "KONSULENT", "2024-01-01")],
+        "payments": [pay("Q", "2024-02-29", 100, "K1")],  # data pr. 29 February 2024
+        "notifications": rows,
+    }
+    return build_db(Settings(privacy=PrivacySettings(rounding_base=rounding_base)), **tables)
+
+
+@pytest.mark.parametrize("rounding_base", [1, 3, 5])
+def test_twelve_month_shares_are_of_rounded_counts_whatever_the_rounding_base(rounding_base):
+    # Issue 16: the 12-month share c2 of two consecutive months' packs, exact, beside c1 (published: 12 and 8)
+    # gives a month's own count: 17 of 20 in February and 11 of 12 in January → 17 − 11 = 6 of February's 8 in
+    # time, i.e. 2 not assessed in time. With rounding_base = 1 (or 3) the counts behind c2, c3, c5 are still
+    # rounded to at least 5 (privacy.share_base): January 11 → 10 of 12 → 10 = 100 %, February 17 → 15 of
+    # 20 → 20 = 75 %. A count rounded to r lies in r − 2 … r + 2, so the in-time counts are 8..12 and 13..17, and
+    # February's own 1..9 in time: its not-in-time count is any of 0..7.
+    con = twelve_month_notifications(rounding_base)
+    jan, feb = (build_pack(con, mo, "udvalg") for mo in ("2024-01", "2024-02"))
+    leader = build_pack(con, "2024-02", "leder").figures["c2_assessed_24h_share"]
+    assert leader.value == pytest.approx(17 / 20) and leader.prev_month == pytest.approx(11 / 12)
+    assert feb.figures["c1_notifications"].value == 8 and jan.figures["c1_notifications"].value == 12
+    f = feb.figures["c2_assessed_24h_share"]
+    assert isinstance(f.value, privacy.RoundedShare) and f.value.base == 5
+    assert f.value == pytest.approx(15 / 20) and f.text() == "75,0 %"
+    assert f.prev_month == pytest.approx(10 / 10) and jan.figures["c2_assessed_24h_share"].value == 1.0
+    assert f.change_month == pytest.approx(
+        0.75 - 1.0
+    )  # the change of the rounded shares, not of the true ones
+    # the rule stands beside the figure, in the notes (the screens' footnotes, Excel) and under the PDF's section
+    assert f.definition.endswith("Tal er afrundet til nærmeste 5.")
+    note = privacy.share_rounding_note(5)
+    assert (note in feb.footnotes) == (rounding_base != 5)  # with base 5 the general rounding note says it
+    assert any(n.startswith("Tal er afrundet til nærmeste") for n in feb.footnotes) == (rounding_base > 1)
+    html = pdf.render_html(
+        feb, images={k: b"" for k in ("f1", "f2", "f3", "f4", "f5", "path", "caseload", "turnover")}
+    )
+    assert note in html
+
+
+def test_share_base_is_at_least_the_default():
+    # the 12-month shares' counts are rounded to the rounding base, at least 5 (the default)
+    assert [privacy.share_base(b) for b in (1, 2, 4, 5, 7, 10)] == [5, 5, 5, 5, 7, 10]
+    # a share of rounded counts remembers their base: 15 of 20 → 75 %
+    share = privacy.rounded_share(privacy.round_count(17, 5), privacy.round_count(20, 5))
+    assert share == pytest.approx(0.75) and share.base == 5
 
 
 def test_a_small_revision_of_a_count_does_not_show_the_new_count(tmp_path):
