@@ -21,7 +21,7 @@ def pack_placements(p) -> pl.DataFrame:
                 "Samme måned sidste år": figures.value_text(r["n_prev_year"], "count"),
                 "Ændring": figures.change_text(r["change"], "count"),
             }
-            for r in p.placements.iter_rows(named=True)
+            for r in p.placements
         ]
     )
 

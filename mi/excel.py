@@ -130,7 +130,7 @@ def render_xlsx(pack: Pack) -> bytes:
     s = _Sheet(book, "Anbringelser", formats, [50, 16, 18, 14])
     s.title(f"Anbragte børn efter anbringelsessted ved udgangen af {p.month_text}")
     s.header("Anbringelsessted", fmt.month_name(p.month), fmt.month_name(add_months(p.month, -12)), "Ændring")
-    for r in p.placements.iter_rows(named=True):
+    for r in p.placements:
         s.line(
             r["label"],
             _xl(r["n_month"], "count"),

@@ -119,7 +119,9 @@ class Pack:
     figures: dict[str, Figure]
     focus: list[FocusPoint]
     sentences: dict[str, str]
-    placements: pl.DataFrame  # label, n_month, n_prev_year, change (Object: Shown)
+    placements: list[
+        dict
+    ]  # rows of label, n_month, n_prev_year, change (each a Shown; mi.pack.placements_table)
     path: pl.DataFrame
     series: pl.DataFrame  # month, kpi_key, label, unit, value (null when hidden or empty), shown (text)
     revisions: list[dict]

@@ -202,7 +202,7 @@ def _read_parquet(path: Path, table: str = "") -> tuple[pl.DataFrame, list[Issue
         schema = pl.read_parquet_schema(path)
     except Exception as exc:  # noqa: BLE001
         return pl.DataFrame(), [Issue(path.name, None, None, f"filen kan ikke læses som Parquet: {exc}")]
-    nested = [(n, t) for n, t in schema.items() if t.is_nested() or t == pl.Binary or t == pl.Object]
+    nested = [(n, t) for n, t in schema.items() if t.is_nested() or t == pl.Binary or t.is_object()]
     if nested:
         # a list or a struct would be imported as its text form ("[1, 2]", "{'a': 1}"): not a value of the contract
         return pl.DataFrame(), [

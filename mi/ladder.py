@@ -85,8 +85,10 @@ STEP_PLACEMENT_ROWS = {4: (0,), 5: (1, 2), 6: (3,)}
 
 @dataclass
 class Table:
-    """`frame`: for CSV/Excel (numbers as numbers; for the committee a hidden cell is its mark);
-    `shown`: the same rows as Danish text for the screen; `footnotes`: the notes the marks need."""
+    """`frame`: for CSV/Excel (numbers as numbers; for the committee a figure column with a hidden cell is a number
+    column, empty where hidden, with the shown text beside it as "<column> (vist)", the mark kept: never a column of
+    Python objects, which polars would run Python for on its thread pool — issue 16's deadlock); `shown`: the same
+    rows as Danish text for the screen; `footnotes`: the notes the marks need."""
 
     frame: pl.DataFrame
     shown: pl.DataFrame
@@ -128,8 +130,21 @@ class LadderView:
     footnotes: list[str] = field(default_factory=list)
 
 
+SHOWN_SUFFIX = " (vist)"  # the download's column of a figure as shown (a mark where the number is hidden)
+
+
+def _numbers(vals: list[Shown], *, floats: bool) -> pl.Series:
+    """A figure column for the download: the numbers, empty where a mark (or nothing) is shown."""
+    if floats:
+        return pl.Series(
+            [None if v is None or isinstance(v, str) else float(v) for v in vals], dtype=pl.Float64
+        )
+    return pl.Series([None if v is None or isinstance(v, str) else int(v) for v in vals], dtype=pl.Int64)
+
+
 def _table(rows: list[dict], formats: dict[str, Callable[[float], str]], min_count: int) -> Table:
-    """Rows of Shown values → a Table. Columns in `formats` are figures (number or mark); others are labels."""
+    """Rows of Shown values → a Table. Columns in `formats` are figures (number or mark); others are labels. A
+    figure column with a mark is a number column (empty where hidden) and its shown text beside it (SHOWN_SUFFIX)."""
     if not rows:
         cols = list(rows[0]) if rows else list(formats)
         empty = pl.DataFrame({c: [] for c in cols})
@@ -142,13 +157,10 @@ def _table(rows: list[dict], formats: dict[str, Callable[[float], str]], min_cou
         vals = [r[c] for r in rows]
         if c in formats:
             marks += vals
-            if any(isinstance(v, str) for v in vals):
-                data[c] = pl.Series(c, vals, dtype=pl.Object)
-            elif any(isinstance(v, float) for v in vals):
-                data[c] = pl.Series(c, [None if v is None else float(v) for v in vals], dtype=pl.Float64)
-            else:
-                data[c] = pl.Series(c, vals, dtype=pl.Int64)
             text[c] = pl.Series(c, [privacy.text(v, formats[c]) for v in vals], dtype=pl.Utf8)
+            data[c] = _numbers(vals, floats=any(isinstance(v, float) for v in vals)).alias(c)
+            if any(isinstance(v, str) for v in vals):
+                data[c + SHOWN_SUFFIX] = text[c].alias(c + SHOWN_SUFFIX)
         else:
             data[c] = pl.Series(c, vals)
             text[c] = (
@@ -395,7 +407,7 @@ def _institution_providers(
 def _placements(con, m: date, suppress: bool, min_count: int) -> Table:
     """The committee pack's placement table (already protected for udvalg): by placement type, this month and a
     year earlier, with the change."""
-    frame = placements_table(
+    placements = placements_table(
         con,
         m,
         placement_protection(con, [m, add_months(m, -12)], min_count) if suppress else {},
@@ -409,7 +421,7 @@ def _placements(con, m: date, suppress: bool, min_count: int) -> Table:
             f"Børn, {fmt.month_name(prev)}": r["n_prev_year"],
             "Ændring på et år": r["change"],
         }
-        for r in frame.iter_rows(named=True)
+        for r in placements
     ]
     formats = {k: fmt.number for k in list(rows[0])[1:3]} | {"Ændring på et år": _signed}
     return _table(rows, formats, min_count)
@@ -577,10 +589,10 @@ def trend(pack: figures.Pack, key: str) -> tuple[pl.DataFrame, Table]:
         s["shown"][i] if s["is_hidden"][i] else (None if v is None else int(v) if unit == "count" else v)
         for i, v in enumerate(s["value"].to_list())
     ]
-    dtype = (
-        pl.Object if any(isinstance(v, str) for v in vals) else (pl.Int64 if unit == "count" else pl.Float64)
-    )
-    frame = pl.DataFrame({"Måned": months, label: pl.Series(label, vals, dtype=dtype)})
+    # the download: the figure as a number (empty where hidden), and where a month is hidden its shown text beside
+    frame = pl.DataFrame({"Måned": months, label: _numbers(vals, floats=unit != "count")})
+    if any(isinstance(v, str) for v in vals):
+        frame = frame.with_columns(pl.Series(label + SHOWN_SUFFIX, s["shown"].to_list(), dtype=pl.Utf8))
     shown = pl.DataFrame(
         {
             "Måned": [fmt.month_name(mo) for mo in months],

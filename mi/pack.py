@@ -566,8 +566,11 @@ def _series(status: pl.DataFrame, shown: dict, m: date, keys: list[str]) -> pl.D
     return pl.DataFrame(out, schema=schema)
 
 
-def placements_table(con, m: date, tables: dict, suppress: bool) -> pl.DataFrame:
-    """Children by placement type at M and a year earlier, with the change (computed in SQL)."""
+def placements_table(con, m: date, tables: dict, suppress: bool) -> list[dict[str, Shown]]:
+    """Children by placement type at M and a year earlier, with the change (computed in SQL): one row per type and
+    the total, {label, n_month, n_prev_year, change}, each a Shown (a number or a mark for the committee). Rows of
+    Python values, not a frame: a frame of such values (an Object column) runs Python inside polars' thread pool
+    when it is filtered, sorted or converted — issue 16's deadlock."""
     prev = add_months(m, -12)
     rows = db.query(
         con,
@@ -595,6 +598,4 @@ def placements_table(con, m: date, tables: dict, suppress: bool) -> pl.DataFrame
             before = tables[prev].cell(i, "n") if prev in tables else before
         change = privacy.protect_change(r["change"] if has_prev else None, now, before)
         out.append({"label": label, "n_month": now, "n_prev_year": before, "change": change})
-    return pl.DataFrame(
-        out, schema={"label": pl.Utf8, "n_month": pl.Object, "n_prev_year": pl.Object, "change": pl.Object}
-    )
+    return out

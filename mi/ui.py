@@ -15,8 +15,8 @@ figure captions, KPI cards, and every table's view and downloads.
     show(view, name)           a service's View (chart, data, table, period, missing) with table view and downloads
     chart_with_table(chart, frame, name, period, shown=None) a chart with a table view and CSV and Excel downloads
         (`frame` is what the downloads hold: numbers stay numbers; `shown`, when given, is the same rows as Danish
-        text for the screen; a column of privacy.Shown values (pl.Object: number or mark such as `<5`) is written
-        as numbers and marks)
+        text for the screen; a figure the committee may not see is an empty number with its mark such as `<5` in a
+        text column beside it: no frame holds Python objects, issue 16)
     excel_bytes(frame), csv_bytes(frame), downloads(frame, name)
     footnotes(notes)           the footnotes under a figure (suppression marks, revisions)
     empty(what)                an empty state that says what is missing
@@ -320,22 +320,8 @@ def excel_bytes(frame: pl.DataFrame, sheet: str = "Data") -> bytes:
     return buf.getvalue()
 
 
-def _object_text(v) -> str | None:
-    """A privacy.Shown cell as CSV text: numbers with a decimal comma, marks as they are."""
-    if v is None:
-        return None
-    if isinstance(v, float):
-        return repr(v).replace(".", ",")
-    return str(v)
-
-
 def csv_bytes(frame: pl.DataFrame) -> bytes:
     """CSV as Danish Excel opens it: `;`, decimal comma, UTF-8 with BOM; formula-like text neutralised."""
-    frame = frame.with_columns(
-        pl.Series(c, [_object_text(v) for v in frame[c].to_list()], dtype=pl.Utf8)
-        for c, t in frame.schema.items()
-        if t == pl.Object
-    )
     safe = frame.with_columns(_safe_expr(c) for c, t in frame.schema.items() if t == pl.Utf8)
     return ("\ufeff" + safe.write_csv(separator=";", decimal_comma=True, date_format="%Y-%m-%d")).encode(
         "utf-8"
@@ -372,7 +358,7 @@ def _screen_table(frame: pl.DataFrame, shown: pl.DataFrame | None) -> None:
     figures = {
         c: st.column_config.TextColumn(alignment="right")
         for c, t in frame.schema.items()
-        if c in shown.columns and (t.is_numeric() or t == pl.Object) and shown.schema[c] == pl.Utf8
+        if c in shown.columns and t.is_numeric() and shown.schema[c] == pl.Utf8
     }
     st.dataframe(shown, hide_index=True, width="stretch", column_config=figures)
 

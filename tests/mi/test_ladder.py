@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
+
 from mi import ladder
 from mi.pack import build_pack
 from mi.settings import PrivacySettings, Settings
@@ -57,7 +59,13 @@ def test_committee_sees_small_counts_as_marks_and_no_step_that_gives_one_away():
     v = ladder.view(con, MARCH, "udvalg")
     # step 3 (2) and step 6 (3) are under 5. Step 5 (9) is not small, but it is foster family (7, shown in the
     # placement table) + own room (2, hidden there): showing 9 would give 9 − 7 = 2 away, so it is hidden too.
-    assert ladder_column(v) == [0, 6, "<5", 0, "–", "<5"]
+    frame = v.ladder.frame
+    col = frame.columns[1]
+    # the download: the numbers, empty where hidden, and beside them the column as shown (the marks kept): never a
+    # column of Python objects (issue 16: polars runs Python on its thread pool for them)
+    assert frame.schema[col] == pl.Int64 and frame.columns[2] == col + ladder.SHOWN_SUFFIX
+    assert ladder_column(v) == [0, 6, None, 0, None, None]
+    assert frame[col + ladder.SHOWN_SUFFIX].to_list() == ["0", "6", "<5", "0", "–", "<5"]
     assert v.ladder_chart["children"].to_list() == [0, 6, None, 0, None, None]
     assert v.ladder_chart["shown"].to_list() == ["0", "6", "<5", "0", "–", "<5"]
     assert any(n.startswith("<5: færre end 5 børn") for n in v.ladder.footnotes)
@@ -117,8 +125,9 @@ def test_family_treatment_by_provider_with_complementary_suppression():
     # private 2 → <5. The total 8 beside February's 6 (shown: the six own courses from 1 February) would give
     # March's own starts, 2: hidden (–); with it hidden, own 6 + private <5 = – protects the <5, so own 6 stays
     assert committee.shown[col].to_list() == ["6", "0", "0", "<5", "–"]
-    # downloads keep numbers as numbers and marks as text
-    assert committee.frame[col].to_list() == [6, 0, 0, "<5", "–"]
+    # downloads keep numbers as numbers (empty where hidden) and the marks as text in the column beside
+    assert committee.frame[col].to_list() == [6, 0, 0, None, None]
+    assert committee.frame[col + ladder.SHOWN_SUFFIX].to_list() == ["6", "0", "0", "<5", "–"]
     # and focus point 3 follows the table: the count is <5 (small) and the share hidden (its total is)
     p = build_pack(con, MARCH, "udvalg")
     assert p.figures["f3_private_family_treatment_starts_ytd"].value == "<5"
@@ -142,5 +151,6 @@ def test_family_treatment_by_provider_rounded_for_the_committee():
 def test_one_child_is_a_mark_and_empty_breakdowns_are_zeros():
     con = build_db(children=children(1), measures=[m("A", "B1", "KONSULENT", "2024-01-01")], payments=CLOCK)
     v = ladder.view(con, MARCH, "udvalg")
-    assert ladder_column(v) == [0, 0, "<5", 0, 0, 0]
+    assert ladder_column(v) == [0, 0, None, 0, 0, 0]
+    assert v.ladder.shown[v.ladder.shown.columns[1]].to_list() == ["0", "0", "<5", "0", "0", "0"]
     assert v.institution_providers.shown[v.institution_providers.shown.columns[1]].to_list() == ["0"] * 5

@@ -51,6 +51,19 @@ def _shown(value, text: str, base: int, rounded: bool = False):
     return value
 
 
+def _figures(t) -> list[str]:
+    """A download's columns but the shown text beside a figure column with marks (ladder.SHOWN_SUFFIX)."""
+    return [c for c in t.columns if not c.endswith(ladder.SHOWN_SUFFIX)]
+
+
+def _cells(t, col: str) -> list:
+    """A download's figure column as published: the number, or where it is empty the mark shown beside it."""
+    beside = col + ladder.SHOWN_SUFFIX
+    if beside not in t.columns:
+        return t[col].to_list()
+    return [s if n is None else n for n, s in zip(t[col].to_list(), t[beside].to_list(), strict=True)]
+
+
 def read_screen(con, m: date, r: a.Reader | None = None) -> a.Reader:
     """Everything the Indsatstrappen screen shows the committee for month m (the view and the pack), added to
     what the reader `r` already knows."""
@@ -61,49 +74,53 @@ def read_screen(con, m: date, r: a.Reader | None = None) -> a.Reader:
     prev = a.add_months(m, -12)
     # the ladder: this month, a year earlier, the change
     t = v.ladder.frame
-    now, before, change = t.columns[1], t.columns[2], t.columns[3]
+    now, before, change = (_cells(t, c) for c in _figures(t)[1:4])
     for i, s in enumerate(range(1, 7)):
-        r.count(f"trin {s} {m}", a.step(m, s), t[now][i])
-        r.count(f"trin {s} {prev}", a.step(prev, s), t[before][i])
-        r.change(f"trin {s} ændring", a.step(m, s), a.step(prev, s), t[change][i])
+        r.count(f"trin {s} {m}", a.step(m, s), now[i])
+        r.count(f"trin {s} {prev}", a.step(prev, s), before[i])
+        r.change(f"trin {s} ændring", a.step(m, s), a.step(prev, s), change[i])
     # the steps month by month (24 months)
     t = v.steps.frame
-    for row in t.iter_rows(named=True):
-        mo = row["Måned"]
+    steps = {s: _cells(t, ladder.STEP_SHORT[s]) for s in range(2, 7)}
+    for i, mo in enumerate(t["Måned"].to_list()):
         for s in range(2, 7):
-            r.count(f"trin {s} {mo}", a.step(mo, s), row[ladder.STEP_SHORT[s]])
+            r.count(f"trin {s} {mo}", a.step(mo, s), steps[s][i])
     # the moves: 12-month totals up and down
     t = v.moves.frame
     for key in ladder.COMMITTEE_MOVES:
-        r.count(f"bevægelser {key}", {("MV", m, key): 1.0}, t[ladder.MOVES[key]][0])
+        r.count(f"bevægelser {key}", {("MV", m, key): 1.0}, _cells(t, ladder.MOVES[key])[0])
     # institution placements by provider, this month and a year earlier, with the total
     t = v.institution_providers.frame
-    for mo, col in ((m, t.columns[1]), (prev, t.columns[2])):
-        withheld = t[col].to_list() == ["–"] * 5
+    for mo, col in ((m, _figures(t)[1]), (prev, _figures(t)[2])):
+        cells = _cells(t, col)
+        withheld = cells == ["–"] * 5
         for i, prov in enumerate(a.PROVIDERS):
             e = {("P", mo, "institution", prov): 1.0}
-            r.count(f"institution {prov} {mo}", e, t[col][i], withheld=withheld)
-        r.count(f"institution i alt {mo}", a.placed(mo, "institution"), t[col][4], withheld=withheld)
+            r.count(f"institution {prov} {mo}", e, cells[i], withheld=withheld)
+        r.count(f"institution i alt {mo}", a.placed(mo, "institution"), cells[4], withheld=withheld)
     # the placement table (screen and pack): by type, this month and a year earlier, the change
     types = [("netvaerk",), ("plejefamilie",), ("anden",), ("institution",), a.PLACEMENT_TYPES]
-    for rows in (p.placements.rows(named=True),):
+    for rows in (p.placements,):
         for ty, row in zip(types, rows, strict=True):
             r.count(f"anbringelser {ty} {m}", a.placed(m, *ty), row["n_month"])
             r.count(f"anbringelser {ty} {prev}", a.placed(prev, *ty), row["n_prev_year"])
             r.change(f"anbringelser {ty} ændring", a.placed(m, *ty), a.placed(prev, *ty), row["change"])
     # family treatment started this year to date by provider, and the same months a year earlier
     t, text = v.family_treatment.frame, v.family_treatment.shown
-    for mo, col in ((m, t.columns[1]), (prev, t.columns[2])):
+    for mo, col in ((m, _figures(t)[1]), (prev, _figures(t)[2])):
         cells = [_shown(t[col][i], text[col][i], base) for i in range(5)]
         for i, prov in enumerate(a.PROVIDERS):
             r.count(f"familiebehandling {prov} {mo}", a.ft(mo, prov), cells[i])
         r.count(f"familiebehandling i alt {mo}", a.ft(mo), cells[4])
     # pupils and children in day treatment
-    for row in v.pupils.frame.iter_rows(named=True):
-        mo = row["Måned"]
-        r.count(f"elever {mo}", {("PUP", mo): 1.0}, row["Elever i kommunens skoler"])
-        r.count(f"dagbehandling {mo}", {("DT", mo): 1.0}, row["Børn i skole-dagbehandling"])
-        r.share(f"dagbehandling andel {mo}", {("DT", mo): 1.0}, {("PUP", mo): 1.0}, row["Andel"])
+    t = v.pupils.frame
+    pupils, children, share = (
+        _cells(t, c) for c in ("Elever i kommunens skoler", "Børn i skole-dagbehandling", "Andel")
+    )
+    for i, mo in enumerate(t["Måned"].to_list()):
+        r.count(f"elever {mo}", {("PUP", mo): 1.0}, pupils[i])
+        r.count(f"dagbehandling {mo}", {("DT", mo): 1.0}, children[i])
+        r.share(f"dagbehandling andel {mo}", {("DT", mo): 1.0}, {("PUP", mo): 1.0}, share[i])
     # the pack's figures: this month, last month, a year earlier, the changes
     for f in p.figures.values():
         r.kpi(f"{f.key} {m}", f.key, m, f.value, p.rounding_base)
@@ -158,7 +175,7 @@ def test_institution_table_linked_to_focus_point_1(municipalities):
         con.close()
     assert p.figures["f1_institution_children"].value == 6
     col = v.institution_providers.frame.columns[1]
-    shown = v.institution_providers.frame[col].to_list()
+    shown = _cells(v.institution_providers.frame, col)
     # 6 = x + 5 with x in 1..4 pins x; no other provider can take the complement (the others are 0): the month's
     # column is withheld
     assert shown == ["–"] * 5

@@ -399,7 +399,7 @@ def test_udvalg_pack_never_shows_a_small_count(measures):
     for f in pack.figures.values():
         if spec.BY_KEY[f.key].children_count:
             assert not any(small(v) for v in (f.value, f.prev_year, f.prev_month)), f
-    for r in pack.placements.iter_rows(named=True):
+    for r in pack.placements:
         assert not small(r["n_month"]) and not small(r["n_prev_year"]), r
     f1 = pack.series.filter(pl.col("kpi_key") == "f1_institution_children")["value"].to_list()
     assert not any(small(v) for v in f1)
@@ -411,7 +411,7 @@ def test_udvalg_pack_never_shows_a_small_count(measures):
         # for a hidden one otherwise)
         assert all(
             isinstance(v, int)
-            for v in pack.placements["n_month"].to_list()[:2] + [pack.placements["n_month"][3]]
+            for v in [r["n_month"] for r in pack.placements[:2]] + [pack.placements[3]["n_month"]]
         )
     f3 = pack.figures["f3_private_share_ytd"].value
     if isinstance(f3, float):
