@@ -1,4 +1,6 @@
-"""The committee's figures for a month and their protection: `build_pack(con, month, role)` reads everything from
+"""The committee's figures for a month and their protection. Long because the protection of linked figures (one
+table's cells, the figure published beside it, the 12-month shares' rounded counts) must be decided in one place.
+`build_pack(con, month, role)` reads everything from
 the marts (mart_frozen_status / mart_kpi_status, mart_frozen_values, mart_placements_monthly,
 mart_overspend_path, …) and applies the role's rules: for `udvalg` the committee's figures (frozen where the month
 is frozen, revisions marked) and disclosure control (mi.privacy) on every figure, table and chart; `leder` and
