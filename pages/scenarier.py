@@ -80,7 +80,7 @@ def show(result: dict, path, focus, name: str, prices: bool = True) -> None:
         table,
         f"{name}-merforbrug",
         f"januar–december {year}",
-        fmt.danish_table(table).with_columns(pl.Series("Måned", [fmt.month_name(d) for d in table["Måned"]])),
+        fmt.danish_table(table.with_columns(fmt.month_expr(pl.col("Måned")))),
     )
     st.subheader(f"Fokuspunkterne ved udgangen af {year}, hvis intet andet ændrer sig")
     now_col, after_col = fmt.month_name(m).capitalize(), f"December {year} med planen"
@@ -298,13 +298,10 @@ else:
         "alle gemte scenarier, hvert beregnet fra sin basismåned",
         shown=table.select(
             "Navn",
-            pl.Series("Basismåned", [fmt.month_name(d) for d in table["Basismåned"]]),
+            fmt.month_expr(pl.col("Basismåned")),
             pl.col("Flytninger").cast(pl.Utf8),
-            pl.Series("Gemt", [f"{d:%d.%m.%Y %H:%M}" for d in table["Gemt"]]),
-            pl.Series(
-                "Fremlagt for udvalget",
-                [fmt.month_name(d) if d else "" for d in table["Fremlagt for udvalget"]],
-            ),
+            pl.col("Gemt").dt.to_string("%d.%m.%Y %H:%M"),
+            fmt.month_expr(pl.col("Fremlagt for udvalget")).fill_null(""),
         ),
     )
     names = dict(zip(saved["scenario_id"], saved["name"], strict=True))

@@ -3,6 +3,8 @@ present; the committee sees presented scenarios only, read-only."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mi import db, fmt, scenario, scenario_saved, scenario_tables
@@ -109,6 +111,9 @@ def test_compare_two_saved_scenarios(app_db, role):
     saved = next(d.value for d in at.dataframe if list(d.value.columns)[0] == "Navn")
     assert list(saved.columns) == ["Navn", "Basismåned", "Flytninger", "Gemt", "Fremlagt for udvalget"]
     assert sorted(saved["Navn"]) == ["Plan A", "Plan B"] and set(saved["Basismåned"]) == {"oktober 2026"}
+    # saved today, not presented: the time as dd.mm.yyyy hh:mm and an empty cell
+    assert all(re.fullmatch(r"\d\d\.\d\d\.20\d\d \d\d:\d\d", g) for g in saved["Gemt"])
+    assert set(saved["Fremlagt for udvalget"]) == {""}
     cmp = next(d.value for d in at.dataframe if list(d.value.columns)[0] == "Tal")
     assert list(cmp.columns) == ["Tal", "Plan A (oktober 2026)", "Plan B (oktober 2026)"]
     assert cmp.iloc[0, 1] == fmt.kr(result_on_db(app_db, a)["savings_this_year_dkk"])
