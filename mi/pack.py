@@ -128,12 +128,52 @@ def placement_protection(con, months: list[date], min_count: int) -> dict[date, 
 
 
 def _protect_placements(counts: dict[str | None, int], min_count: int) -> privacy.Protected:
-    """The placement table of one month (counts by placement type, None: the total) as the committee sees it."""
-    order = [t for t, _ in PLACEMENT_ROWS] + [None]
-    frame = pl.DataFrame({"type": [t or TOTAL for t in order], "n": [counts.get(t) or 0 for t in order]})
-    return privacy.protect_table(
-        frame, ["n"], min_count, label_col="type", total_label=TOTAL, keep=[(0, "n"), (1, "n"), (3, "n")]
+    """The placement table of one month (counts by placement type, None: the total) as the committee sees it.
+
+    The table is hierarchical: network and foster families are family care (f2's numerator), which no row shows
+    but the total less the other rows gives. It is protected as two linked tables: family care beside the other
+    rows and the total, then network and foster within family care — its cell fixed where the first table shows
+    it, hidden like a small count where the first hides it (so a hidden family-care count cannot be worked out
+    as network + foster, nor network + foster, both `<5`, as the total less the other rows)."""
+    n = {t: counts.get(t) or 0 for t, _ in PLACEMENT_ROWS} | {None: counts.get(None) or 0}
+    family = n["netvaerk"] + n["plejefamilie"]
+    top = privacy.protect_table(
+        pl.DataFrame(
+            {
+                "type": ["familie", "anden", "institution", TOTAL],
+                "n": [family, n["anden"], n["institution"], n[None]],
+            }
+        ),
+        ["n"],
+        min_count,
+        label_col="type",
+        total_label=TOTAL,
+        keep=[(0, "n"), (2, "n")],  # published as focus points 2 (its numerator) and 1
     )
+    family_hidden = top.withheld or top.is_hidden(0, "n")
+    within = privacy.protect_table(
+        pl.DataFrame(
+            {"type": ["netvaerk", "plejefamilie", TOTAL], "n": [n["netvaerk"], n["plejefamilie"], family]}
+        ),
+        ["n"],
+        min_count,
+        label_col="type",
+        total_label=TOTAL,
+        fixed=[] if family_hidden else [(2, "n")],
+        hide={(2, "n"): (0, n[None])} if family_hidden else None,
+    )
+    # the shown table: network and foster from the second, the other rows and the total from the first
+    parts = [(within, 0), (within, 1), (top, 1), (top, 2), (top, 3)]
+    order = [t for t, _ in PLACEMENT_ROWS] + [None]
+    frame = pl.DataFrame(
+        {
+            "type": [t or TOTAL for t in order],
+            "n": pl.Series([p.frame["n"][i] for p, i in parts], dtype=pl.Int64),
+        }
+    )
+    marks = pl.DataFrame({"n": pl.Series([p.marks["n"][i] for p, i in parts], dtype=pl.Utf8)})
+    notes = list(dict.fromkeys(top.footnotes + within.footnotes))
+    return privacy.Protected(frame, marks, notes, ["n"], withheld=top.withheld and within.withheld)
 
 
 FT_PROVIDERS = (

@@ -162,6 +162,37 @@ def test_no_small_count_can_be_worked_out_from_the_screen(municipalities, every,
     assert a.pinned(r) == {}
 
 
+@pytest.fixture(scope="module")
+def sixth_to_2025(tmp_path_factory) -> Path:
+    """The sixth of a demo that ends in December 2025 (other months, other small counts than the fixture above)."""
+    root = tmp_path_factory.mktemp("linked2025")
+    demo.write(root / "demo", end_month="2025-12")
+    hidden.shrink(root / "demo", root / "every6", 6)
+    ingest.import_folder(root / "every6", root / "mi6.duckdb")
+    return root / "mi6.duckdb"
+
+
+def test_family_care_a_year_earlier_cannot_be_worked_out(sixth_to_2025):
+    # March 2023 here: netværk 1, plejefamilie 3, anden 0, institution 11, i alt 15. The pack of March 2024 shows it
+    # as the year-earlier column; f2 (family care's share) is hidden, so network + foster = 1 + 3 = 4 must not be
+    # 15 − 0 − 11 (the placement table hides its total: it is protected as two linked tables, mi.pack)
+    con = db.connect(sixth_to_2025)
+    try:
+        counts = db.query(
+            con,
+            "select placement_type, cast(sum(n_children) as int) as n from mart_placements_monthly "
+            "where month = date '2023-03-01' group by 1",
+        )
+        r = read_screen(con, date(2024, 3, 1))
+        p = report.build_pack(con, date(2024, 3, 1), "udvalg")
+    finally:
+        con.close()
+    assert dict(counts.iter_rows()) == {"netvaerk": 1, "plejefamilie": 3, "anden": 0, "institution": 11}
+    assert [row["n_prev_year"] for row in p.placements] == ["<5", "<5", 0, 11, "–"]
+    assert r.published > 100
+    assert a.pinned(r) == {}
+
+
 def test_institution_table_linked_to_focus_point_1(municipalities):
     # The sixth of the demo in May 2019 (issue 16.1): 6 children in institutions (focus point 1's card and step 6
     # of the ladder), by provider own 0, other municipalities 1, regions 0, private 5. Before the fix the table

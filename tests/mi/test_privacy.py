@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from mi import fmt
+from mi import fmt, pack
 from mi import privacy as d
 from mi.settings import Settings
 
@@ -348,3 +348,76 @@ def test_compliance_shares_are_protected_by_their_counts():
     # c3 over 12 months: 3 investigations completed, all on time → every part small or the rest 0: hidden
     values = {"c3_investigations_on_time_share": 1.0, "n_on_time_l12": 3, "n_completed_l12": 3}
     assert d.protect_kpi("c3_investigations_on_time_share", values, 5, children_count=False) == "–"
+
+
+# ---- the placement table: network and foster families are family care (f2's numerator) ---------------------
+
+
+def _placement_range(p: d.Protected, target: list[int], min_count: int) -> tuple[int, int]:
+    """The least and greatest sum of the rows `target` that agrees with what the placement table shows: the
+    shown numbers, the rows adding up to the total, `<5` in 1..min_count−1, `–` any count 0..1000 (a hidden
+    complement may be anything; bounded so the solver's greatest value is a number)."""
+    hidden = [r for r in range(5) if p.is_hidden(r, "n")]
+    known = {r: p.cell(r, "n") for r in range(5) if r not in hidden}
+    lo = [1 if p.cell(r, "n") == d.mark(min_count) else 0 for r in hidden]
+    hi = [min_count - 1 if p.cell(r, "n") == d.mark(min_count) else 1000 for r in hidden]
+    # rows 0..3 sum to row 4: sum(hidden rows 0..3) − (row 4 if hidden) = (row 4 if shown) − sum(shown rows 0..3)
+    a = np.array([-1.0 if r == 4 else 1.0 for r in hidden])
+    b = (known.get(4, 0)) - sum(v for r, v in known.items() if r != 4)
+    cost = np.array([1.0 if r in target else 0.0 for r in hidden])
+    const = sum(v for r, v in known.items() if r in target)
+    if not cost.any():
+        return const, const
+    kw = dict(
+        constraints=[LinearConstraint(a.reshape(1, -1), b, b)] if a.size else [],
+        integrality=np.ones(len(hidden)),
+        bounds=Bounds(lo, hi),
+    )
+    low, high = milp(cost, **kw), milp(-cost, **kw)
+    assert low.status == 0 and high.status == 0, "the true table must be a solution"
+    return const + round(low.fun), const + round(-high.fun)
+
+
+def test_family_care_of_network_and_foster_both_small_cannot_be_read_off_the_total():
+    # the sixth of a demo ending December 2025, March 2023: network 1, foster 3, other 0, institution 11, total 15.
+    # Network and foster are `<5`; showing other 0, institution 11 and total 15 would give family care (f2's
+    # numerator, hidden as a share) = 15 − 0 − 11 = 4. Family care is protected like a small row: the total is
+    # hidden (institution is published as f1, so it is kept): network + foster ∈ 2..8 and total = 11 + that.
+    p = pack._protect_placements(
+        {"netvaerk": 1, "plejefamilie": 3, "anden": 0, "institution": 11, None: 15}, 5
+    )
+    assert [p.cell(r, "n") for r in range(5)] == ["<5", "<5", 0, 11, "–"]
+    assert _placement_range(p, [0, 1], 5) == (2, 8)
+
+
+def test_family_care_shown_network_and_foster_protect_each_other():
+    # network 2, foster 9, other 6, institution 20, total 37: family care 11 is shown by the total less the rows;
+    # network 2 is small, so foster (its only complement under the family-care total) is hidden: network ∈ 1..4
+    p = pack._protect_placements(
+        {"netvaerk": 2, "plejefamilie": 9, "anden": 6, "institution": 20, None: 37}, 5
+    )
+    assert [p.cell(r, "n") for r in range(5)] == ["<5", "–", 6, 20, 37]
+    assert _placement_range(p, [0], 5) == (1, 4)
+    assert _placement_range(p, [0, 1], 5) == (11, 11)  # family care 37 − 6 − 20 = 11, not small: shown
+
+
+placement_count = st.one_of(st.just(0), st.integers(1, 4), st.integers(5, 12), st.integers(13, 40))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(placement_count, min_size=4, max_size=4), st.integers(3, 7))
+def test_no_small_placement_count_or_family_care_can_be_worked_out(rows, min_count):
+    counts = dict(zip(("netvaerk", "plejefamilie", "anden", "institution"), rows, strict=True)) | {
+        None: sum(rows)
+    }
+    p = pack._protect_placements(counts, min_count)
+    truth = [*rows, sum(rows)]
+    for r in range(5):
+        assert p.cell(r, "n") in (truth[r], d.HIDDEN, d.mark(min_count))
+    # every small row, the total if small, and family care (network + foster) if small: never pinned
+    targets = [[r] for r in range(5) if d.is_small(truth[r], min_count)]
+    if d.is_small(rows[0] + rows[1], min_count):
+        targets.append([0, 1])
+    for target in targets:
+        low, high = _placement_range(p, target, min_count)
+        assert high > low, f"rows {target} can be worked out: {low} ({counts})"
