@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from bench import load
 from tests.conftest import demo_db_file
@@ -98,10 +99,32 @@ def settle(page: Page) -> None:
     expect(page.locator('[data-stale="true"]')).to_have_count(0)
 
 
-def pick_month(page: Page, month: str) -> None:
-    """Choose a month in the sidebar's picker (a combobox whose option list is virtualised: type to filter)."""
-    picker = page.get_by_role("combobox", name="Måned")
-    picker.click()
-    page.keyboard.type(month)
-    page.get_by_role("option", name=month, exact=True).click()
+def choose(page: Page, label: str, option: str) -> None:
+    """Choose `option` in the combobox `label`: click it, type the option (a virtualised list shows only some of
+    its options; typing filters), click it. A click or keystroke that lands while the page re-renders is lost (the
+    list never opens; once in a clean CI run three clicks in a row), so try again then, the typed text replaced.
+    A multiselect's list stays open after the choice: press Escape after."""
+    combo = page.get_by_role("combobox", name=label)
+    target = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(4):
+        combo.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(option)
+        try:
+            target.wait_for(timeout=15_000)
+            target.click()
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 3:
+                raise AssertionError(
+                    f"no option {option!r} in {label!r} after four tries; options shown: "
+                    f"{page.get_by_role('option').all_inner_texts()}, expanded: {combo.get_attribute('aria-expanded')}"
+                ) from None
+            page.keyboard.press("Escape")
+            settle(page)
     settle(page)
+
+
+def pick_month(page: Page, month: str) -> None:
+    """Choose a month in the sidebar's picker."""
+    choose(page, "Måned", month)

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from mi import auth
 from mi.settings import ROOT
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import choose, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -37,8 +37,7 @@ def as_role(page: Page, url: str, role: str) -> None:
     expect(page.get_by_role("heading", name="Overblik", level=1)).to_be_visible()
     settle(page)
     if role != PRESET:
-        page.get_by_role("combobox", name="Demotilstand – vælg rolle").click()
-        page.get_by_role("option", name=auth.ROLE_LABELS[role], exact=True).click()
+        choose(page, "Demotilstand – vælg rolle", auth.ROLE_LABELS[role])
     nav = page.locator('[data-testid="stSidebarNav"]')
     # the navigation offers exactly the role's pages
     for p in auth.PAGES:

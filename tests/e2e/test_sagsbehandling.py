@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from tests.e2e.conftest import choose
 from tests.e2e.test_browser import metric_value, settle
 
 pytestmark = pytest.mark.e2e
@@ -25,27 +26,7 @@ def test_figures_and_a_filtered_deadline_list_downloaded(app_url, page: Page, tm
     settle(page)
     expect(page.get_by_role("heading", name="Fristliste")).to_be_visible()
     settle(page)  # the heading comes before the filters and the list: the run may still be drawing them
-    # only supervision visits: type to filter the options (as pick_month does) — the list then opens whatever state the
-    # click left it in; a keystroke or click that lands while the page re-renders is lost, so try again then
-    combo = page.get_by_role("combobox", name="Frist for")
-    option = page.get_by_role("option", name="Personligt tilsyn", exact=True)
-    for attempt in range(4):
-        combo.click()
-        page.keyboard.press("Control+A")  # what an earlier try typed is replaced
-        page.keyboard.type("Personligt")
-        try:
-            option.wait_for(timeout=15_000)
-            option.click()
-            break
-        except PlaywrightTimeoutError:
-            if attempt == 3:
-                raise AssertionError(
-                    "no option 'Personligt tilsyn' after four tries; options shown: "
-                    f"{page.get_by_role('option').all_inner_texts()}, combobox expanded: "
-                    f"{combo.get_attribute('aria-expanded')}"
-                ) from None
-            page.keyboard.press("Escape")
-            settle(page)
+    choose(page, "Frist for", "Personligt tilsyn")  # only supervision visits
     page.keyboard.press("Escape")
     settle(page)
     expect(page.locator('[data-testid="stMultiSelect"]').filter(has_text="Frist for")).to_contain_text(
