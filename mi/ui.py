@@ -441,6 +441,28 @@ def missing_data(*tables: str) -> list[str]:
     return gone
 
 
+def kept(key: str, options=None) -> dict:
+    """A widget's `key` and `on_change`, so that its choice is kept while a run does not draw it (a section in a
+    closed tab): Streamlit forgets such a widget's value. The value is copied to a key of its own on each change
+    and back before the widget is drawn again (Streamlit's "Working with widgets in multipage apps": save widget
+    values in Session State). With `options`, only a choice still among them comes back (the month may change
+    what there is to choose)."""
+    store = f"{key}:kept"
+    if store in st.session_state and key not in st.session_state:
+        value = st.session_state[store]
+        if options is None:
+            st.session_state[key] = value
+        elif isinstance(value, list):
+            st.session_state[key] = [v for v in value if v in options]
+        elif value in options:
+            st.session_state[key] = value
+
+    def keep() -> None:
+        st.session_state[store] = st.session_state[key]
+
+    return {"key": key, "on_change": keep}
+
+
 def month_text() -> str:
     return fmt.month_name(month())
 

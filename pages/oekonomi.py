@@ -65,7 +65,9 @@ ui.chart_with_table(
 
 
 def breakdown() -> None:
-    dim = st.selectbox("Fordel forbruget på", list(economy.DIMS), format_func=economy.DIMS.get, key="oek-dim")
+    dim = st.selectbox(
+        "Fordel forbruget på", list(economy.DIMS), format_func=economy.DIMS.get, **ui.kept("oek-dim")
+    )
     bd = ui.view(economy.breakdown, m, dim, filters)
     chart = economy.hbars(economy.breakdown_long(bd, dim), economy.DIMS[dim], "Beløb", "Del", stack=True)
     ui.chart_with_table(chart, bd, f"forbrug-{dim}", ytd, fmt.danish_table(bd))
@@ -113,7 +115,8 @@ def unit_prices() -> None:
     )
     up = ui.view(economy.unit_prices, m, filters)
     ui.chart_with_table(economy.unit_price_chart(up), up, "enhedspriser", p.month_text, fmt.danish_table(up))
-    kind = st.selectbox("Udvikling for indsatstype", ui.view(economy.unit_price_types, m), key="oek-unit")
+    types = ui.view(economy.unit_price_types, m)
+    kind = st.selectbox("Udvikling for indsatstype", types, **ui.kept("oek-unit", types))
     trend = ui.view(economy.unit_price_trend, m, kind)
     ui.chart_with_table(
         charts.lines(trend, "Måned", "Kr. pr. barn", "Serie", "kr"),

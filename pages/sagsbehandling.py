@@ -50,7 +50,9 @@ def units() -> None:
         "undersøgelser på afslutningsdagen, resten ved månedens udgang. Rådgiveren er den, der har barnets senest "
         "oprettede åbne sag; børn uden sag står som »uden sag«. Pseudonyme id'er; kun for ledere."
     )
-    key = st.selectbox("Nøgletal i graferne", keys, format_func=compliance.label, key="sagsbehandling-kpi")
+    key = st.selectbox(
+        "Nøgletal i graferne", keys, format_func=compliance.label, **ui.kept("sagsbehandling-kpi", keys)
+    )
     team_tab, worker_tab = st.tabs(["Teams", "Rådgivere"], key="sagsbehandling-niveau", on_change="rerun")
     if team_tab.open:
         with team_tab:
@@ -76,11 +78,18 @@ def deadline_list() -> None:
         "Frist for",
         list(compliance.DEADLINE_KINDS),
         format_func=compliance.DEADLINE_KINDS.get,
-        key="frist-type",
+        **ui.kept("frist-type"),
         placeholder="Alle",
     )
-    teams = f2.multiselect("Team", options["teams"], key="frist-team", placeholder="Alle")
-    workers = f3.multiselect("Rådgiver", options["caseworkers"], key="frist-raadgiver", placeholder="Alle")
+    teams = f2.multiselect(
+        "Team", options["teams"], placeholder="Alle", **ui.kept("frist-team", options["teams"])
+    )
+    workers = f3.multiselect(
+        "Rådgiver",
+        options["caseworkers"],
+        placeholder="Alle",
+        **ui.kept("frist-raadgiver", options["caseworkers"]),
+    )
     ui.show(ui.view(compliance.deadlines, role, tuple(kinds), tuple(teams), tuple(workers)), "fristliste")
 
 

@@ -201,6 +201,12 @@ def test_every_filter_narrows_the_rows(app_db):
     at = open_section(at, "Enhedspriser")
     at.selectbox(key="oek-unit").set_value("Familiebehandling").run()
     assert set(frame_with(at, "Kr. pr. barn")["Serie"]) >= {"intern · kontrakt", "privat · betalt"}
+    # the choices in closed sections are kept (ui.kept): the breakdown by account, the unit-price trend's type
+    at = open_section(at, "Forbruget fordelt")
+    assert at.selectbox(key="oek-dim").value == "account"
+    assert list(frame_with(at, "Konto (funktion)")["Konto (funktion)"]) == ["5.28.20"]
+    at = open_section(at, "Enhedspriser")
+    assert at.selectbox(key="oek-unit").value == "Familiebehandling"
 
     at = run_app("oekonomi", page="oekonomi")
     at.multiselect(key="oek-account").set_value(["5.28.21"])

@@ -120,6 +120,22 @@ def test_deadline_list_filters_by_kind_and_caseworker(app_db):
     assert table.shape[0] == n and set(table["Rådgiver (pseudonym)"]) == {worker}
 
 
+def test_deadline_filters_are_kept_while_another_section_is_open(app_db):
+    # Streamlit forgets a widget that a run does not draw: the filters must come back with the list (ui.kept)
+    at = run_app("leder", "sagsbehandling")
+    open_section(at, "Fristliste")
+    at.multiselect(key="frist-type").set_value(["tilsyn"]).run()
+    open_section(at, "Pr. team og rådgiver")
+    at.selectbox(key="sagsbehandling-kpi").set_value("c1_notifications").run()
+    assert "frist-type" not in [w.key for w in at.multiselect]
+    open_section(at, "Fristliste")
+    assert at.multiselect(key="frist-type").value == ["tilsyn"]
+    table = next(d.value for d in at.dataframe if "Frist for" in d.value.columns)
+    assert set(table["Frist for"]) == {"Personligt tilsyn"}
+    open_section(at, "Pr. team og rådgiver")
+    assert at.selectbox(key="sagsbehandling-kpi").value == "c1_notifications"
+
+
 def test_udvalg_sees_the_municipality_beside_the_national_level(app_db):
     at = run_app("udvalg", "sagsbehandling")
     assert not at.exception
