@@ -64,6 +64,42 @@ def frozen_info(con: duckdb.DuckDBPyConnection, month: date | str) -> dict | Non
     return None if not row["n_keys"] else row
 
 
+def revised_months(con: duckdb.DuckDBPyConnection) -> set[date]:
+    """The frozen months whose data changed after the freeze in at least one frozen key (mart_frozen_months'
+    is_revised): the committee sees them in their frozen version only, and today's figures of them that are not
+    frozen are withheld (mi.ladder)."""
+    return set(db.query(con, "select month from mart_frozen_months where is_revised")["month"].to_list())
+
+
+def is_revised(con: duckdb.DuckDBPyConnection, month: date | str) -> bool:
+    """The month is frozen and its data changed after the freeze (mart_frozen_months)."""
+    return _month_start(month) in revised_months(con)
+
+
+# the text of a cell the committee is not shown because its month is a revised frozen one (not a mark of
+# disclosure control: it says nothing of the count behind it)
+WITHHELD = "ikke vist"
+
+
+def withheld_text(month: date) -> str:
+    """Where the committee would see today's figures of a revised frozen month (the ladder, its moves and
+    breakdowns): why they are not shown."""
+    name = fmt.month_name(month)
+    return (
+        f"Tallene for {name} er ændret efter frysningen; udvalget ser månedens frosne nøgletal, og trappen og "
+        "fordelingerne vises ikke for måneden."
+    )
+
+
+def withheld_note(months: list[date]) -> str:
+    """The footnote of a table or series that leaves out revised frozen months other than the screen's month."""
+    names = " og ".join(fmt.month_name(m) for m in sorted(months))
+    return (
+        f"Tallene for {names} er ændret efter frysningen og vises ikke for udvalget, der ser "
+        f"{'månedens' if len(months) == 1 else 'månedernes'} frosne nøgletal."
+    )
+
+
 def is_frozen(con: duckdb.DuckDBPyConnection, month: date | str) -> bool:
     return frozen_info(con, month) is not None
 

@@ -14,7 +14,11 @@ rows and, for the committee (role udvalg), protects every count of children with
 * the ladder's placement steps (4–6) are hidden exactly where the month's placement table of the committee's pack
   hides their placement types (mi.pack), so the ladder and the pack cannot be combined to work out a small count;
 * the committee sees moves up and down the ladder, not the children arriving or leaving (those two would give away a
-  small count through the change of the total on the ladder).
+  small count through the change of the total on the ladder);
+* a frozen month is published to the committee in one version, the frozen one: where its data changed after the
+  freeze (mi.frozen.revised_months), today's figures of it are withheld — the ladder, the moves and the
+  breakdowns for the month (LadderView.withheld says why), its cells in the 24 months and its column as the year
+  before — since beside its frozen figures they would give the revision (e.g. 2 children removed since).
 
     STEPS                      the six steps: number → Danish label
     view(con, month, role)     everything the page shows, as a LadderView (tables, chart frames, footnotes)
@@ -31,7 +35,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from mi import db, figures, fmt, privacy
+from mi import db, figures, fmt, frozen, privacy
 from mi.figures import add_months
 from mi.flows import STEP_SHORT  # short names for legends and column headers (the flows' too)
 from mi.pack import (
@@ -128,6 +132,8 @@ class LadderView:
     lost_earnings_chart: pl.DataFrame  # Måned, År, amount_dkk
     lost_earnings: Table
     footnotes: list[str] = field(default_factory=list)
+    # the committee on a revised frozen month: why the ladder, the moves and the breakdowns are not shown ("" else)
+    withheld: str = ""
 
 
 SHOWN_SUFFIX = " (vist)"  # the download's column of a figure as shown (a mark where the number is hidden)
@@ -169,6 +175,12 @@ def _table(rows: list[dict], formats: dict[str, Callable[[float], str]], min_cou
                 else pl.Series(c, vals)
             )
     return Table(pl.DataFrame(data), pl.DataFrame(text), privacy.footnotes_for(marks, min_count))
+
+
+def _withheld_table(cols: list[str]) -> Table:
+    """A table the committee is not shown (a revised frozen month): its columns and no rows."""
+    empty = pl.DataFrame({c: pl.Series(c, [], dtype=pl.Utf8) for c in cols})
+    return Table(empty, empty, [])
 
 
 def _signed(v: float) -> str:
@@ -213,12 +225,22 @@ def _shown_steps(
     return out
 
 
-def _ladder(con, m: date, suppress: bool, min_count: int):
+def _withheld_steps() -> dict[int, Shown]:
+    return dict.fromkeys(STEPS, frozen.WITHHELD)
+
+
+def _ladder(con, m: date, suppress: bool, min_count: int, withheld: set[date]):
     start = add_months(m, -(SERIES_MONTHS - 1))
     counts = _ladder_counts(con, start, m)
     months = sorted(counts)
     tables = placement_protection(con, months, min_count) if suppress else {}
-    shown = {mo: _shown_steps(counts[mo], tables.get(mo), suppress, min_count) for mo in months}
+    # a revised frozen month's steps are withheld for the committee (module docstring)
+    shown = {
+        mo: _withheld_steps()
+        if mo in withheld
+        else _shown_steps(counts[mo], tables.get(mo), suppress, min_count)
+        for mo in months
+    }
     # this month against a year earlier (the change is computed in SQL)
     prev = add_months(m, -12)
     changes = db.query(
@@ -238,13 +260,16 @@ def _ladder(con, m: date, suppress: bool, min_count: int):
                 "Trin": f"{step}. {label}",
                 f"Børn, {fmt.month_name(m)}": now.get(step),
                 f"Børn, {fmt.month_name(prev)}": before.get(step),
-                "Ændring på et år": privacy.protect_change(change.get(step), now.get(step), before.get(step))
+                # withheld where a side is (a revised frozen month): it would give that side
+                "Ændring på et år": frozen.WITHHELD
+                if frozen.WITHHELD in (now.get(step), before.get(step))
+                else privacy.protect_change(change.get(step), now.get(step), before.get(step))
                 if step in change
                 else None,
             }
         )
     formats = {k: fmt.number for k in list(rows[0])[1:3]} | {"Ændring på et år": _signed}
-    ladder = _table(rows, formats, min_count)
+    ladder = _withheld_table(list(rows[0])) if m in withheld else _table(rows, formats, min_count)
     chart = pl.DataFrame(
         {
             "ladder_step": list(STEPS),
@@ -280,9 +305,12 @@ def _series(
     return long, table
 
 
-def _moves(con, m: date, suppress: bool, min_count: int):
+def _moves(con, m: date, suppress: bool, min_count: int, withheld: set[date] = frozenset()):
     """Moves per month over the last 12 months with their 12-month total (summed in SQL); for the committee the
-    12-month totals of moves up and down only, each protected as a count."""
+    12-month totals of moves up and down only, each protected as a count (none on a revised frozen month)."""
+    if suppress and m in withheld:
+        chart = pl.DataFrame(schema={"Bevægelse": pl.Utf8, "n": pl.Int64, "shown": pl.Utf8})
+        return chart, _withheld_table(["Periode", *(MOVES[k] for k in COMMITTEE_MOVES)]), []
     start = add_months(m, -11)
     rows = db.query(
         con,
@@ -356,7 +384,12 @@ def _moves(con, m: date, suppress: bool, min_count: int):
 
 
 def _institution_providers(
-    con, m: date, suppress: bool, min_count: int, published: dict[date, dict[int, Shown]]
+    con,
+    m: date,
+    suppress: bool,
+    min_count: int,
+    published: dict[date, dict[int, Shown]],
+    withheld: set[date] = frozenset(),
 ) -> Table:
     """Children in institutions by provider type, this month and a year earlier, with the total.
 
@@ -364,7 +397,8 @@ def _institution_providers(
     published on the same screen (step 6 of the ladder, the card and trend of focus point 1, the placement table).
     Each column is protected with that published figure as a fixed margin (privacy.protect_table's `fixed`): a
     small count's complement must be another provider, and when none will do the column is withheld. A total
-    hidden elsewhere is hidden here too and protected like a small count."""
+    hidden elsewhere is hidden here too and protected like a small count. A revised frozen month is withheld: the
+    table when it is the month, its column when it is the year before."""
     prev = add_months(m, -12)
     rows = db.query(
         con,
@@ -388,6 +422,8 @@ def _institution_providers(
         values = [(by.get(t) or {}).get(key) or 0 for t in order]
         if not suppress:
             column: list[Shown] = values
+        elif mo in withheld:
+            column = [frozen.WITHHELD] * len(order)
         else:
             frame = pl.DataFrame({"label": labels, "n": values})
             total = published.get(mo, {}).get(6)
@@ -401,6 +437,8 @@ def _institution_providers(
             column = [p.cell(i, "n") for i in range(len(order))]
         for row, v in zip(out, column, strict=True):
             row[name] = v
+    if suppress and m in withheld:
+        return _withheld_table(list(out[0]))
     return _table(out, formats, min_count)
 
 
@@ -427,7 +465,9 @@ def _placements(con, m: date, suppress: bool, min_count: int) -> Table:
     return _table(rows, formats, min_count)
 
 
-def _family_treatment(con, m: date, suppress: bool, min_count: int, base: int = 1) -> Table:
+def _family_treatment(
+    con, m: date, suppress: bool, min_count: int, base: int = 1, withheld: set[date] = frozenset()
+) -> Table:
     prev = add_months(m, -12)
     # for the committee rounded to the base, as focus point 3's figures are (mi.pack._ytd_round; issue 18); with
     # base 1 protected month after month through the year (mi.pack.family_treatment_tables): no two months side by
@@ -448,8 +488,15 @@ def _family_treatment(con, m: date, suppress: bool, min_count: int, base: int = 
 
     labels = [PROVIDERS[t] for t in FT_PROVIDERS] + [TOTAL]
     now, before = f"Startet {_ytd(m)}", f"Startet {_ytd(prev)}"
+    if suppress and m in withheld:  # a revised frozen month (module docstring)
+        return _withheld_table(["Leverandør", now, before])
+    prev_withheld = suppress and prev in withheld
     rows = [
-        {"Leverandør": label, now: cell(i, "n_month"), before: cell(i, "n_prev")}
+        {
+            "Leverandør": label,
+            now: cell(i, "n_month"),
+            before: frozen.WITHHELD if prev_withheld else cell(i, "n_prev"),
+        }
         for i, label in enumerate(labels)
     ]
     table = _table(rows, {now: fmt.number, before: fmt.number}, min_count)
@@ -460,7 +507,14 @@ def _family_treatment(con, m: date, suppress: bool, min_count: int, base: int = 
     return table
 
 
-def _pupils(con, m: date, suppress: bool, min_count: int) -> Table:
+def _pupils(con, m: date, suppress: bool, min_count: int, withheld: set[date] = frozenset()) -> Table:
+    formats = {
+        "Elever i kommunens skoler": fmt.number,
+        "Børn i skole-dagbehandling": fmt.number,
+        "Andel": lambda v: fmt.pct(v, 2),
+    }
+    if suppress and m in withheld:  # a revised frozen month (module docstring)
+        return _withheld_table(["Måned", "Skoleår", *formats])
     rows = db.query(
         con,
         "select month, school_year, n_day_treatment_children, n_pupils, day_treatment_share "
@@ -470,6 +524,11 @@ def _pupils(con, m: date, suppress: bool, min_count: int) -> Table:
     out = []
     for r in rows.iter_rows(named=True):
         n, pupils, share = r["n_day_treatment_children"], r["n_pupils"], r["day_treatment_share"]
+        if suppress and r["month"] in withheld:  # the year before, a revised frozen month: withheld
+            out.append(
+                {"Måned": r["month"], "Skoleår": r["school_year"]} | dict.fromkeys(formats, frozen.WITHHELD)
+            )
+            continue
         out.append(
             {
                 "Måned": r["month"],
@@ -479,11 +538,6 @@ def _pupils(con, m: date, suppress: bool, min_count: int) -> Table:
                 "Andel": privacy.protect_share(share, n, pupils, min_count) if suppress else share,
             }
         )
-    formats = {
-        "Elever i kommunens skoler": fmt.number,
-        "Børn i skole-dagbehandling": fmt.number,
-        "Andel": lambda v: fmt.pct(v, 2),
-    }
     return _table(out, formats, min_count)
 
 
@@ -535,8 +589,10 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
     suppress = role == "udvalg"
     settings = pack_settings(con)
     min_count = settings["min_count"]
-    chart, ladder, long, steps, groups, published = _ladder(con, month, suppress, min_count)
-    moves_chart, moves, move_groups = _moves(con, month, suppress, min_count)
+    # the committee: revised frozen months are published in their frozen version only (module docstring)
+    withheld = frozen.revised_months(con) if suppress else set()
+    chart, ladder, long, steps, groups, published = _ladder(con, month, suppress, min_count, withheld)
+    moves_chart, moves, move_groups = _moves(con, month, suppress, min_count, withheld)
     le_chart, le = _lost_earnings(con, month)
     v = LadderView(
         month=month,
@@ -551,10 +607,13 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
         moves_chart=moves_chart,
         moves=moves,
         move_groups=move_groups,
-        institution_providers=_institution_providers(con, month, suppress, min_count, published),
+        institution_providers=_institution_providers(con, month, suppress, min_count, published, withheld),
         placements=_placements(con, month, suppress, min_count),
-        family_treatment=_family_treatment(con, month, suppress, min_count, settings["rounding_base"]),
-        pupils=_pupils(con, month, suppress, min_count),
+        family_treatment=_family_treatment(
+            con, month, suppress, min_count, settings["rounding_base"], withheld
+        ),
+        pupils=_pupils(con, month, suppress, min_count, withheld),
+        withheld=frozen.withheld_text(month) if month in withheld else "",
         lost_earnings_chart=le_chart,
         lost_earnings=le,
     )
@@ -563,6 +622,17 @@ def view(con: duckdb.DuckDBPyConnection, month: date, role: str) -> LadderView:
             "Udvalget ser bevægelser op og ned ad trappen, ikke børn, der kommer til eller går fra: "
             "forskellen mellem dem ville kunne afsløre små tal.",
         ]
+        # revised frozen months among those shown beside the month (its year before, the 24 months)
+        beside = sorted(mo for mo in withheld if add_months(month, -(SERIES_MONTHS - 1)) <= mo < month)
+        if beside:
+            note = frozen.withheld_note(beside)
+            v.footnotes.append(note)
+            for t in (v.steps, *(g.table for g in v.step_groups)):
+                t.footnotes.append(note)
+            prev = add_months(month, -12)
+            if prev in withheld:
+                for t in (v.ladder, v.institution_providers, v.family_treatment, v.pupils):
+                    t.footnotes.append(frozen.withheld_note([prev]))
     return v
 
 

@@ -106,15 +106,17 @@ def _hide_rules(
 
 
 def placement_protection(con, months: list[date], min_count: int) -> dict[date, privacy.Protected]:
-    """Children by placement type at each month-end with the total, protected month by month. The institution
-    row is published as focus point 1, and network + foster family through the share of focus point 2: they
-    are kept, so a small count elsewhere is protected by the total (or another row) rather than by them."""
+    """The committee's children by placement type at each month-end with the total, protected month by month: a
+    frozen month's counts as frozen, else today's (mart_placements_committee), so the table a frozen month is
+    published with is the one its frozen figures come from. The institution row is published as focus point 1,
+    and network + foster family through the share of focus point 2: they are kept, so a small count elsewhere is
+    protected by the total (or another row) rather than by them."""
     if not months:
         return {}
     rows = db.query(
         con,
         """select month, placement_type, cast(sum(n_children) as bigint) as n
-           from mart_placements_monthly where month between $a and $b
+           from mart_placements_committee where month between $a and $b
            group by grouping sets ((month, placement_type), (month))""",
         {"a": min(months), "b": max(months)},
     )
@@ -406,16 +408,18 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
             return set()
         return {t for i, (t, _) in enumerate(PLACEMENT_ROWS) if p.is_hidden(i, "n")}
 
-    def shown_month(mo: date, source: dict) -> dict[str, Shown]:
+    def shown_month(mo: date, source: dict, published: bool = True) -> dict[str, Shown]:
         values = source.get(mo, {})
         if not suppress:
             return {k.key: values.get(k.key) for k in spec.REGISTRY}
-        # hidden in today's table or in the one the frozen figures come from: neither may be worked out from the
-        # other (a frozen share beside today's rows)
-        return _hide_rules(values, table_hidden(mo) | _hidden_at_freeze(values, min_count), min_count)
+        # hidden in the table built from these values, and (`published`: the committee's figures) in the table the
+        # committee is shown for the month — the frozen one of a frozen month (mart_placements_committee), which
+        # holds the same counts; today's values of a revised month (f.current) follow today's table
+        hidden = table_hidden(mo) if published else set()
+        return _hide_rules(values, hidden | _hidden_at_freeze(values, min_count), min_count)
 
     shown = {mo: shown_month(mo, by_month) for mo in months}
-    shown_current = shown_month(m, current_by_month)
+    shown_current = shown_month(m, current_by_month, published=not frozen.is_frozen(con, m))
     base = st["rounding_base"] if suppress else 1
     share_base = privacy.share_base(base) if suppress else 1
     if suppress and base > 1:
@@ -610,25 +614,26 @@ def _series(status: pl.DataFrame, shown: dict, m: date, keys: list[str]) -> pl.D
 
 def placements_table(con, m: date, tables: dict, suppress: bool) -> list[dict[str, Shown]]:
     """Children by placement type at M and a year earlier, with the change (computed in SQL): one row per type and
-    the total, {label, n_month, n_prev_year, change}, each a Shown (a number or a mark for the committee). Rows of
-    Python values, not a frame: a frame of such values (an Object column) runs Python inside polars' thread pool
-    when it is filtered, sorted or converted — issue 16's deadlock."""
+    the total, {label, n_month, n_prev_year, change}, each a Shown (a number or a mark for the committee). For the
+    committee (`suppress`) a frozen month's column holds its counts as frozen (mart_placements_committee: the
+    month is published in one version), for the others today's. Rows of Python values, not a frame: a frame of
+    such values (an Object column) runs Python inside polars' thread pool when it is filtered, sorted or
+    converted — issue 16's deadlock."""
     prev = add_months(m, -12)
+    source = "mart_placements_committee" if suppress else "mart_placements_monthly"
     rows = db.query(
         con,
-        """with t as (
+        f"""with t as (
                select placement_type,
                    cast(sum(n_children) filter (where month = $m) as bigint) as n_month,
                    cast(sum(n_children) filter (where month = $p) as bigint) as n_prev_year,
-               from mart_placements_monthly where month in ($m, $p)
+               from {source} where month in ($m, $p)
                group by grouping sets ((placement_type), ())
            )
            select *, n_month - n_prev_year as change from t""",
         {"m": m, "p": prev},
     )
-    has_prev = (
-        db.scalar(con, "select count(*) from mart_placements_monthly where month = $p", {"p": prev}) > 0
-    )
+    has_prev = db.scalar(con, f"select count(*) from {source} where month = $p", {"p": prev}) > 0
     lookup = {r["placement_type"]: r for r in rows.iter_rows(named=True)}
     out = []
     for i, (t, label) in enumerate([*PLACEMENT_ROWS, (None, TOTAL)]):

@@ -13,15 +13,29 @@ st.markdown(
 ui.missing_data("pupils", "payments")
 info = ui.view(frozen.frozen_info, ui.month())
 if info:
-    st.success(
-        f"Nøgletallene for {month} er frosset {info['frozen_at']:%d.%m.%Y}. Trappen, bevægelserne og "
-        "fordelingerne er dagens data.",
-        icon=":material/lock:",
-    )
+    # what is true for the role: the committee sees a frozen month in one version (mi.ladder, module docstring)
+    when = f"Nøgletallene for {month} er frosset {info['frozen_at']:%d.%m.%Y}."
+    if v.withheld:
+        st.warning(f"{when} {v.withheld}", icon=":material/lock:")
+    elif v.suppress:
+        st.success(
+            f"{when} Dagens data for måneden er de samme som de frosne, så trappen, bevægelserne og "
+            "fordelingerne stemmer med nøgletallene.",
+            icon=":material/lock:",
+        )
+    else:
+        st.success(
+            f"{when} Her vises dagens data – trappen, bevægelserne, fordelingerne og nøgletallene; udvalget ser "
+            "månedens frosne nøgletal.",
+            icon=":material/lock:",
+        )
 
 
 def the_ladder() -> None:
     st.subheader(f"Trappen i {month}")
+    if v.withheld:
+        st.info(v.withheld, icon=":material/visibility_off:")
+        return
     ui.chart_with_table(
         charts.ladder(v.ladder_chart), v.ladder.frame, "indsatstrappen", month, v.ladder.shown
     )
@@ -50,6 +64,9 @@ def steps() -> None:
 
 def moves() -> None:
     st.subheader("Bevægelser på trappen")
+    if v.withheld:
+        st.info(v.withheld, icon=":material/visibility_off:")
+        return
     if v.suppress:
         ui.chart_with_table(
             charts.bars(v.moves_chart, "Bevægelse", "n", "count", label="shown"),
@@ -113,6 +130,9 @@ def focus_points() -> None:
             title, attr, name = BREAKDOWNS[fp.code]
             t = getattr(v, attr)
             st.markdown(f"**{title}**")
+            if v.withheld and attr != "placements":  # the placement table is the frozen one
+                st.info(v.withheld, icon=":material/visibility_off:")
+                continue
             ui.table_with_downloads(t.frame, name, month, t.shown)
             ui.footnotes(t.footnotes)
         else:

@@ -37,7 +37,7 @@ from datetime import date
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from mi import db, privacy
+from mi import db, frozen, privacy
 
 Expr = dict[tuple, float]
 PLACEMENT_TYPES = ("netvaerk", "plejefamilie", "anden", "institution")
@@ -54,6 +54,12 @@ def add_months(d: date, n: int) -> date:
 
 def placed(mo: date, *types: str) -> Expr:
     return {("P", mo, t, p): 1.0 for t in types for p in PROVIDERS}
+
+
+def committee_placed(mo: date, *types: str) -> Expr:
+    """A count of the committee's placement table (mi.pack.placements_table: a frozen month's counts as frozen,
+    mart_placements_committee): today's counts here; a test with frozen months patches it, as it patches kpi."""
+    return placed(mo, *types)
 
 
 def step(mo: date, s: int) -> Expr:
@@ -203,9 +209,10 @@ class Reader:
         self.eqs.append((e, lo, hi))
 
     def count(self, name: str, e: Expr, shown: privacy.Shown, *, withheld: bool = False) -> None:
-        """A published count of children (`withheld`: in a table shown all `–`, which says nothing)."""
+        """A published count of children (`withheld`: in a table shown all `–`, which says nothing). A cell of a
+        revised frozen month the committee is not shown (mi.frozen.WITHHELD) says nothing either."""
         self.published += 1
-        if shown is None:
+        if shown is None or shown == frozen.WITHHELD:
             return
         self.targets[name] = e
         if isinstance(shown, privacy.Rounded):

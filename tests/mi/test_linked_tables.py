@@ -72,10 +72,16 @@ def read_screen(con, m: date, r: a.Reader | None = None) -> a.Reader:
     r = r or a.Reader(a.truth(con), v.min_count)
     base = p.rounding_base
     prev = a.add_months(m, -12)
+    # a revised frozen month (mi.frozen.revised_months): the ladder, the moves and the breakdowns of today's data
+    # are not published for it (a sentence stands in their place); the placement table is the frozen one
+    withheld = bool(v.withheld)
+    if withheld:
+        for t in (v.ladder, v.moves, v.institution_providers, v.family_treatment, v.pupils):
+            assert t.frame.height == 0 and t.shown.height == 0
     # the ladder: this month, a year earlier, the change
     t = v.ladder.frame
     now, before, change = (_cells(t, c) for c in _figures(t)[1:4])
-    for i, s in enumerate(range(1, 7)):
+    for i, s in enumerate(range(1, 7) if not withheld else ()):
         r.count(f"trin {s} {m}", a.step(m, s), now[i])
         r.count(f"trin {s} {prev}", a.step(prev, s), before[i])
         r.change(f"trin {s} ændring", a.step(m, s), a.step(prev, s), change[i])
@@ -87,11 +93,11 @@ def read_screen(con, m: date, r: a.Reader | None = None) -> a.Reader:
             r.count(f"trin {s} {mo}", a.step(mo, s), steps[s][i])
     # the moves: 12-month totals up and down
     t = v.moves.frame
-    for key in ladder.COMMITTEE_MOVES:
+    for key in ladder.COMMITTEE_MOVES if not withheld else ():
         r.count(f"bevægelser {key}", {("MV", m, key): 1.0}, _cells(t, ladder.MOVES[key])[0])
     # institution placements by provider, this month and a year earlier, with the total
     t = v.institution_providers.frame
-    for mo, col in ((m, _figures(t)[1]), (prev, _figures(t)[2])):
+    for mo, col in ((m, _figures(t)[1]), (prev, _figures(t)[2])) if not withheld else ():
         cells = _cells(t, col)
         withheld = cells == ["–"] * 5
         for i, prov in enumerate(a.PROVIDERS):
@@ -102,12 +108,13 @@ def read_screen(con, m: date, r: a.Reader | None = None) -> a.Reader:
     types = [("netvaerk",), ("plejefamilie",), ("anden",), ("institution",), a.PLACEMENT_TYPES]
     for rows in (p.placements,):
         for ty, row in zip(types, rows, strict=True):
-            r.count(f"anbringelser {ty} {m}", a.placed(m, *ty), row["n_month"])
-            r.count(f"anbringelser {ty} {prev}", a.placed(prev, *ty), row["n_prev_year"])
-            r.change(f"anbringelser {ty} ændring", a.placed(m, *ty), a.placed(prev, *ty), row["change"])
+            now, before = a.committee_placed(m, *ty), a.committee_placed(prev, *ty)
+            r.count(f"anbringelser {ty} {m}", now, row["n_month"])
+            r.count(f"anbringelser {ty} {prev}", before, row["n_prev_year"])
+            r.change(f"anbringelser {ty} ændring", now, before, row["change"])
     # family treatment started this year to date by provider, and the same months a year earlier
     t, text = v.family_treatment.frame, v.family_treatment.shown
-    for mo, col in ((m, _figures(t)[1]), (prev, _figures(t)[2])):
+    for mo, col in ((m, _figures(t)[1]), (prev, _figures(t)[2])) if not withheld else ():
         cells = [_shown(t[col][i], text[col][i], base) for i in range(5)]
         for i, prov in enumerate(a.PROVIDERS):
             r.count(f"familiebehandling {prov} {mo}", a.ft(mo, prov), cells[i])

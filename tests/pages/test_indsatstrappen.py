@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from mi import auth, frozen
-from tests.pages.conftest import MONTH, run_app, texts
+from tests.mi import test_frozen_placements
+from tests.pages.conftest import MONTH, run_app, serve, texts
 
 STEP_ROWS = [
     "1. Tidlig indsats i almenområdet",
@@ -155,3 +156,52 @@ def test_committee_sees_the_frozen_marking_once_the_month_is_frozen(app_db):
     at = run_app("udvalg", page="indsatstrappen")
     assert not at.exception
     assert "Nøgletallene for oktober 2026 er frosset" in texts(at)
+
+
+# ---- a frozen month whose data changed after the freeze (issue 16.1) -------------------------------------------
+
+
+@pytest.fixture
+def revised_db(tmp_path, monkeypatch):
+    """tests/mi/test_frozen_placements.py's town: March 2023 and March 2024 frozen, then imported again with two
+    of March 2024's institution placements removed (frozen 8, today 6) and a late foster placement in March 2023."""
+    path = test_frozen_placements.revised_town(tmp_path / "mi.duckdb")
+    yield from serve(path, monkeypatch)
+
+
+def test_committee_sees_the_sentence_and_no_ladder_for_a_revised_frozen_month(revised_db):
+    at = run_app("udvalg", page="indsatstrappen", month=date(2024, 3, 1))
+    assert not at.exception
+    sentence = (
+        "Tallene for marts 2024 er ændret efter frysningen; udvalget ser månedens frosne nøgletal, og trappen og "
+        "fordelingerne vises ikke for måneden."
+    )
+    banner = [w.value for w in at.warning]
+    assert any(
+        w.startswith("Nøgletallene for marts 2024 er frosset") and w.endswith(sentence) for w in banner
+    )
+    # the ladder's tab: the sentence where the ladder would stand, no table, no chart
+    assert sentence in [i.value for i in at.info]
+    assert not at.dataframe and not at.get("vega_lite_chart")
+    seen = Seen(at)
+    assert "dagens data" not in seen.text
+    assert not any("Trin" in f.columns or "Leverandør" in f.columns for f in seen.frames)
+    assert not any("Op ad trappen" in f.columns for f in seen.frames)
+    # the breakdown by placement type is the frozen one: 6, 7, 0, 8 and 21 in all (the other breakdowns: the sentence)
+    placements = next(f for f in seen.frames if "Anbringelsestype" in f.columns)
+    assert list(placements["Børn, marts 2024"]) == ["6", "7", "0", "8", "21"]
+    assert seen.metrics["Børn anbragt på institution"] == "8"
+    assert seen.texts[2].count(sentence) == 2  # the moves' tab: banner and the sentence in place of the moves
+
+
+def test_leader_still_sees_todays_ladder_for_the_revised_frozen_month(revised_db):
+    at = run_app("leder", page="indsatstrappen", month=date(2024, 3, 1))
+    assert not at.exception
+    # today's March 2024: step 4 network 6, step 5 foster 7, step 6 institution 8 − 2 = 6
+    frame = ladder_table(at)
+    assert list(frame["Børn, marts 2024"])[3:] == ["6", "7", "6"]
+    assert any(
+        s.value.startswith("Nøgletallene for marts 2024 er frosset") and "Her vises dagens data" in s.value
+        for s in at.success
+    )
+    assert "vises ikke for måneden" not in texts(at)
