@@ -32,6 +32,8 @@ PLACEMENT_ROWS = (
 TOTAL = "I alt"
 SERIES_MONTHS = 24
 HIDDEN_STATUS = "Vises ikke (små tal)"
+# the figure is shown, but not beside last year's (hidden there): no judgement, and the label says why
+HIDDEN_COMPARISON_STATUS = "Ingen sammenligning (små tal sidste år)"
 
 
 @dataclass

@@ -19,6 +19,7 @@ import polars as pl
 
 from mi import db, flows, frozen, kpi, privacy, scenario_tables, spec
 from mi.figures import (
+    HIDDEN_COMPARISON_STATUS,
     HIDDEN_STATUS,
     PLACEMENT_ROWS,
     ROLES,
@@ -468,7 +469,9 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
             change_month=None if pm is None else privacy.protect_change(r["change_month"], v, pm),
             change_year=privacy.protect_change(r["change_year"], v, py),
             status="skjult" if hide_status else r["status"],
-            status_label=HIDDEN_STATUS if hide_status else r["status_label"],
+            status_label=(HIDDEN_STATUS if isinstance(v, str) else HIDDEN_COMPARISON_STATUS)
+            if hide_status
+            else r["status_label"],
         )
         if rounded:
             # shown rounded (issue 18): the comparisons are between the rounded figures (the SQL's changes of the

@@ -393,3 +393,17 @@ def test_twelve_month_shares_of_two_packs_do_not_give_a_months_own_count(municip
     }
     # the leader sees the true share
     assert leader.figures["c2_assessed_24h_share"].value == pytest.approx(95 / 102)
+
+
+def test_a_shown_figure_without_last_years_says_no_comparison(municipalities):
+    # the sixth, October 2026: c8 is shown (100 %) but October 2025's share is hidden, so no judgement against
+    # it: the label says the comparison is missing, not that the figure is hidden; c4 (<5) is hidden itself
+    con = db.connect(municipalities[6])
+    try:
+        p = report.build_pack(con, date(2026, 10, 1), "udvalg")
+    finally:
+        con.close()
+    c8, c4 = p.figures["c8_supervision_share"], p.figures["c4_investigations_overdue"]
+    assert (c8.value, c8.prev_year, c8.status) == (1.0, "–", "skjult")
+    assert c8.status_label == "Ingen sammenligning (små tal sidste år)"
+    assert (c4.value, c4.status, c4.status_label) == ("<5", "skjult", "Vises ikke (små tal)")
