@@ -115,6 +115,16 @@ def lilleby(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def revised_db(tmp_path, monkeypatch) -> Path:
+    """tests/mi/test_frozen_placements.py's town: March 2023 and March 2024 frozen, then imported again with two
+    of March 2024's institution placements removed (frozen 8, today 6) and a late foster placement in March 2023."""
+    from tests.mi import test_frozen_placements  # noqa: PLC0415
+
+    path = test_frozen_placements.revised_town(tmp_path / "mi.duckdb")
+    yield from serve(path, monkeypatch)
+
+
+@pytest.fixture
 def small_db(lilleby, tmp_path, monkeypatch) -> Path:
     """A copy of Lilleby's database for this test, as the app's database."""
     yield from serve(tmp_path / "mi.duckdb", monkeypatch, copy_of=lilleby)

@@ -8,8 +8,7 @@ from datetime import date
 import pytest
 
 from mi import auth, frozen
-from tests.mi import test_frozen_placements
-from tests.pages.conftest import MONTH, run_app, serve, texts
+from tests.pages.conftest import MONTH, run_app, texts
 
 STEP_ROWS = [
     "1. Tidlig indsats i almenområdet",
@@ -159,14 +158,6 @@ def test_committee_sees_the_frozen_marking_once_the_month_is_frozen(app_db):
 
 
 # ---- a frozen month whose data changed after the freeze (issue 16.1) -------------------------------------------
-
-
-@pytest.fixture
-def revised_db(tmp_path, monkeypatch):
-    """tests/mi/test_frozen_placements.py's town: March 2023 and March 2024 frozen, then imported again with two
-    of March 2024's institution placements removed (frozen 8, today 6) and a late foster placement in March 2023."""
-    path = test_frozen_placements.revised_town(tmp_path / "mi.duckdb")
-    yield from serve(path, monkeypatch)
 
 
 def test_committee_sees_the_sentence_and_no_ladder_for_a_revised_frozen_month(revised_db):

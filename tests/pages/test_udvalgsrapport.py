@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import openpyxl
 import pytest
@@ -229,3 +230,24 @@ def test_pdf_and_excel_are_made_when_clicked(app_db, monkeypatch):
     ]  # a second click: the same file, not made again
     book = openpyxl.load_workbook(io.BytesIO(xlsx_file()))
     assert "Fokuspunkter" in book.sheetnames
+
+
+@pytest.mark.parametrize(
+    ("role", "column"),
+    [
+        # tests/mi/test_frozen_placements.py's town, March 2024 frozen then revised (two institution placements
+        # removed): the committee's table is the frozen one, network 6, foster 7, other 0, institution 8 (21 in
+        # all) against March 2023 as frozen (6, 7, 0, 5; 18), changes 0, 0, 0, +3, +3
+        ("udvalg", (["6", "7", "0", "8", "21"], ["6", "7", "0", "5", "18"], ["0", "0", "0", "+3", "+3"])),
+        # the leader: today's 6, 7, 0, 6 (19) against today's March 2023 with a late foster placement (6, 8, 0, 5;
+        # 19): changes 0, −1, 0, +1, 0
+        ("leder", (["6", "7", "0", "6", "19"], ["6", "8", "0", "5", "19"], ["0", "-1", "0", "+1", "0"])),
+    ],
+)
+def test_the_placement_table_of_a_revised_frozen_month(revised_db, role, column):
+    at = run_app(role, page="udvalgsrapport", month=date(2024, 3, 1))
+    at.session_state["udvalg-afsnit"] = "Anbringelser og økonomi"
+    at.run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Anbringelsessted" in d.value.columns)
+    assert (list(table["Marts 2024"]), list(table["Samme måned sidste år"]), list(table["Ændring"])) == column
