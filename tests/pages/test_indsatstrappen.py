@@ -155,6 +155,9 @@ def test_committee_sees_the_frozen_marking_once_the_month_is_frozen(app_db):
     at = run_app("udvalg", page="indsatstrappen")
     assert not at.exception
     assert "Nøgletallene for oktober 2026 er frosset" in texts(at)
+    # not revised since: the committee sees the ladder, and the banner says it agrees with the frozen figures
+    assert "Dagens data for måneden er de samme som de frosne" in texts(at)
+    ladder_table(at)
 
 
 # ---- a frozen month whose data changed after the freeze (issue 16.1) -------------------------------------------
