@@ -37,7 +37,6 @@ from mi.privacy import Shown
 from mi.sentences import focus_sentence, footnotes, section_sentences
 
 # The five focus points (DOMAIN.md): title, the headline KPI, further KPIs shown with it, the charted KPI.
-# The five focus points (DOMAIN.md): title, the headline KPI, further KPIs shown with it, the charted KPI.
 FOCUS = (
     (
         "f1",

@@ -208,7 +208,9 @@ def require(slug: str | tuple[str, ...] | list[str]) -> str:
 def _data_info(path: str, stamp: tuple[int, int] | None) -> dict:
     c = con()
     row = db.query(
-        c, "select version_id, imported_at, data_as_of from data_versions order by version_id desc limit 1"
+        c,
+        "select version_id, imported_at, data_as_of, (select count(*) from frozen_kpis) > 0 as any_frozen "
+        "from data_versions order by version_id desc limit 1",
     )
     return row.row(0, named=True) if row.height else {}
 
@@ -224,9 +226,13 @@ def data_info() -> dict:
 
 
 def caption(period: str) -> None:
+    """Under a figure: its period and the data it is from. The committee sees frozen months as frozen (on the data
+    version they were frozen on): the caption says so where there are frozen months."""
     info = data_info()
+    frozen = " · frosne måneder som frosset" if info.get("any_frozen") and role() == "udvalg" else ""
     st.caption(
-        f"Periode: {period} · Data pr. {fmt.day(info.get('data_as_of'))} (dataversion {info.get('version_id', '–')})"
+        f"Periode: {period} · Data pr. {fmt.day(info.get('data_as_of'))} "
+        f"(dataversion {info.get('version_id', '–')}){frozen}"
     )
 
 

@@ -251,3 +251,8 @@ def test_the_placement_table_of_a_revised_frozen_month(revised_db, role, column)
     assert not at.exception
     table = next(d.value for d in at.dataframe if "Anbringelsessted" in d.value.columns)
     assert (list(table["Marts 2024"]), list(table["Samme måned sidste år"]), list(table["Ændring"])) == column
+    # the table's caption: the committee's figures of frozen months are as frozen, not from the newest version
+    captions = [c.value for c in at.caption if c.value.startswith("Periode: marts 2024")]
+    assert captions and all(
+        c.endswith("(dataversion 2) · frosne måneder som frosset") == (role == "udvalg") for c in captions
+    )
