@@ -84,8 +84,12 @@ def settings(con: duckdb.DuckDBPyConnection) -> dict:
     }
 
 
+# shares whose denominator is every placed child (the spec's n_plan_children): the placement table's total
+PLACED_TOTAL_SHARES = ("c6_plan_share",)
+
+
 def _hide_rules(
-    values: dict[str, float | None], placement_hidden: set[str], min_count: int
+    values: dict[str, float | None], placement_hidden: set[str | None], min_count: int
 ) -> dict[str, Shown]:
     """The committee's shown value of every KPI in one month, from the month's values (KPIs and the counts
     behind the shares) and the placement types hidden in the month's placement table."""
@@ -100,6 +104,10 @@ def _hide_rules(
         ):
             shown = privacy.HIDDEN
         if k.key == "f2_family_care_share" and placement_hidden & {"netvaerk", "plejefamilie", "institution"}:
+            shown = None if v is None else privacy.HIDDEN
+        if k.key in PLACED_TOTAL_SHARES and None in placement_hidden:
+            # the share's exact value with the other rows would give the hidden total (the demo, July 2021: c6's
+            # plan share of 85 placed children beside 83 in the other rows gave 'anden' 2)
             shown = None if v is None else privacy.HIDDEN
         out[k.key] = shown
     return out
@@ -120,62 +128,99 @@ def placement_protection(con, months: list[date], min_count: int) -> dict[date, 
            group by grouping sets ((month, placement_type), (month))""",
         {"a": min(months), "b": max(months)},
     )
+    # the institution table by provider (Indsatstrappen) shows each provider with children: at least that many
+    providers = db.query(
+        con,
+        """select month, cast(count(*) filter (where n > 0) as int) as k
+           from (select month, provider_type, sum(n_children) as n from mart_placements_monthly
+                 where placement_type = 'institution' and month between $a and $b group by all)
+           group by month""",
+        {"a": min(months), "b": max(months)},
+    )
+    k = dict(providers.iter_rows())
     by_month = rows.partition_by("month", as_dict=True)
     return {
         mo: _protect_placements(
-            dict(zip(part["placement_type"].to_list(), part["n"].to_list(), strict=True)), min_count
+            dict(zip(part["placement_type"].to_list(), part["n"].to_list(), strict=True)),
+            min_count,
+            institution_providers=k.get(mo, 0),
         )
         for (mo,), part in by_month.items()
     }
 
 
-def _protect_placements(counts: dict[str | None, int], min_count: int) -> privacy.Protected:
+# The placement table as a two-way table for its protection: family care or not (f2's numerator: network and
+# foster families) by the ladder's steps 4–6 (step 5, foster family and other, is a sum the ladder shows). Each
+# placement type is one cell; a type that is in neither group of a row or column is a structural 0.
+PLACEMENT_GRID_COLS = ["trin4", "trin5", "trin6"]
+# each row of the placement table (PLACEMENT_ROWS, then the total) and the cells of the grid that show its count
+PLACEMENT_GRID_CELLS = [
+    [(0, "trin4"), (2, "trin4")],  # network: its cell and step 4 (the same count)
+    [(0, "trin5")],  # foster family
+    [(1, "trin5")],  # other
+    [(1, "trin6"), (2, "trin6")],  # institution: its cell and step 6 (focus point 1)
+    [(2, "i_alt")],  # all placed children
+]
+
+
+def _protect_placements(
+    counts: dict[str | None, int], min_count: int, *, institution_providers: int = 0
+) -> privacy.Protected:
     """The placement table of one month (counts by placement type, None: the total) as the committee sees it.
 
-    The table is hierarchical: network and foster families are family care (f2's numerator), which no row shows
-    but the total less the other rows gives. It is protected as two linked tables: family care beside the other
-    rows and the total, then network and foster within family care — its cell fixed where the first table shows
-    it, hidden like a small count where the first hides it (so a hidden family-care count cannot be worked out
-    as network + foster, nor network + foster, both `<5`, as the total less the other rows)."""
-    n = {t: counts.get(t) or 0 for t, _ in PLACEMENT_ROWS} | {None: counts.get(None) or 0}
-    family = n["netvaerk"] + n["plejefamilie"]
-    top = privacy.protect_table(
-        pl.DataFrame(
-            {
-                "type": ["familie", "anden", "institution", TOTAL],
-                "n": [family, n["anden"], n["institution"], n[None]],
-            }
-        ),
-        ["n"],
-        min_count,
-        label_col="type",
-        total_label=TOTAL,
-        keep=[(0, "n"), (2, "n")],  # published as focus points 2 (its numerator) and 1
+    Two sums of its rows are published elsewhere or can be bounded there: family care (network + foster, f2's
+    numerator) and the ladder's step 5 (foster + other; a step hidden as `–` says it is at least min_count). With
+    both rows of a sum `<5`, the total less the other rows gave it away (the sixth of a demo to December 2025,
+    March 2023: family care 15 − 0 − 11 = 4; the twentieth of the demo, January 2024: step 5 `–`, so at least 5,
+    gave network 1 and institution 2). So the table is protected as the two-way table family care or not × steps
+    4–6 with its margins (PLACEMENT_GRID_CELLS), and a row is hidden where any of its cells is. The institution
+    table by provider shows `institution_providers` providers with children, so the institution count is at least
+    that (the twentieth, April 2024: network, other and institution `<5` summing to 9 − 5 = 4 with institution at
+    least 2 gave 1, 1 and 2)."""
+    nw, fo, an, inst = (counts.get(t) or 0 for t, _ in PLACEMENT_ROWS)
+    grid = pl.DataFrame(
+        {
+            "gruppe": ["familiepleje", "andet", TOTAL],
+            "trin4": [nw, 0, nw],
+            "trin5": [fo, an, fo + an],
+            "trin6": [0, inst, inst],
+            "i_alt": [nw + fo, an + inst, nw + fo + an + inst],
+        }
     )
-    family_hidden = top.withheld or top.is_hidden(0, "n")
-    within = privacy.protect_table(
-        pl.DataFrame(
-            {"type": ["netvaerk", "plejefamilie", TOTAL], "n": [n["netvaerk"], n["plejefamilie"], family]}
-        ),
-        ["n"],
+    # step 5 on the ladder: `<5` when small (a published small count, protected like the rows), else `–` where
+    # foster or other is hidden (at least min_count, no more) or their sum where both are shown
+    step5_known = {} if fo + an < min_count else {(2, "trin5"): (min_count, privacy.INF)}
+    p = privacy.protect_table(
+        grid,
+        PLACEMENT_GRID_COLS,
         min_count,
-        label_col="type",
+        label_col="gruppe",
         total_label=TOTAL,
-        fixed=[] if family_hidden else [(2, "n")],
-        hide={(2, "n"): (0, n[None])} if family_hidden else None,
+        total_col="i_alt",
+        # published as figures: network (step 4), institution (focus point 1, step 6), foster and family care (f2,
+        # hidden where one of its parts is)
+        keep=[(0, "trin4"), (2, "trin4"), (0, "trin5"), (1, "trin6"), (2, "trin6"), (0, "i_alt")],
+        known={cell: (institution_providers, privacy.INF) for cell in PLACEMENT_GRID_CELLS[3]} | step5_known,
+        free=[(1, "i_alt"), *step5_known],  # other + institution: no screen shows it
     )
-    # the shown table: network and foster from the second, the other rows and the total from the first
-    parts = [(within, 0), (within, 1), (top, 1), (top, 2), (top, 3)]
+    values = [nw, fo, an, inst, nw + fo + an + inst]
+    hidden = [p.withheld or any(p.is_hidden(r, c) for r, c in cells) for cells in PLACEMENT_GRID_CELLS]
+    marks = [
+        (privacy.mark(min_count) if privacy.is_small(v, min_count) and not p.withheld else privacy.HIDDEN)
+        if h
+        else None
+        for v, h in zip(values, hidden, strict=True)
+    ]
     order = [t for t, _ in PLACEMENT_ROWS] + [None]
     frame = pl.DataFrame(
         {
             "type": [t or TOTAL for t in order],
-            "n": pl.Series([p.frame["n"][i] for p, i in parts], dtype=pl.Int64),
+            "n": pl.Series([None if h else v for v, h in zip(values, hidden, strict=True)], dtype=pl.Int64),
         }
     )
-    marks = pl.DataFrame({"n": pl.Series([p.marks["n"][i] for p, i in parts], dtype=pl.Utf8)})
-    notes = list(dict.fromkeys(top.footnotes + within.footnotes))
-    return privacy.Protected(frame, marks, notes, ["n"], withheld=top.withheld and within.withheld)
+    return privacy.Protected(
+        frame, pl.DataFrame({"n": pl.Series(marks, dtype=pl.Utf8)}), p.footnotes, ["n"], withheld=p.withheld
+    )
 
 
 FT_PROVIDERS = (
@@ -350,7 +395,7 @@ FROZEN_PLACEMENT_KEYS = {
 }
 
 
-def _hidden_at_freeze(values: dict[str, float | None], min_count: int) -> set[str]:
+def _hidden_at_freeze(values: dict[str, float | None], min_count: int) -> set[str | None]:
     """The placement types hidden in the table built from a month's committee values (for a frozen month: the
     counts as frozen), so a frozen share is hidden as it was when the committee first saw it."""
     counts = {t: values.get(k) for t, k in FROZEN_PLACEMENT_KEYS.items()}
@@ -358,8 +403,14 @@ def _hidden_at_freeze(values: dict[str, float | None], min_count: int) -> set[st
         return set()
     counts = {t: int(v) for t, v in counts.items()}
     counts[None] = int(values["n_placed_children"])  # the four rows' total (mart_frozen_values)
-    p = _protect_placements(counts, min_count)
-    return {t for i, (t, _) in enumerate(PLACEMENT_ROWS) if p.is_hidden(i, "n")}
+    return hidden_rows(_protect_placements(counts, min_count))
+
+
+def hidden_rows(p: privacy.Protected | None) -> set[str | None]:
+    """The rows hidden in a protected placement table: the placement types, None for the total."""
+    if p is None:
+        return set()
+    return {t for i, t in enumerate([*(t for t, _ in PLACEMENT_ROWS), None]) if p.is_hidden(i, "n")}
 
 
 def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "udvalg") -> Pack:
@@ -402,11 +453,8 @@ def build_pack(con: duckdb.DuckDBPyConnection, month: date | str, role: str = "u
 
     tables = placement_protection(con, months, min_count) if suppress else {}
 
-    def table_hidden(mo: date) -> set[str]:
-        p = tables.get(mo)
-        if p is None:
-            return set()
-        return {t for i, (t, _) in enumerate(PLACEMENT_ROWS) if p.is_hidden(i, "n")}
+    def table_hidden(mo: date) -> set[str | None]:
+        return hidden_rows(tables.get(mo))
 
     def shown_month(mo: date, source: dict, published: bool = True) -> dict[str, Shown]:
         values = source.get(mo, {})

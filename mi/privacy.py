@@ -299,6 +299,8 @@ def protect_table(
     keep: Iterable[tuple[int, str]] = (),
     fixed: Iterable[tuple[int, str]] = (),
     hide: dict[tuple[int, str], tuple[float, float]] | None = None,
+    known: dict[tuple[int, str], tuple[float, float]] | None = None,
+    free: Iterable[tuple[int, str]] = (),
 ) -> Protected:
     """Protect a table of counts of children.
 
@@ -310,7 +312,11 @@ def protect_table(
     `fixed`: cells published elsewhere as numbers (a table *linked* to another figure by a shared total: the
     published figure is a fixed margin): never hidden here, so a small cell's complement must be another cell of
     the table; when none will do, the table is withheld. Without totals only the small counts are hidden. `hide`: further cells to hide and protect like small counts,
-    each with what a reader knows of it (lo, hi) (see protect_ytd_tables); they are marked `–`.
+    each with what a reader knows of it (lo, hi) (see protect_ytd_tables); they are marked `–`. `known`: what a
+    reader learns of a cell from another table (lo, hi), e.g. at least as many children as a linked table shows
+    non-zero rows for it: a hidden cell is protected only by moves within those bounds too. `free`: cells of the
+    table that are not published anywhere (a margin that no screen shows): hidden from the start, any count, and
+    no protection of their own.
     """
     cols = list(count_cols) + ([total_col] if total_col else [])
     missing = [c for c in cols + ([label_col] if label_col else []) if c not in frame.columns]
@@ -359,16 +365,23 @@ def protect_table(
         r, c = cell
         return (f"R{r}" if row_is_line else "F", f"C{c}" if col_is_line else "F")
 
-    small = {cell for cell in cells if is_small(values[cell[1]][cell[0]], min_count)}
+    free = set(free)
+    small = {cell for cell in cells if cell not in free and is_small(values[cell[1]][cell[0]], min_count)}
     forced = {cell: rng for cell, rng in (hide or {}).items() if cell not in small}
     primary = small | set(forced)
     secondary: set[tuple[int, str]] = set()
 
     def bounds(cell: tuple[int, str]) -> tuple[float, float]:
-        if cell in forced:
+        if cell in free:
+            lo, hi = 0, INF
+        elif cell in forced:
             lo, hi = forced[cell]
         else:
             lo, hi = (1, min_count - 1) if cell in primary else (min_count, INF)
+        if cell in (known or {}):
+            v = values[cell[1]][cell[0]]
+            klo, khi = known[cell]
+            lo, hi = max(lo, min(klo, v)), min(hi, max(khi, v))  # never excluding the true count
         return (lo, hi) if sign(cell) > 0 else (-hi, -lo)
 
     def pinned(cell: tuple[int, str], hidden: set[tuple[int, str]]) -> bool:
@@ -395,7 +408,7 @@ def protect_table(
     keep = set(keep)
     fixed = {cell for cell in fixed if cell not in primary}
     while True:
-        hidden = primary | secondary
+        hidden = primary | secondary | free
         stuck = sorted((c for c in primary if pinned(c, hidden)), key=lambda c: (c[0], cols.index(c[1])))
         if not stuck:
             break

@@ -353,29 +353,45 @@ def test_compliance_shares_are_protected_by_their_counts():
 # ---- the placement table: network and foster families are family care (f2's numerator) ---------------------
 
 
-def _placement_range(p: d.Protected, target: list[int], min_count: int) -> tuple[int, int]:
-    """The least and greatest sum of the rows `target` that agrees with what the placement table shows: the
-    shown numbers, the rows adding up to the total, `<5` in 1..min_count−1, `–` any count 0..1000 (a hidden
-    complement may be anything; bounded so the solver's greatest value is a number)."""
-    hidden = [r for r in range(5) if p.is_hidden(r, "n")]
-    known = {r: p.cell(r, "n") for r in range(5) if r not in hidden}
-    lo = [1 if p.cell(r, "n") == d.mark(min_count) else 0 for r in hidden]
-    hi = [min_count - 1 if p.cell(r, "n") == d.mark(min_count) else 1000 for r in hidden]
-    # rows 0..3 sum to row 4: sum(hidden rows 0..3) − (row 4 if hidden) = (row 4 if shown) − sum(shown rows 0..3)
-    a = np.array([-1.0 if r == 4 else 1.0 for r in hidden])
-    b = (known.get(4, 0)) - sum(v for r, v in known.items() if r != 4)
-    cost = np.array([1.0 if r in target else 0.0 for r in hidden])
-    const = sum(v for r, v in known.items() if r in target)
-    if not cost.any():
-        return const, const
+def _placement_range(
+    p: d.Protected, target: list[int], min_count: int, rows: list[int], providers: int = 0
+) -> tuple[int, int]:
+    """The least and greatest sum of the rows `target` (0 network, 1 foster, 2 other, 3 institution, 4 total) that
+    agrees with what the committee is shown of the placement table (the true counts `rows`) and of the ladder's
+    step 5 (foster + other, mi.ladder: `<5` when small, 0, `–` when either row is hidden, else its count): shown
+    numbers exactly, the rows adding up to the total, `<5` in 1..min_count−1, `–` at least min_count (small counts
+    are marked `<5` and zeros shown, so a `–` is neither; in a withheld table, anything); institution at least
+    `providers` (the institution table by provider shows that many providers with children)."""
+
+    def bounds(mark, value) -> tuple[float, float]:
+        if mark == d.mark(min_count):
+            return 1, min_count - 1
+        if mark == d.HIDDEN:
+            return (0 if p.withheld else min_count), 1000
+        return value, value
+
+    lo, hi = (
+        list(b) for b in zip(*(bounds(p.marks["n"][r], p.frame["n"][r]) for r in range(5)), strict=True)
+    )
+    lo[3] = max(lo[3], providers)
+    step5 = rows[1] + rows[2]
+    if d.is_small(step5, min_count):
+        shown5 = (1, min_count - 1)
+    elif step5 > 0 and (p.is_hidden(1, "n") or p.is_hidden(2, "n")):
+        shown5 = (0 if p.withheld else min_count, 2000)
+    else:
+        shown5 = (step5, step5)
+    cons = [
+        LinearConstraint(np.array([[1, 1, 1, 1, -1]]), 0, 0),
+        LinearConstraint(np.array([[0, 1, 1, 0, 0]]), *shown5),
+    ]
+    cost = np.array([1.0 if r in target else 0.0 for r in range(5)])
     kw = dict(
-        constraints=[LinearConstraint(a.reshape(1, -1), b, b)] if a.size else [],
-        integrality=np.ones(len(hidden)),
-        bounds=Bounds(lo, hi),
+        constraints=cons, integrality=np.ones(5), bounds=Bounds(np.array(lo, float), np.array(hi, float))
     )
     low, high = milp(cost, **kw), milp(-cost, **kw)
     assert low.status == 0 and high.status == 0, "the true table must be a solution"
-    return const + round(low.fun), const + round(-high.fun)
+    return round(low.fun), round(-high.fun)
 
 
 def test_family_care_of_network_and_foster_both_small_cannot_be_read_off_the_total():
@@ -387,7 +403,8 @@ def test_family_care_of_network_and_foster_both_small_cannot_be_read_off_the_tot
         {"netvaerk": 1, "plejefamilie": 3, "anden": 0, "institution": 11, None: 15}, 5
     )
     assert [p.cell(r, "n") for r in range(5)] == ["<5", "<5", 0, 11, "–"]
-    assert _placement_range(p, [0, 1], 5) == (2, 8)
+    # step 5 (foster 3 + other 0) is `<5`: network + foster ∈ 2..(1..4 + 1..4, foster ≤ 4) = 2..8
+    assert _placement_range(p, [0, 1], 5, [1, 3, 0, 11]) == (2, 8)
 
 
 def test_family_care_shown_network_and_foster_protect_each_other():
@@ -397,27 +414,66 @@ def test_family_care_shown_network_and_foster_protect_each_other():
         {"netvaerk": 2, "plejefamilie": 9, "anden": 6, "institution": 20, None: 37}, 5
     )
     assert [p.cell(r, "n") for r in range(5)] == ["<5", "–", 6, 20, 37]
-    assert _placement_range(p, [0], 5) == (1, 4)
-    assert _placement_range(p, [0, 1], 5) == (11, 11)  # family care 37 − 6 − 20 = 11, not small: shown
+    # step 5 (foster 9 + other 6 = 15) is `–` (foster hidden): at least 5, no more than that
+    assert _placement_range(p, [0], 5, [2, 9, 6, 20]) == (1, 4)
+    # family care 37 − 6 − 20 = 11, not small: shown
+    assert _placement_range(p, [0, 1], 5, [2, 9, 6, 20]) == (11, 11)
 
 
 placement_count = st.one_of(st.just(0), st.integers(1, 4), st.integers(5, 12), st.integers(13, 40))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(placement_count, min_size=4, max_size=4), st.integers(3, 7))
-def test_no_small_placement_count_or_family_care_can_be_worked_out(rows, min_count):
+@given(st.lists(placement_count, min_size=4, max_size=4), st.integers(3, 7), st.integers(0, 4))
+def test_no_small_placement_count_or_family_care_can_be_worked_out(rows, min_count, providers):
     counts = dict(zip(("netvaerk", "plejefamilie", "anden", "institution"), rows, strict=True)) | {
         None: sum(rows)
     }
-    p = pack._protect_placements(counts, min_count)
+    # providers with institution children: no more than the children; and fewer than min_count − 1, since with
+    # min_count − 1 of them an institution count below min_count is told by the provider table alone (each of its
+    # rows 1), which is then withheld (mi.ladder) and tells nothing
+    providers = min(providers, rows[3], min_count - 2)
+    p = pack._protect_placements(counts, min_count, institution_providers=providers)
     truth = [*rows, sum(rows)]
     for r in range(5):
         assert p.cell(r, "n") in (truth[r], d.HIDDEN, d.mark(min_count))
-    # every small row, the total if small, and family care (network + foster) if small: never pinned
+    # every small row, the total if small, family care (network + foster) and step 5 (foster + other) if small:
+    # never pinned
     targets = [[r] for r in range(5) if d.is_small(truth[r], min_count)]
-    if d.is_small(rows[0] + rows[1], min_count):
-        targets.append([0, 1])
+    targets += [t for t in ([0, 1], [1, 2]) if d.is_small(sum(rows[i] for i in t), min_count)]
     for target in targets:
-        low, high = _placement_range(p, target, min_count)
+        low, high = _placement_range(p, target, min_count, rows, providers)
         assert high > low, f"rows {target} can be worked out: {low} ({counts})"
+
+
+def test_step_five_hidden_as_at_least_five_does_not_give_the_other_rows_away():
+    # the twentieth of the demo, January 2024: network 1, foster 4, other 1, institution 2, total 8. Every row is
+    # `<5`; the ladder hides step 5 (foster 4 + other 1 = 5) as `–`, at least 5, so with the total 8 shown,
+    # network + institution = 8 − (at least 5) ≤ 3 with each at least 1 (and institution at least 2 by its two
+    # providers, both `<5`): network 1, institution 2. The total is hidden now: network ∈ 1..4.
+    counts = {"netvaerk": 1, "plejefamilie": 4, "anden": 1, "institution": 2, None: 8}
+    p = pack._protect_placements(counts, 5, institution_providers=2)
+    assert [p.cell(r, "n") for r in range(5)] == ["<5", "<5", "<5", "<5", "–"]
+    assert _placement_range(p, [0], 5, [1, 4, 1, 2], providers=2) == (1, 4)
+    assert _placement_range(p, [3], 5, [1, 4, 1, 2], providers=2) == (2, 4)
+    # the total shown (8), as before: network + institution ≤ 8 − 5 = 3 with institution at least 2
+    p = pack._protect_placements(counts, 5)
+    assert p.cell(4, "n") == 8
+    assert _placement_range(p, [0], 5, [1, 4, 1, 2], providers=2) == (1, 1)
+
+
+def test_institution_at_least_its_providers_with_children():
+    # the twentieth of the demo, April 2024: network 1, foster 5, other 1, institution 2 (one child with another
+    # municipality, one with a private provider: the institution table shows both `<5`), total 9. With foster 5
+    # and the total shown: network + other + institution = 9 − 5 = 4, each at least 1 and institution at least 2,
+    # so 1, 1 and 2. The total is hidden now (institution, focus point 1, and foster, a part of f2, are kept).
+    counts = {"netvaerk": 1, "plejefamilie": 5, "anden": 1, "institution": 2, None: 9}
+    p = pack._protect_placements(counts, 5, institution_providers=2)
+    assert [p.cell(r, "n") for r in range(5)] == ["<5", 5, "<5", "<5", "–"]
+    for row in (0, 2):
+        assert _placement_range(p, [row], 5, [1, 5, 1, 2], providers=2) == (1, 4)
+    assert _placement_range(p, [3], 5, [1, 5, 1, 2], providers=2) == (2, 4)
+    # without the providers' bound, the table shows foster and the total: the case above
+    p = pack._protect_placements(counts, 5)
+    assert [p.cell(r, "n") for r in range(5)] == ["<5", 5, "<5", "<5", 9]
+    assert _placement_range(p, [0], 5, [1, 5, 1, 2], providers=2) == (1, 1)
