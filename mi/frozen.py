@@ -71,11 +71,6 @@ def revised_months(con: duckdb.DuckDBPyConnection) -> set[date]:
     return set(db.query(con, "select month from mart_frozen_months where is_revised")["month"].to_list())
 
 
-def is_revised(con: duckdb.DuckDBPyConnection, month: date | str) -> bool:
-    """The month is frozen and its data changed after the freeze (mart_frozen_months)."""
-    return _month_start(month) in revised_months(con)
-
-
 # the text of a cell the committee is not shown because its month is a revised frozen one (not a mark of
 # disclosure control: it says nothing of the count behind it)
 WITHHELD = "ikke vist"

@@ -116,9 +116,8 @@ def _hide_rules(
 def placement_protection(con, months: list[date], min_count: int) -> dict[date, privacy.Protected]:
     """The committee's children by placement type at each month-end with the total, protected month by month: a
     frozen month's counts as frozen, else today's (mart_placements_committee), so the table a frozen month is
-    published with is the one its frozen figures come from. The institution row is published as focus point 1,
-    and network + foster family through the share of focus point 2: they are kept, so a small count elsewhere is
-    protected by the total (or another row) rather than by them."""
+    published with is the one its frozen figures come from; each month protected with what is linked to it
+    (_protect_placements), the institution table's providers with children among it."""
     if not months:
         return {}
     rows = db.query(

@@ -271,7 +271,12 @@ class Reader:
     def kpi(self, name: str, key: str, mo: date, shown: privacy.Shown, base: int = 0) -> None:
         """A KPI's published value (`base`: the rounding of the counts behind a share of rounded counts that are
         not published beside it)."""
-        parts = kpi(key, mo)
+        self.kpi_parts(name, kpi(key, mo), shown, base)
+
+    def kpi_parts(
+        self, name: str, parts: tuple[Expr, Expr | None] | None, shown: privacy.Shown, base: int = 0
+    ) -> None:
+        """A published KPI read from its parts (a.kpi's count, or numerator and denominator)."""
         if parts is None:
             return
         num, den = parts

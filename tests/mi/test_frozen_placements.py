@@ -111,7 +111,6 @@ def test_the_revised_months_are_said_in_sql(con):
     assert months["month"].to_list() == [MARCH_23, MARCH_24]
     assert months["is_revised"].to_list() == [True, True]
     assert frozen.revised_months(con) == {MARCH_23, MARCH_24}
-    assert frozen.is_revised(con, "2024-03") and not frozen.is_revised(con, "2024-04")
     committee = db.query(
         con,
         "select placement_type, n_children, is_frozen from mart_placements_committee where month = $m "

@@ -102,14 +102,7 @@ class RevisionReader(a.Reader):
     today_kpi = staticmethod(a.kpi)
 
     def kpi(self, name, key, mo, shown, base=0):
-        parts = (self.today_kpi if name.endswith(" i dag") else a.kpi)(key, mo)
-        if parts is None:
-            return
-        num, den = parts
-        if den is None:
-            self.count(name, num, shown)
-        else:
-            self.share(name, num, den, shown, base)
+        self.kpi_parts(name, (self.today_kpi if name.endswith(" i dag") else a.kpi)(key, mo), shown, base)
 
 
 def test_the_re_import_revised_the_frozen_month(revised):
